@@ -1,0 +1,1 @@
+return KeepOperator.NodeAgent.Hosting.AgentCommandLine.Run(args);

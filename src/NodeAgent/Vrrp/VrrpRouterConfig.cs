@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace KeepOperator.NodeAgent.Vrrp;
+
+/// <summary>Everything the pure state machine needs to know about one VRRP instance on this node.</summary>
+/// <param name="Priority">Configured priority, 1-255 (255: address owner). The effective priority may differ (tracking).</param>
+/// <param name="AdvertInterval">Configured advertisement interval (v2: whole seconds; v3: centisecond resolution).</param>
+/// <param name="PrimaryAddress">This node's primary address on the interface; breaks priority ties (higher wins).</param>
+public sealed record VrrpRouterConfig(
+    string Name,
+    VrrpVersion Version,
+    byte VirtualRouterId,
+    byte Priority,
+    TimeSpan AdvertInterval,
+    bool Preempt,
+    TimeSpan PreemptDelay,
+    IPAddress PrimaryAddress,
+    IReadOnlyList<IPAddress> VirtualAddresses);
