@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Sockets;
+using KeepOperator.NodeAgent.Announce;
+using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Vrrp;
+using KeepOperator.NodeAgent.Vrrp.Transport;
+
+namespace KeepOperator.NodeAgent.Hosting;
+
+/// <summary>
+/// One VRRP instance on this node: feeds events to the pure state machine and carries out the actions it returns
+/// (adverts on the shared socket, VIPs through netlink, announcements on their schedule). Only ever called from the
+/// agent's single event loop, so it needs no locking.
+/// </summary>
+public sealed class VrrpInstanceRunner
+{
+    private readonly VrrpInstanceSettings _settings;
+    private readonly IVrrpTransport _transport;
+    private readonly IInterfaceAddresses _addresses;
+    private readonly IAddressAnnouncer _announcer;
+    private readonly NetworkLink _link;
+    private readonly AgentLog _log;
+    private readonly VrrpReceiveFilter _filter;
+    private readonly IPAddress _group;
+    private readonly IReadOnlyList<IPAddress> _vips;
+    private readonly byte[] _sendBuffer = new byte[1500];
+    private VrrpInstanceState _state;
+    private AnnouncementSchedule _announcements;
+
+    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, AgentLog log)
+    {
+        _settings = settings;
+        _link = link;
+        _transport = transport;
+        _addresses = addresses;
+        _announcer = announcer;
+        _log = log;
+        var router = settings.Router;
+        _filter = new VrrpReceiveFilter(router.Version, router.VirtualRouterId, settings.Password, router.AdvertInterval);
+        _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.Ipv6Group : VrrpProtocol.Ipv4Group;
+        _vips = router.VirtualAddresses;
+        _state = VrrpStateMachine.Create(router);
+        _announcements = AnnouncementSchedule.Idle(settings.Announcements);
+    }
+
+    public string Name => _settings.Router.Name;
+
+    public VrrpState State => _state.State;
+
+    public DropCounter Drops { get; } = new();
+
+    /// <summary>The earliest moment this instance needs the loop's attention again.</summary>
+    public DateTimeOffset? NextDeadline => Earliest(_state.NextDeadline, _announcements.NextDue);
+
+    public void Start(DateTimeOffset now) => Apply(new VrrpEvent.Startup(), now);
+
+    public void Shutdown(DateTimeOffset now) => Apply(new VrrpEvent.ShutdownRequested(), now);
+
+    public void ChangePriority(byte effectivePriority, DateTimeOffset now) => Apply(new VrrpEvent.PriorityChanged(effectivePriority), now);
+
+    /// <summary>Runs whatever is due: state machine timers, then announcement bursts.</summary>
+    public void Tick(DateTimeOffset now)
+    {
+        if (_state.NextDeadline is { } deadline && deadline <= now)
+        {
+            Apply(new VrrpEvent.TimerExpired(), now);
+        }
+        AnnounceIfDue(now);
+    }
+
+    private void AnnounceIfDue(DateTimeOffset now)
+    {
+        if (_announcements.IsDue(now))
+        {
+            for (int i = 0; i < _announcements.Policy.Repeat; i++)
+            {
+                _announcer.Announce(_link, _vips);
+            }
+            _announcements = _announcements.Advance(now);
+        }
+    }
+
+    /// <summary>A decoded packet for this VRID arrived on the instance's interface.</summary>
+    public void Receive(in VrrpPacket packet, IPAddress source, DateTimeOffset now)
+    {
+        var reason = _filter.Check(packet);
+        if (reason != VrrpDropReason.None)
+        {
+            CountDrop(reason, source, now);
+            return;
+        }
+        Apply(new VrrpEvent.AdvertisementReceived(VrrpReceiveFilter.ToAdvertisement(packet, source)), now);
+    }
+
+    public void CountDrop(VrrpDropReason reason, IPAddress source, DateTimeOffset now)
+    {
+        if (Drops.Count(reason, now, out long total))
+        {
+            _log.Warn("drop", ("instance", Name), ("reason", reason), ("source", source), ("total", total));
+        }
+    }
+
+    /// <summary>Removes this instance's VIPs if a killed earlier run left them on the interface.</summary>
+    public void RemoveStaleAddresses(IReadOnlyList<InterfaceAddress> present)
+    {
+        foreach (var vip in _settings.VirtualAddresses)
+        {
+            if (present.Any(a => a.InterfaceIndex == _link.Index && a.Address.Equals(vip.Address)))
+            {
+                _addresses.Remove(_link.Index, vip.Address, vip.PrefixLength);
+                _log.Info("stale-address-removed", ("instance", Name), ("address", vip.Address), ("interface", _link.Name));
+            }
+        }
+    }
+
+    private void Apply(VrrpEvent e, DateTimeOffset now)
+    {
+        var step = VrrpStateMachine.Handle(_state, e, now);
+        _state = step.State;
+        foreach (var action in step.Actions)
+        {
+            Execute(action, now);
+        }
+    }
+
+    private void Execute(VrrpAction action, DateTimeOffset now)
+    {
+        switch (action)
+        {
+            case SendAdvertisement send:
+                var router = _settings.Router;
+                int length = VrrpPacketCodec.Encode(router.Version, router.VirtualRouterId, send.Priority, send.AdvertInterval, _vips, _settings.Password, _transport.SourceAddress, _group, _sendBuffer);
+                _transport.Send(_sendBuffer.AsSpan(0, length));
+                break;
+            case TakeAddresses:
+                foreach (var vip in _settings.VirtualAddresses)
+                {
+                    _addresses.Add(_link.Index, vip.Address, vip.PrefixLength);
+                }
+                _announcements = AnnouncementSchedule.Begin(_settings.Announcements, now);
+                AnnounceIfDue(now);
+                break;
+            case ReleaseAddresses:
+                _announcements = AnnouncementSchedule.Idle(_settings.Announcements);
+                foreach (var vip in _settings.VirtualAddresses)
+                {
+                    _addresses.Remove(_link.Index, vip.Address, vip.PrefixLength);
+                }
+                break;
+            case StateChanged changed:
+                _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
+                break;
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need (as root), builds once, then runs `dotnet test`
+# project by project, pure unit tests first and the timing-sensitive network lab last, so they never compete
+# for the two cores. Prints one closing line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ]; then
+  bash tools/install-deps.sh || exit 1
+else
+  echo "test: not root: the network lab tests (namespaces, raw sockets, keepalived) will be skipped"
+fi
+dotnet build KeepOperator.sln -c Release -nologo -clp:ErrorsOnly || exit 1
+log=$(mktemp)
+status=0
+for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
+  echo "== dotnet test $project"
+  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" | grep -E '^\s*(Passed|Failed|Skipped) |^(Passed|Failed)!|error' || true
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+done
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
