@@ -1,0 +1,45 @@
+using System.Net;
+
+namespace KeepOperator.NodeAgent.Ipvs;
+
+/// <summary>
+/// One IPVS request, as ipvsadm would issue it. A closed hierarchy: the nested records are the only cases.
+/// <see cref="IpvsMessageCodec.Encode"/> turns one into a generic netlink message,
+/// <see cref="IpvsadmCommandRenderer.Render"/> into an <c>ipvsadm ...</c> line.
+/// </summary>
+public abstract record IpvsCommand
+{
+    private IpvsCommand()
+    {
+    }
+
+    /// <summary>ipvsadm -A: IPVS_CMD_NEW_SERVICE.</summary>
+    public sealed record AddService(IpvsService Service) : IpvsCommand;
+
+    /// <summary>ipvsadm -E: IPVS_CMD_SET_SERVICE (every setting is sent, not only the changed ones).</summary>
+    public sealed record EditService(IpvsService Service) : IpvsCommand;
+
+    /// <summary>ipvsadm -D: IPVS_CMD_DEL_SERVICE (its real servers go with it).</summary>
+    public sealed record DeleteService(IpvsServiceKey Service) : IpvsCommand;
+
+    /// <summary>ipvsadm -a: IPVS_CMD_NEW_DEST.</summary>
+    public sealed record AddDestination(IpvsServiceKey Service, IpvsDestination Destination) : IpvsCommand;
+
+    /// <summary>ipvsadm -e: IPVS_CMD_SET_DEST.</summary>
+    public sealed record EditDestination(IpvsServiceKey Service, IpvsDestination Destination) : IpvsCommand;
+
+    /// <summary>ipvsadm -d: IPVS_CMD_DEL_DEST for the real server at <paramref name="Address"/>:<paramref name="Port"/>.</summary>
+    public sealed record DeleteDestination(IpvsServiceKey Service, IPAddress Address, ushort Port) : IpvsCommand;
+
+    /// <summary>ipvsadm -C: IPVS_CMD_FLUSH, removes every service.</summary>
+    public sealed record Flush : IpvsCommand;
+
+    /// <summary>ipvsadm -Z [service]: IPVS_CMD_ZERO, resets counters of one service or all.</summary>
+    public sealed record Zero(IpvsServiceKey? Service = null) : IpvsCommand;
+
+    /// <summary>ipvsadm -L -n (first request): IPVS_CMD_GET_SERVICE dump of all services.</summary>
+    public sealed record ListServices : IpvsCommand;
+
+    /// <summary>IPVS_CMD_GET_DEST dump of one service's real servers (ipvsadm -L issues one per service).</summary>
+    public sealed record ListDestinations(IpvsServiceKey Service) : IpvsCommand;
+}
