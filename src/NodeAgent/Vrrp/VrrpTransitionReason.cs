@@ -1,0 +1,38 @@
+namespace KeepOperator.NodeAgent.Vrrp;
+
+/// <summary>The human reasons carried by <see cref="StateChanged"/>; one constant per kind of transition.</summary>
+public static class VrrpTransitionReason
+{
+    /// <summary>Initialize to Master: the address owner (priority 255) takes over at once.</summary>
+    public const string StartupOwner = "startup as address owner (priority 255)";
+
+    /// <summary>Initialize to Backup.</summary>
+    public const string Startup = "startup";
+
+    /// <summary>Initialize to Fault: started while the interface is down.</summary>
+    public const string StartupInterfaceDown = "startup with interface down";
+
+    /// <summary>Backup to Master: no (acceptable) advertisement for Master_Down_Interval.</summary>
+    public const string MasterDown = "master down timer expired";
+
+    /// <summary>Backup to Master: the last master heard had a lower priority and preemption is on.</summary>
+    public const string Preempt = "higher priority than master (preempt)";
+
+    /// <summary>Backup to Master: the master announced it is stepping down (priority 0) and Skew_Time passed.</summary>
+    public const string MasterReleased = "master stepped down (priority 0 received)";
+
+    /// <summary>Master to Backup: an advertisement with a higher priority arrived.</summary>
+    public const string HigherPriorityMaster = "advertisement with higher priority received";
+
+    /// <summary>Master to Backup: an advertisement with our priority from a higher primary address arrived.</summary>
+    public const string HigherAddressMaster = "advertisement with equal priority from higher address received";
+
+    /// <summary>Master or Backup or Fault to Initialize.</summary>
+    public const string Shutdown = "shutdown requested";
+
+    /// <summary>Master or Backup to Fault.</summary>
+    public const string InterfaceDown = "interface down";
+
+    /// <summary>Fault to Backup (or to Master for the address owner).</summary>
+    public const string InterfaceUp = "interface up";
+}
