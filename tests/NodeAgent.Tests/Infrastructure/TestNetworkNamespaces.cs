@@ -43,6 +43,7 @@ public sealed partial class TestNetworkNamespaces : IDisposable
 
     public static TestNetworkNamespaces Create()
     {
+        SweepOrphans();
         var pair = new TestNetworkNamespaces();
         try
         {
@@ -188,6 +189,35 @@ public sealed partial class TestNetworkNamespaces : IDisposable
             }
         }
     }
+
+    private static int s_swept;
+
+    /// <summary>Once per process: deletes kotest-PID-* namespaces left by test processes that died (PID gone).</summary>
+    private static void SweepOrphans()
+    {
+        if (Interlocked.Exchange(ref s_swept, 1) != 0 || !Directory.Exists("/var/run/netns"))
+        {
+            return;
+        }
+        foreach (var path in Directory.GetFiles("/var/run/netns", "kotest-*"))
+        {
+            var match = OwnerRegex().Match(Path.GetFileName(path));
+            if (match.Success && !Directory.Exists($"/proc/{match.Groups[1].Value}"))
+            {
+                try
+                {
+                    Run("ip", "netns", "del", Path.GetFileName(path));
+                }
+                catch (InvalidOperationException)
+                {
+                    // raced with another sweeper
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^kotest-(\d+)-")]
+    private static partial Regex OwnerRegex();
 
     [GeneratedRegex(@"^(\d+):")]
     private static partial Regex IndexRegex();
