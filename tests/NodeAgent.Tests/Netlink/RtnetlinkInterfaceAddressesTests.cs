@@ -62,6 +62,9 @@ public sealed class RtnetlinkInterfaceAddressesTests : IDisposable
         var error = Assert.Throws<NetlinkException>(() => addresses.Add(9999, IPAddress.Parse("10.77.8.100"), 32));
         Assert.Equal(19, error.Errno); // ENODEV
         Assert.Equal(RtnetlinkConstants.RtmNewAddr, error.RequestType);
+        Assert.Contains("errno 19", error.Message);
+        // Extended ack text (6.x: "ipv4: Device not found"); older kernels may give none.
+        Assert.True(error.ExtendedMessage is null || error.ExtendedMessage.Contains("not found", StringComparison.OrdinalIgnoreCase), error.ExtendedMessage);
     }
 
     [RootFact]
