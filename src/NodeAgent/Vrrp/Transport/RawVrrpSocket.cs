@@ -1,0 +1,249 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using KeepOperator.NodeAgent.Interop;
+using KeepOperator.NodeAgent.Netlink;
+using static Tmds.Linux.LibC;
+
+namespace KeepOperator.NodeAgent.Vrrp.Transport;
+
+/// <summary>
+/// <see cref="IVrrpTransport"/> over a raw IP socket for protocol 112, opened with libc (the .NET Socket
+/// constructor refuses protocol 112) and bound to one interface with SO_BINDTODEVICE. Receiving waits for
+/// readability through .NET's socket engine (a zero-byte MSG_PEEK receive on a Socket wrapping the descriptor:
+/// no thread per socket, cancellation at once), then reads with recvmsg(MSG_DONTWAIT) to get the TTL / hop limit
+/// and destination. The socket lives in the network namespace of the thread that called <see cref="Open"/>.
+/// </summary>
+public sealed class RawVrrpSocket : IVrrpTransport
+{
+    public const int VrrpProtocol = 112;
+    public static readonly IPAddress Ipv4Group = IPAddress.Parse("224.0.0.18");
+    public static readonly IPAddress Ipv6Group = IPAddress.Parse("ff02::12");
+
+    private const int Ipv6MulticastAll = 29; // IPV6_MULTICAST_ALL, Linux 4.20+
+    private const byte InternetControlTos = 0xc0; // IPTOS_PREC_INTERNETCONTROL, as keepalived marks VRRP
+
+    private readonly SafeSocketHandle _handle;
+    private readonly Socket _readiness;
+    private readonly byte[] _destination;
+    private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
+    private int _receiving;
+
+    private RawVrrpSocket(SafeSocketHandle handle, NetworkLink link, AddressFamily family, IPAddress source, byte[] destination)
+    {
+        _handle = handle;
+        _readiness = new Socket(handle);
+        Link = link;
+        Family = family;
+        SourceAddress = source;
+        _destination = destination;
+    }
+
+    public NetworkLink Link { get; }
+
+    public AddressFamily Family { get; }
+
+    public IPAddress SourceAddress { get; }
+
+    /// <summary>
+    /// Opens the VRRP socket of <paramref name="link"/> for <paramref name="family"/>.
+    /// IPv4: <paramref name="source"/> is the interface's primary address; it is pinned as the multicast source with
+    /// IP_MULTICAST_IF (ip_mreqn) rather than bind(), because a raw IPv4 socket bound to a unicast address is no
+    /// longer handed datagrams sent to 224.0.0.18. IPv6: <paramref name="source"/> is the link-local address, which
+    /// is bound (scope id = link index); it must not be tentative (DAD still running) or bind fails with EADDRNOTAVAIL.
+    /// </summary>
+    public static RawVrrpSocket Open(NetworkLink link, AddressFamily family, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.AddressFamily != family)
+        {
+            throw new ArgumentException($"Source {source} is not of family {family}.", nameof(source));
+        }
+        if (family == AddressFamily.InterNetworkV6 && !source.IsIPv6LinkLocal)
+        {
+            throw new ArgumentException($"The IPv6 VRRP source must be the link-local address, not {source}.", nameof(source));
+        }
+
+        var handle = LinuxSocket.Open(family == AddressFamily.InterNetwork ? AF_INET : family == AddressFamily.InterNetworkV6 ? AF_INET6
+            : throw new ArgumentOutOfRangeException(nameof(family), family, "IPv4 or IPv6 only."), SOCK_RAW, VrrpProtocol);
+        try
+        {
+            byte[] device = Encoding.ASCII.GetBytes(link.Name + "\0");
+            LinuxSocket.SetOption(handle, SOL_SOCKET, SO_BINDTODEVICE, device, "SO_BINDTODEVICE");
+            byte[] destination;
+            if (family == AddressFamily.InterNetwork)
+            {
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_TOS, InternetControlTos, "IP_TOS");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_ADD_MEMBERSHIP, IpMreqn(Ipv4Group, IPAddress.Any, link.Index), "IP_ADD_MEMBERSHIP");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_IF, IpMreqn(IPAddress.Any, source, link.Index), "IP_MULTICAST_IF");
+                destination = LinuxSocket.SockaddrIn(Ipv4Group);
+            }
+            else
+            {
+                source = new IPAddress(source.GetAddressBytes(), link.Index);
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255, "IPV6_MULTICAST_HOPS");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_TCLASS, InternetControlTos, "IPV6_TCLASS");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+                TrySetOption(handle, IPPROTO_IPV6, Ipv6MulticastAll, 0);
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(Ipv6Group, link.Index), "IPV6_JOIN_GROUP");
+                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_IF, link.Index, "IPV6_MULTICAST_IF");
+                LinuxSocket.Bind(handle, LinuxSocket.SockaddrIn6(source, link.Index), $"{source}");
+                destination = LinuxSocket.SockaddrIn6(Ipv6Group, link.Index);
+            }
+            return new RawVrrpSocket(handle, link, family, source, destination);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    public void Send(ReadOnlySpan<byte> vrrpMessage) =>
+        LinuxSocket.SendTo(_handle, vrrpMessage, _destination, $"VRRP on {Link.Name}");
+
+    public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (Interlocked.Exchange(ref _receiving, 1) != 0)
+        {
+            throw new InvalidOperationException("Another receive is already pending on this VRRP socket.");
+        }
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (TryReceive(buffer.Span, out var datagram))
+                {
+                    return datagram;
+                }
+                try
+                {
+                    // Completes (with 0) once a datagram is queued, without consuming it.
+                    await _readiness.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted && _handle.IsClosed)
+                {
+                    throw new ObjectDisposedException(ToString(), e);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _receiving, 0);
+        }
+    }
+
+    public void Dispose() => _readiness.Dispose();
+
+    public override string ToString() => $"VRRP {Family} socket on {Link.Name} ({Link.Index}) from {SourceAddress}";
+
+    /// <summary>Reads queued datagrams until one is a usable VRRP datagram; false when the queue is empty.</summary>
+    private bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram)
+    {
+        Span<byte> name = stackalloc byte[LinuxSocket.SizeOfSockaddrIn6];
+        Span<byte> control = stackalloc byte[MessageHeaders.ControlSpace(20) + MessageHeaders.ControlSpace(4) + 64];
+        while (true)
+        {
+            if (_handle.IsClosed || !MessageHeaders.TryReceive(_handle, _receiveBuffer, name, control, MSG_DONTWAIT, out var received))
+            {
+                datagram = default;
+                return false;
+            }
+            if ((received.Flags & MSG_TRUNC) != 0)
+            {
+                continue;
+            }
+            var data = _receiveBuffer.AsSpan(0, received.Length);
+            int interfaceIndex = Link.Index;
+            int hopLimit = -1;
+            IPAddress? destination = null;
+            var cmsg = new MessageHeaders.ControlMessageReader(control[..received.ControlLength]);
+            while (cmsg.MoveNext())
+            {
+                if (cmsg.Level == IPPROTO_IP && cmsg.Type == IP_PKTINFO && cmsg.Data.Length >= 12)
+                {
+                    interfaceIndex = BinaryPrimitives.ReadInt32LittleEndian(cmsg.Data);
+                }
+                else if (cmsg.Level == IPPROTO_IPV6 && cmsg.Type == IPV6_PKTINFO && cmsg.Data.Length >= 20)
+                {
+                    destination = new IPAddress(cmsg.Data[..16]);
+                    interfaceIndex = BinaryPrimitives.ReadInt32LittleEndian(cmsg.Data[16..]);
+                }
+                else if (cmsg.Level == IPPROTO_IPV6 && cmsg.Type == IPV6_HOPLIMIT && cmsg.Data.Length >= 4)
+                {
+                    hopLimit = BinaryPrimitives.ReadInt32LittleEndian(cmsg.Data);
+                }
+            }
+
+            IPAddress? source;
+            ReadOnlySpan<byte> message;
+            if (Family == AddressFamily.InterNetwork)
+            {
+                if (!Ipv4HeaderView.TryRead(data, out var header))
+                {
+                    continue;
+                }
+                message = data.Slice(header.HeaderLength, header.PayloadLength);
+                source = header.Source;
+                destination = header.Destination;
+                hopLimit = header.Ttl;
+            }
+            else
+            {
+                message = data;
+                source = LinuxSocket.ParseInetAddress(name[..Math.Min(received.NameLength, name.Length)]);
+                if (destination is not null && (destination.IsIPv6LinkLocal || destination.IsIPv6Multicast))
+                {
+                    destination.ScopeId = interfaceIndex;
+                }
+            }
+            if (source is null || destination is null)
+            {
+                continue;
+            }
+            int length = Math.Min(message.Length, buffer.Length);
+            message[..length].CopyTo(buffer);
+            datagram = new VrrpDatagram(length, source, destination, hopLimit, interfaceIndex);
+            return true;
+        }
+    }
+
+    private static byte[] IpMreqn(IPAddress group, IPAddress address, int ifindex)
+    {
+        var bytes = new byte[12];
+        group.TryWriteBytes(bytes.AsSpan(0, 4), out _);
+        address.TryWriteBytes(bytes.AsSpan(4, 4), out _);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), ifindex);
+        return bytes;
+    }
+
+    private static byte[] Ipv6Mreq(IPAddress group, int ifindex)
+    {
+        var bytes = new byte[20];
+        group.TryWriteBytes(bytes.AsSpan(0, 16), out _);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), ifindex);
+        return bytes;
+    }
+
+    private static void TrySetOption(SafeSocketHandle handle, int level, int name, int value)
+    {
+        try
+        {
+            LinuxSocket.SetOption(handle, level, name, value, $"{level}/{name}");
+        }
+        catch (LinuxErrorException)
+        {
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Tests.Infrastructure;
+using KeepOperator.NodeAgent.Vrrp.Transport;
+using Xunit;
+using Xunit.Abstractions;
+using static KeepOperator.NodeAgent.Tests.Infrastructure.TestNetworkNamespaces;
+
+namespace KeepOperator.NodeAgent.Tests.Transport;
+
+/// <summary>VRRP datagrams really crossing a veth between two network namespaces.</summary>
+public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
+{
+    // VRRPv3 advertisement shaped: version 3 / type 1, VRID 51, priority 100, 1 address, interval 100 cs, checksum, VIP.
+    private static readonly byte[] Advertisement = [0x31, 51, 100, 1, 0x00, 0x64, 0xab, 0xcd, 10, 77, 8, 100];
+
+    private readonly TestNetworkNamespaces _ns = Create();
+    private readonly List<IDisposable> _disposables = [];
+
+    public void Dispose()
+    {
+        foreach (var d in _disposables)
+        {
+            d.Dispose();
+        }
+        _ns.Dispose();
+    }
+
+    [RootFact]
+    public async Task Ipv4_advertisement_arrives_with_ttl_255_from_the_given_source()
+    {
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        Assert.Equal(Ipv4A, a.SourceAddress);
+        var buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var receive = b.ReceiveAsync(buffer, timeout.Token);
+        a.Send(Advertisement);
+        var datagram = await receive;
+
+        Assert.Equal(Advertisement, buffer[..datagram.Length]);
+        Assert.Equal(Ipv4A, datagram.Source);
+        Assert.Equal(RawVrrpSocket.Ipv4Group, datagram.Destination);
+        Assert.Equal(255, datagram.TtlOrHopLimit);
+        Assert.Equal(b.Link.Index, datagram.InterfaceIndex);
+    }
+
+    [RootFact]
+    public async Task Ipv6_advertisement_arrives_with_hop_limit_255_from_the_link_local_source()
+    {
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.A, LinkA));
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.B, LinkB));
+        Assert.Equal(a.Link.Index, a.SourceAddress.ScopeId);
+        var buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var receive = b.ReceiveAsync(buffer, timeout.Token);
+        a.Send(Advertisement);
+        var datagram = await receive;
+
+        Assert.Equal(Advertisement, buffer[..datagram.Length]);
+        Assert.Equal(Unscoped(a.SourceAddress), Unscoped(datagram.Source));
+        Assert.Equal(b.Link.Index, datagram.Source.ScopeId); // usable as-is to answer on the receiving link
+        Assert.Equal(RawVrrpSocket.Ipv6Group, Unscoped(datagram.Destination));
+        Assert.Equal(255, datagram.TtlOrHopLimit);
+        Assert.Equal(b.Link.Index, datagram.InterfaceIndex);
+    }
+
+    [RootFact]
+    public async Task Ipv4_source_is_pinned_even_when_it_is_not_the_first_address()
+    {
+        var secondary = IPAddress.Parse("10.77.8.3");
+        Ip(_ns.A, "addr", "add", "10.77.8.3/24", "dev", LinkA); // a secondary address of 10.77.8.0/24
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, secondary);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var receive = b.ReceiveAsync(new byte[1500], timeout.Token);
+        a.Send(Advertisement);
+
+        Assert.Equal(secondary, (await receive).Source);
+    }
+
+    [RootFact]
+    public async Task Queued_datagrams_are_received_in_order_and_the_sender_does_not_hear_itself()
+    {
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        for (byte vrid = 1; vrid <= 3; vrid++)
+        {
+            a.Send([0x31, vrid, 100, 0, 0x00, 0x64, 0, 0]);
+        }
+        var buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        for (byte vrid = 1; vrid <= 3; vrid++)
+        {
+            var datagram = await b.ReceiveAsync(buffer, timeout.Token);
+            Assert.Equal(8, datagram.Length);
+            Assert.Equal(vrid, buffer[1]);
+        }
+
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await a.ReceiveAsync(buffer, shortWait.Token));
+    }
+
+    [RootFact]
+    public async Task Cancellation_ends_a_pending_receive_promptly()
+    {
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.B, LinkB));
+        using var cancel = new CancellationTokenSource();
+        var pending = b.ReceiveAsync(new byte[1500], cancel.Token).AsTask();
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+
+        // Timed at the task's own completion (not at the test's continuation, which xunit may schedule late).
+        var clock = new Stopwatch();
+        var ended = pending.ContinueWith(_ => clock.Elapsed, TaskContinuationOptions.ExecuteSynchronously);
+        clock.Start();
+        cancel.Cancel();
+        var elapsed = await ended;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        output.WriteLine($"pending receive ended {elapsed.TotalMilliseconds:F2} ms after Cancel()");
+        // Typically well under 1 ms; the bound leaves room for a loaded 2-core CI machine.
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(100), $"cancellation took {elapsed.TotalMilliseconds} ms");
+
+        // The socket stays usable after a cancelled receive.
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.A, LinkA));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var receive = b.ReceiveAsync(new byte[1500], timeout.Token);
+        a.Send(Advertisement);
+        Assert.Equal(Advertisement.Length, (await receive).Length);
+    }
+
+    [RootFact]
+    public async Task Dispose_ends_a_pending_receive()
+    {
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        var pending = b.ReceiveAsync(new byte[1500], CancellationToken.None).AsTask();
+        await Task.Delay(50);
+
+        b.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await b.ReceiveAsync(new byte[1500], CancellationToken.None));
+        Assert.ThrowsAny<ObjectDisposedException>(() => b.Send(Advertisement));
+    }
+
+    [RootFact]
+    public void Rejects_a_global_ipv6_source_and_a_family_mismatch()
+    {
+        var link = FindLink(_ns.ThreadA, LinkA);
+        Assert.Throws<ArgumentException>(() => RawVrrpSocket.Open(link, AddressFamily.InterNetworkV6, Ipv6A));
+        Assert.Throws<ArgumentException>(() => RawVrrpSocket.Open(link, AddressFamily.InterNetwork, Ipv6A));
+    }
+
+    private RawVrrpSocket Open(NamespaceThread thread, string linkName, AddressFamily family, IPAddress source)
+    {
+        var link = FindLink(thread, linkName);
+        var socket = thread.Invoke(() => RawVrrpSocket.Open(link, family, source));
+        _disposables.Add(socket);
+        return socket;
+    }
+
+    private static NetworkLink FindLink(NamespaceThread thread, string name) => thread.Invoke(() =>
+    {
+        using var links = new NetworkLinks();
+        return links.Find(name) ?? throw new InvalidOperationException($"no {name}");
+    });
+
+    private static IPAddress Unscoped(IPAddress address) => new(address.GetAddressBytes());
+}
