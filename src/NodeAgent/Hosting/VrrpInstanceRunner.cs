@@ -38,7 +38,7 @@ public sealed class VrrpInstanceRunner
         _log = log;
         var router = settings.Router;
         _filter = new VrrpReceiveFilter(router.Version, router.VirtualRouterId, settings.Password, router.AdvertInterval);
-        _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.Ipv6Group : VrrpProtocol.Ipv4Group;
+        _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.MulticastGroupV6 : VrrpProtocol.MulticastGroupV4;
         _vips = router.VirtualAddresses;
         _state = VrrpStateMachine.Create(router);
         _announcements = AnnouncementSchedule.Idle(settings.Announcements);

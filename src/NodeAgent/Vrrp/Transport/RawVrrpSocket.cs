@@ -190,11 +190,10 @@ public sealed class RawVrrpSocket : IVrrpTransport
             ReadOnlySpan<byte> message;
             if (Family == AddressFamily.InterNetwork)
             {
-                if (!Ipv4HeaderView.TryRead(data, out var header))
+                if (!Ipv4Header.TryParse(data, out var header, out message))
                 {
                     continue;
                 }
-                message = data.Slice(header.HeaderLength, header.PayloadLength);
                 source = header.Source;
                 destination = header.Destination;
                 hopLimit = header.Ttl;
