@@ -45,13 +45,21 @@ public sealed class Rfc3339TimestampConverter : JsonConverter<DateTimeOffset>
         }
 
         var text = reader.GetString()!;
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
-            || text.Length < 20)
+        if (!TryParse(text, out var value))
         {
             throw new JsonException($"expected an RFC 3339 timestamp such as \"2024-05-01T12:00:00Z\", got \"{text}\"");
         }
 
         return value;
+    }
+
+    /// <summary>Accepts RFC 3339 date-times ("2024-05-01T12:00:00Z", "2024-05-01T14:00:00.5+02:00"), not bare dates.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value)
+    {
+        value = default;
+        return text is { Length: >= 20 }
+            && (text[10] is 'T' or 't')
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>

@@ -312,10 +312,12 @@ public class ManifestReaderTests
         Assert.Contains("\"lastTransitionTime\":\"2024-05-01T12:00:00Z\"", Json(vip), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Bad_timestamp_is_refused()
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("2024-05-01")]
+    public void Bad_timestamp_is_refused(string timestamp)
     {
-        var e = Refused(Samples.WebYaml.Replace("name: web", "name: web\n  creationTimestamp: yesterday", StringComparison.Ordinal));
+        var e = Refused(Samples.WebYaml.Replace("name: web", "name: web\n  creationTimestamp: " + timestamp, StringComparison.Ordinal));
         Assert.Contains("metadata.creationTimestamp: expected an RFC 3339 timestamp", Only(e), StringComparison.Ordinal);
     }
 

@@ -157,7 +157,7 @@ internal static class SchemaCheck
         }
         else if (type == typeof(DateTimeOffset))
         {
-            if (kind != JsonValueKind.String || !DateTimeOffset.TryParse(TextOf(node), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+            if (kind != JsonValueKind.String || !Rfc3339TimestampConverter.TryParse(TextOf(node), out _))
             {
                 errors.Add(new(path, $"expected an RFC 3339 timestamp such as \"2024-05-01T12:00:00Z\", got {Describe(node)}"));
             }
