@@ -1,0 +1,194 @@
+namespace KeepOperator.Api;
+
+/// <summary>
+/// A set of virtual addresses held by exactly one node at a time through VRRP.
+/// Shaped as a Kubernetes custom resource (keepoperator.io/v1alpha1, kind VirtualIp); the standalone agent
+/// reads the very same documents from a YAML file.
+/// </summary>
+public sealed class VirtualIp : IManifestObject
+{
+    public const string Group = "keepoperator.io";
+    public const string Version = "v1alpha1";
+    public const string GroupVersion = Group + "/" + Version;
+    public const string KindName = "VirtualIp";
+    public const string Plural = "virtualips";
+
+    public string ApiVersion { get; set; } = GroupVersion;
+
+    public string Kind { get; set; } = KindName;
+
+    public ObjectMeta Metadata { get; set; } = new();
+
+    public VirtualIpSpec Spec { get; set; } = new();
+
+    /// <summary>Filled in by the operator; absent in standalone files.</summary>
+    public VirtualIpStatus? Status { get; set; }
+}
+
+/// <summary>Defaults applied when a <see cref="VirtualIpSpec"/> field is absent (keepalived's defaults where it has one).</summary>
+public static class VirtualIpDefaults
+{
+    public const int VrrpVersion = 2;
+    public const string AdvertInterval = "1s";
+    public const bool Preempt = true;
+    public const string PreemptDelay = "0s";
+    public const int Priority = 100;
+    public const string AuthenticationType = "PASS";
+
+    public const string TcpHost = "127.0.0.1";
+    public const string HttpExpectedStatus = "200-299";
+    public const int TrackWeight = 0;
+    public const string TrackInterval = "2s";
+    public const string TrackTimeout = "1s";
+    public const int TrackRise = 1;
+    public const int TrackFall = 1;
+
+    public const int GratuitousArpRepeat = 5;
+    public const string GratuitousArpDelay = "5s";
+    public const string GratuitousArpRefreshInterval = "0s";
+}
+
+public sealed class VirtualIpSpec
+{
+    /// <summary>IP addresses, optionally with a prefix ("10.0.0.5" or "10.0.0.5/24"); one family. No prefix: /32 or /128.</summary>
+    public List<string> Addresses { get; set; } = [];
+
+    /// <summary>Interface to hold the addresses on; default: the interface whose subnet holds the first address.</summary>
+    public string? Interface { get; set; }
+
+    /// <summary>1-255. Optional in a cluster (the operator assigns one), required standalone.</summary>
+    public int? VirtualRouterId { get; set; }
+
+    /// <summary>2 (RFC 3768, IPv4 only) or 3 (RFC 5798). Default 2.</summary>
+    public int? VrrpVersion { get; set; }
+
+    /// <summary>Go duration. v2: whole seconds 1-255; v3: 10ms-40.95s in steps of 10ms. Default "1s".</summary>
+    public string? AdvertInterval { get; set; }
+
+    /// <summary>Default true.</summary>
+    public bool? Preempt { get; set; }
+
+    /// <summary>Go duration, 0s-1000s. Default "0s".</summary>
+    public string? PreemptDelay { get; set; }
+
+    /// <summary>VRRPv2 simple-text authentication (RFC 2338); not allowed with v3.</summary>
+    public VrrpAuthentication? Authentication { get; set; }
+
+    /// <summary>Per-node priorities; a node not listed gets <see cref="DefaultPriority"/>.</summary>
+    public List<NodePriority>? Priorities { get; set; }
+
+    /// <summary>1-254. Default 100.</summary>
+    public int? DefaultPriority { get; set; }
+
+    /// <summary>Nodes eligible to hold the addresses (cluster only; evaluated by the operator).</summary>
+    public Dictionary<string, string>? NodeSelector { get; set; }
+
+    /// <summary>Checks that adjust the priority (keepalived's track_script).</summary>
+    public List<TrackCheck>? Track { get; set; }
+
+    public GratuitousArp? GratuitousArp { get; set; }
+}
+
+public sealed class VrrpAuthentication
+{
+    /// <summary>Only "PASS" (simple text) is supported.</summary>
+    public string Type { get; set; } = VirtualIpDefaults.AuthenticationType;
+
+    /// <summary>1-8 bytes, inline. Exactly one of <see cref="Password"/> and <see cref="PasswordSecretRef"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Cluster only: the password is read from this Secret key.</summary>
+    public SecretKeySelector? PasswordSecretRef { get; set; }
+}
+
+public sealed class SecretKeySelector
+{
+    /// <summary>Default: the VirtualIp's namespace.</summary>
+    public string? Namespace { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Key { get; set; }
+}
+
+public sealed class NodePriority
+{
+    public string? NodeName { get; set; }
+
+    /// <summary>1-254.</summary>
+    public int? Priority { get; set; }
+}
+
+/// <summary>
+/// One tracked check (keepalived's vrrp_script + track_script). Exactly one of <see cref="Tcp"/>, <see cref="Http"/>, <see cref="Pods"/>.
+/// A negative <see cref="Weight"/> lowers the priority while the check fails, a positive one raises it while it succeeds,
+/// and weight 0 puts the instance in FAULT while the check fails.
+/// </summary>
+public sealed class TrackCheck
+{
+    public string? Name { get; set; }
+
+    public TcpCheck? Tcp { get; set; }
+
+    public HttpCheck? Http { get; set; }
+
+    /// <summary>Cluster only: evaluated by the operator; the standalone agent ignores it.</summary>
+    public PodsCheck? Pods { get; set; }
+
+    /// <summary>-254..254. Default 0 (failure means FAULT).</summary>
+    public int? Weight { get; set; }
+
+    /// <summary>Go duration. Default "2s".</summary>
+    public string? Interval { get; set; }
+
+    /// <summary>Go duration. Default "1s".</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary>Consecutive successes to become OK. Default 1.</summary>
+    public int? Rise { get; set; }
+
+    /// <summary>Consecutive failures to become failed. Default 1.</summary>
+    public int? Fall { get; set; }
+}
+
+public sealed class TcpCheck
+{
+    /// <summary>Default "127.0.0.1".</summary>
+    public string? Host { get; set; }
+
+    public int? Port { get; set; }
+}
+
+public sealed class HttpCheck
+{
+    /// <summary>Absolute http:// or https:// URL.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Comma-separated codes and ranges, e.g. "200-299,301". Default "200-299".</summary>
+    public string? ExpectedStatus { get; set; }
+}
+
+public sealed class PodsCheck
+{
+    public string? Namespace { get; set; }
+
+    public LabelSelector? Selector { get; set; }
+}
+
+public sealed class LabelSelector
+{
+    public Dictionary<string, string>? MatchLabels { get; set; }
+}
+
+/// <summary>Gratuitous ARP (IPv4) / unsolicited neighbour advertisements (IPv6) sent on becoming master.</summary>
+public sealed class GratuitousArp
+{
+    /// <summary>Messages per burst, 0-255. Default 5 (keepalived's garp_master_repeat).</summary>
+    public int? Repeat { get; set; }
+
+    /// <summary>Go duration: a second burst this long after the first; "0s" disables it. Default "5s".</summary>
+    public string? Delay { get; set; }
+
+    /// <summary>Go duration: repeat a burst this often while master; absent or "0s" is off.</summary>
+    public string? RefreshInterval { get; set; }
+}

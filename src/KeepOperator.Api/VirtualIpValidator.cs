@@ -1,0 +1,522 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace KeepOperator.Api;
+
+/// <summary>
+/// Semantic rules for a <see cref="VirtualIp"/> (structure and types are checked while reading).
+/// Every rule reports its field path and a message naming the rule and the offending value.
+/// </summary>
+public static partial class VirtualIpValidator
+{
+    public static IReadOnlyList<FieldError> Validate(VirtualIp vip, ValidationMode mode = ValidationMode.Cluster)
+    {
+        ArgumentNullException.ThrowIfNull(vip);
+        var errors = new List<FieldError>();
+
+        if (vip.ApiVersion != VirtualIp.GroupVersion)
+        {
+            errors.Add(new("apiVersion", $"must be \"{VirtualIp.GroupVersion}\", got \"{vip.ApiVersion}\""));
+        }
+
+        if (vip.Kind != VirtualIp.KindName)
+        {
+            errors.Add(new("kind", $"must be \"{VirtualIp.KindName}\", got \"{vip.Kind}\""));
+        }
+
+        ValidateMetadata(vip.Metadata, errors);
+        if (vip.Spec is null)
+        {
+            errors.Add(new("spec", "required"));
+            return errors;
+        }
+
+        ValidateSpec(vip.Spec, mode, errors);
+        return errors;
+    }
+
+    /// <summary>Parses "10.0.0.1", "10.0.0.1/24", "2001:db8::1/64" strictly (no "10", no zone ids, no "1.2.3").</summary>
+    public static bool TryParseAddress(string? text, out IPAddress address, out int prefixLength, out bool hasPrefix)
+    {
+        address = IPAddress.None;
+        prefixLength = 0;
+        hasPrefix = false;
+        if (string.IsNullOrEmpty(text) || text.Trim() != text)
+        {
+            return false;
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var ipText = slash < 0 ? text : text[..slash];
+        if (ipText.Contains('%', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (ipText.Contains(':', StringComparison.Ordinal))
+        {
+            if (!IPAddress.TryParse(ipText, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                return false;
+            }
+
+            address = v6;
+        }
+        else
+        {
+            if (!DottedQuad().IsMatch(ipText) || !IPAddress.TryParse(ipText, out var v4))
+            {
+                return false;
+            }
+
+            foreach (var octet in ipText.Split('.'))
+            {
+                if (int.Parse(octet, CultureInfo.InvariantCulture) > 255)
+                {
+                    return false;
+                }
+            }
+
+            address = v4;
+        }
+
+        var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        if (slash < 0)
+        {
+            prefixLength = maxPrefix;
+            return true;
+        }
+
+        var prefixText = text[(slash + 1)..];
+        if (prefixText.Length is 0 or > 3 || !prefixText.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        prefixLength = int.Parse(prefixText, CultureInfo.InvariantCulture);
+        hasPrefix = true;
+        return prefixLength <= maxPrefix;
+    }
+
+    private static void ValidateMetadata(ObjectMeta? metadata, List<FieldError> errors)
+    {
+        if (metadata is null)
+        {
+            errors.Add(new("metadata", "required"));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(metadata.Name))
+        {
+            errors.Add(new("metadata.name", "required"));
+        }
+        else if (metadata.Name.Length > 253 || !DnsSubdomain().IsMatch(metadata.Name))
+        {
+            errors.Add(new("metadata.name", $"must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), got \"{metadata.Name}\""));
+        }
+
+        if (metadata.Namespace is { } ns && (ns.Length > 63 || !DnsLabel().IsMatch(ns)))
+        {
+            errors.Add(new("metadata.namespace", $"must be a DNS label (lower-case letters, digits and '-', at most 63 characters), got \"{ns}\""));
+        }
+    }
+
+    private static void ValidateSpec(VirtualIpSpec spec, ValidationMode mode, List<FieldError> errors)
+    {
+        var version = spec.VrrpVersion ?? VirtualIpDefaults.VrrpVersion;
+        var versionValid = version is 2 or 3;
+        if (!versionValid)
+        {
+            errors.Add(new("spec.vrrpVersion", $"must be 2 or 3, got {version}"));
+        }
+
+        var family = ValidateAddresses(spec.Addresses, errors);
+        if (family == AddressFamily.InterNetworkV6 && version == 2)
+        {
+            errors.Add(new("spec.vrrpVersion", "IPv6 addresses need VRRP version 3 (version 2 is IPv4 only)"));
+        }
+
+        if (spec.Interface is { } ifName && (ifName.Length is 0 or > 15 || ifName.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c))))
+        {
+            errors.Add(new("spec.interface", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{ifName}\""));
+        }
+
+        if (spec.VirtualRouterId is { } vrid)
+        {
+            if (vrid is < 1 or > 255)
+            {
+                errors.Add(new("spec.virtualRouterId", $"must be between 1 and 255, got {vrid}"));
+            }
+        }
+        else if (mode == ValidationMode.Standalone)
+        {
+            errors.Add(new("spec.virtualRouterId", "required (1-255) in a standalone configuration"));
+        }
+
+        if (versionValid)
+        {
+            ValidateAdvertInterval(spec.AdvertInterval, version, errors);
+        }
+
+        if (TryDuration(spec.PreemptDelay, "spec.preemptDelay", errors) is { } delay && delay > TimeSpan.FromSeconds(1000))
+        {
+            errors.Add(new("spec.preemptDelay", $"must be at most 1000s (keepalived's limit), got \"{spec.PreemptDelay}\""));
+        }
+
+        ValidateAuthentication(spec.Authentication, version, mode, errors);
+        ValidatePriorities(spec, errors);
+        ValidateNodeSelector(spec.NodeSelector, errors);
+        ValidateTrack(spec.Track, errors);
+        ValidateGratuitousArp(spec.GratuitousArp, errors);
+    }
+
+    private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
+    {
+        if (addresses is null || addresses.Count == 0)
+        {
+            errors.Add(new("spec.addresses", "must list at least one address"));
+            return null;
+        }
+
+        if (addresses.Count > 255)
+        {
+            errors.Add(new("spec.addresses", $"at most 255 addresses (VRRP's address count is one byte), got {addresses.Count}"));
+        }
+
+        AddressFamily? family = null;
+        var seen = new HashSet<IPAddress>();
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var path = $"spec.addresses[{i}]";
+            if (!TryParseAddress(addresses[i], out var address, out _, out _))
+            {
+                errors.Add(new(path, $"must be an IP address or CIDR such as \"10.0.0.5\" or \"10.0.0.5/24\", got \"{addresses[i]}\""));
+                continue;
+            }
+
+            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IsMulticast(address) || address.Equals(IPAddress.Broadcast))
+            {
+                errors.Add(new(path, $"must be a unicast address, got \"{addresses[i]}\""));
+                continue;
+            }
+
+            if (!seen.Add(address))
+            {
+                errors.Add(new(path, $"duplicate address {address}"));
+            }
+
+            if (family is null)
+            {
+                family = address.AddressFamily;
+            }
+            else if (family != address.AddressFamily)
+            {
+                errors.Add(new(path, $"all addresses must be of one family ({FamilyName(family.Value)} like spec.addresses[0]), got \"{addresses[i]}\""));
+            }
+        }
+
+        return family;
+    }
+
+    private static void ValidateAdvertInterval(string? text, int version, List<FieldError> errors)
+    {
+        const string path = "spec.advertInterval";
+        if (TryDuration(text, path, errors) is not { } interval)
+        {
+            return;
+        }
+
+        if (version == 2)
+        {
+            if (interval.Ticks % TimeSpan.TicksPerSecond != 0 || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromSeconds(255))
+            {
+                errors.Add(new(path, $"VRRP version 2 needs whole seconds between 1s and 255s, got \"{text}\""));
+            }
+        }
+        else if (interval.Ticks % (10 * TimeSpan.TicksPerMillisecond) != 0 || interval < TimeSpan.FromMilliseconds(10) || interval > TimeSpan.FromMilliseconds(40950))
+        {
+            errors.Add(new(path, $"VRRP version 3 needs a multiple of 10ms between 10ms and 40.95s, got \"{text}\""));
+        }
+    }
+
+    private static void ValidateAuthentication(VrrpAuthentication? auth, int version, ValidationMode mode, List<FieldError> errors)
+    {
+        if (auth is null)
+        {
+            return;
+        }
+
+        if (version == 3)
+        {
+            errors.Add(new("spec.authentication", "not allowed with VRRP version 3 (RFC 5798 removed authentication)"));
+        }
+
+        if (auth.Type != "PASS")
+        {
+            errors.Add(new("spec.authentication.type", $"must be \"PASS\", got \"{auth.Type}\""));
+        }
+
+        if (auth.Password is null && auth.PasswordSecretRef is null)
+        {
+            errors.Add(new("spec.authentication", "needs password or passwordSecretRef"));
+        }
+        else if (auth.Password is not null && auth.PasswordSecretRef is not null)
+        {
+            errors.Add(new("spec.authentication", "password and passwordSecretRef are mutually exclusive"));
+        }
+
+        if (auth.Password is { } password)
+        {
+            var bytes = Encoding.UTF8.GetByteCount(password);
+            if (bytes is 0 or > 8)
+            {
+                errors.Add(new("spec.authentication.password",
+                    $"must be 1 to 8 bytes (VRRPv2 carries 8; keepalived would silently truncate a longer one), got {bytes}"));
+            }
+        }
+
+        if (auth.PasswordSecretRef is { } secretRef)
+        {
+            if (mode == ValidationMode.Standalone)
+            {
+                errors.Add(new("spec.authentication.passwordSecretRef", "needs a cluster; give password in a standalone configuration"));
+            }
+
+            if (string.IsNullOrEmpty(secretRef.Name))
+            {
+                errors.Add(new("spec.authentication.passwordSecretRef.name", "required"));
+            }
+
+            if (string.IsNullOrEmpty(secretRef.Key))
+            {
+                errors.Add(new("spec.authentication.passwordSecretRef.key", "required"));
+            }
+        }
+    }
+
+    private static void ValidatePriorities(VirtualIpSpec spec, List<FieldError> errors)
+    {
+        if (spec.DefaultPriority is { } defaultPriority && defaultPriority is < 1 or > 254)
+        {
+            errors.Add(new("spec.defaultPriority", $"must be between 1 and 254, got {defaultPriority}"));
+        }
+
+        if (spec.Priorities is null)
+        {
+            return;
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < spec.Priorities.Count; i++)
+        {
+            var path = $"spec.priorities[{i}]";
+            var entry = spec.Priorities[i];
+            if (entry is null)
+            {
+                errors.Add(new(path, "must not be null"));
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(entry.NodeName))
+            {
+                errors.Add(new(path + ".nodeName", "required"));
+            }
+            else if (names.TryGetValue(entry.NodeName, out var first))
+            {
+                errors.Add(new(path + ".nodeName", $"duplicate node \"{entry.NodeName}\" (also spec.priorities[{first}])"));
+            }
+            else
+            {
+                names.Add(entry.NodeName, i);
+            }
+
+            if (entry.Priority is not { } priority)
+            {
+                errors.Add(new(path + ".priority", "required (1-254)"));
+            }
+            else if (priority is < 1 or > 254)
+            {
+                errors.Add(new(path + ".priority", $"must be between 1 and 254, got {priority}"));
+            }
+        }
+    }
+
+    private static void ValidateNodeSelector(Dictionary<string, string>? selector, List<FieldError> errors)
+    {
+        if (selector is null)
+        {
+            return;
+        }
+
+        foreach (var key in selector.Keys)
+        {
+            if (key.Length == 0)
+            {
+                errors.Add(new("spec.nodeSelector", "label keys must not be empty"));
+            }
+        }
+    }
+
+    private static void ValidateTrack(List<TrackCheck>? track, List<FieldError> errors)
+    {
+        if (track is null)
+        {
+            return;
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < track.Count; i++)
+        {
+            var path = $"spec.track[{i}]";
+            var check = track[i];
+            if (check is null)
+            {
+                errors.Add(new(path, "must not be null"));
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(check.Name))
+            {
+                errors.Add(new(path + ".name", "required"));
+            }
+            else if (names.TryGetValue(check.Name, out var first))
+            {
+                errors.Add(new(path + ".name", $"duplicate check \"{check.Name}\" (also spec.track[{first}])"));
+            }
+            else
+            {
+                names.Add(check.Name, i);
+            }
+
+            var kinds = (check.Tcp is null ? 0 : 1) + (check.Http is null ? 0 : 1) + (check.Pods is null ? 0 : 1);
+            if (kinds != 1)
+            {
+                errors.Add(new(path, $"must have exactly one of tcp, http, pods, got {kinds}"));
+            }
+
+            if (check.Tcp is { } tcp)
+            {
+                if (tcp.Host is { } host && (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/')))
+                {
+                    errors.Add(new(path + ".tcp.host", $"must be an IP address or host name, got \"{host}\""));
+                }
+
+                if (tcp.Port is not { } port)
+                {
+                    errors.Add(new(path + ".tcp.port", "required (1-65535)"));
+                }
+                else if (port is < 1 or > 65535)
+                {
+                    errors.Add(new(path + ".tcp.port", $"must be between 1 and 65535, got {port}"));
+                }
+            }
+
+            if (check.Http is { } http)
+            {
+                if (!Uri.TryCreate(http.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    errors.Add(new(path + ".http.url", $"must be an absolute http:// or https:// URL, got \"{http.Url}\""));
+                }
+
+                if (http.ExpectedStatus is { } expected && !HttpStatusRanges.TryParse(expected, out _, out var statusError))
+                {
+                    errors.Add(new(path + ".http.expectedStatus", statusError));
+                }
+            }
+
+            if (check.Pods is { } pods)
+            {
+                if (pods.Selector?.MatchLabels is not { Count: > 0 })
+                {
+                    errors.Add(new(path + ".pods.selector.matchLabels", "must list at least one label"));
+                }
+
+                if (pods.Namespace is { } podNamespace && !DnsLabel().IsMatch(podNamespace))
+                {
+                    errors.Add(new(path + ".pods.namespace", $"must be a DNS label, got \"{podNamespace}\""));
+                }
+            }
+
+            if (check.Weight is { } weight && weight is < -254 or > 254)
+            {
+                errors.Add(new(path + ".weight", $"must be between -254 and 254, got {weight}"));
+            }
+
+            if (TryDuration(check.Interval, path + ".interval", errors) is { } interval && interval <= TimeSpan.Zero)
+            {
+                errors.Add(new(path + ".interval", $"must be positive, got \"{check.Interval}\""));
+            }
+
+            if (TryDuration(check.Timeout, path + ".timeout", errors) is { } timeout && timeout <= TimeSpan.Zero)
+            {
+                errors.Add(new(path + ".timeout", $"must be positive, got \"{check.Timeout}\""));
+            }
+
+            if (check.Rise is { } rise && rise < 1)
+            {
+                errors.Add(new(path + ".rise", $"must be at least 1, got {rise}"));
+            }
+
+            if (check.Fall is { } fall && fall < 1)
+            {
+                errors.Add(new(path + ".fall", $"must be at least 1, got {fall}"));
+            }
+        }
+    }
+
+    private static void ValidateGratuitousArp(GratuitousArp? garp, List<FieldError> errors)
+    {
+        if (garp is null)
+        {
+            return;
+        }
+
+        if (garp.Repeat is { } repeat && repeat is < 0 or > 255)
+        {
+            errors.Add(new("spec.gratuitousArp.repeat", $"must be between 0 and 255, got {repeat}"));
+        }
+
+        TryDuration(garp.Delay, "spec.gratuitousArp.delay", errors);
+        TryDuration(garp.RefreshInterval, "spec.gratuitousArp.refreshInterval", errors);
+    }
+
+    /// <summary>Null when absent or invalid (then an error is added); negative durations are errors.</summary>
+    private static TimeSpan? TryDuration(string? text, string path, List<FieldError> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!GoDuration.TryParse(text, out var value))
+        {
+            errors.Add(new(path, $"must be a duration such as \"1s\", \"500ms\" or \"1m30s\", got \"{text}\""));
+            return null;
+        }
+
+        if (value < TimeSpan.Zero)
+        {
+            errors.Add(new(path, $"must not be negative, got \"{text}\""));
+            return null;
+        }
+
+        return value;
+    }
+
+    private static bool IsMulticast(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetwork ? (address.GetAddressBytes()[0] & 0xF0) == 0xE0 : address.IsIPv6Multicast;
+
+    private static string FamilyName(AddressFamily family) => family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
+
+    [GeneratedRegex(@"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\z")]
+    private static partial Regex DottedQuad();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
+    private static partial Regex DnsSubdomain();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
+    private static partial Regex DnsLabel();
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using KeepOperator.Api.Manifests;
+using KeepOperator.NodeAgent.Config;
+using Xunit;
+
+namespace KeepOperator.NodeAgent.Tests.Config;
+
+public class StandaloneConfigTests
+{
+    private const string WebYaml = """
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualIp
+        metadata:
+          name: web
+        spec:
+          addresses: ["10.77.0.250"]      # one family; /32 or /128 when no prefix is given
+          interface: eth0                 # optional: default is the interface whose subnet holds the address
+          virtualRouterId: 51
+          vrrpVersion: 2                  # 2 or 3 (IPv6: 3 only); default 2, like keepalived
+          advertInterval: 1s              # v2: whole seconds 1-255; v3: 10ms-40.95s
+          preempt: true
+          authentication:                 # v2 only; in a cluster the password comes from a Secret (passwordSecretRef)
+            type: PASS
+            password: lll
+          priorities:
+            - nodeName: n1
+              priority: 100
+            - nodeName: n2
+              priority: 90
+        """;
+
+    private static ManifestException Refused(string yaml) =>
+        Assert.Throws<ManifestException>(() => StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceResolverTests.Host));
+
+    [Fact]
+    public void The_issue_sample_resolves_on_n1_and_n2()
+    {
+        var n1 = StandaloneConfig.Parse(WebYaml, "web.yaml", "n1", InstanceResolverTests.Host);
+        var instance = Assert.Single(n1.Instances);
+        Assert.Equal("web", instance.Name);
+        Assert.Equal(100, instance.Router.Priority);
+        Assert.Equal(51, instance.Router.VirtualRouterId);
+        Assert.Equal("lll", instance.Password);
+        Assert.Equal("eth0", instance.InterfaceName);
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), instance.Router.PrimaryAddress);
+        Assert.Empty(n1.Warnings);
+
+        Assert.Equal(90, StandaloneConfig.Parse(WebYaml, "web.yaml", "n2", InstanceResolverTests.Host).Instances.Single().Router.Priority);
+    }
+
+    [Fact]
+    public void Load_reads_a_file()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"keepoperator-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, WebYaml);
+        try
+        {
+            var config = StandaloneConfig.Load(path, "n1", InstanceResolverTests.Host);
+            Assert.Equal(path, config.Source);
+            Assert.Single(config.Instances);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var e = Assert.Throws<ManifestException>(() => StandaloneConfig.Load(path, "n1", InstanceResolverTests.Host));
+        Assert.Contains("cannot read", e.Message, StringComparison.Ordinal);
+    }
+
+    // The four refusals the agent must make, each naming the document, the field and the rule.
+
+    [Fact]
+    public void Refuses_an_unknown_field()
+    {
+        var e = Refused(WebYaml.Replace("  preempt: true", "  preempt: true\n  foo: bar", StringComparison.Ordinal));
+        Assert.Equal("web.yaml: VirtualIp \"web\" (document 1): spec.foo: unknown field (line 12)", e.Message);
+    }
+
+    [Fact]
+    public void Refuses_priority_300()
+    {
+        var e = Refused(WebYaml.Replace("priority: 100", "priority: 300", StringComparison.Ordinal));
+        Assert.Equal("web.yaml: VirtualIp \"web\" (document 1): spec.priorities[0].priority: must be between 1 and 254, got 300 (line 17)", e.Message);
+    }
+
+    [Fact]
+    public void Refuses_v2_with_50ms()
+    {
+        var e = Refused(WebYaml.Replace("advertInterval: 1s", "advertInterval: 50ms", StringComparison.Ordinal));
+        Assert.Equal(
+            "web.yaml: VirtualIp \"web\" (document 1): spec.advertInterval: VRRP version 2 needs whole seconds between 1s and 255s, got \"50ms\" (line 10)",
+            e.Message);
+    }
+
+    [Fact]
+    public void Refuses_an_address_that_is_not_an_ip()
+    {
+        var e = Refused(WebYaml.Replace("\"10.77.0.250\"", "\"10.77.0\"", StringComparison.Ordinal));
+        Assert.Equal(
+            "web.yaml: VirtualIp \"web\" (document 1): spec.addresses[0]: must be an IP address or CIDR such as \"10.0.0.5\" or \"10.0.0.5/24\", got \"10.77.0\" (line 6)",
+            e.Message);
+    }
+
+    [Fact]
+    public void Standalone_needs_a_vrid_and_an_inline_password()
+    {
+        var e = Refused(WebYaml
+            .Replace("  virtualRouterId: 51\n", "", StringComparison.Ordinal)
+            .Replace("password: lll", "passwordSecretRef: {name: vrrp, key: pw}", StringComparison.Ordinal));
+        Assert.Equal(["spec.virtualRouterId", "spec.authentication.passwordSecretRef"], e.Errors.Select(x => x.Path));
+    }
+
+    [Fact]
+    public void Errors_from_reading_validating_and_resolving_are_collected_together()
+    {
+        var yaml = WebYaml + "\n---\n" +
+            WebYaml.Replace("name: web", "name: api", StringComparison.Ordinal).Replace("priority: 90", "priority: 0", StringComparison.Ordinal) + "\n---\n" +
+            WebYaml.Replace("name: web", "name: db", StringComparison.Ordinal).Replace("10.77.0.250", "172.16.0.9", StringComparison.Ordinal).Replace("  interface: eth0", "  interface: eth8", StringComparison.Ordinal).Replace("51", "52", StringComparison.Ordinal) + "\n---\n" +
+            WebYaml.Replace("name: web", "name: cache", StringComparison.Ordinal).Replace("10.77.0.250", "10.77.0.251", StringComparison.Ordinal);
+        var e = Refused(yaml);
+        Assert.Equal(
+            [
+                "VirtualIp \"api\" (document 2): spec.priorities[1].priority",
+                "VirtualIp \"db\" (document 3): spec.interface",
+                "VirtualIp \"cache\" (document 4): spec.virtualRouterId",
+            ],
+            e.Errors.Select(x => $"{x.Kind} \"{x.Name}\" (document {x.Document}): {x.Path}"));
+        Assert.Contains("VRID 51 is already used on eth0 by VirtualIp \"web\" (document 1)", e.Errors[2].Message, StringComparison.Ordinal);
+        Assert.Contains("interface \"eth8\" does not exist", e.Errors[1].Message, StringComparison.Ordinal);
+        Assert.StartsWith("3 errors:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_address_in_two_instances_is_refused()
+    {
+        var yaml = WebYaml + "\n---\n" + WebYaml.Replace("name: web", "name: api", StringComparison.Ordinal).Replace("51", "52", StringComparison.Ordinal);
+        var error = Assert.Single(Refused(yaml).Errors);
+        Assert.Equal("spec.addresses[0]", error.Path);
+        Assert.Equal("10.77.0.250 is already held by VirtualIp \"web\" (document 1)", error.Message);
+    }
+
+    [Fact]
+    public void The_same_vrid_on_different_interfaces_or_families_is_fine()
+    {
+        var yaml = WebYaml + "\n---\n" +
+            WebYaml.Replace("name: web", "name: api", StringComparison.Ordinal).Replace("10.77.0.250", "192.168.5.9", StringComparison.Ordinal).Replace("interface: eth0", "interface: eth1", StringComparison.Ordinal) + "\n---\n" +
+            """
+            apiVersion: keepoperator.io/v1alpha1
+            kind: VirtualIp
+            metadata: {name: v6}
+            spec: {addresses: ["2001:db8:77::250"], virtualRouterId: 51, vrrpVersion: 3}
+            """;
+        var config = StandaloneConfig.Parse(yaml, "all.yaml", "n1", InstanceResolverTests.Host);
+        Assert.Equal(["web", "api", "v6"], config.Instances.Select(i => i.Name));
+        Assert.Equal(["eth0", "eth1", "eth0"], config.Instances.Select(i => i.InterfaceName));
+    }
+
+    [Fact]
+    public void Pods_checks_and_node_selectors_become_warnings()
+    {
+        var yaml = WebYaml + """
+
+              nodeSelector: {role: edge}
+              track:
+                - name: pods
+                  pods: {selector: {matchLabels: {app: web}}}
+            """;
+        var config = StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceResolverTests.Host);
+        Assert.Empty(config.Instances.Single().Track);
+        Assert.Equal(["spec.track[0]", "spec.nodeSelector"], config.Warnings.Select(w => w.Path));
+        Assert.All(config.Warnings, w => Assert.StartsWith("web.yaml: VirtualIp \"web\" (document 1): ", w.ToString(), StringComparison.Ordinal));
+    }
+}
