@@ -119,6 +119,34 @@ public sealed class ClientTests : IClassFixture<ClientFixture>
     }
 
     [Fact]
+    public async Task CelImmutabilityRule_RejectsChanges()
+    {
+        var w = Widget("immutable", 1);
+        w["spec"]!["vrid"] = 5;
+        await C.CustomObjects.CreateClusterCustomObjectAsync(w, Group, V1, Widgets);
+        var change = await Assert.ThrowsAsync<HttpOperationException>(() =>
+            C.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch("""{"spec":{"vrid":6}}""", V1Patch.PatchType.MergePatch), Group, V1, Widgets, "immutable"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, change.Response.StatusCode);
+        Assert.Contains("spec.vrid: Invalid value: \"integer\": vrid is immutable", JsonNode.Parse(change.Response.Content)!["message"]!.GetValue<string>());
+        var other = Node(await C.CustomObjects.PatchClusterCustomObjectAsync(new V1Patch("""{"spec":{"size":2}}""", V1Patch.PatchType.MergePatch), Group, V1, Widgets, "immutable"));
+        Assert.Equal(5, other["spec"]!["vrid"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task DeletingACrd_RemovesItsResources()
+    {
+        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(GadgetCrd.Replace("gadgets", "doodads", StringComparison.Ordinal).Replace("gadget", "doodad", StringComparison.Ordinal).Replace("Gadget", "Doodad", StringComparison.Ordinal).Replace("gdg", "ddd", StringComparison.Ordinal));
+        await C.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        await C.CustomObjects.CreateNamespacedCustomObjectAsync(new JsonObject { ["apiVersion"] = $"{Group}/{V1}", ["kind"] = "Doodad", ["metadata"] = new JsonObject { ["name"] = "d1" } }, Group, V1, "default", "doodads");
+        Assert.Single(Node(await C.CustomObjects.ListNamespacedCustomObjectAsync(Group, V1, "default", "doodads"))["items"]!.AsArray());
+        await C.ApiextensionsV1.DeleteCustomResourceDefinitionAsync("doodads.test.keepoperator.io");
+        var gone = await Assert.ThrowsAsync<HttpOperationException>(() => C.CustomObjects.ListNamespacedCustomObjectAsync(Group, V1, "default", "doodads"));
+        Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
+        await C.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        Assert.Empty(Node(await C.CustomObjects.ListNamespacedCustomObjectAsync(Group, V1, "default", "doodads"))["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task InvalidAndMissingObjects_AnswerLikeTheApiServer()
     {
         var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => C.CustomObjects.CreateClusterCustomObjectAsync(Widget("invalid", 0), Group, V1, Widgets));
@@ -329,6 +357,7 @@ public sealed class ClientTests : IClassFixture<ClientFixture>
 
         await C.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "sec" }, StringData = new Dictionary<string, string> { ["k"] = "v" } }, "default");
         Assert.Equal("v", System.Text.Encoding.UTF8.GetString((await C.CoreV1.ReadNamespacedSecretAsync("sec", "default")).Data["k"]));
+        Assert.Equal("Success", (await C.CoreV1.DeleteNamespacedSecretAsync("sec", "default")).Status);
 
         await C.CoreV1.CreateNamespacedEventAsync(
             new Corev1Event { Metadata = new V1ObjectMeta { Name = "n1.e1" }, InvolvedObject = new V1ObjectReference { Kind = "Node", Name = "n1", Uid = node.Metadata.Uid }, Reason = "Test", Message = "hi", Type = "Normal" },

@@ -203,6 +203,7 @@ public sealed class KubectlTests : IClassFixture<KubectlFixture>
         Assert.Equal("a true", await K.OkAsync("get", "node", "worker-1", "-o", "jsonpath={.metadata.labels.zone} {.spec.unschedulable}"));
 
         Assert.Contains("node/worker-1 uncordoned", await K.OkAsync("uncordon", "worker-1"));
+        Assert.Contains("secret \"vrrp-auth\" deleted", await K.OkAsync("delete", "secret", "vrrp-auth"));
         Assert.Matches(@"Unschedulable:\s+false", await K.OkAsync("describe", "node", "worker-1"));
     }
 

@@ -54,7 +54,15 @@ public static class TestCrds
                     type: object
                     description: WidgetSpec is the desired state of a widget.
                     required: [size]
+                    x-kubernetes-validations:
+                    - rule: "!has(self.addresses) || size(self.addresses) > 0"
+                      message: addresses may not be empty
                     properties:
+                      vrid:
+                        type: integer
+                        x-kubernetes-validations:
+                        - rule: self == oldSelf
+                          message: vrid is immutable
                       size:
                         type: integer
                         minimum: 1

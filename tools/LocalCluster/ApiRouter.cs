@@ -285,6 +285,12 @@ public sealed class ApiRouter
                 }
 
                 var deleted = handlers.Delete(type, objNs, name, options, opts);
+                if (Json.Str(deleted["kind"]) == "Status")
+                {
+                    await WriteJsonAsync(ctx, 200, deleted);
+                    return;
+                }
+
                 await WriteObjectAsync(ctx, 200, type, deleted, opts);
                 return;
             }

@@ -15,7 +15,7 @@ public static class BuiltinTypes
     [
         new ResourceType
         {
-            Group = "", Version = "v1", Plural = "namespaces", Singular = "namespace", Kind = "Namespace", Namespaced = false,
+            Group = "", Version = "v1", Plural = "namespaces", ReturnDeletedObject = true, Singular = "namespace", Kind = "Namespace", Namespaced = false,
             ShortNames = ["ns"], HasStatusSubresource = true,
             Columns = [Col("Status", "string", o => Json.Str(Json.At(o, "status.phase")) ?? "Active"), Age()],
             BuiltinSchema = Schema("Namespace provides a scope for Names.", ("spec", Free("Spec defines the behavior of the Namespace.")), ("status", Free("Status describes the current status of a Namespace."))),
@@ -81,14 +81,14 @@ public static class BuiltinTypes
         },
         new ResourceType
         {
-            Group = "", Version = "v1", Plural = "pods", Singular = "pod", Kind = "Pod", Namespaced = true,
+            Group = "", Version = "v1", Plural = "pods", ReturnDeletedObject = true, Singular = "pod", Kind = "Pod", Namespaced = true,
             ShortNames = ["po"], Categories = ["all"], HasStatusSubresource = true,
             Columns = [Col("Ready", "string", PodReady), Col("Status", "string", o => Json.Str(Json.At(o, "status.phase")) ?? "Pending"), Col("Restarts", "string", PodRestarts), Age(), Col("IP", "string", o => Json.Str(Json.At(o, "status.podIP")) ?? "<none>", 1), Col("Node", "string", o => Json.Str(Json.At(o, "spec.nodeName")) ?? "<none>", 1)],
             BuiltinSchema = Schema("Pod is a collection of containers that can run on a host.", ("spec", Free("Specification of the desired behavior of the pod.")), ("status", Free("Most recently observed status of the pod."))),
         },
         new ResourceType
         {
-            Group = "", Version = "v1", Plural = "services", Singular = "service", Kind = "Service", Namespaced = true,
+            Group = "", Version = "v1", Plural = "services", ReturnDeletedObject = true, Singular = "service", Kind = "Service", Namespaced = true,
             ShortNames = ["svc"], Categories = ["all"], HasStatusSubresource = true,
             Columns =
             [
@@ -153,7 +153,7 @@ public static class BuiltinTypes
         },
         new ResourceType
         {
-            Group = ApiExtensionsGroup, Version = "v1", Plural = CrdPlural, Singular = "customresourcedefinition", Kind = "CustomResourceDefinition", Namespaced = false,
+            Group = ApiExtensionsGroup, Version = "v1", Plural = CrdPlural, ReturnDeletedObject = true, Singular = "customresourcedefinition", Kind = "CustomResourceDefinition", Namespaced = false,
             ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatusSubresource = true, TracksGeneration = true,
             Columns = [Col("Created At", "date", o => Json.Str(Json.At(o, "metadata.creationTimestamp")), 0, rawTimestamp: true)],
             BuiltinSchema = Schema(

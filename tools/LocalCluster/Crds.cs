@@ -179,6 +179,7 @@ public static partial class Crds
                 TracksGeneration = true,
                 RequireResourceVersionOnUpdate = true,
                 IsCustom = true,
+                ReturnDeletedObject = true,
                 CrdName = Json.Name(crd),
                 Schema = v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject,
                 Columns = columns,

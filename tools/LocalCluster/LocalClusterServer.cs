@@ -111,6 +111,7 @@ public sealed class LocalClusterServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await bookmarkTimer.DisposeAsync();
+        Store.CloseAllWatches();
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
         {
             try

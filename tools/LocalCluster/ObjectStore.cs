@@ -212,6 +212,20 @@ public sealed class ObjectStore
         sub.Lines.Writer.TryComplete();
     }
 
+    /// <summary>Ends every watch stream (at shutdown, so open watches don't hold the server up).</summary>
+    public void CloseAllWatches()
+    {
+        lock (Sync)
+        {
+            foreach (var s in subscribers)
+            {
+                s.Lines.Writer.TryComplete();
+            }
+
+            subscribers.Clear();
+        }
+    }
+
     /// <summary>Sends a BOOKMARK at the current resourceVersion to every watcher that asked for them.</summary>
     public void Bookmark()
     {

@@ -266,7 +266,31 @@ public sealed class ResourceHandlers
         }
     }
 
+    /// <summary>DELETE of one object: the deleted (or deletion-pending) object, or a Success Status where the real registry answers so.</summary>
     public JsonObject Delete(ResourceType type, string ns, string name, JsonObject? options, WriteOptions opts)
+    {
+        var result = DeleteOne(type, ns, name, options, opts);
+        if (type.ReturnDeletedObject || result["metadata"]?["deletionTimestamp"] != null)
+        {
+            return result;
+        }
+
+        var details = new JsonObject { ["name"] = name };
+        if (type.Group.Length > 0)
+        {
+            details["group"] = type.Group;
+        }
+
+        details["kind"] = type.Plural;
+        details["uid"] = Json.Str(result["metadata"]?["uid"]);
+        var status = ApiError.Status(200, string.Empty, string.Empty, details);
+        status.Remove("message");
+        status.Remove("reason");
+        status.Remove("code");
+        return status;
+    }
+
+    private JsonObject DeleteOne(ResourceType type, string ns, string name, JsonObject? options, WriteOptions opts)
     {
         lock (store.Sync)
         {
@@ -457,16 +481,16 @@ public sealed class ResourceHandlers
             }
         }
 
-        ValidateSchema(type, result, name, errors, opts, reportUnknown: !statusOnly);
+        ValidateSchema(type, result, name, errors, opts, reportUnknown: !statusOnly, old);
         return result;
     }
 
-    private static void ValidateSchema(ResourceType type, JsonObject obj, string name, List<StatusCause> errors, WriteOptions opts, bool reportUnknown)
+    private static void ValidateSchema(ResourceType type, JsonObject obj, string name, List<StatusCause> errors, WriteOptions opts, bool reportUnknown, JsonObject? old = null)
     {
         var unknown = new List<string>();
         if (type.IsCustom && type.Schema != null)
         {
-            var r = SchemaValidator.Apply(obj, type.Schema);
+            var r = SchemaValidator.Apply(obj, type.Schema, old);
             errors.AddRange(r.Errors);
             unknown = r.UnknownFields;
         }
@@ -474,6 +498,11 @@ public sealed class ResourceHandlers
         if (errors.Count > 0)
         {
             throw ApiError.Invalid(type, name, errors);
+        }
+
+        if (IsCrd(type) && CelRules.Unsupported(obj) is { Count: > 0 } rules)
+        {
+            opts.Warnings.Add($"localcluster does not evaluate these x-kubernetes-validations rules (only self == oldSelf): {string.Join("; ", rules.Take(5))}{(rules.Count > 5 ? "; ..." : string.Empty)}");
         }
 
         if (!reportUnknown || unknown.Count == 0)

@@ -47,6 +47,12 @@ public sealed class ResourceType
 
     public bool IsCustom { get; init; }
 
+    /// <summary>
+    /// Whether an immediate DELETE answers with the deleted object (custom resources, CRDs, Pods, Namespaces, Services)
+    /// or, like most built-in registries, with a Status of Success.
+    /// </summary>
+    public bool ReturnDeletedObject { get; init; }
+
     /// <summary>The CRD this type comes from (its metadata.name), when custom.</summary>
     public string? CrdName { get; init; }
 

@@ -15,19 +15,23 @@ public sealed record SchemaResult(List<StatusCause> Errors, List<string> Unknown
 /// defaults filled in, non-nullable nulls dropped, unknown fields pruned (unless x-kubernetes-preserve-unknown-fields)
 /// and reported, then value validation (type, required, enum, minimum/maximum, exclusive bounds, multipleOf,
 /// minLength/maxLength, pattern, format, minItems/maxItems, uniqueItems, list-type set/map, min/maxProperties,
-/// allOf/anyOf/oneOf/not, int-or-string) with the API server's wording. CEL rules are not evaluated.
+/// allOf/anyOf/oneOf/not, int-or-string) with the API server's wording. Of the CEL rules only the
+/// immutability rule self == oldSelf is evaluated (see <see cref="CelRules"/>).
 /// </summary>
 public static class SchemaValidator
 {
     private static readonly HashSet<string> RootFields = ["apiVersion", "kind", "metadata"];
 
-    /// <summary>Defaults, prunes (in place) and validates <paramref name="obj"/>.</summary>
-    public static SchemaResult Apply(JsonObject obj, JsonObject schema)
+    /// <summary>
+    /// Defaults, prunes (in place) and validates <paramref name="obj"/>; with <paramref name="old"/> (an update) the
+    /// supported CEL transition rules are checked against the correlated old values.
+    /// </summary>
+    public static SchemaResult Apply(JsonObject obj, JsonObject schema, JsonObject? old = null)
     {
         var result = new SchemaResult([], []);
         Default(obj, schema);
         Prune(obj, schema, string.Empty, result.UnknownFields, root: true);
-        Validate(obj, schema, string.Empty, result.Errors, root: true);
+        Validate(obj, schema, string.Empty, result.Errors, root: true, old, old != null);
         return result;
     }
 
@@ -142,7 +146,7 @@ public static class SchemaValidator
     }
 
     // ---- validation ----
-    private static void Validate(JsonNode? node, JsonObject schema, string path, List<StatusCause> errors, bool root = false)
+    private static void Validate(JsonNode? node, JsonObject schema, string path, List<StatusCause> errors, bool root = false, JsonNode? old = null, bool hasOld = false)
     {
         var kind = Json.Kind(node);
         var type = Json.Str(schema["type"]);
@@ -183,14 +187,15 @@ public static class SchemaValidator
                 ValidateArray((JsonArray)node!, schema, path, errors);
                 break;
             case JsonValueKind.Object:
-                ValidateObject((JsonObject)node!, schema, path, errors, root);
+                ValidateObject((JsonObject)node!, schema, path, errors, root, old as JsonObject);
                 break;
         }
 
         ValidateCombinators(node, schema, path, errors);
+        CelRules.Check(schema, node, old, hasOld, path, errors);
     }
 
-    private static void ValidateObject(JsonObject o, JsonObject schema, string path, List<StatusCause> errors, bool root)
+    private static void ValidateObject(JsonObject o, JsonObject schema, string path, List<StatusCause> errors, bool root, JsonObject? old)
     {
         if (schema["required"] is JsonArray required)
         {
@@ -221,13 +226,15 @@ public static class SchemaValidator
                 continue;
             }
 
+            var hasOld = old != null && old.TryGetPropertyValue(key, out _);
+            var oldValue = hasOld ? old![key] : null;
             if (props?[key] is JsonObject prop)
             {
-                Validate(value, prop, Join(path, key), errors);
+                Validate(value, prop, Join(path, key), errors, false, oldValue, hasOld);
             }
             else if (schema["additionalProperties"] is JsonObject additional)
             {
-                Validate(value, additional, Join(path, key), errors);
+                Validate(value, additional, Join(path, key), errors, false, oldValue, hasOld);
             }
         }
     }
@@ -424,8 +431,11 @@ public static class SchemaValidator
         _ => true,
     };
 
+    /// <summary>Whole numbers count as integers even when written as 3.0, as in the API server's validator.</summary>
     private static bool IsInteger(JsonNode? node) =>
-        Json.Kind(node) == JsonValueKind.Number && long.TryParse(node!.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+        Json.Kind(node) == JsonValueKind.Number
+        && (long.TryParse(node!.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+            || (double.TryParse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && Math.Abs(d) < 9e15 && d == Math.Floor(d)));
 
     private static string TypeName(JsonNode? node, JsonValueKind kind) => kind switch
     {
