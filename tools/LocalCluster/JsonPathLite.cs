@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace KeepOperator.LocalCluster;
+
+/// <summary>
+/// The JSONPath subset printer columns use: <c>.a.b</c>, <c>.a[0]</c>, <c>.a[*]</c> (then <c>.b</c> on each),
+/// <c>['key']</c>, escaped dots <c>a\.b</c>, optional surrounding braces.
+/// </summary>
+public static class JsonPathLite
+{
+    private abstract record Step;
+
+    private sealed record Field(string Name) : Step;
+
+    private sealed record Index(int Position) : Step;
+
+    private sealed record All : Step;
+
+    public static IReadOnlyList<JsonNode?> Evaluate(JsonNode? root, string path)
+    {
+        IEnumerable<JsonNode?> current = [root];
+        foreach (var step in Parse(path))
+        {
+            current = current.SelectMany(n => Apply(n, step)).ToList();
+        }
+
+        return current.ToList();
+    }
+
+    private static IEnumerable<JsonNode?> Apply(JsonNode? node, Step step)
+    {
+        switch (step)
+        {
+            case Field f when node is JsonObject o && o.TryGetPropertyValue(f.Name, out var child):
+                yield return child;
+                break;
+            case Index i when node is JsonArray a:
+            {
+                var idx = i.Position < 0 ? a.Count + i.Position : i.Position;
+                if (idx >= 0 && idx < a.Count)
+                {
+                    yield return a[idx];
+                }
+
+                break;
+            }
+
+            case All when node is JsonArray a:
+                foreach (var item in a)
+                {
+                    yield return item;
+                }
+
+                break;
+            case All when node is JsonObject o:
+                foreach (var (_, v) in o)
+                {
+                    yield return v;
+                }
+
+                break;
+        }
+    }
+
+    private static List<Step> Parse(string path)
+    {
+        var p = path.Trim();
+        if (p.StartsWith('{') && p.EndsWith('}'))
+        {
+            p = p[1..^1].Trim();
+        }
+
+        if (p.StartsWith('$'))
+        {
+            p = p[1..];
+        }
+
+        var steps = new List<Step>();
+        var i = 0;
+        while (i < p.Length)
+        {
+            if (p[i] == '.')
+            {
+                i++;
+                continue;
+            }
+
+            if (p[i] == '[')
+            {
+                var close = p.IndexOf(']', i);
+                if (close < 0)
+                {
+                    break;
+                }
+
+                var inner = p[(i + 1)..close].Trim();
+                i = close + 1;
+                if (inner == "*")
+                {
+                    steps.Add(new All());
+                }
+                else if (inner.Length >= 2 && (inner[0] == '\'' || inner[0] == '"'))
+                {
+                    steps.Add(new Field(inner[1..^1]));
+                }
+                else if (int.TryParse(inner, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                {
+                    steps.Add(new Index(n));
+                }
+
+                continue;
+            }
+
+            var sb = new StringBuilder();
+            while (i < p.Length && p[i] != '.' && p[i] != '[')
+            {
+                if (p[i] == '\\' && i + 1 < p.Length)
+                {
+                    i++;
+                }
+
+                sb.Append(p[i]);
+                i++;
+            }
+
+            steps.Add(sb.ToString() == "*" ? new All() : new Field(sb.ToString()));
+        }
+
+        return steps;
+    }
+}
