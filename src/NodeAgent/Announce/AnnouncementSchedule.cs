@@ -1,3 +1,5 @@
+using KeepOperator.NodeAgent.Config;
+
 namespace KeepOperator.NodeAgent.Announce;
 
 /// <summary>
@@ -6,11 +8,11 @@ namespace KeepOperator.NodeAgent.Announce;
 /// then one burst every <c>Refresh</c> (garp_master_refresh) when that is set. Pure: the host asks when the next
 /// burst is due and advances after sending it.
 /// </summary>
-public readonly record struct AnnouncementSchedule(AnnouncementPolicy Policy, int BurstsSent, DateTimeOffset? NextDue)
+public readonly record struct AnnouncementSchedule(GratuitousArpSettings Policy, int BurstsSent, DateTimeOffset? NextDue)
 {
-    public static AnnouncementSchedule Begin(AnnouncementPolicy policy, DateTimeOffset now) => new(policy, 0, now);
+    public static AnnouncementSchedule Begin(GratuitousArpSettings policy, DateTimeOffset now) => new(policy, 0, now);
 
-    public static AnnouncementSchedule Idle(AnnouncementPolicy policy) => new(policy, 0, null);
+    public static AnnouncementSchedule Idle(GratuitousArpSettings policy) => new(policy, 0, null);
 
     public bool IsDue(DateTimeOffset now) => NextDue is { } due && due <= now;
 
@@ -19,16 +21,8 @@ public readonly record struct AnnouncementSchedule(AnnouncementPolicy Policy, in
     {
         int sent = BurstsSent + 1;
         DateTimeOffset? next = sent == 1 && Policy.Delay > TimeSpan.Zero ? now + Policy.Delay
-            : Policy.Refresh > TimeSpan.Zero ? now + Policy.Refresh
+            : Policy.RefreshInterval > TimeSpan.Zero ? now + Policy.RefreshInterval
             : null;
         return this with { BurstsSent = sent, NextDue = next };
     }
-}
-
-/// <param name="Repeat">Announcements per address in one burst (keepalived: 5).</param>
-/// <param name="Delay">Pause before the second burst (keepalived: 5 s); zero for none.</param>
-/// <param name="Refresh">Period of later bursts while master; zero for none (keepalived's default).</param>
-public sealed record AnnouncementPolicy(int Repeat, TimeSpan Delay, TimeSpan Refresh)
-{
-    public static AnnouncementPolicy KeepalivedDefault { get; } = new(5, TimeSpan.FromSeconds(5), TimeSpan.Zero);
 }

@@ -1,10 +1,15 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using KeepOperator.Api;
+using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Health;
+using KeepOperator.NodeAgent.Interop;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp.Transport;
+using static Tmds.Linux.LibC;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -50,32 +55,40 @@ public static class AgentCommandLine
 
         var time = TimeProvider.System;
         var log = new AgentLog(Console.Out, time);
-        var addresses = new RtnetlinkInterfaceAddresses();
+        using var addresses = new RtnetlinkInterfaceAddresses();
         var present = addresses.List();
-        var config = StandaloneConfig.Load(configPath, nodeName, present);
-        if (config.Errors.Count > 0)
+        StandaloneConfig config;
+        try
         {
-            foreach (var error in config.Errors)
+            config = StandaloneConfig.Load(configPath, nodeName, present);
+        }
+        catch (ManifestException ex)
+        {
+            foreach (var error in ex.Errors)
             {
                 Console.Error.WriteLine(error);
             }
-            Console.Error.WriteLine($"keepoperator-agent: {configPath} refused ({config.Errors.Count} error(s)); nothing on this host was changed.");
+            Console.Error.WriteLine($"keepoperator-agent: {configPath} refused ({ex.Errors.Count} error(s)); nothing on this host was changed.");
             return 1;
+        }
+        foreach (var warning in config.Warnings)
+        {
+            log.Warn("config", ("message", warning));
         }
         return RunAsync(config.Instances, nodeName, addresses, present, time, log).GetAwaiter().GetResult();
     }
 
     private static async Task<int> RunAsync(IReadOnlyList<VrrpInstanceSettings> instances, string nodeName, IInterfaceAddresses addresses, IReadOnlyList<InterfaceAddress> present, TimeProvider time, AgentLog log)
     {
-        var links = new NetworkLinks();
-        var announcer = new AddressAnnouncer();
+        using var links = new NetworkLinks();
+        using var announcer = new AddressAnnouncer();
         var groups = new List<VrrpSocketGroup>();
         var runners = new List<(VrrpInstanceRunner Runner, VrrpInstanceSettings Settings)>();
         foreach (var byLink in instances.GroupBy(s => (s.InterfaceIndex, s.Router.PrimaryAddress.AddressFamily)))
         {
             var first = byLink.First();
-            var link = links.Get(first.InterfaceIndex);
-            var transport = RawVrrpSocket.Open(link, byLink.Key.AddressFamily, first.Router.PrimaryAddress);
+            var link = links.Find(first.InterfaceIndex) ?? throw new InvalidOperationException($"interface {first.InterfaceName} disappeared");
+            var transport = await OpenTransportAsync(link, byLink.Key.AddressFamily, first.Router.PrimaryAddress, time).ConfigureAwait(false);
             var byVrid = new Dictionary<byte, VrrpInstanceRunner>();
             foreach (var settings in byLink)
             {
@@ -83,19 +96,18 @@ public static class AgentCommandLine
                 runner.RemoveStaleAddresses(present);
                 byVrid.Add(settings.Router.VirtualRouterId, runner);
                 runners.Add((runner, settings));
-                log.Info("instance", ("instance", settings.Router.Name), ("node", nodeName), ("interface", link.Name), ("vrid", settings.Router.VirtualRouterId),
-                    ("version", (int)settings.Router.Version), ("priority", settings.Router.Priority), ("advert_interval", settings.Router.AdvertInterval.TotalMilliseconds + "ms"),
-                    ("source", settings.Router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses.Select(v => $"{v.Address}/{v.PrefixLength}"))));
+                log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", settings.Router.VirtualRouterId),
+                    ("version", (int)settings.Router.Version), ("priority", settings.Router.Priority), ("advert_interval", GoDuration.Format(settings.Router.AdvertInterval)),
+                    ("source", settings.Router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses)));
             }
             groups.Add(new VrrpSocketGroup(link.Name, transport, byVrid));
         }
 
         await using var agent = new VrrpAgent(groups, time, log);
         using var stopping = new CancellationTokenSource();
-        var monitors = runners.Where(r => r.Settings.Tracks.Count > 0)
-            .Select(r => new TrackMonitor(r.Settings.Router.Priority, r.Settings.Tracks, time, p => agent.PostPriority(r.Runner, p)))
+        var monitorTasks = runners.Where(r => r.Settings.Track.Count > 0)
+            .Select(r => StartTracking(r.Runner, r.Settings, agent, time, log, stopping.Token))
             .ToList();
-        var monitorTasks = monitors.Select(m => m.RunAsync(stopping.Token)).ToList();
 
         void Stop(PosixSignalContext context)
         {
@@ -111,5 +123,35 @@ public static class AgentCommandLine
         await Task.WhenAll(monitorTasks).ConfigureAwait(false);
         log.Info("stopped", ("node", nodeName));
         return 0;
+    }
+
+    /// <summary>Feeds a tracking monitor's verdicts to the loop: weight changes the priority, a failing weight-0 check is FAULT.</summary>
+    private static Task StartTracking(VrrpInstanceRunner runner, VrrpInstanceSettings settings, VrrpAgent agent, TimeProvider time, AgentLog log, CancellationToken stop)
+    {
+        var monitor = TrackMonitor.ForInstance(settings, time);
+        monitor.CheckChanged += check => log.Info("track", ("instance", settings.Name), ("check", check.Name), ("state", check.State),
+            ("message", check.LastResult?.Message));
+        monitor.StatusChanged += status => agent.PostTracking(runner, status.EffectivePriority, status.Fault);
+        return monitor.RunAsync(stop);
+    }
+
+    /// <summary>
+    /// Opens the VRRP socket; an IPv6 link-local source is unusable while DAD still runs on it, so that case is
+    /// retried for a few seconds instead of failing the start.
+    /// </summary>
+    private static async Task<IVrrpTransport> OpenTransportAsync(NetworkLink link, AddressFamily family, IPAddress source, TimeProvider time)
+    {
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                return RawVrrpSocket.Open(link, family, source);
+            }
+            catch (LinuxErrorException ex) when (ex.Errno == EADDRNOTAVAIL && time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -31,9 +31,9 @@ public sealed class VrrpAgent : IAsyncDisposable
 
     public IEnumerable<VrrpInstanceRunner> Instances => _groups.SelectMany(g => g.Instances.Values);
 
-    /// <summary>Asks the loop to change an instance's effective priority (tracking); safe from any thread.</summary>
-    public void PostPriority(VrrpInstanceRunner instance, byte effectivePriority) =>
-        _events.Writer.TryWrite(new AgentEvent.Priority(instance, effectivePriority));
+    /// <summary>Hands the loop a tracking verdict for an instance; safe from any thread.</summary>
+    public void PostTracking(VrrpInstanceRunner instance, byte effectivePriority, bool fault) =>
+        _events.Writer.TryWrite(new AgentEvent.Tracking(instance, effectivePriority, fault));
 
     /// <summary>Asks the loop to send priority 0, release the VIPs and return; safe from any thread.</summary>
     public void RequestShutdown() => _events.Writer.TryWrite(AgentEvent.Shutdown.Instance);
@@ -61,8 +61,8 @@ public sealed class VrrpAgent : IAsyncDisposable
                 case AgentEvent.Dropped d:
                     d.Instance.CountDrop(d.Reason, d.Source, now);
                     break;
-                case AgentEvent.Priority p:
-                    p.Instance.ChangePriority(p.EffectivePriority, now);
+                case AgentEvent.Tracking t:
+                    t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
                     break;
                 case AgentEvent.Shutdown:
                     foreach (var instance in Instances)
@@ -151,7 +151,7 @@ public sealed class VrrpAgent : IAsyncDisposable
 
         public sealed record Dropped(VrrpInstanceRunner Instance, VrrpDropReason Reason, IPAddress Source) : AgentEvent;
 
-        public sealed record Priority(VrrpInstanceRunner Instance, byte EffectivePriority) : AgentEvent;
+        public sealed record Tracking(VrrpInstanceRunner Instance, byte EffectivePriority, bool Fault) : AgentEvent;
     }
 }
 

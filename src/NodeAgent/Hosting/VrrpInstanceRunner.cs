@@ -41,7 +41,7 @@ public sealed class VrrpInstanceRunner
         _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.MulticastGroupV6 : VrrpProtocol.MulticastGroupV4;
         _vips = router.VirtualAddresses;
         _state = VrrpStateMachine.Create(router);
-        _announcements = AnnouncementSchedule.Idle(settings.Announcements);
+        _announcements = AnnouncementSchedule.Idle(settings.GratuitousArp);
     }
 
     public string Name => _settings.Router.Name;
@@ -57,7 +57,15 @@ public sealed class VrrpInstanceRunner
 
     public void Shutdown(DateTimeOffset now) => Apply(new VrrpEvent.ShutdownRequested(), now);
 
-    public void ChangePriority(byte effectivePriority, DateTimeOffset now) => Apply(new VrrpEvent.PriorityChanged(effectivePriority), now);
+    /// <summary>A tracking verdict: the new effective priority, and whether a weight-0 check puts the instance in FAULT.</summary>
+    public void ApplyTracking(byte effectivePriority, bool fault, DateTimeOffset now)
+    {
+        Apply(new VrrpEvent.PriorityChanged(effectivePriority), now);
+        Apply(fault ? new VrrpEvent.InterfaceDown(TrackFaultReason) : new VrrpEvent.InterfaceUp(TrackRecoveredReason), now);
+    }
+
+    private const string TrackFaultReason = "tracked check failed (weight 0)";
+    private const string TrackRecoveredReason = "tracked checks recovered";
 
     /// <summary>Runs whatever is due: state machine timers, then announcement bursts.</summary>
     public void Tick(DateTimeOffset now)
@@ -138,11 +146,11 @@ public sealed class VrrpInstanceRunner
                 {
                     _addresses.Add(_link.Index, vip.Address, vip.PrefixLength);
                 }
-                _announcements = AnnouncementSchedule.Begin(_settings.Announcements, now);
+                _announcements = AnnouncementSchedule.Begin(_settings.GratuitousArp, now);
                 AnnounceIfDue(now);
                 break;
             case ReleaseAddresses:
-                _announcements = AnnouncementSchedule.Idle(_settings.Announcements);
+                _announcements = AnnouncementSchedule.Idle(_settings.GratuitousArp);
                 foreach (var vip in _settings.VirtualAddresses)
                 {
                     _addresses.Remove(_link.Index, vip.Address, vip.PrefixLength);

@@ -33,9 +33,12 @@ public abstract record VrrpEvent
     /// <summary>Stop the instance (RFC 5798 6.4.3 "Shutdown event"): a Master sends priority 0 first.</summary>
     public sealed record ShutdownRequested : VrrpEvent;
 
-    /// <summary>The interface lost its link or was removed: a running instance goes to Fault.</summary>
-    public sealed record InterfaceDown : VrrpEvent;
+    /// <summary>
+    /// The interface lost its link, or a weight-0 tracked check failed (keepalived's FAULT): a running instance goes
+    /// to Fault. <paramref name="Reason"/> is what the transition reports.
+    /// </summary>
+    public sealed record InterfaceDown(string Reason = VrrpTransitionReason.InterfaceDown) : VrrpEvent;
 
-    /// <summary>The interface is back: an instance in Fault restarts as on <see cref="Startup"/>.</summary>
-    public sealed record InterfaceUp : VrrpEvent;
+    /// <summary>The fault is gone: an instance in Fault restarts as on <see cref="Startup"/>.</summary>
+    public sealed record InterfaceUp(string Reason = VrrpTransitionReason.InterfaceUp) : VrrpEvent;
 }

@@ -77,8 +77,8 @@ public static class VrrpStateMachine
                 return OnTimer(state, now);
             case VrrpEvent.ShutdownRequested:
                 return OnShutdown(state);
-            case VrrpEvent.InterfaceDown:
-                return OnInterfaceDown(state);
+            case VrrpEvent.InterfaceDown down:
+                return OnInterfaceDown(state, down.Reason);
         }
 
         VrrpStep first = OnTimer(state, now);
@@ -88,7 +88,7 @@ public static class VrrpStateMachine
             VrrpEvent.AdvertisementReceived a => OnAdvertisement(s, a.Advertisement, now),
             VrrpEvent.PriorityChanged p => OnPriorityChanged(s, p.EffectivePriority, now),
             VrrpEvent.Startup => OnStartup(s, now),
-            VrrpEvent.InterfaceUp => OnInterfaceUp(s, now),
+            VrrpEvent.InterfaceUp up => OnInterfaceUp(s, now, up.Reason),
             _ => throw new ArgumentException($"Unknown VRRP event {e.GetType().Name}.", nameof(e)),
         };
         return first.Actions.Count == 0 ? second
@@ -129,7 +129,7 @@ public static class VrrpStateMachine
         return Start(s, now, s.IsOwner ? VrrpTransitionReason.StartupOwner : VrrpTransitionReason.Startup);
     }
 
-    private static VrrpStep OnInterfaceUp(VrrpInstanceState s, DateTimeOffset now)
+    private static VrrpStep OnInterfaceUp(VrrpInstanceState s, DateTimeOffset now, string reason)
     {
         if (s.InterfaceIsUp && s.State != VrrpState.Fault)
         {
@@ -138,7 +138,7 @@ public static class VrrpStateMachine
 
         s = s with { InterfaceIsUp = true };
         return s.State == VrrpState.Fault
-            ? Start(s, now, VrrpTransitionReason.InterfaceUp)
+            ? Start(s, now, reason)
             : Unchanged(s);
     }
 
@@ -302,7 +302,7 @@ public static class VrrpStateMachine
         return Transition(Stopped(s), VrrpState.Initialize, VrrpTransitionReason.Shutdown, before);
     }
 
-    private static VrrpStep OnInterfaceDown(VrrpInstanceState s)
+    private static VrrpStep OnInterfaceDown(VrrpInstanceState s, string reason)
     {
         s = s with { InterfaceIsUp = false };
         if (s.State is VrrpState.Initialize or VrrpState.Fault)
@@ -311,7 +311,7 @@ public static class VrrpStateMachine
         }
 
         VrrpAction[] before = s.State == VrrpState.Master ? [new ReleaseAddresses()] : [];
-        return Transition(Stopped(s), VrrpState.Fault, VrrpTransitionReason.InterfaceDown, before);
+        return Transition(Stopped(s), VrrpState.Fault, reason, before);
     }
 
     private static VrrpStep BecomeMaster(VrrpInstanceState s, DateTimeOffset now, string reason)

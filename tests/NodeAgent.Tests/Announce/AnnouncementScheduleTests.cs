@@ -1,4 +1,5 @@
 using KeepOperator.NodeAgent.Announce;
+using KeepOperator.NodeAgent.Config;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Announce;
@@ -10,7 +11,7 @@ public sealed class AnnouncementScheduleTests
     [Fact]
     public void KeepalivedDefaultSendsTwoBurstsFiveSecondsApartThenStops()
     {
-        var schedule = AnnouncementSchedule.Begin(AnnouncementPolicy.KeepalivedDefault, T0);
+        var schedule = AnnouncementSchedule.Begin(GratuitousArpSettings.Default, T0);
         Assert.True(schedule.IsDue(T0));
 
         schedule = schedule.Advance(T0);
@@ -24,7 +25,7 @@ public sealed class AnnouncementScheduleTests
     [Fact]
     public void RefreshRepeatsAfterTheSecondBurst()
     {
-        var policy = new AnnouncementPolicy(5, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
+        var policy = new GratuitousArpSettings(5, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
         var schedule = AnnouncementSchedule.Begin(policy, T0).Advance(T0).Advance(T0.AddSeconds(5));
         Assert.Equal(T0.AddSeconds(65), schedule.NextDue);
         schedule = schedule.Advance(T0.AddSeconds(65));
@@ -34,8 +35,8 @@ public sealed class AnnouncementScheduleTests
     [Fact]
     public void NoDelayAndNoRefreshMeansOneBurst()
     {
-        var schedule = AnnouncementSchedule.Begin(new AnnouncementPolicy(1, TimeSpan.Zero, TimeSpan.Zero), T0).Advance(T0);
+        var schedule = AnnouncementSchedule.Begin(new GratuitousArpSettings(1, TimeSpan.Zero, TimeSpan.Zero), T0).Advance(T0);
         Assert.Null(schedule.NextDue);
-        Assert.False(AnnouncementSchedule.Idle(AnnouncementPolicy.KeepalivedDefault).IsDue(T0));
+        Assert.False(AnnouncementSchedule.Idle(GratuitousArpSettings.Default).IsDue(T0));
     }
 }
