@@ -85,7 +85,7 @@ public sealed class AgentPeer : IVrrpPeer
     public string Describe()
     {
         var state = HasExited ? $"exited with {Process.ExitCode}" : "running";
-        var tail = Process.Lines.Concat(Process.ErrorLines.Select(l => "stderr: " + l)).TakeLast(15);
+        var tail = Process.AllLines.TakeLast(15);
         return $"agent on {Node.Name} ({state}); last output:\n  " + string.Join("\n  ", tail);
     }
 

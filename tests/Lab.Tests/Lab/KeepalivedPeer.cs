@@ -30,9 +30,9 @@ public sealed class KeepalivedPeer : IVrrpPeer
 
     public bool HasExited => Process.HasExited;
 
-    public int MasterEntries => Process.Lines.Count(l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal));
+    public int MasterEntries => Process.AllLines.Count(l => l.Contains("Entering MASTER STATE", StringComparison.Ordinal));
 
-    public int MasterExits => CountExits(Process.Lines);
+    public int MasterExits => CountExits(Process.AllLines);
 
     public static string? Executable => Sh.Which("keepalived");
 

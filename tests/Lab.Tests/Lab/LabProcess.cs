@@ -11,8 +11,11 @@ public sealed class LabProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly List<string> _errorLines = [];
+    private readonly List<string> _allLines = [];
     private readonly StreamWriter _log;
     private readonly object _gate = new();
+    private bool _disposed;
+    private int? _exitCode;
 
     internal LabProcess(string name, string logFile, string file, IEnumerable<string> args)
     {
@@ -53,9 +56,9 @@ public sealed class LabProcess : IDisposable
     /// <summary>Runs from the moment the process was started.</summary>
     public Stopwatch Started { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => _disposed ? _exitCode : _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Standard output lines so far.</summary>
     public IReadOnlyList<string> Lines
@@ -65,6 +68,18 @@ public sealed class LabProcess : IDisposable
             lock (_gate)
             {
                 return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>Standard output and error lines so far, in arrival order (keepalived -l logs on stderr).</summary>
+    public IReadOnlyList<string> AllLines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _allLines];
             }
         }
     }
@@ -81,10 +96,15 @@ public sealed class LabProcess : IDisposable
         }
     }
 
-    public bool Signal(int signal) => !_process.HasExited && Native.Signal(Pid, signal);
+    public bool Signal(int signal) => !HasExited && Native.Signal(Pid, signal);
 
     public bool WaitForExit(TimeSpan timeout)
     {
+        if (_disposed)
+        {
+            return true;
+        }
+
         if (!_process.WaitForExit(timeout))
         {
             return false;
@@ -103,7 +123,14 @@ public sealed class LabProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         Kill();
+        _exitCode = _process.HasExited ? _process.ExitCode : null;
+        _disposed = true;
         _process.Dispose();
         lock (_gate)
         {
@@ -121,6 +148,7 @@ public sealed class LabProcess : IDisposable
         lock (_gate)
         {
             into.Add(line);
+            _allLines.Add(line);
             try
             {
                 _log.WriteLine(prefix + line);
