@@ -70,6 +70,12 @@ lab_down() {
     wait "$pid" 2>/dev/null || true
   done
   LAB_PIDS=()
+  # Safety net: whatever still runs inside the lab's namespaces (started by this lab), by PID.
+  for name in "${LAB_NODES[@]}" client sw; do
+    for pid in $(ip netns pids "$(lab_ns "$name")" 2>/dev/null); do
+      kill -9 "$pid" 2>/dev/null || true
+    done
+  done
   for name in "${LAB_NODES[@]}" client sw; do
     ip netns del "$(lab_ns "$name")" 2>/dev/null || true
   done
@@ -91,24 +97,25 @@ lab_neigh_mac() { # node ip -> lladdr of the neighbour entry (empty if none)
 
 lab_now_ms() { date +%s%3N; }
 
-# keepalived_conf FILE VRID PRIORITY ADVERT VERSION AUTHPASS(or -) VIP...
+# keepalived_conf FILE VRID PRIORITY ADVERT VERSION AUTHPASS(or -) VIP...   (one instance)
 keepalived_conf() {
   local file=$1 vrid=$2 prio=$3 advert=$4 version=$5 pass=$6 name=${KA_INSTANCE:-VI_$2}
   shift 6
   {
-    echo "global_defs {"
-    echo "  router_id ${KA_ROUTER_ID:-lab}"
-    echo "  vrrp_version $version"
-    echo "  vrrp_garp_master_delay 1"
-    echo "  vrrp_garp_master_repeat 1"
-    echo "  enable_script_security"
-    echo "}"
-    _keepalived_instance "$name" "$vrid" "$prio" "$advert" "$version" "$pass" "$@"
+    keepalived_global
+    keepalived_instance "$name" "$vrid" "$prio" "$advert" "$version" "$pass" "$@"
   } >"$file"
 }
 
-# keepalived_instance_block NAME VRID PRIORITY ADVERT VERSION AUTHPASS(or -) VIP...  (stdout)
-_keepalived_instance() {
+keepalived_global() { # (stdout)
+  echo "global_defs {"
+  echo "  router_id ${KA_ROUTER_ID:-lab}"
+  echo "  enable_script_security"
+  echo "}"
+}
+
+# keepalived_instance NAME VRID PRIORITY ADVERT(seconds: 1, 0.05) VERSION AUTHPASS(or -) VIP...  (stdout)
+keepalived_instance() {
   local name=$1 vrid=$2 prio=$3 advert=$4 version=$5 pass=$6 vip
   shift 6
   echo "vrrp_instance $name {"
@@ -157,4 +164,78 @@ keepalived_kill9() {
   [[ -n $child ]] && kill -9 "$child" 2>/dev/null
   kill -9 "$parent" 2>/dev/null
   wait "$parent" 2>/dev/null || true
+}
+
+# ---- the agent ----------------------------------------------------------------------------------------------
+
+# agent_resolve: sets AGENT_CMD (array) from $AGENT (a .dll run with dotnet, or an executable such as a NativeAOT
+# build); without $AGENT builds src/NodeAgent with `dotnet build -c Release` and uses its keepoperator-agent.dll.
+agent_resolve() {
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  if [[ -z ${AGENT:-} ]]; then
+    echo "building the agent: dotnet build -c Release src/NodeAgent" >&2
+    dotnet build -c Release -nologo -v quiet "$root/src/NodeAgent/NodeAgent.csproj" >&2 || return 1
+    AGENT=$root/src/NodeAgent/bin/Release/net10.0/keepoperator-agent.dll
+  fi
+  [[ -e $AGENT ]] || { echo "agent not found: $AGENT" >&2; return 1; }
+  AGENT=$(readlink -f "$AGENT")
+  if [[ $AGENT == *.dll ]]; then AGENT_CMD=("$(command -v dotnet)" "$AGENT"); else AGENT_CMD=("$AGENT"); fi
+}
+
+# agent_doc NAME VRID VERSION ADVERT(1s, 50ms) AUTHPASS(or -) VIP [N1PRIO N2PRIO] (stdout: one VirtualIp document)
+agent_doc() {
+  local name=$1 vrid=$2 version=$3 advert=$4 pass=$5 vip=$6 p1=${7:-100} p2=${8:-90}
+  cat <<YAML
+apiVersion: keepoperator.io/v1alpha1
+kind: VirtualIp
+metadata:
+  name: $name
+spec:
+  addresses: ["$vip"]
+  interface: eth0
+  virtualRouterId: $vrid
+  vrrpVersion: $version
+  advertInterval: $advert
+  preempt: true
+YAML
+  if [[ $pass != - && $version == 2 ]]; then
+    printf '  authentication:\n    type: PASS\n    password: %s\n' "$pass"
+  fi
+  printf '  priorities:\n    - nodeName: n1\n      priority: %s\n    - nodeName: n2\n      priority: %s\n' "$p1" "$p2"
+}
+
+# agent_start NODE YAML LOG -> sets STARTED_PID (the agent itself: ip netns exec and dotnet both exec in place)
+agent_start() {
+  local node=$1 yaml=$2 log=$3
+  ip netns exec "$(lab_ns "$node")" "${AGENT_CMD[@]}" --config "$yaml" --node-name "$node" >"$log" 2>&1 &
+  STARTED_PID=$!
+  lab_track_pid "$STARTED_PID"
+}
+
+# ---- measuring ----------------------------------------------------------------------------------------------
+
+# proc_rss_kb PID... -> sum of VmRSS (kB)
+proc_rss_kb() {
+  local pid sum=0 v
+  for pid in "$@"; do
+    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+
+# proc_cpu_ticks PID... -> sum of utime+stime (clock ticks)
+proc_cpu_ticks() {
+  local pid sum=0 v
+  for pid in "$@"; do
+    # fields after the ")" of comm: state is field 3, utime 14, stime 15
+    v=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}')
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+
+median() { # numbers... -> median (integer)
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%d\n", (a[NR/2]+a[NR/2+1])/2}}'
 }

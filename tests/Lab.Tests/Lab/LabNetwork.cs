@@ -168,6 +168,19 @@ public sealed partial class LabNetwork : IDisposable
             p.Dispose();
         }
 
+        // Safety net: anything still running inside the lab's namespaces was started by this lab; kill it by PID.
+        foreach (var ns in _namespaces)
+        {
+            var pids = Sh.Run("ip", "netns", "pids", ns);
+            foreach (var pid in pids.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(pid.Trim(), CultureInfo.InvariantCulture, out var p) && p != Environment.ProcessId)
+                {
+                    Native.Signal(p, Native.SIGKILL);
+                }
+            }
+        }
+
         foreach (var p in processes)
         {
             DumpLog(p);
