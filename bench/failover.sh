@@ -75,7 +75,7 @@ kill9_peer() { # NODE
     keepalived_kill9 "${PEER_PID[$node]}" "${PEER_CONF[$node]}"
   else
     kill -9 "${PEER_PID[$node]}" 2>/dev/null || true
-    wait "${PEER_PID[$node]}" 2>/dev/null || true
+    { wait "${PEER_PID[$node]}"; } 2>/dev/null || true
   fi
   unset "PEER_PID[$node]"
 }
@@ -123,7 +123,7 @@ one_run() {
     if [[ $line != Deleted* && $line == *" inet $VIP/"* ]]; then t1=$EPOCHREALTIME; break; fi
   done
   kill "$MON_PID" 2>/dev/null || true
-  wait "$MON_PID" 2>/dev/null || true
+  { wait "$MON_PID"; } 2>/dev/null || true
   [[ -n $t1 ]] || { echo "  $bk on n2 never took the VIP" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; }
   RUN_MS=$((($(us "$t1") - $(us "$t0")) / 1000))
   RUN_ADV_MS=-

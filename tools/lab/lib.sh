@@ -67,7 +67,7 @@ lab_down() {
     kill -9 "$pid" 2>/dev/null || true
   done
   for pid in "${LAB_PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
+    { wait "$pid"; } 2>/dev/null || true
   done
   LAB_PIDS=()
   # Safety net: whatever still runs inside the lab's namespaces (started by this lab), by PID.
@@ -163,7 +163,7 @@ keepalived_kill9() {
   child=$(cat "$conf.vrrp.pid" 2>/dev/null || true)
   [[ -n $child ]] && kill -9 "$child" 2>/dev/null
   kill -9 "$parent" 2>/dev/null
-  wait "$parent" 2>/dev/null || true
+  { wait "$parent"; } 2>/dev/null || true
 }
 
 # ---- the agent ----------------------------------------------------------------------------------------------
