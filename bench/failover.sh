@@ -51,6 +51,7 @@ VARIANTS=("2 1s 1 v2-1s" "3 50ms 0.05 v3-50ms")
 
 declare -A PEER_PID PEER_CONF PEER_KIND
 declare -A RESULTS ADVERT_RESULTS
+ANY_FAIL=0
 
 start_peer() { # KIND NODE PRIO VERSION ADV_YAML ADV_KA
   local kind=$1 node=$2 prio=$3 version=$4 advy=$5 advk=$6 f
@@ -144,7 +145,7 @@ for v in "${VARIANTS[@]}"; do
     times=()
     advs=()
     for ((r = 1; r <= RUNS; r++)); do
-      if one_run "$mk" "$bk" "$v"; then times+=("$RUN_MS"); advs+=("$RUN_ADV_MS"); else times+=(FAIL); fi
+      if one_run "$mk" "$bk" "$v"; then times+=("$RUN_MS"); advs+=("$RUN_ADV_MS"); else times+=(FAIL); ANY_FAIL=1; fi
     done
     RESULTS["$label|$pair"]="${times[*]}"
     ADVERT_RESULTS["$label|$pair"]="${advs[*]}"
@@ -183,3 +184,4 @@ echo "(ms. median/min/max: kill -9 of the master -> VIP on the backup; the kill 
 echo " few ms tcpdump takes to exit. from advert: median time from that last advert (tcpdump's packet timestamp) to the VIP,"
 echo " to compare with RFC MDI = 3*Advert_Interval + Skew_Time for the backup's priority 90. ratio = median / keepalived->keepalived"
 echo " median at the same advert interval.)"
+exit "$ANY_FAIL"

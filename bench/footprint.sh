@@ -109,8 +109,9 @@ measure() { # KIND
 }
 
 echo "footprint: $INSTANCES instances, VRRPv3, 50 ms adverts; warm-up ${WARMUP}s, window ${WINDOW}s; agent: ${AGENT_CMD[*]:-(not run)}"
-measure keepalived || ROWS+=("keepalived FAILED - - - -")
-if [[ $ONLY_KA == 0 ]]; then measure agent || ROWS+=("agent FAILED - - - -"); fi
+ANY_FAIL=0
+measure keepalived || { ROWS+=("keepalived FAILED - - - -"); ANY_FAIL=1; }
+if [[ $ONLY_KA == 0 ]]; then measure agent || { ROWS+=("agent FAILED - - - -"); ANY_FAIL=1; }; fi
 
 echo
 printf '%-11s %-7s %-13s %9s %9s %10s %12s\n' impl role pids "RSS MiB" "CPU %" "CPU ms/s" "adverts/s"
@@ -122,3 +123,4 @@ for row in "${ROWS[@]}"; do
     printf "%-11s %-7s %-13s %9.1f %9.2f %10.2f %12s\n", i, r, p, rss / 1024, cpu * 100, cpu * 1000, a }'
 done
 echo "(CPU % of one core over the window; adverts/s: VRRP packets the client saw, all instances; a pid list a+b is keepalived's parent+VRRP child)"
+exit "$ANY_FAIL"

@@ -175,7 +175,11 @@ agent_resolve() {
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
   if [[ -z ${AGENT:-} ]]; then
     echo "building the agent: dotnet build -c Release src/NodeAgent" >&2
-    dotnet build -c Release -nologo -v quiet "$root/src/NodeAgent/NodeAgent.csproj" >&2 || return 1
+    local out
+    if ! out=$(dotnet build -c Release -nologo -v quiet "$root/src/NodeAgent/NodeAgent.csproj" 2>&1); then
+      echo "$out" >&2
+      return 1
+    fi
     AGENT=$root/src/NodeAgent/bin/Release/net10.0/keepoperator-agent.dll
   fi
   [[ -e $AGENT ]] || { echo "agent not found: $AGENT" >&2; return 1; }
