@@ -55,7 +55,7 @@ public sealed class AgentPeer : IVrrpPeer
 
     public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs)
     {
-        var name = $"{node.Name}-agent";
+        var name = lab.UniqueName($"{node.Name}-agent");
         var config = lab.WriteFile(name + ".yaml", VipSpec.ToYaml(specs));
         var (file, args) = Command;
         var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name]);

@@ -38,7 +38,7 @@ public sealed class KeepalivedPeer : IVrrpPeer
 
     public static KeepalivedPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs)
     {
-        var name = $"{node.Name}-keepalived";
+        var name = lab.UniqueName($"{node.Name}-keepalived");
         var conf = lab.WriteFile(name + ".conf", VipSpec.ToKeepalivedConf(node.Name, specs));
         var exe = Executable ?? throw new InvalidOperationException("keepalived is not installed");
         var p = lab.Start(node, name, exe, ["-n", "-l", "-G", "-R", "-P", "-f", conf, "-p", conf + ".pid", "-r", conf + ".vrrp.pid"]);

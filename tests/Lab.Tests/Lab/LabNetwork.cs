@@ -19,6 +19,7 @@ public sealed partial class LabNetwork : IDisposable
     private readonly List<LabProcess> _processes = [];
     private readonly List<int> _extraPids = [];
     private readonly List<string> _namespaces = [];
+    private readonly HashSet<string> _names = [];
     private readonly ITestOutputHelper? _output;
     private bool _disposed;
 
@@ -73,6 +74,21 @@ public sealed partial class LabNetwork : IDisposable
 
         Log($"started {name} pid={p.Pid}: {p.CommandLine}");
         return p;
+    }
+
+    /// <summary>A name for files and logs not used before in this lab: <paramref name="baseName"/>, then -2, -3 ... (restarts).</summary>
+    public string UniqueName(string baseName)
+    {
+        lock (_names)
+        {
+            var name = baseName;
+            for (var i = 2; !_names.Add(name); i++)
+            {
+                name = baseName + "-" + i.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return name;
+        }
     }
 
     /// <summary>A process the lab did not start itself (keepalived's VRRP child) but must kill on dispose.</summary>

@@ -45,6 +45,11 @@ public sealed class AgentInteropTests(ITestOutputHelper output)
     public void Sigterm_keepalived_master_agent_takes_over_after_skew(string variant) =>
         _scenario.TermMasterSkewTakeover(PeerKind.Keepalived, PeerKind.Agent, variant);
 
+    /// <summary>kill -9 leaves the agent's VIP; the restarted agent (preempt off, now backup of keepalived) removes it.</summary>
+    [LabFact]
+    public void Agent_restart_after_kill9_removes_stale_vip() =>
+        _scenario.Kill9LeavesVipRestartCleansIt(PeerKind.Agent, PeerKind.Keepalived);
+
     /// <summary>Scenario 5: v2 PASS mismatch, agent n1 (100) and keepalived n2 (90): drops logged, no flapping.</summary>
     [LabFact]
     public void Auth_mismatch_agent_first_logs_drops_and_does_not_flap() =>

@@ -96,6 +96,11 @@ public sealed class HarnessSelfTests(ITestOutputHelper output)
     public void Sigterm_keepalived_master_keepalived_takes_over_after_skew(string variant) =>
         _scenario.TermMasterSkewTakeover(PeerKind.Keepalived, PeerKind.Keepalived, variant);
 
+    /// <summary>keepalived too removes its stale VIP when restarted as backup.</summary>
+    [LabFact]
+    public void Keepalived_restart_after_kill9_removes_stale_vip() =>
+        _scenario.Kill9LeavesVipRestartCleansIt(PeerKind.Keepalived, PeerKind.Keepalived);
+
     /// <summary>Mismatched PASS between two keepalived: both master, neither flaps.</summary>
     [LabFact]
     public void Auth_mismatch_keepalived_keepalived_both_master_no_flapping() =>

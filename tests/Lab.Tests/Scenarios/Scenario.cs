@@ -147,6 +147,35 @@ public sealed class Scenario(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// kill -9 leaves the VIP on the dead master's interface; restarting the peer there (preempt off, so it comes back
+    /// as backup of the new master) removes that stale VIP, and nobody flaps.
+    /// </summary>
+    public void Kill9LeavesVipRestartCleansIt(PeerKind first, PeerKind other)
+    {
+        var spec = Variants.Spec(Variants.V2OneSecond) with { Preempt = false };
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+
+        var m = StartFirstMaster(lab, first, n1, spec);
+        var b = StartBackup(lab, other, n2, spec, m);
+        AssertHoldsSteady(lab, spec, n1, (3 * spec.AdvertInterval) + TimeSpan.FromSeconds(1), m, b);
+
+        m.Kill9();
+        var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
+        var took = Wait.Until(() => lab.HasAddress(n2, spec.Vip), mdi + Margin(spec));
+        Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
+        Assert.True(lab.HasAddress(n1, spec.Vip), $"the VIP vanished from n1 although {m} was killed with SIGKILL (who removed it?)");
+
+        var r = Start(first, lab, n1, spec);
+        var cleaned = Wait.Until(() => !lab.HasAddress(n1, spec.Vip), StartupAllowance);
+        Log(lab, $"restarted {r}: stale VIP removed after {Ms(cleaned)}");
+        Assert.True(cleaned is not null, $"restarted {r} did not remove the stale VIP {spec.Vip} from n1\n{Describe(r, b)}");
+        var steady = Wait.HoldsFor(() => lab.Holders(spec.Vip).SequenceEqual([n2]) && !r.HasExited, (3 * spec.AdvertInterval) + TimeSpan.FromSeconds(1));
+        Assert.True(steady, $"after the restart the VIP is not on n2 alone (preempt is off)\n{Describe(r, b)}");
+        Assert.True(r.MasterEntries == 0 && b.MasterExits == 0, $"the restart made someone flap\n{Describe(r, b)}");
+    }
+
     public static string Describe(params IVrrpPeer[] peers) => string.Join("\n", peers.Select(p =>
     {
         var state = p.HasExited ? $"exited {p.Process.ExitCode}" : "running";
