@@ -88,11 +88,19 @@ public sealed class Scenario(ITestOutputHelper output)
         var bound = TimeSpan.FromMilliseconds(1500);
         Assert.True(bound < mdi, "this scenario needs adverts slow enough to tell Skew_Time from Master_Down_Interval");
 
+        var exitBound = master == PeerKind.Agent ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+        TimeSpan? took = null, exited = null;
         var sw = Stopwatch.StartNew();
         m.Term();
-        var took = Wait.UntilFrom(sw, () => lab.HasAddress(n2, spec.Vip), mdi + TimeSpan.FromSeconds(5));
-        var exitBound = master == PeerKind.Agent ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
-        var exited = Wait.UntilFrom(sw, () => m.HasExited, exitBound + TimeSpan.FromSeconds(5));
+        Wait.UntilFrom(
+            sw,
+            () =>
+            {
+                exited ??= m.HasExited ? sw.Elapsed : null;
+                took ??= lab.HasAddress(n2, spec.Vip) ? sw.Elapsed : null;
+                return took is not null && exited is not null;
+            },
+            mdi + TimeSpan.FromSeconds(5));
         Log(lab, $"SIGTERM {m} -> VIP on n2 after {Ms(took)} (Skew_Time {Ms(skew)}, Master_Down_Interval {Ms(mdi)}); {m} exited after {Ms(exited)}");
 
         Assert.True(took is not null, $"{b} did not take the VIP after SIGTERM of {m}\n{Describe(m, b)}");
