@@ -198,7 +198,7 @@ public sealed class Scenario(ITestOutputHelper output)
         var p = Start(kind, lab, node, spec);
         var mdi = spec.MasterDownInterval(spec.PriorityOf(node.Name));
         var took = Wait.Until(() => lab.HasAddress(node, spec.Vip) || p.HasExited, mdi + StartupAllowance);
-        Log(lab, $"{p} holds the VIP after {Ms(took)}");
+        Log(lab, p.HasExited ? $"{p} exited ({p.Process.ExitCode}) after {Ms(took)}" : $"{p} holds the VIP after {Ms(took)}");
         Assert.False(p.HasExited, $"{p} exited\n{Describe(p)}");
         Assert.True(took is not null, $"{p} alone did not take the VIP {spec.Vip} within {Ms(mdi + StartupAllowance)}\n{Describe(p)}");
         AssertMasterEntries(p, 1);
