@@ -91,9 +91,12 @@ fi
 
 wait_holder() { # NODE TIMEOUT_S
   local deadline=$((SECONDS + $2))
+  local node alive
   until lab_has_addr "$1" "$VIP"; do
-    if ((SECONDS > deadline)); then
-      echo "!! $1 did not take $VIP within $2 s; the agents said:" >&2
+    alive=0
+    for node in "${!APID[@]}"; do kill -0 "${APID[$node]}" 2>/dev/null && alive=1; done
+    if ((SECONDS > deadline || !alive)); then
+      echo "!! $1 did not take $VIP (waited up to $2 s; $PEER processes alive: $alive); they said:" >&2
       tail -n 5 "$LAB_TMP"/agent-*.log >&2
       return 1
     fi
