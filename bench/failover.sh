@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Failover time: kill -9 of the master -> the VIP present on the backup, for
+#   keepalived->keepalived, agent->keepalived (agent master killed), keepalived->agent, agent->agent,
+# at VRRPv2 1 s adverts and VRRPv3 50 ms adverts (IPv4), RUNS runs each, in one namespace lab.
+# Prints medians (ms), the ratio to keepalived->keepalived and the RFC bound (Master_Down_Interval of the backup, priority 90).
+#
+# usage: sudo bench/failover.sh [--keepalived-only] [--runs N]
+#   AGENT=path  the agent to run: a keepoperator-agent.dll (run with dotnet) or an executable (e.g. NativeAOT);
+#               default: dotnet build -c Release of src/NodeAgent.
+#
+# How: n1 (priority 100) is started first and takes the VIP, then n2 (priority 90) joins as backup. The kill is
+# synchronised to just after one of n1's adverts (tcpdump --immediate-mode on n2), so the time measured is the
+# backup's Master_Down_Interval plus its reaction, not a random phase of the advert cycle. The VIP's arrival on n2
+# is timed with `ip -n NS monitor address` (a netlink event), both ends with bash's $EPOCHREALTIME.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../tools/lab/lib.sh
+source "$here/../tools/lab/lib.sh"
+
+RUNS=${RUNS:-5}
+ONLY_KA=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --keepalived-only) ONLY_KA=1 ;;
+    --runs) RUNS=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+lab_require_root
+command -v keepalived >/dev/null || { echo "keepalived is not installed" >&2; exit 1; }
+if [[ $ONLY_KA == 0 ]]; then agent_resolve; fi
+SYNC=1
+command -v tcpdump >/dev/null || { SYNC=0; echo "tcpdump not found: kills are not synchronised to adverts (more spread)" >&2; }
+
+trap 'stop_peers; lab_down' EXIT
+lab_up 2
+VIP=10.77.0.250
+N1=$(lab_ns n1)
+N2=$(lab_ns n2)
+
+if [[ $ONLY_KA == 1 ]]; then
+  PAIRS=(keepalived:keepalived)
+else
+  PAIRS=(keepalived:keepalived agent:keepalived keepalived:agent agent:agent)
+fi
+# version, agent advertInterval, keepalived advert_int, label
+VARIANTS=("2 1s 1 v2-1s" "3 50ms 0.05 v3-50ms")
+
+declare -A PEER_PID PEER_CONF PEER_KIND
+declare -A RESULTS ADVERT_RESULTS
+ANY_FAIL=0
+
+start_peer() { # KIND NODE PRIO VERSION ADV_YAML ADV_KA
+  local kind=$1 node=$2 prio=$3 version=$4 advy=$5 advk=$6 f
+  f=$LAB_TMP/$node-$kind
+  if [[ $kind == keepalived ]]; then
+    keepalived_conf "$f.conf" 51 "$prio" "$advk" "$version" lll "$VIP"
+    keepalived_start "$node" "$f.conf" "$f.log"
+    keepalived_vrrp_pid "$f.conf" >/dev/null || { echo "keepalived on $node did not start" >&2; cat "$f.log" >&2; return 1; }
+    PEER_CONF[$node]=$f.conf
+  else
+    agent_doc web 51 "$version" "$advy" lll "$VIP" >"$f.yaml"
+    agent_start "$node" "$f.yaml" "$f.log"
+  fi
+  PEER_PID[$node]=$STARTED_PID
+  PEER_KIND[$node]=$kind
+}
+
+kill9_peer() { # NODE
+  local node=$1
+  [[ -n ${PEER_PID[$node]:-} ]] || return 0
+  if [[ ${PEER_KIND[$node]} == keepalived ]]; then
+    keepalived_kill9 "${PEER_PID[$node]}" "${PEER_CONF[$node]}"
+  else
+    kill -9 "${PEER_PID[$node]}" 2>/dev/null || true
+    { wait "${PEER_PID[$node]}"; } 2>/dev/null || true
+  fi
+  unset "PEER_PID[$node]"
+}
+
+stop_peers() {
+  local node
+  for node in n1 n2; do kill9_peer "$node"; done
+  for ns in "$N1" "$N2"; do ip -n "$ns" addr del "$VIP/32" dev eth0 2>/dev/null || true; done
+}
+
+wait_vip() { # NODE TIMEOUT_S -> 0 when NODE holds the VIP
+  local node=$1 deadline=$((SECONDS + $2))
+  until lab_has_addr "$node" "$VIP"; do
+    ((SECONDS <= deadline)) || return 1
+    sleep 0.02
+  done
+}
+
+us() { local t=${1/./}; echo $((10#$t)); }
+
+# one_run MASTER_KIND BACKUP_KIND VARIANT -> sets RUN_MS to the failover time in ms (or returns 1)
+# (not in $(...): the peers must be this shell's children)
+one_run() {
+  local mk=$1 bk=$2 version advy advk label line t0 t1 settle
+  read -r version advy advk label <<<"$3"
+  stop_peers
+  start_peer "$mk" n1 100 "$version" "$advy" "$advk" || return 1
+  wait_vip n1 15 || { echo "  $mk on n1 never took the VIP" >&2; tail -5 "$LAB_TMP/n1-$mk.log" >&2; return 1; }
+  start_peer "$bk" n2 90 "$version" "$advy" "$advk" || return 1
+  settle=$(awk -v a="$advk" -v k="$bk" 'BEGIN {s = 3 * a + 0.5; if (k == "agent") s += 1.5; print s}')
+  sleep "$settle"
+  if lab_has_addr n2 "$VIP"; then echo "  $bk on n2 holds the VIP while $mk on n1 lives" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; fi
+  if ! kill -0 "${PEER_PID[n2]}" 2>/dev/null; then echo "  $bk on n2 died" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; fi
+
+  coproc MON { exec ip -n "$N2" monitor address dev eth0; }
+  sleep 0.2
+  local ta=
+  if [[ $SYNC == 1 ]]; then
+    ta=$(timeout 5 ip netns exec "$N2" tcpdump --immediate-mode -tt -c 1 -n -i eth0 -Q in 'ip proto 112' 2>/dev/null | awk 'NR == 1 {print $1}') || true
+  fi
+  t0=$EPOCHREALTIME
+  kill9_peer n1
+  t1=
+  while IFS= read -r -t 10 line <&"${MON[0]}"; do
+    if [[ $line != Deleted* && $line == *" inet $VIP/"* ]]; then t1=$EPOCHREALTIME; break; fi
+  done
+  kill "$MON_PID" 2>/dev/null || true
+  { wait "$MON_PID"; } 2>/dev/null || true
+  [[ -n $t1 ]] || { echo "  $bk on n2 never took the VIP" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; }
+  RUN_MS=$((($(us "$t1") - $(us "$t0")) / 1000))
+  RUN_ADV_MS=-
+  [[ $ta =~ ^[0-9]+\.[0-9]{6}$ ]] && RUN_ADV_MS=$((($(us "$t1") - $(us "$ta")) / 1000))
+}
+
+mdi_ms() { # VERSION ADVERT_S PRIO
+  awk -v v="$1" -v a="$2" -v p="$3" 'BEGIN {
+    if (v == 2) skew = (256 - p) / 256; else skew = (256 - p) * (a * 100) / 256 / 100
+    printf "%d\n", (3 * a + skew) * 1000 }'
+}
+
+echo "failover bench: $RUNS runs per cell; lab $LAB_PREFIX; agent: ${AGENT_CMD[*]:-(not run)}"
+for v in "${VARIANTS[@]}"; do
+  read -r _ _ _ label <<<"$v"
+  for pair in "${PAIRS[@]}"; do
+    mk=${pair%%:*}; bk=${pair##*:}
+    times=()
+    advs=()
+    for ((r = 1; r <= RUNS; r++)); do
+      if one_run "$mk" "$bk" "$v"; then times+=("$RUN_MS"); advs+=("$RUN_ADV_MS"); else times+=(FAIL); ANY_FAIL=1; fi
+    done
+    RESULTS["$label|$pair"]="${times[*]}"
+    ADVERT_RESULTS["$label|$pair"]="${advs[*]}"
+    printf '  %-8s %-24s kill->VIP %s   last advert->VIP %s\n' "$label" "$mk -> $bk" "${times[*]}" "${advs[*]}"
+  done
+done
+stop_peers
+
+echo
+printf '%-8s %-26s %5s %8s %6s %6s %12s %9s %8s\n' advert "failover (killed -> new)" ok median min max "from advert" "RFC MDI" "ratio"
+for v in "${VARIANTS[@]}"; do
+  read -r version _ advk label <<<"$v"
+  bound=$(mdi_ms "$version" "$advk" 90)
+  base=
+  for pair in "${PAIRS[@]}"; do
+    read -r -a all <<<"${RESULTS[$label|$pair]}"
+    ok=()
+    for x in "${all[@]}"; do [[ $x == FAIL ]] || ok+=("$x"); done
+    if ((${#ok[@]} == 0)); then
+      printf '%-8s %-26s %5s %8s\n' "$label" "${pair/:/ -> }" "0/${#all[@]}" "-"
+      continue
+    fi
+    med=$(median "${ok[@]}")
+    min=$(printf '%s\n' "${ok[@]}" | sort -n | head -1)
+    max=$(printf '%s\n' "${ok[@]}" | sort -n | tail -1)
+    [[ $pair == keepalived:keepalived ]] && base=$med
+    ratio=$(awk -v m="$med" -v b="${base:-0}" 'BEGIN { if (b > 0) printf "%.2f", m / b; else print "-" }')
+    read -r -a advs <<<"${ADVERT_RESULTS[$label|$pair]}"
+    advok=()
+    for x in "${advs[@]}"; do [[ $x == - ]] || advok+=("$x"); done
+    advmed=$(median "${advok[@]}")
+    printf '%-8s %-26s %5s %8s %6s %6s %12s %9s %8s\n' "$label" "${pair/:/ -> }" "${#ok[@]}/${#all[@]}" "$med" "$min" "$max" "$advmed" "$bound" "$ratio"
+  done
+done
+echo "(ms. median/min/max: kill -9 of the master -> VIP on the backup; the kill follows one of the master's adverts by the"
+echo " few ms tcpdump takes to exit. from advert: median time from that last advert (tcpdump's packet timestamp) to the VIP,"
+echo " to compare with RFC MDI = 3*Advert_Interval + Skew_Time for the backup's priority 90. ratio = median / keepalived->keepalived"
+echo " median at the same advert interval.)"
+exit "$ANY_FAIL"

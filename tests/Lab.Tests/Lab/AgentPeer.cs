@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace KeepOperator.Lab.Tests.Lab;
+
+/// <summary>
+/// keepoperator-agent in one lab node: <c>keepoperator-agent --config FILE --node-name NAME</c>, run as
+/// <c>dotnet keepoperator-agent.dll</c> from the test output directory (or the program named by KEEPOPERATOR_AGENT:
+/// a .dll is run with dotnet, anything else is executed, e.g. a NativeAOT binary). Its stdout is logfmt, one event a line.
+/// </summary>
+public sealed class AgentPeer : IVrrpPeer
+{
+    private AgentPeer(LabNode node, LabProcess process, string config)
+    {
+        Node = node;
+        Process = process;
+        ConfigFile = config;
+    }
+
+    public string Kind => "agent";
+
+    public LabNode Node { get; }
+
+    public LabProcess Process { get; }
+
+    public string ConfigFile { get; }
+
+    public bool HasExited => Process.HasExited;
+
+    /// <summary>Parsed stdout lines.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Events => Process.Lines.Select(Logfmt.Parse).ToList();
+
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Transitions => EventsOf("transition");
+
+    public int MasterEntries => Transitions.Count(e => e.GetValueOrDefault("to") == "Master");
+
+    public int MasterExits => Transitions.Count(e => e.GetValueOrDefault("from") == "Master");
+
+    /// <summary>The program and leading arguments that run the agent.</summary>
+    public static (string File, string[] Args) Command
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("KEEPOPERATOR_AGENT");
+            if (string.IsNullOrEmpty(path))
+            {
+                path = Path.Combine(AppContext.BaseDirectory, "keepoperator-agent.dll");
+            }
+
+            path = Path.GetFullPath(path);
+            return path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+                ? (Sh.Which("dotnet") ?? "dotnet", [path])
+                : (path, []);
+        }
+    }
+
+    public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs)
+    {
+        var name = lab.UniqueName($"{node.Name}-agent");
+        var config = lab.WriteFile(name + ".yaml", VipSpec.ToYaml(specs));
+        var (file, args) = Command;
+        var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name]);
+        return new AgentPeer(node, p, config);
+    }
+
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> EventsOf(string evt) =>
+        Events.Where(e => e.GetValueOrDefault("event") == evt).ToList();
+
+    /// <summary>drop events of <paramref name="reason"/>, with their total= values.</summary>
+    public IReadOnlyList<long> DropTotals(string reason) =>
+        EventsOf("drop").Where(e => e.GetValueOrDefault("reason") == reason)
+            .Select(e => long.TryParse(e.GetValueOrDefault("total"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : -1)
+            .ToList();
+
+    public void Kill9()
+    {
+        Process.Signal(Native.SIGKILL);
+        Process.WaitForExit(TimeSpan.FromSeconds(5));
+    }
+
+    public void Term() => Process.Signal(Native.SIGTERM);
+
+    public bool WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
+
+    /// <summary>For assertion messages: why the agent may not be doing anything.</summary>
+    public string Describe()
+    {
+        var state = HasExited ? $"exited with {Process.ExitCode}" : "running";
+        var tail = Process.AllLines.TakeLast(15);
+        return $"agent on {Node.Name} ({state}); last output:\n  " + string.Join("\n  ", tail);
+    }
+
+    public override string ToString() => $"agent on {Node.Name}";
+}

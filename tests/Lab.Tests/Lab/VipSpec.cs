@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+
+namespace KeepOperator.Lab.Tests.Lab;
+
+/// <summary>
+/// One VirtualIp (one VRRP instance) as both the agent's YAML and keepalived.conf express it.
+/// </summary>
+/// <param name="Addresses">VIPs exactly as written in the YAML and keepalived.conf (e.g. "10.77.0.250", "fd77::250/64").</param>
+/// <param name="Priorities">Node name (n1, n2) to priority.</param>
+/// <param name="AuthPassword">v2 PASS authentication; null for none (ignored for v3).</param>
+public sealed record VipSpec(
+    string Name,
+    int VirtualRouterId,
+    int Version,
+    TimeSpan AdvertInterval,
+    IReadOnlyList<string> Addresses,
+    IReadOnlyDictionary<string, int> Priorities,
+    string? AuthPassword = null,
+    bool Preempt = true)
+{
+    public string Vip => LabNetwork.Bare(Addresses[0]);
+
+    public bool IsIPv6 => Vip.Contains(':', StringComparison.Ordinal);
+
+    public int PriorityOf(string nodeName) => Priorities[nodeName];
+
+    /// <summary>RFC 3768/5798 Skew_Time for a backup of <paramref name="priority"/>.</summary>
+    public TimeSpan SkewTime(int priority) => Version == 2
+        ? TimeSpan.FromSeconds((256 - priority) / 256.0)
+        : TimeSpan.FromMilliseconds((256 - priority) * AdvertInterval.TotalMilliseconds / 256.0);
+
+    /// <summary>Master_Down_Interval = 3 * Advertisement_Interval + Skew_Time for a backup of <paramref name="priority"/>.</summary>
+    public TimeSpan MasterDownInterval(int priority) => (3 * AdvertInterval) + SkewTime(priority);
+
+    /// <summary>"1s", "50ms": the YAML's duration syntax.</summary>
+    public string AdvertIntervalYaml => AdvertInterval.TotalMilliseconds % 1000 == 0
+        ? ((int)AdvertInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
+        : ((int)AdvertInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    /// <summary>keepalived's advert_int, in seconds ("1", "0.05").</summary>
+    public string AdvertIntervalKeepalived => AdvertInterval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>The VirtualIp document for the agent.</summary>
+    public string ToYaml()
+    {
+        var sb = new StringBuilder();
+        sb.Append("apiVersion: keepoperator.io/v1alpha1\n");
+        sb.Append("kind: VirtualIp\n");
+        sb.Append("metadata:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  name: {Name}\n");
+        sb.Append("spec:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  addresses: [{string.Join(", ", Addresses.Select(a => "\"" + a + "\""))}]\n");
+        sb.Append("  interface: eth0\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  virtualRouterId: {VirtualRouterId}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  vrrpVersion: {Version}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  advertInterval: {AdvertIntervalYaml}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  preempt: {(Preempt ? "true" : "false")}\n");
+        if (AuthPassword is not null && Version == 2)
+        {
+            sb.Append("  authentication:\n");
+            sb.Append("    type: PASS\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    password: {AuthPassword}\n");
+        }
+
+        sb.Append("  priorities:\n");
+        foreach (var (node, prio) in Priorities)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"    - nodeName: {node}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"      priority: {prio}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Several VirtualIp documents in one YAML stream.</summary>
+    public static string ToYaml(IEnumerable<VipSpec> specs) => string.Join("---\n", specs.Select(s => s.ToYaml()));
+
+    /// <summary>The vrrp_instance block for keepalived on <paramref name="nodeName"/>.</summary>
+    public string ToKeepalivedInstance(string nodeName)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"vrrp_instance {Name} {{\n");
+        sb.Append("  state BACKUP\n");
+        sb.Append("  interface eth0\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  version {Version}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  virtual_router_id {VirtualRouterId}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  priority {PriorityOf(nodeName)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"  advert_int {AdvertIntervalKeepalived}\n");
+        if (!Preempt)
+        {
+            sb.Append("  nopreempt\n");
+        }
+
+        if (AuthPassword is not null && Version == 2)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  authentication {{\n    auth_type PASS\n    auth_pass {AuthPassword}\n  }}\n");
+        }
+
+        sb.Append("  virtual_ipaddress {\n");
+        foreach (var a in Addresses)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"    {a} dev eth0\n");
+        }
+
+        sb.Append("  }\n}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>A whole keepalived.conf for <paramref name="nodeName"/> with these instances.</summary>
+    public static string ToKeepalivedConf(string nodeName, IEnumerable<VipSpec> specs)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"global_defs {{\n  router_id {nodeName}\n  enable_script_security\n}}\n");
+        foreach (var s in specs)
+        {
+            sb.Append(s.ToKeepalivedInstance(nodeName));
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using KeepOperator.Lab.Tests.Lab;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KeepOperator.Lab.Tests.Scenarios;
+
+public enum PeerKind
+{
+    Agent,
+    Keepalived,
+}
+
+/// <summary>
+/// The interop scenarios, written once for any pair of peers: the harness self-tests run them keepalived against
+/// keepalived, the agent tests with the agent on one side (or both).
+/// Node n1 always has priority 100 (the first master), n2 priority 90 (the backup).
+/// </summary>
+public sealed class Scenario(ITestOutputHelper output)
+{
+    /// <summary>Time allowed for a peer to start (dotnet start-up) on top of the protocol's own delays.</summary>
+    private static readonly TimeSpan StartupAllowance = TimeSpan.FromSeconds(5);
+
+    public static IVrrpPeer Start(PeerKind kind, LabNetwork lab, LabNode node, params VipSpec[] specs) => kind switch
+    {
+        PeerKind.Agent => AgentPeer.Start(lab, node, specs),
+        _ => KeepalivedPeer.Start(lab, node, specs),
+    };
+
+    /// <summary>Slack for timing bounds: scheduling, polling and process start-up in a busy CI machine.</summary>
+    public static TimeSpan Margin(VipSpec spec) => TimeSpan.FromMilliseconds(500) + spec.AdvertInterval;
+
+    /// <summary>
+    /// Scenarios 1-3: <paramref name="master"/> on n1 (100) takes the VIP, <paramref name="backup"/> on n2 (90) stays
+    /// backup for several seconds with the VIP on n1 only; the client's neighbour entry points at n1. kill -9 the master:
+    /// n2 takes the VIP after Master_Down_Interval (not before it minus one advert, not after it plus a margin), and the
+    /// client's neighbour entry moves to n2's MAC by gratuitous ARP / unsolicited NA alone.
+    /// </summary>
+    public void KillMasterFailover(PeerKind master, PeerKind backup, string variant)
+    {
+        var spec = Variants.Spec(variant);
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+
+        var m = StartFirstMaster(lab, master, n1, spec);
+        var b = StartBackup(lab, backup, n2, spec, m);
+
+        var hold = spec.AdvertInterval >= TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(2);
+        AssertHoldsSteady(lab, spec, n1, hold, m, b);
+        AssertAdvertOnWire(lab, spec, n1);
+
+        Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot ping the VIP {spec.Vip} held by n1\n{Describe(m, b)}");
+        Assert.Equal(n1.Mac, lab.NeighborMac(lab.Client, spec.Vip));
+
+        var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
+        var sw = Stopwatch.StartNew();
+        m.Kill9();
+        var took = Wait.UntilFrom(sw, () => lab.HasAddress(n2, spec.Vip), mdi + Margin(spec) + TimeSpan.FromSeconds(5));
+        Log(lab, $"kill -9 {m} -> VIP on n2 after {Ms(took)} (Master_Down_Interval {Ms(mdi)})");
+        Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
+        Assert.True(took <= mdi + Margin(spec), $"{b} took the VIP after {Ms(took)}; Master_Down_Interval is {Ms(mdi)} (+{Ms(Margin(spec))} margin)\n{Describe(m, b)}");
+        Assert.True(took >= mdi - spec.AdvertInterval - TimeSpan.FromMilliseconds(30), $"{b} took the VIP after only {Ms(took)}, before Master_Down_Interval {Ms(mdi)} minus one advert\n{Describe(m, b)}");
+        AssertMasterEntries(b, 1, m);
+
+        var moved = Wait.Until(() => lab.NeighborMac(lab.Client, spec.Vip) == n2.Mac, TimeSpan.FromSeconds(3));
+        Assert.True(moved is not null, $"the client's neighbour entry for {spec.Vip} is {lab.NeighborMac(lab.Client, spec.Vip)}, not n2's {n2.Mac}: no {(spec.IsIPv6 ? "unsolicited NA" : "gratuitous ARP")} from {b}\n{Describe(m, b)}");
+        Log(lab, $"client neighbour entry for {spec.Vip} moved to n2 ({n2.Mac}) {Ms(moved)} after the takeover");
+        Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot ping the VIP after the failover\n{Describe(m, b)}");
+    }
+
+    /// <summary>
+    /// Scenario 4: SIGTERM on the master makes it send priority 0, so the backup takes over after Skew_Time, well
+    /// before Master_Down_Interval; the stopped master removes its VIP and exits.
+    /// </summary>
+    public void TermMasterSkewTakeover(PeerKind master, PeerKind backup, string variant)
+    {
+        var spec = Variants.Spec(variant);
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+
+        var m = StartFirstMaster(lab, master, n1, spec);
+        var b = StartBackup(lab, backup, n2, spec, m);
+        AssertHoldsSteady(lab, spec, n1, (3 * spec.AdvertInterval) + TimeSpan.FromSeconds(1), m, b);
+
+        var prio = spec.PriorityOf(n2.Name);
+        var (skew, mdi) = (spec.SkewTime(prio), spec.MasterDownInterval(prio));
+        var bound = TimeSpan.FromMilliseconds(1500);
+        Assert.True(bound < mdi, "this scenario needs adverts slow enough to tell Skew_Time from Master_Down_Interval");
+
+        var exitBound = master == PeerKind.Agent ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
+        TimeSpan? took = null, exited = null;
+        var sw = Stopwatch.StartNew();
+        m.Term();
+        Wait.UntilFrom(
+            sw,
+            () =>
+            {
+                exited ??= m.HasExited ? sw.Elapsed : null;
+                took ??= lab.HasAddress(n2, spec.Vip) ? sw.Elapsed : null;
+                return took is not null && exited is not null;
+            },
+            mdi + TimeSpan.FromSeconds(5));
+        Log(lab, $"SIGTERM {m} -> VIP on n2 after {Ms(took)} (Skew_Time {Ms(skew)}, Master_Down_Interval {Ms(mdi)}); {m} exited after {Ms(exited)}");
+
+        Assert.True(took is not null, $"{b} did not take the VIP after SIGTERM of {m}\n{Describe(m, b)}");
+        Assert.True(took < bound, $"{b} took the VIP {Ms(took)} after SIGTERM of {m}: that is Master_Down_Interval ({Ms(mdi)}), not Skew_Time ({Ms(skew)}); was priority 0 sent?\n{Describe(m, b)}");
+        Assert.True(exited is not null && exited <= exitBound, $"{m} exited after {Ms(exited)} (bound {Ms(exitBound)})\n{Describe(m, b)}");
+        Assert.True(Wait.Until(() => !lab.HasAddress(n1, spec.Vip), TimeSpan.FromSeconds(1)) is not null, $"{m} left the VIP on n1 after SIGTERM\n{Describe(m, b)}");
+        AssertMasterEntries(b, 1, m);
+    }
+
+    /// <summary>
+    /// Scenario 5: v2 with PASS passwords that differ. Each side drops the other's adverts, so both end up master
+    /// (that is VRRP with mismatched auth) but nobody flaps: over ~6 s each side enters Master once and never leaves it.
+    /// Where a side is the agent, it logs event=drop reason=AuthMismatch with a growing total= and the peer's address.
+    /// </summary>
+    public void AuthMismatchNoStorm(PeerKind first, PeerKind second)
+    {
+        var spec1 = Variants.Spec(Variants.V2OneSecond, password: "lll");
+        var spec2 = Variants.Spec(Variants.V2OneSecond, password: "xxx");
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+
+        var a = StartFirstMaster(lab, first, n1, spec1);
+        var b = Start(second, lab, n2, spec2);
+        var mdi = spec2.MasterDownInterval(spec2.PriorityOf(n2.Name));
+        var became = Wait.Until(() => lab.HasAddress(n2, spec2.Vip), mdi + StartupAllowance);
+        Assert.True(became is not null, $"{b} never became master although it cannot authenticate {a}'s adverts\n{Describe(a, b)}");
+
+        var observe = TimeSpan.FromSeconds(6);
+        var steady = Wait.HoldsFor(() => lab.HasAddress(n1, spec1.Vip) && lab.HasAddress(n2, spec2.Vip), observe);
+        Log(lab, $"{a}: {a.MasterEntries} master entries, {a.MasterExits} exits; {b}: {b.MasterEntries} entries, {b.MasterExits} exits");
+        Assert.True(steady, $"the VIP did not stay on both nodes for {observe.TotalSeconds} s\n{Describe(a, b)}");
+        foreach (var p in new[] { a, b })
+        {
+            Assert.True(p.MasterEntries == 1 && p.MasterExits == 0, $"{p} flapped: entered Master {p.MasterEntries} times, left it {p.MasterExits} times\n{Describe(a, b)}");
+        }
+
+        foreach (var (p, other) in new[] { (a, n2), (b, n1) })
+        {
+            if (p is not AgentPeer agent)
+            {
+                continue;
+            }
+
+            var drops = agent.EventsOf("drop").Where(e => e.GetValueOrDefault("reason") == "AuthMismatch").ToList();
+            var totals = agent.DropTotals("AuthMismatch");
+            Log(lab, $"{agent} AuthMismatch totals: {string.Join(",", totals)}");
+            Assert.True(totals.Count >= 2, $"{agent} logged {totals.Count} AuthMismatch drop lines; expected the first drop and then about once a second while the total grows\n{agent.Describe()}");
+            Assert.True(totals.Zip(totals.Skip(1)).All(t => t.Second > t.First), $"{agent}'s AuthMismatch total= does not grow: {string.Join(",", totals)}");
+            Assert.True(totals[^1] >= 4, $"{agent}'s AuthMismatch total= reached only {totals[^1]} over {observe.TotalSeconds} s of 1 s adverts");
+            Assert.True(totals.Count <= (int)observe.TotalSeconds + 6, $"{agent} logged {totals.Count} drop lines: more than once a second");
+            Assert.All(drops, d => Assert.Equal(other.IPv4, d.GetValueOrDefault("source")));
+        }
+    }
+
+    /// <summary>
+    /// kill -9 leaves the VIP on the dead master's interface; restarting the peer there (preempt off, so it comes back
+    /// as backup of the new master) removes that stale VIP, and nobody flaps.
+    /// </summary>
+    public void Kill9LeavesVipRestartCleansIt(PeerKind first, PeerKind other)
+    {
+        var spec = Variants.Spec(Variants.V2OneSecond) with { Preempt = false };
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+
+        var m = StartFirstMaster(lab, first, n1, spec);
+        var b = StartBackup(lab, other, n2, spec, m);
+        AssertHoldsSteady(lab, spec, n1, (3 * spec.AdvertInterval) + TimeSpan.FromSeconds(1), m, b);
+
+        m.Kill9();
+        var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
+        var took = Wait.Until(() => lab.HasAddress(n2, spec.Vip), mdi + Margin(spec));
+        Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
+        Assert.True(lab.HasAddress(n1, spec.Vip), $"the VIP vanished from n1 although {m} was killed with SIGKILL (who removed it?)");
+
+        var r = Start(first, lab, n1, spec);
+        var cleaned = Wait.Until(() => !lab.HasAddress(n1, spec.Vip), StartupAllowance);
+        Log(lab, $"restarted {r}: stale VIP removed after {Ms(cleaned)}");
+        Assert.True(cleaned is not null, $"restarted {r} did not remove the stale VIP {spec.Vip} from n1\n{Describe(r, b)}");
+        var steady = Wait.HoldsFor(() => lab.Holders(spec.Vip).SequenceEqual([n2]) && !r.HasExited, (3 * spec.AdvertInterval) + TimeSpan.FromSeconds(1));
+        Assert.True(steady, $"after the restart the VIP is not on n2 alone (preempt is off)\n{Describe(r, b)}");
+        Assert.True(r.MasterEntries == 0 && b.MasterExits == 0, $"the restart made someone flap\n{Describe(r, b)}");
+    }
+
+    public static string Describe(params IVrrpPeer[] peers) => string.Join("\n", peers.Select(p =>
+    {
+        var state = p.HasExited ? $"exited {p.Process.ExitCode}" : "running";
+        var tail = p.Process.AllLines.TakeLast(15);
+        return $"--- {p} ({state}):\n  " + string.Join("\n  ", tail);
+    }));
+
+    internal static string Ms(TimeSpan? t) => t is null ? "never" : ((int)t.Value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms";
+
+    private IVrrpPeer StartFirstMaster(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec)
+    {
+        var p = Start(kind, lab, node, spec);
+        var mdi = spec.MasterDownInterval(spec.PriorityOf(node.Name));
+        var took = Wait.Until(() => lab.HasAddress(node, spec.Vip) || p.HasExited, mdi + StartupAllowance);
+        Log(lab, p.HasExited ? $"{p} exited ({p.Process.ExitCode}) after {Ms(took)}" : $"{p} holds the VIP after {Ms(took)}");
+        Assert.False(p.HasExited, $"{p} exited\n{Describe(p)}");
+        Assert.True(took is not null, $"{p} alone did not take the VIP {spec.Vip} within {Ms(mdi + StartupAllowance)}\n{Describe(p)}");
+        AssertMasterEntries(p, 1);
+        return p;
+    }
+
+    /// <summary>The peer's log says it entered Master <paramref name="count"/> times (allowing the log a moment to arrive).</summary>
+    private static void AssertMasterEntries(IVrrpPeer p, int count, params IVrrpPeer[] others)
+    {
+        Wait.Until(() => p.MasterEntries >= count, TimeSpan.FromSeconds(1));
+        Assert.True(p.MasterEntries == count, $"{p} logged entering Master {p.MasterEntries} times, expected {count}\n{Describe([p, .. others])}");
+    }
+
+    private IVrrpPeer StartBackup(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec, IVrrpPeer master)
+    {
+        var b = Start(kind, lab, node, spec);
+        if (b is AgentPeer)
+        {
+            // dotnet start-up: give it time to open its sockets before judging it.
+            Thread.Sleep(TimeSpan.FromMilliseconds(700));
+        }
+
+        Assert.False(b.HasExited, $"{b} exited\n{Describe(master, b)}");
+        return b;
+    }
+
+    private void AssertHoldsSteady(LabNetwork lab, VipSpec spec, LabNode holder, TimeSpan hold, IVrrpPeer m, IVrrpPeer b)
+    {
+        var steady = Wait.HoldsFor(() => lab.Holders(spec.Vip).SequenceEqual([holder]) && !m.HasExited && !b.HasExited, hold);
+        Assert.True(steady, $"the VIP did not stay on {holder.Name} alone for {hold.TotalSeconds} s (holders now: {string.Join(",", lab.Holders(spec.Vip).Select(n => n.Name))})\n{Describe(m, b)}");
+        Assert.True(b.MasterEntries == 0, $"{b} became master {b.MasterEntries} times while {m} was alive\n{Describe(m, b)}");
+        Assert.True(m.MasterEntries == 1 && m.MasterExits == 0, $"{m} flapped\n{Describe(m, b)}");
+        Log(lab, $"VIP stayed on {holder.Name} alone for {hold.TotalSeconds} s; {b} stayed backup");
+    }
+
+    /// <summary>
+    /// Captures one advert on the client (tcpdump) and checks what keepalived checks: TTL/hop limit 255, and for
+    /// IPv6 a link-local source; for IPv4 the source is the master's primary address.
+    /// </summary>
+    private void AssertAdvertOnWire(LabNetwork lab, VipSpec spec, LabNode master)
+    {
+        if (Sh.Which("tcpdump") is null)
+        {
+            Log(lab, "tcpdump not installed: advert not inspected");
+            return;
+        }
+
+        var filter = spec.IsIPv6 ? "ip6 proto 112" : "ip proto 112";
+        var r = Sh.Run("ip", ["netns", "exec", lab.Client.Namespace, "tcpdump", "-n", "-v", "-l", "-c", "1", "-i", "eth0", filter], TimeSpan.FromSeconds(5) + (2 * spec.AdvertInterval));
+        var line = r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        if (!spec.IsIPv6)
+        {
+            line = string.Join(' ', r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(2));
+        }
+
+        Log(lab, "advert on the wire: " + line.Trim());
+        Assert.True(r.Ok, $"no VRRP advert seen on the client: {r.StdErr}");
+        Assert.Contains($"vrid {spec.VirtualRouterId}", line, StringComparison.Ordinal);
+        Assert.Contains($"prio {spec.PriorityOf(master.Name)}", line, StringComparison.Ordinal);
+        if (spec.IsIPv6)
+        {
+            Assert.Contains("hlim 255", line, StringComparison.Ordinal);
+            Assert.Matches(@"\) fe80:[0-9a-f:]+ > ff02::12: VRRPv3", line);
+        }
+        else
+        {
+            Assert.Contains("ttl 255", line, StringComparison.Ordinal);
+            Assert.Contains($"{master.IPv4} > 224.0.0.18: VRRPv{spec.Version}", line, StringComparison.Ordinal);
+        }
+    }
+
+    private void Log(LabNetwork lab, string message) => lab.Log(message);
+}
