@@ -31,7 +31,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void CreateIsInitializeWithNothingArmed()
     {
-        VrrpInstanceState s = VrrpStateMachine.Create(Config(priority: 120, interval: TimeSpan.FromMilliseconds(50)));
+        VrrpInstanceState s = VrrpStateMachine.Create(RouterConfig(priority: 120, interval: TimeSpan.FromMilliseconds(50)));
         Assert.Equal(VrrpState.Initialize, s.State);
         Assert.Equal(120, s.EffectivePriority);
         Assert.Equal(TimeSpan.FromMilliseconds(50), s.MasterAdvertInterval);
@@ -43,15 +43,15 @@ public class VrrpStateMachineTests
     [Fact]
     public void CreateRejectsPriorityZeroAndNonPositiveInterval()
     {
-        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(Config(priority: 0)));
-        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(Config(interval: TimeSpan.Zero)));
-        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(Config(preemptDelay: TimeSpan.FromSeconds(-1))));
+        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(RouterConfig(priority: 0)));
+        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(RouterConfig(interval: TimeSpan.Zero)));
+        Assert.Throws<ArgumentException>(() => VrrpStateMachine.Create(RouterConfig(preemptDelay: TimeSpan.FromSeconds(-1))));
     }
 
     [Fact]
     public void StartupOwnerBecomesMasterAtOnce()
     {
-        VrrpStep step = Step(VrrpStateMachine.Create(Config(priority: 255)), new VrrpEvent.Startup(), T0);
+        VrrpStep step = Step(VrrpStateMachine.Create(RouterConfig(priority: 255)), new VrrpEvent.Startup(), T0);
         Assert.Equal(VrrpState.Master, step.State.State);
         Assert.Equal(
             new VrrpAction[]
@@ -73,7 +73,7 @@ public class VrrpStateMachineTests
     public void StartupNonOwnerBecomesBackupWithMasterDownTimer(VrrpVersion version, int intervalMs)
     {
         TimeSpan interval = TimeSpan.FromMilliseconds(intervalMs);
-        VrrpStep step = Step(VrrpStateMachine.Create(Config(priority: 100, version: version, interval: interval)), new VrrpEvent.Startup(), T0);
+        VrrpStep step = Step(VrrpStateMachine.Create(RouterConfig(priority: 100, version: version, interval: interval)), new VrrpEvent.Startup(), T0);
         Assert.Equal(VrrpState.Backup, step.State.State);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Initialize, VrrpState.Backup, VrrpTransitionReason.Startup, 100) }, step.Actions);
         Assert.Equal(T0 + VrrpTimers.MasterDownInterval(version, 100, interval), step.State.MasterDownTimer);
@@ -84,7 +84,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void StartupWhenRunningIsIgnored()
     {
-        VrrpInstanceState s = Backup(Config());
+        VrrpInstanceState s = Backup(RouterConfig());
         VrrpStep step = Step(s, new VrrpEvent.Startup(), T0 + OneSecond);
         Assert.Same(s, step.State);
         Assert.Empty(step.Actions);
@@ -93,7 +93,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void StartupUsesEffectivePriorityChangedBeforehand()
     {
-        VrrpInstanceState s = Step(VrrpStateMachine.Create(Config(priority: 100)), new VrrpEvent.PriorityChanged(50), T0).State;
+        VrrpInstanceState s = Step(VrrpStateMachine.Create(RouterConfig(priority: 100)), new VrrpEvent.PriorityChanged(50), T0).State;
         VrrpStep step = Step(s, new VrrpEvent.Startup(), T0);
         Assert.Equal(T0 + VrrpTimers.MasterDownInterval(VrrpVersion.V3, 50, OneSecond), step.State.MasterDownTimer);
         Assert.Equal(50, SingleChange(step).EffectivePriority);
@@ -104,7 +104,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupHearingPriorityZeroWaitsOnlySkewTime()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         DateTimeOffset now = T0 + TimeSpan.FromMilliseconds(700);
         VrrpStep step = Step(s, Received(Advert(0)), now);
         Assert.Empty(step.Actions);
@@ -120,7 +120,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupAcceptsHigherPriorityAndAdoptsV3Interval()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         DateTimeOffset now = T0 + TimeSpan.FromSeconds(2);
         VrrpStep step = Step(s, Received(Advert(200, interval: TimeSpan.FromMilliseconds(200))), now);
         Assert.Empty(step.Actions);
@@ -133,7 +133,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void V2BackupKeepsTheConfiguredInterval()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100, version: VrrpVersion.V2, interval: TimeSpan.FromSeconds(2)));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100, version: VrrpVersion.V2, interval: TimeSpan.FromSeconds(2)));
         DateTimeOffset now = T0 + TimeSpan.FromSeconds(2);
         VrrpStep step = Step(s, Received(Advert(200, interval: TimeSpan.FromSeconds(5), version: VrrpVersion.V2)), now);
         Assert.Equal(TimeSpan.FromSeconds(2), step.State.MasterAdvertInterval);
@@ -143,7 +143,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupAcceptsEqualPriorityWhateverTheAddress()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         DateTimeOffset now = T0 + TimeSpan.FromSeconds(1);
         VrrpStep step = Step(s, Received(Advert(100, source: LowerPeer)), now);
         Assert.Equal(now + s.MasterDownInterval, step.State.MasterDownTimer);
@@ -152,7 +152,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupWithPreemptDiscardsLowerPriorityAndTakesOverWhenTheTimerRunsOut()
     {
-        VrrpInstanceState s = Backup(Config(priority: 150));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 150));
         DateTimeOffset? down = s.MasterDownTimer;
         VrrpStep step = Step(s, Received(Advert(100, interval: TimeSpan.FromMilliseconds(100))), T0 + TimeSpan.FromSeconds(1));
         Assert.Empty(step.Actions);
@@ -175,7 +175,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupWithoutPreemptAcceptsLowerPriority()
     {
-        VrrpInstanceState s = Backup(Config(priority: 150, preempt: false));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 150, preempt: false));
         DateTimeOffset now = T0 + TimeSpan.FromSeconds(1);
         VrrpStep step = Step(s, Received(Advert(100, interval: TimeSpan.FromMilliseconds(100))), now);
         Assert.Equal(TimeSpan.FromMilliseconds(100), step.State.MasterAdvertInterval);
@@ -185,7 +185,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupDoesNotPreemptDuringPreemptDelayAfterStartup()
     {
-        VrrpInstanceState s = Backup(Config(priority: 150, preemptDelay: TimeSpan.FromSeconds(10)));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 150, preemptDelay: TimeSpan.FromSeconds(10)));
 
         // A lower-priority master advertises every second: accepted (timer reset) for the first 10 s...
         for (int t = 1; t < 10; t++)
@@ -206,7 +206,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void TimerRunningOutInsidePreemptDelayIsMasterDownNotPreempt()
     {
-        VrrpInstanceState s = Backup(Config(priority: 150, preemptDelay: TimeSpan.FromSeconds(30)));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 150, preemptDelay: TimeSpan.FromSeconds(30)));
         s = Step(s, Received(Advert(100)), T0 + OneSecond).State;
         VrrpStep fired = Step(s, new VrrpEvent.TimerExpired(), s.MasterDownTimer!.Value);
         Assert.Equal(VrrpTransitionReason.MasterDown, SingleChange(fired).Reason);
@@ -215,7 +215,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void PreemptDelayRestartsOnInterfaceUp()
     {
-        VrrpInstanceState s = Backup(Config(priority: 150, preemptDelay: TimeSpan.FromSeconds(10)));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 150, preemptDelay: TimeSpan.FromSeconds(10)));
         s = Step(s, new VrrpEvent.InterfaceDown(), T0 + TimeSpan.FromSeconds(20)).State;
         s = Step(s, new VrrpEvent.InterfaceUp(), T0 + TimeSpan.FromSeconds(30)).State;
         Assert.Equal(T0 + TimeSpan.FromSeconds(30), s.StartedAt);
@@ -226,7 +226,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupMasterDownTimerExpiryMakesMaster()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         s = Step(s, Received(Advert(200)), T0 + OneSecond).State;
         DateTimeOffset due = s.MasterDownTimer!.Value;
 
@@ -250,7 +250,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void LateTimerIsHandledOnceAndRearmsAfterNow()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100, interval: TimeSpan.FromMilliseconds(50)));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100, interval: TimeSpan.FromMilliseconds(50)));
         DateTimeOffset late = s.MasterDownTimer!.Value + TimeSpan.FromSeconds(3);
         VrrpStep fired = Step(s, new VrrpEvent.TimerExpired(), late);
         Assert.Equal(VrrpState.Master, fired.State.State);
@@ -266,7 +266,7 @@ public class VrrpStateMachineTests
     public void AdvertAfterAnOverdueMasterDownTimerFiresTheTimerFirst()
     {
         // The host woke late: the Master_Down_Timer was due before this advertisement arrived.
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         DateTimeOffset now = s.MasterDownTimer!.Value + TimeSpan.FromMilliseconds(3);
         VrrpStep step = Step(s, Received(Advert(200)), now);
         Assert.Equal(
@@ -285,7 +285,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void PriorityChangeAfterAnOverdueAdverTimerSendsTheDueAdvertFirst()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value + TimeSpan.FromMilliseconds(3);
         VrrpStep step = Step(m, new VrrpEvent.PriorityChanged(40), now);
         Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond), new SendAdvertisement(40, OneSecond) }, step.Actions);
@@ -295,7 +295,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void RedundantInterfaceUpOrStartupStillFiresAnOverdueTimer()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value + TimeSpan.FromMilliseconds(3);
         foreach (VrrpEvent e in new VrrpEvent[] { new VrrpEvent.InterfaceUp(), new VrrpEvent.Startup() })
         {
@@ -308,7 +308,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void ShutdownWithAnOverdueTimerDoesNotFlap()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         VrrpStep step = Step(s, new VrrpEvent.ShutdownRequested(), s.MasterDownTimer!.Value + OneSecond);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Backup, VrrpState.Initialize, VrrpTransitionReason.Shutdown, 100) }, step.Actions);
     }
@@ -316,7 +316,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void TimerExpiredWithNothingArmedIsANoOp()
     {
-        VrrpInstanceState s = VrrpStateMachine.Create(Config());
+        VrrpInstanceState s = VrrpStateMachine.Create(RouterConfig());
         VrrpStep step = Step(s, new VrrpEvent.TimerExpired(), T0);
         Assert.Same(s, step.State);
         Assert.Empty(step.Actions);
@@ -327,7 +327,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterAdverTimerSendsAndRearms()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset due = m.AdverTimer!.Value;
         VrrpStep step = Step(m, new VrrpEvent.TimerExpired(), due);
         Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond) }, step.Actions);
@@ -338,7 +338,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterHearingPriorityZeroAdvertisesAtOnce()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(300);
         VrrpStep step = Step(m, Received(Advert(0)), now);
         Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond) }, step.Actions);
@@ -348,7 +348,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterHearingHigherPriorityBecomesBackup()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(300);
         VrrpStep step = Step(m, Received(Advert(101, source: LowerPeer, interval: TimeSpan.FromMilliseconds(500))), now);
         Assert.Equal(
@@ -367,7 +367,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterHearingEqualPriorityFromHigherAddressBecomesBackup()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         VrrpStep step = Step(m, Received(Advert(100, source: HigherPeer)), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1));
         Assert.Equal(VrrpState.Backup, step.State.State);
         Assert.Equal(VrrpTransitionReason.HigherAddressMaster, SingleChange(step).Reason);
@@ -377,7 +377,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterHearingEqualPriorityFromLowerAddressReadvertises()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
         VrrpStep step = Step(m, Received(Advert(100, source: LowerPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
@@ -388,7 +388,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterHearingLowerPriorityReadvertisesAndStaysMaster()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
         VrrpStep step = Step(m, Received(Advert(99, source: HigherPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
@@ -398,7 +398,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterIgnoresItsOwnLoopedBackAdvertisement()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         VrrpStep step = Step(m, Received(Advert(100, source: Ours)), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1));
         Assert.Same(m, step.State);
         Assert.Empty(step.Actions);
@@ -421,7 +421,7 @@ public class VrrpStateMachineTests
     public void TieBreakUsesUnsignedBytesNotSigned()
     {
         // 192 > 10 as unsigned; as a signed byte 192 would be negative.
-        VrrpInstanceState m = Master(Config(priority: 100, primary: IPAddress.Parse("192.168.0.1")));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100, primary: IPAddress.Parse("192.168.0.1")));
         VrrpStep step = Step(m, Received(Advert(100, source: IPAddress.Parse("10.0.0.1"))), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1));
         Assert.Equal(VrrpState.Master, step.State.State);
     }
@@ -431,7 +431,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterShutdownSendsPriorityZeroReleasesAndStops()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         VrrpStep step = Step(m, new VrrpEvent.ShutdownRequested(), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1));
         Assert.Equal(
             new VrrpAction[]
@@ -448,7 +448,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupShutdownSendsNothing()
     {
-        VrrpStep step = Step(Backup(Config()), new VrrpEvent.ShutdownRequested(), T0 + OneSecond);
+        VrrpStep step = Step(Backup(RouterConfig()), new VrrpEvent.ShutdownRequested(), T0 + OneSecond);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Backup, VrrpState.Initialize, VrrpTransitionReason.Shutdown, 100) }, step.Actions);
         Assert.Null(step.State.NextDeadline);
     }
@@ -456,7 +456,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void ShutdownInInitializeIsANoOpAndAStoppedInstanceCanStartAgain()
     {
-        VrrpInstanceState s = Step(Backup(Config()), new VrrpEvent.ShutdownRequested(), T0 + OneSecond).State;
+        VrrpInstanceState s = Step(Backup(RouterConfig()), new VrrpEvent.ShutdownRequested(), T0 + OneSecond).State;
         Assert.Empty(Step(s, new VrrpEvent.ShutdownRequested(), T0 + OneSecond).Actions);
         Assert.Empty(Step(s, Received(Advert(200)), T0 + OneSecond).Actions);
         VrrpStep restarted = Step(s, new VrrpEvent.Startup(), T0 + TimeSpan.FromSeconds(5));
@@ -469,7 +469,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterWhosePriorityDropsAdvertisesAtOnce()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(500);
         VrrpStep step = Step(m, new VrrpEvent.PriorityChanged(60), now);
         Assert.Equal(new VrrpAction[] { new SendAdvertisement(60, OneSecond) }, step.Actions);
@@ -481,7 +481,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void MasterWhosePriorityRisesWaitsForTheNextAdvertisement()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         VrrpStep step = Step(m, new VrrpEvent.PriorityChanged(120), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(500));
         Assert.Empty(step.Actions);
         Assert.Equal(m.AdverTimer, step.State.AdverTimer);
@@ -491,7 +491,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void BackupStoresPriorityAndSkewFollows()
     {
-        VrrpInstanceState s = Backup(Config(priority: 100));
+        VrrpInstanceState s = Backup(RouterConfig(priority: 100));
         VrrpStep step = Step(s, new VrrpEvent.PriorityChanged(200), T0 + OneSecond);
         Assert.Empty(step.Actions);
         Assert.Equal(200, step.State.EffectivePriority);
@@ -505,7 +505,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void OwnerPriorityNeverChanges()
     {
-        VrrpInstanceState m = Step(VrrpStateMachine.Create(Config(priority: 255)), new VrrpEvent.Startup(), T0).State;
+        VrrpInstanceState m = Step(VrrpStateMachine.Create(RouterConfig(priority: 255)), new VrrpEvent.Startup(), T0).State;
         VrrpStep step = Step(m, new VrrpEvent.PriorityChanged(10), T0 + TimeSpan.FromMilliseconds(10));
         Assert.Same(m, step.State);
         Assert.Empty(step.Actions);
@@ -517,7 +517,7 @@ public class VrrpStateMachineTests
     [InlineData(77, 77)]
     public void TrackedPriorityIsClampedForNonOwners(int requested, int expected)
     {
-        VrrpStep step = Step(Backup(Config(priority: 100)), new VrrpEvent.PriorityChanged((byte)requested), T0 + OneSecond);
+        VrrpStep step = Step(Backup(RouterConfig(priority: 100)), new VrrpEvent.PriorityChanged((byte)requested), T0 + OneSecond);
         Assert.Equal(expected, step.State.EffectivePriority);
     }
 
@@ -525,19 +525,19 @@ public class VrrpStateMachineTests
     public void BackupComparesWithEffectivePriority()
     {
         // Configured 100, tracked down to 50: an advert at 80 is now higher and resets the timer.
-        VrrpInstanceState s = Step(Backup(Config(priority: 100)), new VrrpEvent.PriorityChanged(50), T0).State;
+        VrrpInstanceState s = Step(Backup(RouterConfig(priority: 100)), new VrrpEvent.PriorityChanged(50), T0).State;
         DateTimeOffset now = T0 + OneSecond;
         Assert.Equal(now + s.MasterDownInterval, Step(s, Received(Advert(80)), now).State.MasterDownTimer);
 
         // Configured 100, tracked up to 120: an advert at 110 is lower and is discarded.
-        s = Step(Backup(Config(priority: 100)), new VrrpEvent.PriorityChanged(120), T0).State;
+        s = Step(Backup(RouterConfig(priority: 100)), new VrrpEvent.PriorityChanged(120), T0).State;
         Assert.Equal(s.MasterDownTimer, Step(s, Received(Advert(110)), now).State.MasterDownTimer);
     }
 
     [Fact]
     public void MasterComparesAndBreaksTiesWithEffectivePriority()
     {
-        VrrpInstanceState m = Step(Master(Config(priority: 100)), new VrrpEvent.PriorityChanged(90), T0 + TimeSpan.FromSeconds(4)).State;
+        VrrpInstanceState m = Step(Master(RouterConfig(priority: 100)), new VrrpEvent.PriorityChanged(90), T0 + TimeSpan.FromSeconds(4)).State;
         DateTimeOffset now = T0 + TimeSpan.FromSeconds(4.5);
 
         // 95 > effective 90 although < configured 100.
@@ -554,7 +554,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void InterfaceDownTakesMasterToFault()
     {
-        VrrpInstanceState m = Master(Config(priority: 100));
+        VrrpInstanceState m = Master(RouterConfig(priority: 100));
         VrrpStep step = Step(m, new VrrpEvent.InterfaceDown(), m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1));
         Assert.Equal(
             new VrrpAction[]
@@ -570,7 +570,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void InterfaceDownTakesBackupToFaultAndFaultIgnoresTraffic()
     {
-        VrrpStep step = Step(Backup(Config()), new VrrpEvent.InterfaceDown(), T0 + OneSecond);
+        VrrpStep step = Step(Backup(RouterConfig()), new VrrpEvent.InterfaceDown(), T0 + OneSecond);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Backup, VrrpState.Fault, VrrpTransitionReason.InterfaceDown, 100) }, step.Actions);
         Assert.Null(step.State.NextDeadline);
 
@@ -585,12 +585,12 @@ public class VrrpStateMachineTests
     public void InterfaceUpRestartsLikeStartup()
     {
         DateTimeOffset up = T0 + TimeSpan.FromSeconds(10);
-        VrrpInstanceState fault = Step(Backup(Config(priority: 100)), new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
+        VrrpInstanceState fault = Step(Backup(RouterConfig(priority: 100)), new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
         VrrpStep step = Step(fault, new VrrpEvent.InterfaceUp(), up);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Fault, VrrpState.Backup, VrrpTransitionReason.InterfaceUp, 100) }, step.Actions);
         Assert.Equal(up + step.State.MasterDownInterval, step.State.MasterDownTimer);
 
-        VrrpInstanceState ownerFault = Step(Step(VrrpStateMachine.Create(Config(priority: 255)), new VrrpEvent.Startup(), T0).State, new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
+        VrrpInstanceState ownerFault = Step(Step(VrrpStateMachine.Create(RouterConfig(priority: 255)), new VrrpEvent.Startup(), T0).State, new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
         VrrpStep owner = Step(ownerFault, new VrrpEvent.InterfaceUp(), up);
         Assert.Equal(VrrpState.Master, owner.State.State);
         Assert.Equal(new VrrpAction[] { new SendAdvertisement(255, OneSecond), new TakeAddresses(), new StateChanged(VrrpState.Fault, VrrpState.Master, VrrpTransitionReason.InterfaceUp, 255) }, owner.Actions);
@@ -599,7 +599,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void StartupWithInterfaceDownGoesToFaultUntilItComesUp()
     {
-        VrrpInstanceState s = Step(VrrpStateMachine.Create(Config()), new VrrpEvent.InterfaceDown(), T0).State;
+        VrrpInstanceState s = Step(VrrpStateMachine.Create(RouterConfig()), new VrrpEvent.InterfaceDown(), T0).State;
         Assert.Equal(VrrpState.Initialize, s.State);
         VrrpStep started = Step(s, new VrrpEvent.Startup(), T0);
         Assert.Equal(VrrpState.Fault, started.State.State);
@@ -610,7 +610,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void InterfaceUpDoesNotStartAStoppedInstance()
     {
-        VrrpInstanceState s = Step(VrrpStateMachine.Create(Config()), new VrrpEvent.InterfaceDown(), T0).State;
+        VrrpInstanceState s = Step(VrrpStateMachine.Create(RouterConfig()), new VrrpEvent.InterfaceDown(), T0).State;
         VrrpStep step = Step(s, new VrrpEvent.InterfaceUp(), T0);
         Assert.Equal(VrrpState.Initialize, step.State.State);
         Assert.True(step.State.InterfaceIsUp);
@@ -620,7 +620,7 @@ public class VrrpStateMachineTests
     [Fact]
     public void ShutdownFromFaultGoesToInitialize()
     {
-        VrrpInstanceState fault = Step(Backup(Config()), new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
+        VrrpInstanceState fault = Step(Backup(RouterConfig()), new VrrpEvent.InterfaceDown(), T0 + OneSecond).State;
         VrrpStep step = Step(fault, new VrrpEvent.ShutdownRequested(), T0 + OneSecond);
         Assert.Equal(new VrrpAction[] { new StateChanged(VrrpState.Fault, VrrpState.Initialize, VrrpTransitionReason.Shutdown, 100) }, step.Actions);
     }
@@ -631,8 +631,8 @@ public class VrrpStateMachineTests
     public void TwoRoutersHandOverByHand()
     {
         // A (200) and B (100) start together; A's timer runs out first and A wins; B hears A and stays Backup.
-        VrrpInstanceState a = Backup(Config(priority: 200, primary: LowerPeer));
-        VrrpInstanceState b = Backup(Config(priority: 100, primary: HigherPeer));
+        VrrpInstanceState a = Backup(RouterConfig(priority: 200, primary: LowerPeer));
+        VrrpInstanceState b = Backup(RouterConfig(priority: 100, primary: HigherPeer));
         Assert.True(a.MasterDownTimer < b.MasterDownTimer);
 
         VrrpStep aUp = Step(a, new VrrpEvent.TimerExpired(), a.MasterDownTimer!.Value);

@@ -11,7 +11,7 @@ internal static class VrrpTestKit
     public static readonly IPAddress LowerPeer = IPAddress.Parse("192.168.1.5");
     public static readonly IPAddress HigherPeer = IPAddress.Parse("192.168.1.200");
 
-    public static VrrpRouterConfig Config(
+    public static VrrpRouterConfig RouterConfig(
         byte priority = 100,
         VrrpVersion version = VrrpVersion.V3,
         TimeSpan? interval = null,

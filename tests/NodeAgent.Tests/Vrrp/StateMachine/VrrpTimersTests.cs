@@ -63,7 +63,7 @@ public class VrrpTimersTests
     [Fact]
     public void StateExposesTheRuleAtItsEffectivePriority()
     {
-        VrrpInstanceState s = VrrpStateMachine.Create(VrrpTestKit.Config(priority: 100)) with { EffectivePriority = 50 };
+        VrrpInstanceState s = VrrpStateMachine.Create(VrrpTestKit.RouterConfig(priority: 100)) with { EffectivePriority = 50 };
         Assert.Equal(VrrpTimers.SkewTime(VrrpVersion.V3, 50, TimeSpan.FromSeconds(1)), s.SkewTime);
         Assert.Equal(VrrpTimers.MasterDownInterval(VrrpVersion.V3, 50, TimeSpan.FromSeconds(1)), s.MasterDownInterval);
     }
