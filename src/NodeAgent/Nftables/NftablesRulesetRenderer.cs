@@ -13,7 +13,9 @@ namespace KeepOperator.NodeAgent.Nftables;
 /// connections the director opens itself) jump to <c>services</c>, which sends each virtual
 /// server's new connections to its own chain <c>vs_...</c>. That chain DNATs through the map
 /// <c>vs_..._backends</c> (slot number to real server), indexed by the scheduler's selector (see
-/// <see cref="NftablesScheduler"/>). <c>postrouting</c> (nat, srcnat) masquerades connections that
+/// <see cref="NftablesScheduler"/>); a firewall-mark service whose real servers have ports keeps
+/// its slots in an anonymous map in that rule instead (nft 1.0.6 cannot reuse a named map typed by
+/// <c>th dport</c>). <c>postrouting</c> (nat, srcnat) masquerades connections that
 /// were DNATed to a real server, so replies return through the director whatever the real server's
 /// default route; the real servers therefore see the director's address, not the client's.</para>
 /// <para>Forwarding methods: nftables can only rewrite addresses, so direct routing and tunnelling
@@ -43,13 +45,16 @@ public static class NftablesRulesetRenderer
         text.Append("table ").Append(Table).Append(" {\n");
         foreach (var layout in layouts)
         {
-            text.Append("\tmap ").Append(layout.BackendsMap).Append(" {\n");
-            text.Append("\t\t").Append(layout.BackendsMapType).Append('\n');
-            if (layout.Slots.Count > 0)
+            if (layout.NamedBackends)
             {
-                text.Append("\t\telements = { ").AppendJoin(", ", layout.SlotElements()).Append(" }\n");
+                text.Append("\tmap ").Append(layout.BackendsMap).Append(" {\n");
+                text.Append("\t\t").Append(layout.BackendsMapType).Append('\n');
+                if (layout.Slots.Count > 0)
+                {
+                    text.Append("\t\telements = { ").AppendJoin(", ", layout.SlotElements()).Append(" }\n");
+                }
+                text.Append("\t}\n");
             }
-            text.Append("\t}\n");
             if (layout.PersistMap is not null)
             {
                 text.Append("\tmap ").Append(layout.PersistMap).Append(" {\n");
@@ -94,8 +99,11 @@ public static class NftablesRulesetRenderer
                 throw new ArgumentException($"{afterServer.Key} changed more than its real servers; render the full table.", nameof(changes));
             }
             text.Append("flush chain ").Append(Table).Append(' ').Append(after.Chain).Append('\n');
-            text.Append("flush map ").Append(Table).Append(' ').Append(after.BackendsMap).Append('\n');
-            if (after.Slots.Count > 0)
+            if (after.NamedBackends)
+            {
+                text.Append("flush map ").Append(Table).Append(' ').Append(after.BackendsMap).Append('\n');
+            }
+            if (after.NamedBackends && after.Slots.Count > 0)
             {
                 text.Append("add element ").Append(Table).Append(' ').Append(after.BackendsMap)
                     .Append(" { ").AppendJoin(", ", after.SlotElements()).Append(" }\n");

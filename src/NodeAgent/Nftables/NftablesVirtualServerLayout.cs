@@ -44,9 +44,16 @@ internal sealed class NftablesVirtualServerLayout
             : $"ct original {family} daddr {key.Address} {l4} ct original proto-dst {key.Port}";
 
         string addressType = v6 ? "ipv6_addr" : "ipv4_addr";
-        string valueExpression = WithPort ? $"{family} daddr . th dport" : $"{family} daddr";
+        // nft 1.0.6 cannot reload a map typed with "th dport" and then add a rule that uses it
+        // ("conflicting protocols specified: tcp vs. th"): address services name their protocol;
+        // a firewall-mark service with ports (tcp, udp or sctp) keeps its slots in an anonymous map.
+        string valueExpression = !WithPort ? $"{family} daddr"
+            : key.IsFirewallMark ? $"{family} daddr . th dport"
+            : $"{family} daddr . {Protocol(key.Protocol)} dport";
+        NamedBackends = !(key.IsFirewallMark && WithPort);
         BackendsMap = Chain + "_backends";
-        // typeof takes only the datatype of the numgen expression; its modulus is irrelevant here.
+        // typeof takes only the datatype of the numgen expression (a plain integer, which no
+        // named type matches); its modulus is irrelevant here.
         BackendsMapType = $"typeof numgen inc mod 1 : {valueExpression}";
 
         var mapping = NftablesScheduler.Map(server.Service, server.Destinations);
@@ -69,7 +76,7 @@ internal sealed class NftablesVirtualServerLayout
             uint timeout = server.Service.PersistenceTimeout == 0 ? DefaultPersistenceTimeout : server.Service.PersistenceTimeout;
             PersistMapBody =
             [
-                $"typeof {family} saddr : {valueExpression}",
+                $"type {addressType} : {addressType}{(WithPort ? " . inet_service" : "")}",
                 "flags dynamic,timeout",
                 $"timeout {timeout}s",
             ];
@@ -90,18 +97,22 @@ internal sealed class NftablesVirtualServerLayout
                 .Replace("{daddr}", $"{family} daddr", StringComparison.Ordinal);
             string seed = mapping.IsHash ? " seed 0x0" : "";
             string comment = mapping.Comment is null ? "" : $" comment \"{mapping.Comment}\"";
-            rules.Add($"{l4} dnat {family} to {selector} mod {Slots.Count}{seed} map @{BackendsMap}{comment}");
+            string map = NamedBackends ? $"@{BackendsMap}" : $"{{ {string.Join(", ", SlotElements())} }}";
+            rules.Add($"{l4} dnat {family} to {selector} mod {Slots.Count}{seed} map {map}{comment}");
         }
         else
         {
             rules.Add("drop comment \"no real server with weight above 0\"");
         }
         ChainRules = rules;
-        Shape = string.Join('\n', [ServiceMatch, OriginalMatch, BackendsMapType, PersistUpdate ?? "", .. PersistMapBody ?? []]);
+        Shape = string.Join('\n', [NamedBackends ? "named" : "anonymous", ServiceMatch, OriginalMatch, BackendsMapType, PersistUpdate ?? "", .. PersistMapBody ?? []]);
     }
 
     /// <summary>The virtual server's own chain; its maps are named after it.</summary>
     public string Chain { get; }
+
+    /// <summary>False when the slots live in an anonymous map inside the chain's rule instead of <see cref="BackendsMap"/>.</summary>
+    public bool NamedBackends { get; }
 
     public string BackendsMap { get; }
 
