@@ -4,7 +4,7 @@ namespace KeepOperator.NodeAgent.Nftables;
 
 /// <summary>
 /// Pure choice between rewriting our whole table and touching only the virtual servers whose real
-/// servers changed (the common case: a health check flips one real server).
+/// servers (the common case: a health check flips one) or scheduler changed.
 /// </summary>
 public static class NftablesPlanner
 {
@@ -12,8 +12,8 @@ public static class NftablesPlanner
     /// <param name="desired">The virtual servers wanted now, each listing its healthy real servers.</param>
     /// <returns>
     /// Full when nothing is known or the virtual servers, their order (first match wins in the
-    /// services chain) or any of their settings other than real servers changed; otherwise
-    /// incremental for the virtual servers whose rendering changed, or none.
+    /// services chain) or any of their settings other than real servers and scheduler changed;
+    /// otherwise incremental for the virtual servers whose slots or chain rules changed, or none.
     /// </returns>
     /// <exception cref="ArgumentException">The desired set cannot be rendered (see <see cref="NftablesRulesetRenderer.RenderFull"/>).</exception>
     public static NftablesPlan Plan(IReadOnlyList<IpvsVirtualServer>? applied, IReadOnlyList<IpvsVirtualServer> desired)
@@ -31,7 +31,9 @@ public static class NftablesPlanner
             {
                 return Full(desired);
             }
-            if (!before[i].Slots.SequenceEqual(after[i].Slots) || !before[i].Values.SetEquals(after[i].Values))
+            if (!before[i].Slots.SequenceEqual(after[i].Slots)
+                || !before[i].ChainRules.SequenceEqual(after[i].ChainRules)
+                || !before[i].Values.SetEquals(after[i].Values))
             {
                 changes.Add((applied[i], desired[i]));
             }

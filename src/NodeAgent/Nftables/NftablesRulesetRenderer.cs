@@ -81,10 +81,10 @@ public static class NftablesRulesetRenderer
 
     /// <summary>
     /// A transaction that replaces only the slot maps and chains of virtual servers whose real
-    /// servers changed; every other object keeps its state (counters, persistence entries).
+    /// servers or scheduler changed; every other object keeps its state (counters, persistence entries).
     /// A persistence map is flushed when one of its possible values went away.
     /// </summary>
-    /// <exception cref="ArgumentException">A pair differs in more than its real servers; that needs <see cref="RenderFull"/>.</exception>
+    /// <exception cref="ArgumentException">A pair differs in more than its real servers and scheduler; that needs <see cref="RenderFull"/>.</exception>
     public static NftablesScript RenderUpdate(IReadOnlyList<(IpvsVirtualServer Before, IpvsVirtualServer After)> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -96,7 +96,7 @@ public static class NftablesRulesetRenderer
             var after = NftablesVirtualServerLayout.Of(afterServer);
             if (!CanUpdateInPlace(before, after))
             {
-                throw new ArgumentException($"{afterServer.Key} changed more than its real servers; render the full table.", nameof(changes));
+                throw new ArgumentException($"{afterServer.Key} changed more than its real servers and scheduler; render the full table.", nameof(changes));
             }
             text.Append("flush chain ").Append(Table).Append(' ').Append(after.Chain).Append('\n');
             if (after.NamedBackends)
@@ -124,7 +124,7 @@ public static class NftablesRulesetRenderer
     /// <summary>Deletes our table; a no-op when it does not exist.</summary>
     public static string RenderRemove() => $"add table {Table}\ndelete table {Table}\n";
 
-    /// <summary>True when <paramref name="after"/> differs from <paramref name="before"/> at most in its real servers, so <see cref="RenderUpdate"/> applies.</summary>
+    /// <summary>True when <paramref name="after"/> differs from <paramref name="before"/> at most in its real servers and scheduler, so <see cref="RenderUpdate"/> applies.</summary>
     public static bool CanUpdateInPlace(IpvsVirtualServer before, IpvsVirtualServer after) =>
         CanUpdateInPlace(NftablesVirtualServerLayout.Of(before), NftablesVirtualServerLayout.Of(after));
 
