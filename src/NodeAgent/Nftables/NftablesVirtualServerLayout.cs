@@ -64,9 +64,15 @@ internal sealed class NftablesVirtualServerLayout
         {
             notes.Add($"{key}: real server {Value(destination, key)} asks for {Method(destination.ForwardingMethod)}; nftables can only rewrite addresses, so it is forwarded by NAT with masquerade.");
         }
-        Notes = notes;
 
-        if (server.Service.IsPersistent)
+        // nft 1.0.6 aborts (netlink_linearize.c: "dreg < ctx->reg_low") on an update of a map from
+        // an IPv6 key to an IPv6 address . port value, so such a service goes without persistence.
+        bool persistenceUnsupported = v6 && WithPort;
+        if (server.Service.IsPersistent && persistenceUnsupported)
+        {
+            notes.Add($"{key}: persistence is not rendered for an IPv6 service with ports (nft 1.0.6 cannot update such a map); connections are scheduled one by one.");
+        }
+        if (server.Service.IsPersistent && !persistenceUnsupported)
         {
             PersistMap = Chain + "_persist";
             int prefix = server.Service.NetmaskPrefixLength;
@@ -105,6 +111,7 @@ internal sealed class NftablesVirtualServerLayout
             rules.Add("drop comment \"no real server with weight above 0\"");
         }
         ChainRules = rules;
+        Notes = notes;
         Shape = string.Join('\n', [NamedBackends ? "named" : "anonymous", ServiceMatch, OriginalMatch, BackendsMapType, PersistUpdate ?? "", .. PersistMapBody ?? []]);
     }
 

@@ -189,18 +189,29 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     public void Ipv6_persistence_masks_the_client_address_by_the_prefix()
     {
         var server = new IpvsVirtualServer(
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443))
+            new IpvsService(IpvsServiceKey.ForFirewallMark(4, AddressFamily.InterNetworkV6))
             {
                 Scheduler = "rr",
                 Flags = IpvsServiceFlags.Persistent,
                 NetmaskPrefixLength = 64,
             },
-            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 443));
+            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 0));
         var text = NftablesRulesetRenderer.RenderFull([server]).Text;
-        Assert.Contains("meta l4proto tcp dnat ip6 to ip6 saddr & ffff:ffff:ffff:ffff:: map @vs_tcp_2001_db8__1_443_persist", text, StringComparison.Ordinal);
-        Assert.Contains("update @vs_tcp_2001_db8__1_443_persist { ip6 saddr & ffff:ffff:ffff:ffff:: : ip6 daddr . tcp dport }", text, StringComparison.Ordinal);
-        Assert.Contains("type ipv6_addr : ipv6_addr . inet_service", text, StringComparison.Ordinal);
+        Assert.Contains("meta l4proto { tcp, udp, sctp } dnat ip6 to ip6 saddr & ffff:ffff:ffff:ffff:: map @vs_fwm_4_ip6_persist", text, StringComparison.Ordinal);
+        Assert.Contains("update @vs_fwm_4_ip6_persist { ip6 saddr & ffff:ffff:ffff:ffff:: : ip6 daddr }", text, StringComparison.Ordinal);
+        Assert.Contains("type ipv6_addr : ipv6_addr\n", text, StringComparison.Ordinal);
         Assert.Contains("timeout 360s", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ipv6_persistence_with_ports_is_left_out_with_a_note()
+    {
+        var server = new IpvsVirtualServer(
+            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443)) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent },
+            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 443) { ForwardingMethod = IpvsForwardingMethod.Masquerade });
+        var script = NftablesRulesetRenderer.RenderFull([server]);
+        Assert.DoesNotContain("persist", script.Text, StringComparison.Ordinal);
+        Assert.Equal(["-t [2001:db8::1]:443: persistence is not rendered for an IPv6 service with ports (nft 1.0.6 cannot update such a map); connections are scheduled one by one."], script.Notes);
     }
 
     [Fact]
