@@ -55,12 +55,12 @@ internal static class NftablesScheduler
             case "rr":
                 return new Mapping(live, "numgen inc", false, null, notes);
             case "wrr":
-                return new Mapping(WrrCycle(Scale(live, notes)), "numgen inc", false, null, notes);
+                return new Mapping(WrrCycle(Scale(service.Key, live, notes)), "numgen inc", false, null, notes);
             case "sh":
             case "mh":
-                return new Mapping(Weighted(live, notes), sourceHash, true, null, notes);
+                return new Mapping(Weighted(service.Key, live, notes), sourceHash, true, null, notes);
             case "dh":
-                return new Mapping(Weighted(live, notes), "jhash {daddr}", true, null, notes);
+                return new Mapping(Weighted(service.Key, live, notes), "jhash {daddr}", true, null, notes);
             case "fo":
                 return new Mapping(FirstHeaviest(live), "numgen inc", false, null, notes);
             case "lc":
@@ -69,7 +69,7 @@ internal static class NftablesScheduler
                 return new Mapping(live, "numgen random", false, $"{name} approximated by random", notes);
             default:
                 notes.Add($"{service.Key}: scheduler {name} approximated by weighted random choice (nftables keeps no connection counts).");
-                return new Mapping(Weighted(live, notes), "numgen random", false, $"{name} approximated by weighted random", notes);
+                return new Mapping(Weighted(service.Key, live, notes), "numgen random", false, $"{name} approximated by weighted random", notes);
         }
     }
 
@@ -88,10 +88,10 @@ internal static class NftablesScheduler
     }
 
     /// <summary>Each server repeated by its (reduced) weight, in list order.</summary>
-    private static IReadOnlyList<IpvsDestination> Weighted(List<IpvsDestination> live, List<string> notes)
+    private static IReadOnlyList<IpvsDestination> Weighted(IpvsServiceKey key, List<IpvsDestination> live, List<string> notes)
     {
         var slots = new List<IpvsDestination>();
-        foreach (var (destination, weight) in Scale(live, notes))
+        foreach (var (destination, weight) in Scale(key, live, notes))
         {
             for (int i = 0; i < weight; i++)
             {
@@ -137,14 +137,14 @@ internal static class NftablesScheduler
     }
 
     /// <summary>Weights divided by their gcd, then scaled down (at least 1 each) if they still sum past <see cref="MaxSlots"/>.</summary>
-    private static IReadOnlyList<(IpvsDestination Destination, int Weight)> Scale(List<IpvsDestination> live, List<string> notes)
+    private static IReadOnlyList<(IpvsDestination Destination, int Weight)> Scale(IpvsServiceKey key, List<IpvsDestination> live, List<string> notes)
     {
         var weights = ReduceByGcd(live.Select(d => (long)d.Weight).ToList());
         long sum = weights.Sum();
         if (sum > MaxSlots)
         {
             weights = ReduceByGcd(weights.Select(w => Math.Max(1, w * MaxSlots / sum)).ToList());
-            notes.Add($"weights scaled to {weights.Sum()} slots (at most {MaxSlots}); the split is approximate.");
+            notes.Add($"{key}: weights scaled to {weights.Sum()} slots (at most {MaxSlots}); the split is approximate.");
         }
         return live.Select((d, i) => (d, (int)weights[i])).ToList();
     }

@@ -13,9 +13,6 @@ namespace KeepOperator.NodeAgent.Nftables;
 /// </summary>
 internal sealed class NftablesVirtualServerLayout
 {
-    /// <summary>IPVS's persistence timeout when -p is given as 0 / without a value.</summary>
-    private const uint DefaultPersistenceTimeout = IpvsService.DefaultPersistenceTimeout;
-
     private NftablesVirtualServerLayout(IpvsVirtualServer server)
     {
         var key = server.Key;
@@ -79,7 +76,8 @@ internal sealed class NftablesVirtualServerLayout
             PersistKey = prefix >= key.MaxPrefixLength || prefix < 0
                 ? $"{family} saddr"
                 : $"{family} saddr & {Mask(prefix, v6)}";
-            uint timeout = server.Service.PersistenceTimeout == 0 ? DefaultPersistenceTimeout : server.Service.PersistenceTimeout;
+            // A persistent service without a timeout gets ipvsadm's default, as -p alone does.
+            uint timeout = server.Service.PersistenceTimeout == 0 ? IpvsService.DefaultPersistenceTimeout : server.Service.PersistenceTimeout;
             PersistMapBody =
             [
                 $"type {addressType} : {addressType}{(WithPort ? " . inet_service" : "")}",
@@ -101,6 +99,7 @@ internal sealed class NftablesVirtualServerLayout
         {
             string selector = mapping.Selector.Replace("{saddr}", $"{family} saddr", StringComparison.Ordinal)
                 .Replace("{daddr}", $"{family} daddr", StringComparison.Ordinal);
+            // A fixed seed keeps a hashed client on the same slot across full renders and agent restarts.
             string seed = mapping.IsHash ? " seed 0x0" : "";
             string comment = mapping.Comment is null ? "" : $" comment \"{mapping.Comment}\"";
             string map = NamedBackends ? $"@{BackendsMap}" : $"{{ {string.Join(", ", SlotElements())} }}";

@@ -72,4 +72,32 @@ public sealed class NftablesLabTests(ITestOutputHelper output)
         }
         Assert.Equal("", lab.Director.Exec(TimeSpan.FromSeconds(10), null, "nft", "list", "tables").Output);
     }
+
+    [RootFact]
+    public async Task Persistence_keeps_a_client_on_its_real_server_until_that_server_goes()
+    {
+        using var lab = new LoadBalancerLab();
+        var dataplane = new NftablesDataplane(new NftProcessRunner("ip", ["netns", "exec", lab.Director.Name, "nft"]));
+        var persistent = Web((LoadBalancerLab.Rs1Address, 1), (LoadBalancerLab.Rs2Address, 1));
+        persistent = persistent with { Service = persistent.Service with { Flags = IpvsServiceFlags.Persistent, PersistenceTimeout = 60 } };
+        try
+        {
+            await dataplane.ApplyAsync([persistent], CancellationToken.None);
+            var first = Assert.Single(Tally(lab.Request(10), 10));
+            Assert.Equal(10, first.Value);
+
+            // Its server leaves: the persistence map is flushed and the client moves to the other one, for good.
+            var remaining = persistent.Destinations.Where(d => d.Address.ToString() != (first.Key == "rs1" ? LoadBalancerLab.Rs1Address : LoadBalancerLab.Rs2Address)).ToArray();
+            Assert.Equal(NftablesPlanKind.Incremental, (await dataplane.ApplyAsync([persistent with { Destinations = remaining }], CancellationToken.None)).Kind);
+            var second = Assert.Single(Tally(lab.Request(5), 5));
+            Assert.NotEqual(first.Key, second.Key);
+
+            Assert.Equal(NftablesPlanKind.Incremental, (await dataplane.ApplyAsync([persistent], CancellationToken.None)).Kind);
+            Assert.Equal(new Dictionary<string, int> { [second.Key] = 10 }, Tally(lab.Request(10), 10));
+        }
+        finally
+        {
+            await dataplane.RemoveAsync(CancellationToken.None);
+        }
+    }
 }
