@@ -88,9 +88,12 @@ public sealed class LoadBalancerLab : IDisposable
     public NetworkNamespace Director { get; } = null!;
 
     /// <summary>Opens <paramref name="count"/> connections to VIP:80 one after another; one "NAME PEER" or "error:KIND" per connection.</summary>
-    public IReadOnlyList<string> Request(int count)
+    public IReadOnlyList<string> Request(int count) => Request(Client, count);
+
+    /// <summary>As <see cref="Request(int)"/>, from <paramref name="origin"/> (the director itself exercises the output chain).</summary>
+    public static IReadOnlyList<string> Request(NetworkNamespace origin, int count)
     {
-        var result = Client.Exec(TimeSpan.FromSeconds(2 * count + 15), null, Python, "-c", ClientScript, Vip, "80", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var result = origin.Exec(TimeSpan.FromSeconds(2 * count + 15), null, Python, "-c", ClientScript, Vip, "80", count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"client failed: {result.Error}");

@@ -65,6 +65,9 @@ public sealed class NftablesLabTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"incremental update (ip netns exec + nft -f -), 20 runs: median {(timings[9] + timings[10]) / 2:F1} ms, min {timings[0]:F1} ms, max {timings[^1]:F1} ms"));
             Assert.Equal(new Dictionary<string, int> { ["rs1"] = 30, ["rs2"] = 10 }, Tally(lab.Request(40), 40));
+
+            // Connections the director opens itself go through the output chain.
+            Assert.Equal(new Dictionary<string, int> { ["rs1"] = 3, ["rs2"] = 1 }, Tally(LoadBalancerLab.Request(lab.Director, 4), 4));
         }
         finally
         {
