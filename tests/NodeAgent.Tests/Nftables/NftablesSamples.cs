@@ -1,0 +1,61 @@
+using System.Net;
+using KeepOperator.NodeAgent.Ipvs;
+
+namespace KeepOperator.NodeAgent.Tests.Nftables;
+
+/// <summary>
+/// Virtual servers covering every shape the renderer knows: persistent wrr with a netmask and a
+/// quiesced server, IPv6 sh-port, a port-less firewall mark with an approximated scheduler, an empty
+/// service, and a persistent firewall mark with ports (anonymous slot map).
+/// </summary>
+public static class NftablesSamples
+{
+    public static readonly IpvsVirtualServer Web = new(
+        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.7.250"), 80))
+        {
+            Scheduler = "wrr",
+            Flags = IpvsServiceFlags.Persistent,
+            PersistenceTimeout = 300,
+            NetmaskPrefixLength = 24,
+        },
+        Nat("10.77.7.11", 8080, 3),
+        Nat("10.77.7.12", 0, 1),
+        Nat("10.77.7.13", 80, 0));
+
+    public static readonly IpvsVirtualServer Dns = new(
+        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("2001:db8::53"), 53))
+        {
+            Scheduler = "sh",
+            Flags = IpvsServiceFlags.Sched2,
+        },
+        new IpvsDestination(IPAddress.Parse("2001:db8::11"), 53) { Weight = 2 },
+        new IpvsDestination(IPAddress.Parse("2001:db8::12"), 53) { Weight = 2 });
+
+    public static readonly IpvsVirtualServer Mark = new(
+        new IpvsService(IpvsServiceKey.ForFirewallMark(7)) { Scheduler = "wlc" },
+        Nat("10.77.7.21", 0, 2),
+        Nat("10.77.7.22", 0, 1));
+
+    public static readonly IpvsVirtualServer Empty = new(
+        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Sctp, IPAddress.Parse("10.77.7.250"), 9)) { Scheduler = "rr" });
+
+    public static readonly IpvsVirtualServer MarkWithPorts = new(
+        new IpvsService(IpvsServiceKey.ForFirewallMark(8)) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent },
+        Nat("10.77.7.21", 81, 1),
+        Nat("10.77.7.22", 82, 1));
+
+    public static IReadOnlyList<IpvsVirtualServer> All => [Web, Dns, Mark, Empty, MarkWithPorts];
+
+    /// <summary>One real-server change per sample: dropped, emptied, dropped, added, dropped.</summary>
+    public static IReadOnlyList<(IpvsVirtualServer Before, IpvsVirtualServer After)> Changes =>
+    [
+        (Web, Web with { Destinations = [Web.Destinations[0]] }),
+        (Dns, Dns with { Destinations = [] }),
+        (Mark, Mark with { Destinations = [Mark.Destinations[1]] }),
+        (Empty, Empty with { Destinations = [new IpvsDestination(IPAddress.Parse("10.77.7.5"), 9)] }),
+        (MarkWithPorts, MarkWithPorts with { Destinations = [MarkWithPorts.Destinations[1]] }),
+    ];
+
+    public static IpvsDestination Nat(string address, ushort port, int weight) =>
+        new(IPAddress.Parse(address), port) { Weight = weight, ForwardingMethod = IpvsForwardingMethod.Masquerade };
+}
