@@ -149,7 +149,9 @@ public sealed class Scenario(ITestOutputHelper output)
             Log(lab, $"{agent} AuthMismatch totals: {string.Join(",", totals)}");
             Assert.True(totals.Count >= 2, $"{agent} logged {totals.Count} AuthMismatch drop lines; expected the first drop and then about once a second while the total grows\n{agent.Describe()}");
             Assert.True(totals.Zip(totals.Skip(1)).All(t => t.Second > t.First), $"{agent}'s AuthMismatch total= does not grow: {string.Join(",", totals)}");
-            Assert.True(totals[^1] >= 4, $"{agent}'s AuthMismatch total= reached only {totals[^1]} over {observe.TotalSeconds} s of 1 s adverts");
+            // keepalived re-arms its advert timer whenever a packet arrives, even one it rejects, so a keepalived
+            // master facing our adverts sends irregularly: only "counted and still growing" is certain.
+            Assert.True(totals[^1] >= 2, $"{agent}'s AuthMismatch total= reached only {totals[^1]} over {observe.TotalSeconds} s of 1 s adverts");
             Assert.True(totals.Count <= (int)observe.TotalSeconds + 6, $"{agent} logged {totals.Count} drop lines: more than once a second");
             Assert.All(drops, d => Assert.Equal(other.IPv4, d.GetValueOrDefault("source")));
         }
