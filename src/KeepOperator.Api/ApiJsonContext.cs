@@ -17,6 +17,9 @@ namespace KeepOperator.Api;
     Converters = [typeof(Rfc3339TimestampConverter)])]
 [JsonSerializable(typeof(VirtualIp))]
 [JsonSerializable(typeof(List<VirtualIp>))]
+[JsonSerializable(typeof(VirtualServer))]
+[JsonSerializable(typeof(NodeAgentConfig))]
+[JsonSerializable(typeof(NodeAgentConfigStatus))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
     private static ApiJsonContext? strict;

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -8,16 +8,19 @@ namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>
 /// The agent's single event loop: every instance's timers, received packets and priority changes are handled on
-/// one task, in order, so instances need no locks and a burst of packets cannot reorder a transition. One raw socket
-/// per (interface, family) receives for all instances on it; packets are demultiplexed by VRID.
+/// one dedicated thread, in order, so instances need no locks and a burst of packets cannot reorder a transition.
+/// The thread sleeps until the earliest deadline or a posted event: one wake-up per advert, as keepalived's own
+/// loop, where a timer thread plus a thread-pool hop cost twice the CPU. One raw socket per (interface, family)
+/// receives for all instances on it; packets are demultiplexed by VRID.
 /// </summary>
 public sealed class VrrpAgent : IAsyncDisposable
 {
-    private readonly Channel<AgentEvent> _events = Channel.CreateUnbounded<AgentEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<AgentEvent> _events = new();
+    private readonly AutoResetEvent _wake = new(false);
     private readonly TimeProvider _time;
     private readonly AgentLog _log;
     private readonly IReadOnlyList<VrrpSocketGroup> _groups;
-    private readonly ITimer _timer;
+    private readonly VrrpInstanceRunner[] _instances;
     private readonly CancellationTokenSource _receiving = new();
     private readonly List<Task> _receivers = [];
 
@@ -26,22 +29,25 @@ public sealed class VrrpAgent : IAsyncDisposable
         _groups = groups;
         _time = time;
         _log = log;
-        _timer = time.CreateTimer(_ => _events.Writer.TryWrite(AgentEvent.Tick.Instance), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _instances = [.. groups.SelectMany(g => g.Instances.Values)];
     }
 
-    public IEnumerable<VrrpInstanceRunner> Instances => _groups.SelectMany(g => g.Instances.Values);
+    public IReadOnlyList<VrrpInstanceRunner> Instances => _instances;
 
     /// <summary>Hands the loop a tracking verdict for an instance; safe from any thread.</summary>
     public void PostTracking(VrrpInstanceRunner instance, byte effectivePriority, bool fault) =>
-        _events.Writer.TryWrite(new AgentEvent.Tracking(instance, effectivePriority, fault));
+        Post(new AgentEvent.Tracking(instance, effectivePriority, fault));
 
     /// <summary>Asks the loop to send priority 0, release the VIPs and return; safe from any thread.</summary>
-    public void RequestShutdown() => _events.Writer.TryWrite(AgentEvent.Shutdown.Instance);
+    public void RequestShutdown() => Post(AgentEvent.Shutdown.Instance);
 
-    public async Task RunAsync()
+    /// <summary>Runs the loop on its own thread until a shutdown was handled.</summary>
+    public Task RunAsync() => Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run()
     {
         var now = _time.GetUtcNow();
-        foreach (var instance in Instances)
+        foreach (var instance in _instances)
         {
             instance.Start(now);
         }
@@ -49,41 +55,60 @@ public sealed class VrrpAgent : IAsyncDisposable
         {
             _receivers.Add(Task.Run(() => ReceiveLoopAsync(group, _receiving.Token)));
         }
-        Rearm();
-        await foreach (var e in _events.Reader.ReadAllAsync())
+        while (true)
         {
-            now = _time.GetUtcNow();
-            switch (e)
+            while (_events.TryDequeue(out var e))
             {
-                case AgentEvent.Packet p:
-                    p.Instance.Receive(p.Value, p.Source, now);
-                    break;
-                case AgentEvent.Dropped d:
-                    d.Instance.CountDrop(d.Reason, d.Source, now);
-                    break;
-                case AgentEvent.Tracking t:
-                    t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
-                    break;
-                case AgentEvent.Shutdown:
-                    foreach (var instance in Instances)
-                    {
-                        instance.Shutdown(now);
-                    }
+                if (!Handle(e, _time.GetUtcNow()))
+                {
                     return;
+                }
             }
-            foreach (var instance in Instances)
+            now = _time.GetUtcNow();
+            DateTimeOffset? next = null;
+            foreach (var instance in _instances)
             {
                 instance.Tick(now);
+                if (instance.NextDeadline is { } due && (next is null || due < next))
+                {
+                    next = due;
+                }
             }
-            Rearm();
+            _wake.WaitOne(next is { } at ? WholeMillisecondsUntil(at) : Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void Rearm()
+    /// <summary>Handles one posted event; false once the agent has shut down.</summary>
+    private bool Handle(AgentEvent e, DateTimeOffset now)
     {
-        var next = Instances.Select(i => i.NextDeadline).Where(d => d is not null).Min();
-        var delay = next is { } due ? due - _time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-        _timer.Change(delay < TimeSpan.Zero && delay != Timeout.InfiniteTimeSpan ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        switch (e)
+        {
+            case AgentEvent.Packet p:
+                p.Instance.Receive(p.Value, p.Source, now);
+                return true;
+            case AgentEvent.Dropped d:
+                d.Instance.CountDrop(d.Reason, d.Source, now);
+                return true;
+            case AgentEvent.Tracking t:
+                t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
+                return true;
+            default:
+                foreach (var instance in _instances)
+                {
+                    instance.Shutdown(now);
+                }
+                return false;
+        }
+    }
+
+    /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
+    private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>
+        TimeSpan.FromMilliseconds(Math.Max(0, Math.Ceiling((due - _time.GetUtcNow()).TotalMilliseconds)));
+
+    private void Post(AgentEvent e)
+    {
+        _events.Enqueue(e);
+        _wake.Set();
     }
 
     private async Task ReceiveLoopAsync(VrrpSocketGroup group, CancellationToken cancel)
@@ -114,11 +139,11 @@ public sealed class VrrpAgent : IAsyncDisposable
             }
             if (VrrpPacketCodec.TryDecode(message, datagram.Source, datagram.Destination, datagram.TtlOrHopLimit, out var packet, out var reason))
             {
-                _events.Writer.TryWrite(new AgentEvent.Packet(instance, packet, datagram.Source));
+                Post(new AgentEvent.Packet(instance, packet, datagram.Source));
             }
             else
             {
-                _events.Writer.TryWrite(new AgentEvent.Dropped(instance, reason, datagram.Source));
+                Post(new AgentEvent.Dropped(instance, reason, datagram.Source));
             }
         }
     }
@@ -127,7 +152,7 @@ public sealed class VrrpAgent : IAsyncDisposable
     {
         await _receiving.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_receivers).ConfigureAwait(false);
-        await _timer.DisposeAsync().ConfigureAwait(false);
+        _wake.Dispose();
         foreach (var group in _groups)
         {
             group.Transport.Dispose();
@@ -137,11 +162,6 @@ public sealed class VrrpAgent : IAsyncDisposable
 
     private abstract record AgentEvent
     {
-        public sealed record Tick : AgentEvent
-        {
-            public static Tick Instance { get; } = new();
-        }
-
         public sealed record Shutdown : AgentEvent
         {
             public static Shutdown Instance { get; } = new();

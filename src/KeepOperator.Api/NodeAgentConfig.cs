@@ -1,0 +1,106 @@
+namespace KeepOperator.Api;
+
+/// <summary>
+/// One node's share of the cluster's VirtualIps and VirtualServers, cluster-scoped and named after the node.
+/// The operator writes the spec (and only it); that node's agent writes the status (and only it), so an agent
+/// needs read access to its own object and write access to its status, nothing cluster-wide.
+/// </summary>
+public sealed class NodeAgentConfig : IManifestObject
+{
+    public const string KindName = "NodeAgentConfig";
+    public const string Plural = "nodeagentconfigs";
+
+    public string ApiVersion { get; set; } = VirtualIp.GroupVersion;
+
+    public string Kind { get; set; } = KindName;
+
+    public ObjectMeta Metadata { get; set; } = new();
+
+    public NodeAgentConfigSpec Spec { get; set; } = new();
+
+    public NodeAgentConfigStatus? Status { get; set; }
+}
+
+public sealed class NodeAgentConfigSpec
+{
+    /// <summary>The VRRP instances this node takes part in, one per VirtualIp whose nodeSelector matches the node.</summary>
+    public List<NodeVrrpInstance> Instances { get; set; } = [];
+
+    /// <summary>The virtual servers whose VirtualIp this node takes part in (programmed while it is master).</summary>
+    public List<NodeVirtualServer>? VirtualServers { get; set; }
+}
+
+/// <summary>
+/// A VirtualIp as this node runs it: the spec with <c>virtualRouterId</c> filled in (allocated when the user left it
+/// out) and <c>priorities</c> reduced to this node's effective one (after cordon and preferred-master adjustments).
+/// The password stays a Secret reference: the agent reads that Secret itself.
+/// </summary>
+public sealed class NodeVrrpInstance
+{
+    /// <summary>The VirtualIp's name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The VirtualIp's metadata.generation this entry was rendered from.</summary>
+    public long? Generation { get; set; }
+
+    public VirtualIpSpec Spec { get; set; } = new();
+}
+
+/// <summary>A VirtualServer as the node programs it: namespace/name, its spec, and the resolved real servers.</summary>
+public sealed class NodeVirtualServer
+{
+    public string Namespace { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public long? Generation { get; set; }
+
+    /// <summary>The spec, with realServers resolved from serviceRef's EndpointSlices when it names a Service.</summary>
+    public VirtualServerSpec Spec { get; set; } = new();
+}
+
+public sealed class NodeAgentConfigStatus
+{
+    /// <summary>The spec's metadata.generation the agent last applied.</summary>
+    public long? ObservedGeneration { get; set; }
+
+    /// <summary>When the agent last wrote this status: a stale value tells the operator the agent is gone.</summary>
+    public DateTimeOffset? LastHeartbeatTime { get; set; }
+
+    /// <summary>Which load-balancing dataplane the agent uses (ipvs or nftables) and why.</summary>
+    public string? Dataplane { get; set; }
+
+    public List<NodeInstanceStatus>? Instances { get; set; }
+
+    public List<NodeVirtualServerStatus>? VirtualServers { get; set; }
+
+    public List<Condition>? Conditions { get; set; }
+}
+
+/// <summary>One VRRP instance as seen by the node running it.</summary>
+public sealed class NodeInstanceStatus
+{
+    /// <summary>The VirtualIp's name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Master, Backup, Fault or Stopped.</summary>
+    public string State { get; set; } = "";
+
+    public int? Priority { get; set; }
+
+    public int? EffectivePriority { get; set; }
+
+    public DateTimeOffset? LastTransitionTime { get; set; }
+
+    /// <summary>Why the instance is where it is (the last transition's reason, or a configuration error).</summary>
+    public string? Message { get; set; }
+}
+
+public sealed class NodeVirtualServerStatus
+{
+    public string Namespace { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public List<RealServerStatus>? RealServers { get; set; }
+}
