@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace KeepOperator.Api;
+
+/// <summary>
+/// How the API server knows one of our kinds: the names, scope and categories its CustomResourceDefinition
+/// (deploy/crds/) declares, and the JSON metadata of the C# type the schema describes. Clients build resource
+/// URLs from it; a test holds it and the CRD files together.
+/// </summary>
+/// <param name="Namespaced">True for namespaced resources, false for cluster-scoped ones.</param>
+public sealed record ResourceDefinition(
+    string Kind,
+    string Plural,
+    bool Namespaced,
+    IReadOnlyList<string> ShortNames,
+    JsonTypeInfo TypeInfo)
+{
+    public const string Category = "keepoperator";
+
+    public string Group => VirtualIp.Group;
+
+    public string Version => VirtualIp.Version;
+
+    public string ApiVersion => VirtualIp.GroupVersion;
+
+    /// <summary>kubectl's singular name: the kind in lower case.</summary>
+    public string Singular => Kind.ToLowerInvariant();
+
+    /// <summary>The CustomResourceDefinition's metadata.name.</summary>
+    public string CrdName => Plural + "." + Group;
+
+    public IReadOnlyList<string> Categories { get; } = [Category];
+}
