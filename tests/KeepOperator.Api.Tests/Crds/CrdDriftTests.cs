@@ -94,7 +94,7 @@ public sealed class CrdDriftTests
     }
 
     [Fact]
-    public void A_missing_property_a_changed_type_a_dropped_requirement_and_a_missing_description_are_drift()
+    public void A_missing_property_a_changed_type_a_dropped_requirement_and_descriptions_are_drift()
     {
         var crd = LoadVirtualIp();
         var properties = SpecSchema(crd)["properties"]!.AsObject();
@@ -102,6 +102,7 @@ public sealed class CrdDriftTests
         properties["virtualRouterId"]!["type"] = "string";
         properties["priorities"]!["items"]!["required"] = new JsonArray("nodeName");
         properties["preempt"]!.AsObject().Remove("description");
+        CrdFiles.Schema(crd)["properties"]!["metadata"]!["description"] = "Standard object metadata.";
 
         var problems = Drift(ResourceDefinitions.VirtualIp, crd);
 
@@ -109,7 +110,8 @@ public sealed class CrdDriftTests
         Assert.Contains("spec.virtualRouterId: type string in the CRD, integer for C# Int32", problems);
         Assert.Contains(problems, p => p.StartsWith("spec.priorities[]: required [nodeName] in the CRD, [nodeName, priority] from C#", StringComparison.Ordinal));
         Assert.Contains("spec.preempt: no description", problems);
-        Assert.Equal(4, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("metadata: must be just {type: object}", StringComparison.Ordinal));
+        Assert.Equal(5, problems.Count);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace KeepOperator.Api.Tests.Crds;
 /// <summary>
 /// Walks a CRD's openAPIV3Schema and the C# type's source-generated JSON metadata side by side and lists every
 /// difference: a property on one side only, a JSON type or format that does not match, a required list that differs,
-/// a schema default that is not the C# initial value, a property without a description.
+/// a schema default that is not the C# initial value, a property without a description (root metadata aside, which
+/// must be a bare object).
 /// Paths read "spec.priorities[].nodeName" ([] an array item, {} a map value).
 /// </summary>
 internal static class SchemaDrift
@@ -38,7 +39,13 @@ internal static class SchemaDrift
                 Expect(c, path, schemaType, "object", type);
                 if (path == "metadata")
                 {
-                    return; // the API server's ObjectMeta: the schema only says "object"
+                    // The API server's ObjectMeta: a CRD may say nothing about it but its type (structural schema rule).
+                    if (schema.Count != 1)
+                    {
+                        c.Add(path, "must be just {type: object} (the API server refuses anything else but name restrictions)");
+                    }
+
+                    return;
                 }
 
                 if (schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true && schema["properties"] is null)
@@ -116,7 +123,7 @@ internal static class SchemaDrift
             }
 
             var propertyPath = Join(path, name);
-            if (string.IsNullOrWhiteSpace((string?)propertySchema["description"]))
+            if (propertyPath != "metadata" && string.IsNullOrWhiteSpace((string?)propertySchema["description"]))
             {
                 c.Add(propertyPath, "no description");
             }
