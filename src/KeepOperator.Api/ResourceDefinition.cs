@@ -7,15 +7,30 @@ namespace KeepOperator.Api;
 /// (deploy/crds/) declares, and the JSON metadata of the C# type the schema describes. Clients build resource
 /// URLs from it; a test holds it and the CRD files together.
 /// </summary>
-/// <param name="Namespaced">True for namespaced resources, false for cluster-scoped ones.</param>
-public sealed record ResourceDefinition(
-    string Kind,
-    string Plural,
-    bool Namespaced,
-    IReadOnlyList<string> ShortNames,
-    JsonTypeInfo TypeInfo)
+public sealed class ResourceDefinition
 {
     public const string Category = "keepoperator";
+
+    /// <param name="namespaced">True for namespaced resources, false for cluster-scoped ones.</param>
+    public ResourceDefinition(string kind, string plural, bool namespaced, IReadOnlyList<string> shortNames, JsonTypeInfo typeInfo)
+    {
+        Kind = kind;
+        Plural = plural;
+        Namespaced = namespaced;
+        ShortNames = shortNames;
+        TypeInfo = typeInfo;
+    }
+
+    public string Kind { get; }
+
+    public string Plural { get; }
+
+    public bool Namespaced { get; }
+
+    public IReadOnlyList<string> ShortNames { get; }
+
+    /// <summary>From <see cref="ApiJsonContext.Default"/>.</summary>
+    public JsonTypeInfo TypeInfo { get; }
 
     public string Group => VirtualIp.Group;
 

@@ -23,10 +23,12 @@ public static class JsonPathLite
     /// <summary>A filter this subset cannot evaluate: it matches nothing, so the cell is empty rather than wrong.</summary>
     private sealed record NoMatch : Step;
 
-    public static IReadOnlyList<JsonNode?> Evaluate(JsonNode? root, string path)
+    public static IReadOnlyList<JsonNode?> Evaluate(JsonNode? root, string path) => Follow(root, Parse(path));
+
+    private static List<JsonNode?> Follow(JsonNode? root, IEnumerable<Step> steps)
     {
         IEnumerable<JsonNode?> current = [root];
-        foreach (var step in Parse(path))
+        foreach (var step in steps)
         {
             current = current.SelectMany(n => Apply(n, step)).ToList();
         }
@@ -69,9 +71,7 @@ public static class JsonPathLite
             case Filter f when node is JsonArray a:
                 foreach (var item in a)
                 {
-                    var matches = f.Path.Aggregate<Step, IEnumerable<JsonNode?>>([item], (nodes, s) => nodes.SelectMany(n => Apply(n, s)))
-                        .Any(v => JsonNode.DeepEquals(v, f.Literal));
-                    if (matches == f.Equal)
+                    if (Follow(item, f.Path).Any(v => JsonNode.DeepEquals(v, f.Literal)) == f.Equal)
                     {
                         yield return item;
                     }
