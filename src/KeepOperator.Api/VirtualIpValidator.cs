@@ -27,7 +27,7 @@ public static partial class VirtualIpValidator
             errors.Add(new("kind", $"must be \"{VirtualIp.KindName}\", got \"{vip.Kind}\""));
         }
 
-        ValidateMetadata(vip.Metadata, errors);
+        FieldRules.Metadata(vip.Metadata, errors);
         if (vip.Spec is null)
         {
             errors.Add(new("spec", "required"));
@@ -101,29 +101,6 @@ public static partial class VirtualIpValidator
         return prefixLength <= maxPrefix;
     }
 
-    private static void ValidateMetadata(ObjectMeta? metadata, List<FieldError> errors)
-    {
-        if (metadata is null)
-        {
-            errors.Add(new("metadata", "required"));
-            return;
-        }
-
-        if (string.IsNullOrEmpty(metadata.Name))
-        {
-            errors.Add(new("metadata.name", "required"));
-        }
-        else if (metadata.Name.Length > 253 || !DnsSubdomain().IsMatch(metadata.Name))
-        {
-            errors.Add(new("metadata.name", $"must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters), got \"{metadata.Name}\""));
-        }
-
-        if (metadata.Namespace is { } ns && (ns.Length > 63 || !DnsLabel().IsMatch(ns)))
-        {
-            errors.Add(new("metadata.namespace", $"must be a DNS label (lower-case letters, digits and '-', at most 63 characters), got \"{ns}\""));
-        }
-    }
-
     private static void ValidateSpec(VirtualIpSpec spec, ValidationMode mode, List<FieldError> errors)
     {
         var version = spec.VrrpVersion ?? VirtualIpDefaults.VrrpVersion;
@@ -161,7 +138,7 @@ public static partial class VirtualIpValidator
             ValidateAdvertInterval(spec.AdvertInterval, version, errors);
         }
 
-        if (TryDuration(spec.PreemptDelay, "spec.preemptDelay", errors) is { } delay && delay > TimeSpan.FromSeconds(1000))
+        if (FieldRules.Duration(spec.PreemptDelay, "spec.preemptDelay", errors) is { } delay && delay > TimeSpan.FromSeconds(1000))
         {
             errors.Add(new("spec.preemptDelay", $"must be at most 1000s (keepalived's limit), got \"{spec.PreemptDelay}\""));
         }
@@ -224,7 +201,7 @@ public static partial class VirtualIpValidator
     private static void ValidateAdvertInterval(string? text, int version, List<FieldError> errors)
     {
         const string path = "spec.advertInterval";
-        if (TryDuration(text, path, errors) is not { } interval)
+        if (FieldRules.Duration(text, path, errors) is not { } interval)
         {
             return;
         }
@@ -434,7 +411,7 @@ public static partial class VirtualIpValidator
                     errors.Add(new(path + ".pods.selector.matchLabels", "must list at least one label"));
                 }
 
-                if (pods.Namespace is { } podNamespace && !DnsLabel().IsMatch(podNamespace))
+                if (pods.Namespace is { } podNamespace && !FieldRules.IsDnsLabel(podNamespace))
                 {
                     errors.Add(new(path + ".pods.namespace", $"must be a DNS label, got \"{podNamespace}\""));
                 }
@@ -445,15 +422,8 @@ public static partial class VirtualIpValidator
                 errors.Add(new(path + ".weight", $"must be between -254 and 254, got {weight}"));
             }
 
-            if (TryDuration(check.Interval, path + ".interval", errors) is { } interval && interval <= TimeSpan.Zero)
-            {
-                errors.Add(new(path + ".interval", $"must be positive, got \"{check.Interval}\""));
-            }
-
-            if (TryDuration(check.Timeout, path + ".timeout", errors) is { } timeout && timeout <= TimeSpan.Zero)
-            {
-                errors.Add(new(path + ".timeout", $"must be positive, got \"{check.Timeout}\""));
-            }
+            FieldRules.PositiveDuration(check.Interval, path + ".interval", errors);
+            FieldRules.PositiveDuration(check.Timeout, path + ".timeout", errors);
 
             if (check.Rise is { } rise && rise < 1)
             {
@@ -479,31 +449,8 @@ public static partial class VirtualIpValidator
             errors.Add(new("spec.gratuitousArp.repeat", $"must be between 0 and 255, got {repeat}"));
         }
 
-        TryDuration(garp.Delay, "spec.gratuitousArp.delay", errors);
-        TryDuration(garp.RefreshInterval, "spec.gratuitousArp.refreshInterval", errors);
-    }
-
-    /// <summary>Null when absent or invalid (then an error is added); negative durations are errors.</summary>
-    private static TimeSpan? TryDuration(string? text, string path, List<FieldError> errors)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!GoDuration.TryParse(text, out var value))
-        {
-            errors.Add(new(path, $"must be a duration such as \"1s\", \"500ms\" or \"1m30s\", got \"{text}\""));
-            return null;
-        }
-
-        if (value < TimeSpan.Zero)
-        {
-            errors.Add(new(path, $"must not be negative, got \"{text}\""));
-            return null;
-        }
-
-        return value;
+        FieldRules.Duration(garp.Delay, "spec.gratuitousArp.delay", errors);
+        FieldRules.Duration(garp.RefreshInterval, "spec.gratuitousArp.refreshInterval", errors);
     }
 
     private static bool IsMulticast(IPAddress address) =>
@@ -513,10 +460,4 @@ public static partial class VirtualIpValidator
 
     [GeneratedRegex(@"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\z")]
     private static partial Regex DottedQuad();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
-    private static partial Regex DnsSubdomain();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\z")]
-    private static partial Regex DnsLabel();
 }

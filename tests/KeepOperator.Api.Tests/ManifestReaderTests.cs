@@ -216,9 +216,9 @@ public class ManifestReaderTests
     [Fact]
     public void Unknown_kind_and_api_version_are_refused()
     {
-        var kind = Refused("apiVersion: keepoperator.io/v1alpha1\nkind: VirtualServer\nmetadata: {name: x}\n");
+        var kind = Refused("apiVersion: keepoperator.io/v1alpha1\nkind: NodeAgentConfig\nmetadata: {name: x}\n");
         Assert.Equal(
-            "web.yaml: VirtualServer \"x\" (document 1): kind: unknown kind \"VirtualServer\" in keepoperator.io/v1alpha1 (known: keepoperator.io/v1alpha1 VirtualIp) (line 2)",
+            "web.yaml: NodeAgentConfig \"x\" (document 1): kind: unknown kind \"NodeAgentConfig\" in keepoperator.io/v1alpha1 (known: keepoperator.io/v1alpha1 VirtualIp, keepoperator.io/v1alpha1 VirtualServer) (line 2)",
             Only(kind));
 
         var version = Refused(Samples.WebYaml.Replace("keepoperator.io/v1alpha1", "keepoperator.io/v1", StringComparison.Ordinal));

@@ -70,6 +70,20 @@ public sealed class UnitTests
         Assert.Equal(expected, string.Join(",", JsonPathLite.Evaluate(obj, path).Select(Json.ScalarText)));
     }
 
+    [Theory]
+    [InlineData(".status.conditions[?(@.type==\"Ready\")].status", "True")]
+    [InlineData(".status.conditions[?(@.type == 'Synced')].reason", "Drift")]
+    [InlineData(".status.conditions[?(@.type!=\"Ready\")].type", "Synced,Other")]
+    [InlineData(".status.conditions[?(@.observedGeneration==2)].type", "Synced")]
+    [InlineData(".status.conditions[?(@.meta.stale==true)].type", "Other")]
+    [InlineData(".status.conditions[?(@.type==\"Gone\")].status", "")]
+    [InlineData(".status.conditions[?(@.type=~/x/)]", "")]
+    public void JsonPath_Filters(string path, string expected)
+    {
+        var obj = O("""{"status":{"conditions":[{"type":"Ready","status":"True"},{"type":"Synced","status":"False","reason":"Drift","observedGeneration":2},{"type":"Other","meta":{"stale":true}}]}}""");
+        Assert.Equal(expected, string.Join(",", JsonPathLite.Evaluate(obj, path).Select(Json.ScalarText)));
+    }
+
     [Fact]
     public void Schema_DefaultsPrunesAndValidates()
     {

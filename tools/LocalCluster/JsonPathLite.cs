@@ -5,7 +5,8 @@ namespace KeepOperator.LocalCluster;
 
 /// <summary>
 /// The JSONPath subset printer columns use: <c>.a.b</c>, <c>.a[0]</c>, <c>.a[*]</c> (then <c>.b</c> on each),
-/// <c>['key']</c>, escaped dots <c>a\.b</c>, optional surrounding braces.
+/// <c>['key']</c>, escaped dots <c>a\.b</c>, optional surrounding braces, and filters comparing a relative path with a
+/// literal, <c>[?(@.type=="Ready")]</c> (<c>==</c> or <c>!=</c>; string, number or boolean), as Ready columns use.
 /// </summary>
 public static class JsonPathLite
 {
@@ -17,10 +18,17 @@ public static class JsonPathLite
 
     private sealed record All : Step;
 
-    public static IReadOnlyList<JsonNode?> Evaluate(JsonNode? root, string path)
+    private sealed record Filter(IReadOnlyList<Step> Path, bool Equal, JsonNode? Literal) : Step;
+
+    /// <summary>A filter this subset cannot evaluate: it matches nothing, so the cell is empty rather than wrong.</summary>
+    private sealed record NoMatch : Step;
+
+    public static IReadOnlyList<JsonNode?> Evaluate(JsonNode? root, string path) => Follow(root, Parse(path));
+
+    private static List<JsonNode?> Follow(JsonNode? root, IEnumerable<Step> steps)
     {
         IEnumerable<JsonNode?> current = [root];
-        foreach (var step in Parse(path))
+        foreach (var step in steps)
         {
             current = current.SelectMany(n => Apply(n, step)).ToList();
         }
@@ -60,6 +68,16 @@ public static class JsonPathLite
                 }
 
                 break;
+            case Filter f when node is JsonArray a:
+                foreach (var item in a)
+                {
+                    if (Follow(item, f.Path).Any(v => JsonNode.DeepEquals(v, f.Literal)) == f.Equal)
+                    {
+                        yield return item;
+                    }
+                }
+
+                break;
         }
     }
 
@@ -88,15 +106,20 @@ public static class JsonPathLite
 
             if (p[i] == '[')
             {
-                var close = p.IndexOf(']', i);
-                if (close < 0)
+                var filter = p.AsSpan(i).StartsWith("[?(", StringComparison.Ordinal);
+                var close = filter ? p.IndexOf(")]", i, StringComparison.Ordinal) + 1 : p.IndexOf(']', i);
+                if (close <= 0)
                 {
                     break;
                 }
 
                 var inner = p[(i + 1)..close].Trim();
                 i = close + 1;
-                if (inner == "*")
+                if (filter)
+                {
+                    steps.Add(ParseFilter(inner[2..^1]) ?? (Step)new NoMatch());
+                }
+                else if (inner == "*")
                 {
                     steps.Add(new All());
                 }
@@ -128,5 +151,38 @@ public static class JsonPathLite
         }
 
         return steps;
+    }
+
+    /// <summary>"@.type==\"Ready\"" to a filter; null when it is not a comparison of a relative path with a literal.</summary>
+    private static Filter? ParseFilter(string expression)
+    {
+        var equal = expression.IndexOf("==", StringComparison.Ordinal);
+        var notEqual = expression.IndexOf("!=", StringComparison.Ordinal);
+        var at = equal >= 0 ? equal : notEqual;
+        var left = at < 0 ? string.Empty : expression[..at].Trim();
+        if (!left.StartsWith('@'))
+        {
+            return null;
+        }
+
+        var right = expression[(at + 2)..].Trim();
+        JsonNode? literal;
+        if (right.Length >= 2 && (right[0] is '"' or '\'') && right[^1] == right[0])
+        {
+            literal = JsonValue.Create(right[1..^1]);
+        }
+        else
+        {
+            try
+            {
+                literal = JsonNode.Parse(right);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        }
+
+        return new Filter(Parse(left[1..]), equal >= 0, literal);
     }
 }

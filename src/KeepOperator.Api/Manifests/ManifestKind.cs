@@ -6,7 +6,7 @@ namespace KeepOperator.Api.Manifests;
 
 /// <summary>
 /// One kind of document a manifest may hold: its apiVersion/kind, its JSON metadata and its validator.
-/// Adding a kind (VirtualServer) is a new <see cref="ManifestKind{T}"/> in <see cref="ManifestKinds.All"/>.
+/// Adding a kind is a new <see cref="ManifestKind{T}"/> in <see cref="ManifestKinds.All"/>.
 /// </summary>
 public abstract class ManifestKind
 {
@@ -61,5 +61,8 @@ public static class ManifestKinds
     public static ManifestKind<VirtualIp> VirtualIp { get; } =
         new(Api.VirtualIp.GroupVersion, Api.VirtualIp.KindName, ApiJsonContext.Strict.VirtualIp, VirtualIpValidator.Validate);
 
-    public static IReadOnlyList<ManifestKind> All { get; } = [VirtualIp];
+    public static ManifestKind<VirtualServer> VirtualServer { get; } =
+        new(Api.VirtualIp.GroupVersion, Api.VirtualServer.KindName, ApiJsonContext.Strict.VirtualServer, VirtualServerValidator.Validate);
+
+    public static IReadOnlyList<ManifestKind> All { get; } = [VirtualIp, VirtualServer];
 }

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace KeepOperator.Api;
+
+/// <summary>
+/// Semantic rules for a <see cref="VirtualServer"/>: the rules of its CRD schema (including the CEL ones the stand-in
+/// API server does not evaluate) and a few more, so the operator can report every problem in status.
+/// </summary>
+public static class VirtualServerValidator
+{
+    /// <summary>IPVS schedulers (ipvsadm -s).</summary>
+    public static IReadOnlyList<string> Schedulers { get; } = ["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "mh", "fo", "ovf", "twos"];
+
+    public static IReadOnlyList<string> Protocols { get; } = ["TCP", "UDP", "SCTP"];
+
+    /// <summary>Direct routing, masquerading, IP-in-IP tunnelling.</summary>
+    public static IReadOnlyList<string> ForwardingMethods { get; } = ["DR", "NAT", "TUN"];
+
+    public static IReadOnlyList<FieldError> Validate(VirtualServer server, ValidationMode mode = ValidationMode.Cluster)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var errors = new List<FieldError>();
+        if (server.ApiVersion != VirtualIp.GroupVersion)
+        {
+            errors.Add(new("apiVersion", $"must be \"{VirtualIp.GroupVersion}\", got \"{server.ApiVersion}\""));
+        }
+
+        if (server.Kind != VirtualServer.KindName)
+        {
+            errors.Add(new("kind", $"must be \"{VirtualServer.KindName}\", got \"{server.Kind}\""));
+        }
+
+        FieldRules.Metadata(server.Metadata, errors);
+        if (server.Spec is null)
+        {
+            errors.Add(new("spec", "required"));
+            return errors;
+        }
+
+        ValidateSpec(server.Spec, mode, errors);
+        return errors;
+    }
+
+    private static void ValidateSpec(VirtualServerSpec spec, ValidationMode mode, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(spec.VirtualIpRef))
+        {
+            errors.Add(new("spec.virtualIpRef", "required (the name of a VirtualIp)"));
+        }
+        else if (!FieldRules.IsDnsSubdomain(spec.VirtualIpRef))
+        {
+            errors.Add(new("spec.virtualIpRef", $"must be a VirtualIp name (a DNS subdomain), got \"{spec.VirtualIpRef}\""));
+        }
+
+        var family = spec.Address is null ? null : HostAddress(spec.Address, "spec.address", errors)?.AddressFamily;
+
+        if ((spec.Port is null) == (spec.Fwmark is null))
+        {
+            errors.Add(new("spec", "must have exactly one of port and fwmark"));
+        }
+
+        FieldRules.Range(spec.Port, 1, 65535, "spec.port", errors);
+        FieldRules.Range(spec.Fwmark, 1, int.MaxValue, "spec.fwmark", errors);
+        OneOf(spec.Protocol, Protocols, "spec.protocol", errors);
+        OneOf(spec.Scheduler, Schedulers, "spec.scheduler", errors);
+        OneOf(spec.Forwarding, ForwardingMethods, "spec.forwarding", errors);
+        FieldRules.Duration(spec.PersistenceTimeout, "spec.persistenceTimeout", errors);
+        if (spec.PersistenceNetmask is { } netmask && !IsNetmask(netmask))
+        {
+            errors.Add(new("spec.persistenceNetmask", $"must be a netmask such as \"255.255.255.0\" or a prefix length such as \"24\", got \"{netmask}\""));
+        }
+
+        if (spec.RealServers is null && spec.ServiceRef is null)
+        {
+            errors.Add(new("spec", "needs realServers or serviceRef"));
+        }
+
+        ValidateRealServers(spec.RealServers, family, errors);
+        ValidateServiceRef(spec.ServiceRef, mode, errors);
+        ValidateHealthCheck(spec.HealthCheck, errors);
+        if (spec.SorryServer is { } sorry)
+        {
+            ValidateRealServer(sorry, "spec.sorryServer", family, errors);
+        }
+
+        if (spec.Quorum is { } quorum)
+        {
+            FieldRules.Range(quorum.Minimum, 1, int.MaxValue, "spec.quorum.minimum", errors);
+            FieldRules.Range(quorum.Hysteresis, 0, int.MaxValue, "spec.quorum.hysteresis", errors);
+        }
+    }
+
+    private static void ValidateRealServers(List<RealServer>? servers, AddressFamily? family, List<FieldError> errors)
+    {
+        if (servers is null)
+        {
+            return;
+        }
+
+        var seen = new Dictionary<(IPAddress, int?), int>();
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var path = $"spec.realServers[{i}]";
+            if (servers[i] is not { } server)
+            {
+                errors.Add(new(path, "must not be null"));
+                continue;
+            }
+
+            if (ValidateRealServer(server, path, family, errors) is { } address && !seen.TryAdd((address, server.Port), i))
+            {
+                errors.Add(new(path, $"duplicate real server {server.Address}:{server.Port?.ToString(CultureInfo.InvariantCulture) ?? "(virtual server's port)"} (also spec.realServers[{seen[(address, server.Port)]}])"));
+            }
+        }
+    }
+
+    /// <returns>The server's address when it parses.</returns>
+    private static IPAddress? ValidateRealServer(RealServer server, string path, AddressFamily? family, List<FieldError> errors)
+    {
+        var address = HostAddress(server.Address, path + ".address", errors);
+        if (address is not null && family is { } wanted && address.AddressFamily != wanted)
+        {
+            errors.Add(new(path + ".address", $"must be of the virtual server's address family, got \"{server.Address}\""));
+        }
+
+        FieldRules.Range(server.Port, 1, 65535, path + ".port", errors);
+        FieldRules.Range(server.Weight, 0, 65535, path + ".weight", errors);
+        return address;
+    }
+
+    private static void ValidateServiceRef(ServiceReference? serviceRef, ValidationMode mode, List<FieldError> errors)
+    {
+        if (serviceRef is null)
+        {
+            return;
+        }
+
+        if (mode == ValidationMode.Standalone)
+        {
+            errors.Add(new("spec.serviceRef", "needs a cluster; list realServers in a standalone configuration"));
+        }
+
+        if (string.IsNullOrEmpty(serviceRef.Name) || !FieldRules.IsDnsLabel(serviceRef.Name))
+        {
+            errors.Add(new("spec.serviceRef.name", $"must be a Service name (a DNS label), got \"{serviceRef.Name}\""));
+        }
+
+        if (serviceRef.Port is { Length: 0 })
+        {
+            errors.Add(new("spec.serviceRef.port", "must be a port name or number, got \"\""));
+        }
+    }
+
+    private static void ValidateHealthCheck(HealthCheck? check, List<FieldError> errors)
+    {
+        if (check is null)
+        {
+            return;
+        }
+
+        const string path = "spec.healthCheck";
+        if ((check.Tcp is null) == (check.Http is null))
+        {
+            errors.Add(new(path, "must have exactly one of tcp and http"));
+        }
+
+        FieldRules.PositiveDuration(check.Interval, path + ".interval", errors);
+        FieldRules.Range(check.Retries, 1, int.MaxValue, path + ".retries", errors);
+        FieldRules.Duration(check.DelayBeforeRetry, path + ".delayBeforeRetry", errors);
+        if (check.Tcp is { } tcp)
+        {
+            FieldRules.Range(tcp.Port, 1, 65535, path + ".tcp.port", errors);
+            FieldRules.PositiveDuration(tcp.ConnectTimeout, path + ".tcp.connectTimeout", errors);
+        }
+
+        if (check.Http is { } http)
+        {
+            if (http.Path is { } urlPath && (!urlPath.StartsWith('/') || urlPath.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            {
+                errors.Add(new(path + ".http.path", $"must be a URL path starting with '/' (no spaces), got \"{urlPath}\""));
+            }
+
+            FieldRules.Range(http.Port, 1, 65535, path + ".http.port", errors);
+            if (http.ExpectedStatus is { } expected && !HttpStatusRanges.TryParse(expected, out _, out var statusError))
+            {
+                errors.Add(new(path + ".http.expectedStatus", statusError));
+            }
+
+            if (http.BodyRegex is { } pattern && !IsRegex(pattern))
+            {
+                errors.Add(new(path + ".http.bodyRegex", $"must be a valid regular expression, got \"{pattern}\""));
+            }
+
+            FieldRules.PositiveDuration(http.ConnectTimeout, path + ".http.connectTimeout", errors);
+        }
+    }
+
+    /// <summary>A single host address (no prefix), or null after adding an error.</summary>
+    private static IPAddress? HostAddress(string? text, string path, List<FieldError> errors)
+    {
+        if (VirtualIpValidator.TryParseAddress(text, out var address, out _, out var hasPrefix) && !hasPrefix)
+        {
+            return address;
+        }
+
+        errors.Add(new(path, $"must be an IP address such as \"10.0.0.5\" or \"2001:db8::5\", got \"{text}\""));
+        return null;
+    }
+
+    private static void OneOf(string? value, IReadOnlyList<string> allowed, string path, List<FieldError> errors)
+    {
+        if (value is not null && !allowed.Contains(value))
+        {
+            errors.Add(new(path, $"must be one of {string.Join(", ", allowed)}, got \"{value}\""));
+        }
+    }
+
+    /// <summary>A prefix length (0-128) or a contiguous dotted IPv4 netmask.</summary>
+    private static bool IsNetmask(string text)
+    {
+        if (text.Length is > 0 and <= 3 && text.All(char.IsAsciiDigit))
+        {
+            return int.Parse(text, CultureInfo.InvariantCulture) <= 128;
+        }
+
+        if (!VirtualIpValidator.TryParseAddress(text, out var mask, out _, out var hasPrefix) || hasPrefix || mask.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return false;
+        }
+
+        var bits = ~BitConverter.ToUInt32([.. mask.GetAddressBytes().Reverse()]);
+        return (bits & (bits + 1)) == 0; // the inverted mask is 0...01...1
+    }
+
+    private static bool IsRegex(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
