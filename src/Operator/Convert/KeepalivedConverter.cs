@@ -28,7 +28,7 @@ public static class KeepalivedConverter
         var (virtualIps, virtualServers) = new ConvertedFileMerger(diagnostics).Merge(converted, nodeNames);
         if (diagnostics.HasErrors)
         {
-            return new ConversionResult("", virtualIps, virtualServers, diagnostics.All);
+            return new ConversionResult("", virtualIps, virtualServers, InFileOrder(diagnostics.All));
         }
 
         var yaml = ManifestWriter.Write([.. virtualIps, .. virtualServers], ConvertManifestKinds.All);
@@ -38,6 +38,13 @@ public static class KeepalivedConverter
             diagnostics.Error(null, $"the converted {error.Kind} \"{error.Name}\" is not valid: {error.Path}: {error.Message}");
         }
 
-        return new ConversionResult(diagnostics.HasErrors ? "" : yaml, virtualIps, virtualServers, diagnostics.All);
+        return new ConversionResult(diagnostics.HasErrors ? "" : yaml, virtualIps, virtualServers, InFileOrder(diagnostics.All));
+    }
+
+    /// <summary>File by file (in the order first named), line by line; messages about no one line last.</summary>
+    private static List<ConvertDiagnostic> InFileOrder(IReadOnlyList<ConvertDiagnostic> all)
+    {
+        var fileOrder = all.Where(d => d.Location is not null).Select(d => d.Location!.Value.File).Distinct().ToList();
+        return all.OrderBy(d => d.Location is { } l ? fileOrder.IndexOf(l.File) : int.MaxValue).ThenBy(d => d.Location?.Line ?? 0).ToList();
     }
 }

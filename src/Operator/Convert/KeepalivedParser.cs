@@ -85,8 +85,9 @@ public sealed class KeepalivedParser
             return;
         }
 
-        var directory = Path.GetDirectoryName(location.File) ?? "";
-        var matches = files.Glob(Path.IsPathRooted(pattern) ? pattern : Path.Combine(directory, pattern));
+        // keepalived changes into the including file's directory; ".." is resolved so that cycles are recognised.
+        var resolved = Path.Combine(Path.GetDirectoryName(location.File) ?? "", pattern);
+        var matches = files.Glob(Path.IsPathRooted(resolved) ? Path.GetFullPath(resolved) : resolved);
         if (matches.Count == 0)
         {
             // keepalived only logs this and goes on; what the missing file held is not converted, so say so.
@@ -112,11 +113,7 @@ public sealed class KeepalivedParser
         }
     }
 
-    private List<ConfigNode> ParseAll()
-    {
-        var nodes = ParseBlock(depth: 0, opener: null);
-        return nodes;
-    }
+    private List<ConfigNode> ParseAll() => ParseBlock(depth: 0, opener: null);
 
     private List<ConfigNode> ParseBlock(int depth, SourceLocation? opener)
     {
