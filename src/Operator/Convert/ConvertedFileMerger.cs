@@ -122,10 +122,11 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
             diagnostics.Note(other.Location, $"vrrp_instance {other.InstanceName} is merged with {first.InstanceName} ({first.Location}) and named after it");
         }
 
+        // The addresses are the same set (the group's key); the first file's order is kept.
         var a = JsonSerializer.SerializeToNode(first.Spec, ApiJsonContext.Default.VirtualIpSpec)!.AsObject();
         var b = JsonSerializer.SerializeToNode(other.Spec, ApiJsonContext.Default.VirtualIpSpec)!.AsObject();
         var fields = a.Select(p => p.Key).Union(b.Select(p => p.Key))
-            .Where(key => key is not "priorities" && !JsonNode.DeepEquals(a[key], b[key]))
+            .Where(key => key is not ("priorities" or "addresses") && !JsonNode.DeepEquals(a[key], b[key]))
             .ToList();
         foreach (var field in fields)
         {
