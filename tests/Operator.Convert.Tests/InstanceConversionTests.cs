@@ -155,4 +155,13 @@ public class InstanceConversionTests
         Assert.Equal("lb7", Spec(result).Priorities![0].NodeName);
         Assert.Contains("/etc/lb7.conf:1: warning: no global_defs router_id: the node is called \"lb7\" after the file (rename it with --node-name-map lb7=NODE)", Messages(result));
     }
+
+    /// <summary>Found by the fuzz campaign: words after a keyword that takes none crashed the converter.</summary>
+    [Fact]
+    public void WordsAfterAKeywordWithoutValueAreReported()
+    {
+        var result = Convert(" nopreempt please\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        Assert.False(Spec(result).Preempt);
+        Assert.Contains("k.conf:7: warning: nopreempt: ignored the words after \"nopreempt\" (keepalived takes no value): please", Messages(result));
+    }
 }

@@ -61,7 +61,9 @@ public sealed class ConfigValueReader(Diagnostics diagnostics)
         ArgumentNullException.ThrowIfNull(node);
         if (node.Args.Count > used)
         {
-            Diagnostics.Warning(node.Location, $"{node.Keyword}: ignored the words after \"{node.Args[used - 1]}\" (keepalived reads only {Plural(used, "word")} here): {string.Join(' ', node.Args.Skip(used))}");
+            var after = used == 0 ? node.Keyword : node.Args[used - 1];
+            var reads = used == 0 ? "takes no value" : $"reads only {Plural(used, "word")} here";
+            Diagnostics.Warning(node.Location, $"{node.Keyword}: ignored the words after \"{after}\" (keepalived {reads}): {string.Join(' ', node.Args.Skip(used))}");
         }
     }
 

@@ -21,8 +21,10 @@ public static class KeepalivedConverter
         var converted = new List<ConvertedFile>();
         foreach (var path in paths)
         {
-            var nodes = KeepalivedParser.ParseFile(path, files, diagnostics);
-            converted.Add(new KeepalivedFileConverter(reader).Convert(path, nodes));
+            if (KeepalivedParser.ParseFile(path, files, diagnostics) is { } nodes)
+            {
+                converted.Add(new KeepalivedFileConverter(reader).Convert(path, nodes));
+            }
         }
 
         var (virtualIps, virtualServers) = new ConvertedFileMerger(diagnostics).Merge(converted, nodeNames);

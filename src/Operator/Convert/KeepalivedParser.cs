@@ -24,8 +24,8 @@ public sealed class KeepalivedParser
         this.diagnostics = diagnostics;
     }
 
-    /// <summary>Parses the file at <paramref name="path"/>; an unreadable file is an error.</summary>
-    public static IReadOnlyList<ConfigNode> ParseFile(string path, IConfigFileSource files, Diagnostics diagnostics)
+    /// <summary>Parses the file at <paramref name="path"/>; an unreadable file is an error, and null.</summary>
+    public static IReadOnlyList<ConfigNode>? ParseFile(string path, IConfigFileSource files, Diagnostics diagnostics)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(files);
@@ -34,7 +34,7 @@ public sealed class KeepalivedParser
         if (!files.TryRead(path, out var text, out var error))
         {
             diagnostics.Error(null, $"{path}: cannot read: {error}");
-            return [];
+            return null;
         }
 
         parser.AddFile(text, path, [path]);
