@@ -11,15 +11,18 @@ else
 fi
 dotnet build KeepOperator.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
+out=$(mktemp)
 status=0
 for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
   echo "== dotnet test $project"
-  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee -a "$log" | grep -E '^\s*(Passed|Failed|Skipped) |^(Passed|Failed)!|error' || true
-  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
+  cat "$out" >>"$log"
+  # Failures with their messages, skips with their reasons, and the project's totals; passing tests stay quiet.
+  grep -E '^\s+(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^Total tests|^\s+(Passed|Failed|Skipped): ' "$out" || true
 done
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-rm -f "$log"
+passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo '^ +Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log" "$out"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -81,9 +81,13 @@ public static partial class ManifestWriter
         }
     }
 
+    // YamlDotNet folds a long plain scalar over several lines, and a folded line holding ": " or " #" no longer
+    // parses (found by the round-trip property test): strings with a space, colon or hash are always double-quoted.
     private static YamlScalarNode StringScalar(string value) => new(value)
     {
-        Style = YamlCoreSchema.NeedsQuotes(value) || Yaml11NonString().IsMatch(value) || NeedsEscaping(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any,
+        Style = YamlCoreSchema.NeedsQuotes(value) || Yaml11NonString().IsMatch(value) || NeedsEscaping(value) || value.AsSpan().IndexOfAny(" :#") >= 0
+            ? ScalarStyle.DoubleQuoted
+            : ScalarStyle.Any,
     };
 
     /// <summary>Characters that a plain or block scalar cannot carry faithfully.</summary>

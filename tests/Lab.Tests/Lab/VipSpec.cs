@@ -9,6 +9,7 @@ namespace KeepOperator.Lab.Tests.Lab;
 /// <param name="Addresses">VIPs exactly as written in the YAML and keepalived.conf (e.g. "10.77.0.250", "fd77::250/64").</param>
 /// <param name="Priorities">Node name (n1, n2) to priority.</param>
 /// <param name="AuthPassword">v2 PASS authentication; null for none (ignored for v3).</param>
+/// <param name="Track">A TCP probe of the node's own 127.0.0.1:port (keepalived's track_script); agent only.</param>
 public sealed record VipSpec(
     string Name,
     int VirtualRouterId,
@@ -17,7 +18,8 @@ public sealed record VipSpec(
     IReadOnlyList<string> Addresses,
     IReadOnlyDictionary<string, int> Priorities,
     string? AuthPassword = null,
-    bool Preempt = true)
+    bool Preempt = true,
+    TcpTrack? Track = null)
 {
     public string Vip => LabNetwork.Bare(Addresses[0]);
 
@@ -61,6 +63,16 @@ public sealed record VipSpec(
             sb.Append("  authentication:\n");
             sb.Append("    type: PASS\n");
             sb.Append(CultureInfo.InvariantCulture, $"    password: {AuthPassword}\n");
+        }
+
+        if (Track is not null)
+        {
+            sb.Append("  track:\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    - name: local-{Track.Port}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"      tcp: {{port: {Track.Port}}}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"      weight: {Track.Weight}\n");
+            sb.Append("      interval: 500ms\n");
+            sb.Append("      timeout: 300ms\n");
         }
 
         sb.Append("  priorities:\n");
@@ -120,3 +132,6 @@ public sealed record VipSpec(
         return sb.ToString();
     }
 }
+
+/// <summary>A tracked TCP port on the node itself and the weight it carries (negative: subtracted while failing).</summary>
+public sealed record TcpTrack(int Port, int Weight);

@@ -1,3 +1,4 @@
+using KeepOperator.NodeAgent.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

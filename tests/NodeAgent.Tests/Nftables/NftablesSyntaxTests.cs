@@ -1,3 +1,4 @@
+using KeepOperator.NodeAgent.Tests.Infrastructure;
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;

@@ -25,14 +25,16 @@ public sealed class RawVrrpSocket : IVrrpTransport
     private const byte InternetControlTos = 0xc0; // IPTOS_PREC_INTERNETCONTROL, as keepalived marks VRRP
 
     private readonly SafeSocketHandle _handle;
+    private readonly SafeSocketHandle _sendHandle;
     private readonly Socket _readiness;
     private readonly byte[] _destination;
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
     private int _receiving;
 
-    private RawVrrpSocket(SafeSocketHandle handle, NetworkLink link, AddressFamily family, IPAddress source, byte[] destination)
+    private RawVrrpSocket(SafeSocketHandle handle, SafeSocketHandle sendHandle, NetworkLink link, AddressFamily family, IPAddress source, byte[] destination)
     {
         _handle = handle;
+        _sendHandle = sendHandle;
         _readiness = new Socket(handle);
         Link = link;
         Family = family;
@@ -52,6 +54,8 @@ public sealed class RawVrrpSocket : IVrrpTransport
     /// IP_MULTICAST_IF (ip_mreqn) rather than bind(), because a raw IPv4 socket bound to a unicast address is no
     /// longer handed datagrams sent to 224.0.0.18. IPv6: <paramref name="source"/> is the link-local address, which
     /// is bound (scope id = link index); it must not be tentative (DAD still running) or bind fails with EADDRNOTAVAIL.
+    /// Sending uses a second socket that joins no group, as keepalived does: the receiving one is registered with the
+    /// runtime's epoll loop, and every send on it would wake that loop (and a pool thread) when the send buffer frees.
     /// </summary>
     public static RawVrrpSocket Open(NetworkLink link, AddressFamily family, IPAddress source)
     {
@@ -66,21 +70,42 @@ public sealed class RawVrrpSocket : IVrrpTransport
             throw new ArgumentException($"The IPv6 VRRP source must be the link-local address, not {source}.", nameof(source));
         }
 
-        var handle = LinuxSocket.Open(family == AddressFamily.InterNetwork ? AF_INET : family == AddressFamily.InterNetworkV6 ? AF_INET6
-            : throw new ArgumentOutOfRangeException(nameof(family), family, "IPv4 or IPv6 only."), SOCK_RAW, VrrpProtocol);
+        if (family is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentOutOfRangeException(nameof(family), family, "IPv4 or IPv6 only.");
+        }
+        var receiver = Configure(link, family, ref source, receive: true, out byte[] destination);
+        try
+        {
+            var sender = Configure(link, family, ref source, receive: false, out _);
+            return new RawVrrpSocket(receiver, sender, link, family, source, destination);
+        }
+        catch
+        {
+            receiver.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One raw socket with the VRRP options; only the receiving one joins the group and asks for ancillary data.</summary>
+    private static SafeSocketHandle Configure(NetworkLink link, AddressFamily family, ref IPAddress source, bool receive, out byte[] destination)
+    {
+        var handle = LinuxSocket.Open(family == AddressFamily.InterNetwork ? AF_INET : AF_INET6, SOCK_RAW, VrrpProtocol);
         try
         {
             byte[] device = Encoding.ASCII.GetBytes(link.Name + "\0");
             LinuxSocket.SetOption(handle, SOL_SOCKET, SO_BINDTODEVICE, device, "SO_BINDTODEVICE");
-            byte[] destination;
             if (family == AddressFamily.InterNetwork)
             {
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_TOS, InternetControlTos, "IP_TOS");
-                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
-                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_ADD_MEMBERSHIP, IpMreqn(Ipv4Group, IPAddress.Any, link.Index), "IP_ADD_MEMBERSHIP");
+                if (receive)
+                {
+                    LinuxSocket.SetOption(handle, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
+                    LinuxSocket.SetOption(handle, IPPROTO_IP, IP_ADD_MEMBERSHIP, IpMreqn(Ipv4Group, IPAddress.Any, link.Index), "IP_ADD_MEMBERSHIP");
+                }
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_IF, IpMreqn(IPAddress.Any, source, link.Index), "IP_MULTICAST_IF");
                 destination = LinuxSocket.SockaddrIn(Ipv4Group);
             }
@@ -91,15 +116,18 @@ public sealed class RawVrrpSocket : IVrrpTransport
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255, "IPV6_UNICAST_HOPS");
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "IPV6_MULTICAST_LOOP");
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_TCLASS, InternetControlTos, "IPV6_TCLASS");
-                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
-                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
                 TrySetOption(handle, IPPROTO_IPV6, Ipv6MulticastAll, 0);
-                LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(Ipv6Group, link.Index), "IPV6_JOIN_GROUP");
+                if (receive)
+                {
+                    LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
+                    LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+                    LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(Ipv6Group, link.Index), "IPV6_JOIN_GROUP");
+                }
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_IF, link.Index, "IPV6_MULTICAST_IF");
                 LinuxSocket.Bind(handle, LinuxSocket.SockaddrIn6(source, link.Index), $"{source}");
                 destination = LinuxSocket.SockaddrIn6(Ipv6Group, link.Index);
             }
-            return new RawVrrpSocket(handle, link, family, source, destination);
+            return handle;
         }
         catch
         {
@@ -109,7 +137,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
     }
 
     public void Send(ReadOnlySpan<byte> vrrpMessage) =>
-        LinuxSocket.SendTo(_handle, vrrpMessage, _destination, $"VRRP on {Link.Name}");
+        LinuxSocket.SendTo(_sendHandle, vrrpMessage, _destination, $"VRRP on {Link.Name}");
 
     public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -144,7 +172,11 @@ public sealed class RawVrrpSocket : IVrrpTransport
         }
     }
 
-    public void Dispose() => _readiness.Dispose();
+    public void Dispose()
+    {
+        _readiness.Dispose();
+        _sendHandle.Dispose();
+    }
 
     public override string ToString() => $"VRRP {Family} socket on {Link.Name} ({Link.Index}) from {SourceAddress}";
 
