@@ -120,7 +120,7 @@ public class MergeTests
     [Fact]
     public void AVirtualServerOnASecondAddressNamesIt()
     {
-        var result = InMemoryConfigFiles.Convert(new() { ["a.conf"] = Node("lb1", 100, addresses: "10.0.0.250\n10.0.0.7") + "virtual_server 10.0.0.7 53 {\n protocol UDP\n}\n" });
+        var result = InMemoryConfigFiles.Convert(new() { ["a.conf"] = Node("lb1", 100, addresses: "10.0.0.250\n10.0.0.7") + "virtual_server 10.0.0.7 53 {\n protocol UDP\n real_server 10.0.1.1 53 {\n }\n}\n" });
         var vs = Assert.Single(result.VirtualServers);
         Assert.Equal(("vi-web-10-0-0-7-53-udp", "10.0.0.7", "UDP"), (vs.Metadata.Name, vs.Spec.Address, vs.Spec.Protocol));
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
