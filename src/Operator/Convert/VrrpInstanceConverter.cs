@@ -34,7 +34,7 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         ["garp_master_refresh_repeat"] = "no equivalent: a refresh sends gratuitousArp.repeat messages",
     };
 
-    public ConvertedInstance? Convert(ConfigNode node, string nodeName, KeepalivedGlobals globals, IReadOnlyDictionary<string, VrrpScript> scripts, ISet<string> usedScripts)
+    public ConvertedInstance? Convert(ConfigNode node, string routerId, KeepalivedGlobals globals, IReadOnlyDictionary<string, VrrpScript> scripts, ISet<string> usedScripts)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(globals);
@@ -124,17 +124,17 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
             spec.GratuitousArp = garp;
         }
 
-        return new ConvertedInstance(node.Args[0], nodeName, NodePriority(priority, state, node, nodeName), spec, node.Location);
+        return new ConvertedInstance(node.Args[0], NodePriority(priority, state, node, routerId), spec, node.Location);
     }
 
     /// <summary>keepalived: no priority means 255 (address owner) with state MASTER, else 100.</summary>
-    private int NodePriority(int? priority, ConfigNode? state, ConfigNode instance, string nodeName)
+    private int NodePriority(int? priority, ConfigNode? state, ConfigNode instance, string routerId)
     {
         var stateWord = state?.Args.FirstOrDefault();
         var value = priority ?? (stateWord == "MASTER" ? 255 : VirtualIpDefaults.Priority);
         if (state is not null)
         {
-            reader.Diagnostics.Note(state.Location, $"state {stateWord}: dropped: VRRP elects the master by priority ({nodeName} has {Math.Min(value, 254)} here)");
+            reader.Diagnostics.Note(state.Location, $"state {stateWord}: dropped: VRRP elects the master by priority ({routerId} has {Math.Min(value, 254)} here)");
         }
 
         if (value == 255)
