@@ -1,0 +1,9 @@
+namespace KeepOperator.Operator.Convert;
+
+public enum ConfigTokenKind
+{
+    Word,
+    OpenBrace,
+    CloseBrace,
+    EndOfLine,
+}

@@ -1,0 +1,266 @@
+using System.Text;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Convert;
+
+/// <summary>Converts one vrrp_instance block of one node into the settings of a VirtualIp and the node's priority.</summary>
+public sealed class VrrpInstanceConverter(ConfigValueReader reader)
+{
+    private const string NotifyReason = "no equivalent: KeepOperator runs no scripts; every transition is logged (event=transition) and, in a cluster, shown in the VirtualIp's status";
+
+    private const string TrackReason = "no equivalent; express the condition as a spec.track entry (tcp, http or pods)";
+
+    private static readonly Dictionary<string, string> NoEquivalent = new(StringComparer.Ordinal)
+    {
+        ["notify"] = NotifyReason,
+        ["notify_master"] = NotifyReason,
+        ["notify_backup"] = NotifyReason,
+        ["notify_fault"] = NotifyReason,
+        ["notify_stop"] = NotifyReason,
+        ["notify_deleted"] = NotifyReason,
+        ["notify_master_rx_lower_pri"] = NotifyReason,
+        ["smtp_alert"] = "no equivalent: KeepOperator sends no mail",
+        ["unicast_peer"] = "no equivalent: the agent speaks VRRP over multicast only",
+        ["unicast_src_ip"] = "no equivalent: the agent speaks VRRP over multicast only",
+        ["mcast_src_ip"] = "no equivalent: adverts are sent from the interface's primary address",
+        ["track_interface"] = TrackReason,
+        ["track_file"] = TrackReason,
+        ["track_process"] = TrackReason,
+        ["track_bfd"] = TrackReason,
+        ["use_vmac"] = "no equivalent: the addresses go on the interface itself (no VMAC macvlan)",
+        ["vmac_xmit_base"] = "no equivalent: the addresses go on the interface itself (no VMAC macvlan)",
+        ["virtual_routes"] = "no equivalent: routes are not managed",
+        ["virtual_rules"] = "no equivalent: routing rules are not managed",
+        ["garp_master_refresh_repeat"] = "no equivalent: a refresh sends gratuitousArp.repeat messages",
+    };
+
+    public ConvertedInstance? Convert(ConfigNode node, string routerId, KeepalivedGlobals globals, IReadOnlyDictionary<string, VrrpScript> scripts, ISet<string> usedScripts)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(globals);
+        ArgumentNullException.ThrowIfNull(scripts);
+        ArgumentNullException.ThrowIfNull(usedScripts);
+        if (node.Args.Count == 0)
+        {
+            reader.Diagnostics.Error(node.Location, "vrrp_instance: missing name");
+            return null;
+        }
+
+        reader.IgnoreExtraWords(node, 1);
+        var spec = new VirtualIpSpec { VrrpVersion = globals.VrrpVersion };
+        var garp = new GratuitousArp { Delay = globals.GarpDelay, Repeat = globals.GarpRepeat, RefreshInterval = globals.GarpRefresh };
+        int? priority = null;
+        ConfigNode? state = null;
+        var devices = new List<(string Address, string Device, SourceLocation Location)>();
+        foreach (var child in node.Block)
+        {
+            switch (child.Keyword)
+            {
+                case "state":
+                    state = child;
+                    reader.Word(child);
+                    break;
+                case "interface":
+                    spec.Interface = reader.Word(child);
+                    break;
+                case "virtual_router_id":
+                    spec.VirtualRouterId = reader.Integer(child, 1, 255);
+                    break;
+                case "priority":
+                    priority = reader.Integer(child, 1, 255);
+                    break;
+                case "advert_int":
+                    spec.AdvertInterval = reader.Seconds(child, 255);
+                    break;
+                case "version":
+                    spec.VrrpVersion = reader.Integer(child, 2, 3);
+                    break;
+                case "nopreempt":
+                    reader.IgnoreExtraWords(child, 0);
+                    spec.Preempt = false;
+                    break;
+                case "preempt_delay":
+                    spec.PreemptDelay = reader.Seconds(child, 1000);
+                    break;
+                case "garp_master_delay":
+                    garp.Delay = reader.Seconds(child, 255);
+                    break;
+                case "garp_master_repeat":
+                    garp.Repeat = reader.Integer(child, 0, 255);
+                    break;
+                case "garp_master_refresh":
+                    garp.RefreshInterval = reader.Seconds(child, 86400);
+                    break;
+                case "authentication":
+                    spec.Authentication = ReadAuthentication(child);
+                    break;
+                case "virtual_ipaddress":
+                    ReadAddresses(child, spec.Addresses, devices);
+                    break;
+                case "virtual_ipaddress_excluded":
+                    reader.Diagnostics.Warning(child.Location, "virtual_ipaddress_excluded: converted as ordinary addresses (they will be listed in the adverts too)");
+                    ReadAddresses(child, spec.Addresses, devices);
+                    break;
+                case "track_script":
+                    WarnTrackScripts(child, scripts, usedScripts);
+                    break;
+                default:
+                    if (NoEquivalent.TryGetValue(child.Keyword, out var why))
+                    {
+                        reader.NotConverted(child, why);
+                    }
+                    else
+                    {
+                        reader.Unknown(child, "vrrp_instance");
+                    }
+
+                    break;
+            }
+        }
+
+        CheckDevices(spec.Interface, devices);
+        if (garp.Delay is not null || garp.Repeat is not null || garp.RefreshInterval is not null)
+        {
+            spec.GratuitousArp = garp;
+        }
+
+        return new ConvertedInstance(node.Args[0], NodePriority(priority, state, node, routerId), spec, node.Location);
+    }
+
+    /// <summary>keepalived: no priority means 255 (address owner) with state MASTER, else 100.</summary>
+    private int NodePriority(int? priority, ConfigNode? state, ConfigNode instance, string routerId)
+    {
+        var stateWord = state?.Args.FirstOrDefault();
+        var value = priority ?? (stateWord == "MASTER" ? 255 : VirtualIpDefaults.Priority);
+        if (state is not null)
+        {
+            reader.Diagnostics.Note(state.Location, $"state {stateWord}: dropped: VRRP elects the master by priority ({routerId} has {Math.Min(value, 254)} here)");
+        }
+
+        if (value == 255)
+        {
+            reader.Diagnostics.Warning(priority is null ? instance.Location : state?.Location ?? instance.Location,
+                $"priority 255 (address owner{(priority is null ? ", keepalived's default with state MASTER" : "")}) becomes 254: KeepOperator priorities are 1-254");
+            return 254;
+        }
+
+        return value;
+    }
+
+    private VrrpAuthentication? ReadAuthentication(ConfigNode node)
+    {
+        string? type = null;
+        string? password = null;
+        foreach (var child in node.Block)
+        {
+            switch (child.Keyword)
+            {
+                case "auth_type":
+                    type = reader.Word(child);
+                    break;
+                case "auth_pass":
+                    password = reader.Word(child);
+                    break;
+                default:
+                    reader.Unknown(child, "authentication");
+                    break;
+            }
+        }
+
+        if (type == "AH")
+        {
+            reader.NotConverted(node, "auth_type AH has no equivalent (only PASS): keepalived peers still using AH will drop this node's adverts");
+            return null;
+        }
+
+        if (type is not (null or "PASS"))
+        {
+            reader.Diagnostics.Error(node.Location, $"auth_type: expected PASS or AH, got \"{type}\"");
+            return null;
+        }
+
+        if (password is null)
+        {
+            reader.Diagnostics.Warning(node.Location, "authentication without auth_pass: no authentication");
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(password);
+        if (bytes.Length > 8)
+        {
+            // keepalived puts only the first 8 bytes on the wire; keeping those keeps the two interoperable.
+            var truncated = Encoding.UTF8.GetString(bytes, 0, 8).TrimEnd('\uFFFD');
+            reader.Diagnostics.Warning(node.Location, $"auth_pass is longer than 8 bytes: keepalived uses only \"{truncated}\", and so does the conversion");
+            password = truncated;
+        }
+
+        return new VrrpAuthentication { Type = VirtualIpDefaults.AuthenticationType, Password = password };
+    }
+
+    private void ReadAddresses(ConfigNode node, List<string> addresses, List<(string Address, string Device, SourceLocation Location)> devices)
+    {
+        foreach (var entry in node.Block)
+        {
+            if (!VirtualIpValidator.TryParseAddress(entry.Keyword, out _, out _, out _))
+            {
+                reader.Diagnostics.Error(entry.Location, $"{node.Keyword}: \"{entry.Keyword}\" is not an IP address or ADDRESS/PREFIX");
+                continue;
+            }
+
+            addresses.Add(entry.Keyword);
+            for (var i = 0; i < entry.Args.Count; i++)
+            {
+                var option = entry.Args[i];
+                var value = OptionsWithValue.Contains(option) && i + 1 < entry.Args.Count ? entry.Args[++i] : null;
+                if (option == "dev" && value is not null)
+                {
+                    devices.Add((entry.Keyword, value, entry.Location));
+                }
+                else if (option == "label")
+                {
+                    reader.Diagnostics.Warning(entry.Location, $"{entry.Keyword}: label {value} not converted: addresses are added without a label");
+                }
+                else
+                {
+                    reader.Diagnostics.Warning(entry.Location, $"{entry.Keyword}: option \"{option}{(value is null ? "" : " " + value)}\" not converted: ignored");
+                }
+            }
+        }
+    }
+
+    private static readonly HashSet<string> OptionsWithValue = new(StringComparer.Ordinal)
+    {
+        "dev", "label", "brd", "broadcast", "scope", "metric", "peer", "preferred_lft", "track_group",
+    };
+
+    private void CheckDevices(string? instanceInterface, List<(string Address, string Device, SourceLocation Location)> devices)
+    {
+        foreach (var (address, device, location) in devices)
+        {
+            if (instanceInterface is not null && device != instanceInterface)
+            {
+                reader.Diagnostics.Warning(location, $"{address} dev {device}: not converted as given: a VirtualIp holds all its addresses on one interface ({instanceInterface})");
+            }
+        }
+    }
+
+    private void WarnTrackScripts(ConfigNode node, IReadOnlyDictionary<string, VrrpScript> scripts, ISet<string> usedScripts)
+    {
+        foreach (var entry in node.Block)
+        {
+            usedScripts.Add(entry.Keyword);
+            if (!scripts.TryGetValue(entry.Keyword, out var script))
+            {
+                reader.Diagnostics.Warning(entry.Location, $"track_script {entry.Keyword}: no vrrp_script of that name: ignored");
+                continue;
+            }
+
+            // track_script may override the script's weight: "name weight -30".
+            var weight = entry.Args is ["weight", _, ..] ? reader.Integer(VrrpScript.WithoutReverse(entry with { Keyword = "weight", Args = entry.Args.Skip(1).ToList() }), -253, 253) : script.Weight;
+            var what = $"track_script {script.Name} (vrrp_script at {script.Location}: {script.Describe()}) not converted: KeepOperator runs no scripts";
+            reader.Diagnostics.Warning(entry.Location, weight is { } w && w != 0
+                ? $"{what}; express what the script checks as a spec.track entry with the same weight: {script.TrackSuggestion(w)}"
+                : $"{what}; without a weight a failing script means FAULT: a spec.track entry with weight 0 does the same");
+        }
+    }
+}
