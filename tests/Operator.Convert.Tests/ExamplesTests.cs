@@ -55,5 +55,5 @@ public class ExamplesTests
     }
 
     private static List<IManifestObject> ReadExample(string name) =>
-        ManifestReader.ReadFile(Path.Combine(RepositoryPaths.Examples, name), ValidationMode.Standalone, ConvertManifestKinds.All).Select(d => d.Object).ToList();
+        ManifestReader.ReadFile(Path.Combine(RepositoryPaths.Examples, name), ValidationMode.Standalone, ManifestKinds.All).Select(d => d.Object).ToList();
 }

@@ -10,7 +10,7 @@ public class SeedConversionTests
     private static readonly Run Seed = Run.Convert(RepositoryPaths.SeedMaster, RepositoryPaths.SeedSlave);
 
     private static IReadOnlyList<ManifestDocument> ReadBack() =>
-        ManifestReader.Read(Seed.Stdout, "seed.yaml", ValidationMode.Standalone, ConvertManifestKinds.All);
+        ManifestReader.Read(Seed.Stdout, "seed.yaml", ValidationMode.Standalone, ManifestKinds.All);
 
     [Fact]
     public void ConvertsWithExitCodeZero()

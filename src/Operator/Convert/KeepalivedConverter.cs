@@ -33,8 +33,8 @@ public static class KeepalivedConverter
             return new ConversionResult("", virtualIps, virtualServers, InFileOrder(diagnostics.All));
         }
 
-        var yaml = ManifestWriter.Write([.. virtualIps, .. virtualServers], ConvertManifestKinds.All);
-        var check = ManifestReader.TryRead(yaml, "converted output", ValidationMode.Standalone, ConvertManifestKinds.All);
+        var yaml = ManifestWriter.Write([.. virtualIps, .. virtualServers], ManifestKinds.All);
+        var check = ManifestReader.TryRead(yaml, "converted output", ValidationMode.Standalone, ManifestKinds.All);
         foreach (var error in check.Errors)
         {
             diagnostics.Error(null, $"the converted {error.Kind} \"{error.Name}\" is not valid: {error.Path}: {error.Message}");
