@@ -18,7 +18,7 @@ for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; ne
   dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
   cat "$out" >>"$log"
   # Failures with their messages, skips with their reasons, and the project's totals; passing tests stay quiet.
-  grep -E '^\s+(Failed|Skipped) |^\s+(Error Message|Stack Trace):|^Total tests|^\s+(Passed|Failed|Skipped): ' "$out" || true
+  awk '/^  (Failed|Skipped) / {show = 1} /^  Stack Trace:/ {show = 0} /^  Passed / {show = 0} show || /^Total tests|^ +(Passed|Failed|Skipped): / {print}' "$out"
 done
 passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
