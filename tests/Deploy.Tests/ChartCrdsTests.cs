@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace KeepOperator.Deploy.Tests;
 
 public sealed class ChartCrdsTests

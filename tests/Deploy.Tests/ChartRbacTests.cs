@@ -1,4 +1,5 @@
 using KeepOperator.Api.Rbac;
+using Xunit;
 using YamlDotNet.RepresentationModel;
 
 namespace KeepOperator.Deploy.Tests;

@@ -1,3 +1,4 @@
+using Xunit;
 using YamlDotNet.RepresentationModel;
 
 namespace KeepOperator.Deploy.Tests;

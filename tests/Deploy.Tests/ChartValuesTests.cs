@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Xunit;
 using YamlDotNet.RepresentationModel;
 
 namespace KeepOperator.Deploy.Tests;
