@@ -100,6 +100,10 @@ public sealed class ChartTemplateTests
         Assert.NotEqual(YamlPath.Scalar(PodSpec("Deployment"), "serviceAccountName"), YamlPath.Scalar(PodSpec("DaemonSet"), "serviceAccountName"));
     }
 
+    [Fact]
+    public void TheNotesPointTheUserAtTheVirtualIps() =>
+        Assert.Contains("kubectl get virtualips", File.ReadAllText(Path.Combine(RepoPaths.ChartTemplates, "NOTES.txt")), StringComparison.Ordinal);
+
     private static YamlNode PodSpec(string kind) =>
         YamlPath.Find(AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == kind), "spec.template.spec")!;
 }
