@@ -1,0 +1,25 @@
+namespace KeepOperator.Deploy.Tests;
+
+/// <summary>Files of the repository the tests read, found from the test's working directory upwards.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Chart => Path.Combine(Root, "deploy", "helm", "keepoperator");
+
+    public static string ChartTemplates => Path.Combine(Chart, "templates");
+
+    public static string Crds => Path.Combine(Root, "deploy", "crds");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KeepOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("KeepOperator.sln not found above " + AppContext.BaseDirectory);
+    }
+}
