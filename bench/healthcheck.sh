@@ -13,6 +13,7 @@
 # (built here with gcc; needs libnl-genl-3-dev), which fakes the kernel's IPVS answers.
 #
 # usage: sudo bench/healthcheck.sh [--servers N] [--windows N] [--seconds N] [--kill N] [--rounds N]
+#   KEEP=1        keep the temp dir (logs, configs) and print its path.
 #   CHECKER=path  a published healthbench (NativeAOT executable, or healthbench.dll run with dotnet);
 #                 default: dotnet publish -c Release -p:PublishAot=true of bench/HealthBench.
 set -euo pipefail
@@ -57,7 +58,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   ip netns del "$NS" 2>/dev/null || true
-  rm -rf "$TMP"
+  if [[ -n ${KEEP:-} ]]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 
@@ -115,7 +116,10 @@ PY
 ip netns exec "$NS" python3 "$TMP/listener.py" "$PORT" &
 LISTENER=$!
 PIDS+=("$LISTENER")
-sleep 0.5
+for ((i = 0; i < 500; i++)); do
+  [[ -n $(ip netns exec "$NS" ss -Hltn "sport = :$PORT") ]] && break
+  sleep 0.01
+done
 
 now() { date +%s.%N; }
 
@@ -124,8 +128,9 @@ measure() { # KIND -> appends a result line to $TMP/results
   : >"$kills"
   if [[ $kind == keepalived ]]; then
     rm -f "$TMP/ka.pid" "$TMP/ka.check.pid"
+    # stdbuf: keepalived's console log is block-buffered into a pipe (and lost when its checker is killed).
     NLCAPTURE_OUT=/dev/null LD_PRELOAD=$TMP/nlcapture.so ip netns exec "$NS" \
-      keepalived --check -n -l -D -f "$TMP/keepalived.conf" -p "$TMP/ka.pid" -c "$TMP/ka.check.pid" \
+      stdbuf -oL -eL keepalived --check -n -l -f "$TMP/keepalived.conf" -p "$TMP/ka.pid" -c "$TMP/ka.check.pid" \
       > >(python3 "$TMP/stamp.py" "$log") 2>&1 &
     pid=$!
     PIDS+=("$pid")

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
-using KeepOperator.NodeAgent.Health;
 using KeepOperator.NodeAgent.Health.Checker;
 
 // The agent's real-server checker on a target list, for bench/healthcheck.sh: one line per verdict on stdout,
@@ -22,11 +21,7 @@ var checks = File.ReadLines(args[0])
     .Where(line => line.Length > 0)
     .Select(line => line.Split(' '))
     .Select(f => (VirtualServer: f[0], Address: f[1], Port: int.Parse(f[2], CultureInfo.InvariantCulture)))
-    .Select(t => new RealServerCheck(
-        t.VirtualServer,
-        new IPEndPoint(IPAddress.Parse(t.Address), t.Port),
-        new TcpConnectProbe(t.Address, t.Port, connectTimeout),
-        policy))
+    .Select(t => RealServerCheck.TcpConnect(t.VirtualServer, new IPEndPoint(IPAddress.Parse(t.Address), t.Port), connectTimeout, policy))
     .ToArray();
 
 using var stop = new CancellationTokenSource();

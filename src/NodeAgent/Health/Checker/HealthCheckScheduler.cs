@@ -1,14 +1,16 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using KeepOperator.Api;
 
 namespace KeepOperator.NodeAgent.Health.Checker;
 
 /// <summary>
 /// Runs every real server's checks from one loop on one dedicated thread, as keepalived's checker process does:
-/// a <see cref="HealthCheckTimeline"/> says which checks are due, the loop starts their probes (async sockets, each
-/// with its own connect timeout: no thread or timer per check here), and each probe's completion is posted back to
-/// the loop, which applies it and queues the next check. The thread sleeps until the earliest due check or a posted
-/// completion. Verdicts are raised on the loop at once (<see cref="HealthChanged"/>); <see cref="Snapshot"/> reads the
-/// latest state from any thread.
+/// a <see cref="HealthCheckTimeline"/> says which checks are due; TCP_CHECKs are non-blocking connects on the loop's
+/// own epoll set (<see cref="EpollTcpConnector"/>), their connect timeouts kept in a second queue of deadlines;
+/// other checks run their probe and post the result back. The thread sleeps in epoll_wait until the earliest due
+/// check or deadline, a finished connect or a posted result. Verdicts are raised on the loop at once
+/// (<see cref="HealthChanged"/>); <see cref="Snapshot"/> reads the latest state from any thread.
 /// </summary>
 public sealed class HealthCheckScheduler
 {
@@ -16,9 +18,7 @@ public sealed class HealthCheckScheduler
     private readonly TimeProvider time;
     private readonly Random random;
     private readonly ConcurrentQueue<(int Index, ProbeResult Result)> completions = new();
-    private readonly AutoResetEvent wake = new(false);
     private readonly RealServerHealthStatus[] statuses;
-    private int wakePending;
 
     public HealthCheckScheduler(IReadOnlyList<RealServerCheck> checks, TimeProvider? time = null, Random? random = null)
     {
@@ -51,30 +51,76 @@ public sealed class HealthCheckScheduler
     private void Run(CancellationToken cancellationToken)
     {
         var timeline = new HealthCheckTimeline(checks.Select(c => c.Policy).ToArray(), time.GetUtcNow(), random);
-        var inFlight = new Task?[checks.Count];
-        using (cancellationToken.Register(Wake))
+        var probes = new Task?[checks.Count];
+        var started = new long[checks.Count];
+        var deadlines = new PriorityQueue<(int Index, long Started), long>();
+        var finished = new List<(int Token, int Error)>();
+        using var connector = new EpollTcpConnector(checks.Count);
+        using (cancellationToken.Register(connector.Wake))
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                Volatile.Write(ref wakePending, 0);
                 var now = time.GetUtcNow();
+                var stamp = time.GetTimestamp();
+                foreach (var (index, error) in finished)
+                {
+                    var endpoint = checks[index].RealServer;
+                    var message = error == 0 ? $"connected to {endpoint}" : $"connect to {endpoint}: {Marshal.GetPInvokeErrorMessage(error)}";
+                    Apply(timeline, index, new ProbeResult(error == 0, message, time.GetElapsedTime(started[index], stamp)), now);
+                }
+
+                finished.Clear();
                 while (completions.TryDequeue(out var done))
                 {
-                    inFlight[done.Index] = null;
+                    probes[done.Index] = null;
                     Apply(timeline, done.Index, done.Result, now);
+                }
+
+                // Connects that finished leave their deadline behind: drop those, so that only live ones set the wait.
+                while (deadlines.TryPeek(out var pending, out var deadline))
+                {
+                    var live = connector.IsPending(pending.Index) && started[pending.Index] == pending.Started;
+                    if (live && deadline > stamp)
+                    {
+                        break;
+                    }
+
+                    deadlines.Dequeue();
+                    if (live)
+                    {
+                        connector.Abort(pending.Index);
+                        var check = checks[pending.Index];
+                        var message = $"connect to {check.RealServer}: timed out after {GoDuration.Format(check.ConnectTimeout)}";
+                        Apply(timeline, pending.Index, new ProbeResult(false, message, time.GetElapsedTime(pending.Started, stamp)), now);
+                    }
                 }
 
                 while (timeline.TryTakeDue(now, out var index))
                 {
-                    inFlight[index] = CheckAsync(index, cancellationToken);
+                    var check = checks[index];
+                    if (check.Probe is { } probe)
+                    {
+                        probes[index] = ProbeAsync(index, probe, connector, cancellationToken);
+                        continue;
+                    }
+
+                    started[index] = stamp;
+                    if (connector.Start(index, check.RealServer) is { } error)
+                    {
+                        finished.Add((index, error));
+                    }
+                    else
+                    {
+                        deadlines.Enqueue((index, stamp), stamp + (long)(check.ConnectTimeout.TotalSeconds * time.TimestampFrequency));
+                    }
                 }
 
-                wake.WaitOne(timeline.NextDue is { } next ? WholeMillisecondsUntil(next) : Timeout.InfiniteTimeSpan);
+                connector.Wait(finished.Count > 0 ? 0 : WaitMilliseconds(timeline.NextDue, deadlines), finished);
             }
-        }
 
-        // The probes observe the same token; wait for them so none outlives the scheduler.
-        Task.WaitAll(inFlight.OfType<Task>().ToArray(), CancellationToken.None);
+            // Probes observe the same token and wake the connector when done: wait for them before it goes away.
+            Task.WaitAll(probes.OfType<Task>().ToArray(), CancellationToken.None);
+        }
     }
 
     private void Apply(HealthCheckTimeline timeline, int index, ProbeResult result, DateTimeOffset now)
@@ -88,12 +134,12 @@ public sealed class HealthCheckScheduler
         }
     }
 
-    private async Task CheckAsync(int index, CancellationToken cancellationToken)
+    private async Task ProbeAsync(int index, ITrackProbe probe, EpollTcpConnector connector, CancellationToken cancellationToken)
     {
         ProbeResult result;
         try
         {
-            result = await checks[index].Probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            result = await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -107,19 +153,26 @@ public sealed class HealthCheckScheduler
         }
 
         completions.Enqueue((index, result));
-        Wake();
+        connector.Wake();
     }
 
-    /// <summary>At most one Set per loop turn, however many probes complete meanwhile.</summary>
-    private void Wake()
+    /// <summary>
+    /// Until the earliest due check or connect deadline, rounded up (a wait that ends a fraction of a millisecond
+    /// early would find nothing due and spin); -1 when there is neither.
+    /// </summary>
+    private int WaitMilliseconds(DateTimeOffset? nextDue, PriorityQueue<(int Index, long Started), long> deadlines)
     {
-        if (Interlocked.Exchange(ref wakePending, 1) == 0)
+        var wait = double.PositiveInfinity;
+        if (nextDue is { } due)
         {
-            wake.Set();
+            wait = (due - time.GetUtcNow()).TotalMilliseconds;
         }
-    }
 
-    /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
-    private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>
-        TimeSpan.FromMilliseconds(Math.Max(0, Math.Ceiling((due - time.GetUtcNow()).TotalMilliseconds)));
+        if (deadlines.TryPeek(out _, out var deadline))
+        {
+            wait = Math.Min(wait, (deadline - time.GetTimestamp()) * 1000.0 / time.TimestampFrequency);
+        }
+
+        return double.IsPositiveInfinity(wait) ? -1 : (int)Math.Clamp(Math.Ceiling(wait), 0, int.MaxValue);
+    }
 }

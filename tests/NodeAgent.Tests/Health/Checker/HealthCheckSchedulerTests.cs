@@ -72,8 +72,8 @@ public sealed class HealthCheckSchedulerTests
         var target = new IPEndPoint(IPAddress.Loopback, port);
         RealServerCheck[] checks =
         [
-            new("accepts-503", target, new HttpGetProbe(url, Ranges("503"), ConnectTimeout, new Regex("busy"), target), Fast),
-            new("wants-200", target, new HttpGetProbe(url, HttpStatusRanges.Default, ConnectTimeout, connectTo: target), Fast),
+            RealServerCheck.WithProbe("accepts-503", target, new HttpGetProbe(url, Ranges("503"), ConnectTimeout, new Regex("busy"), target), Fast),
+            RealServerCheck.WithProbe("wants-200", target, new HttpGetProbe(url, HttpStatusRanges.Default, ConnectTimeout, connectTo: target), Fast),
         ];
         var changes = new ConcurrentQueue<RealServerHealthChange>();
         var scheduler = new HealthCheckScheduler(checks, random: new Random(5));
@@ -96,7 +96,7 @@ public sealed class HealthCheckSchedulerTests
     }
 
     private static RealServerCheck Tcp(string virtualServer, int port) =>
-        new(virtualServer, new IPEndPoint(IPAddress.Loopback, port), new TcpConnectProbe("127.0.0.1", port, ConnectTimeout), Fast);
+        RealServerCheck.TcpConnect(virtualServer, new IPEndPoint(IPAddress.Loopback, port), ConnectTimeout, Fast);
 
     private static HttpStatusRanges Ranges(string text) =>
         HttpStatusRanges.TryParse(text, out var ranges, out var error) ? ranges : throw new ArgumentException(error);
