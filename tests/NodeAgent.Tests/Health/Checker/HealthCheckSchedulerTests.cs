@@ -61,6 +61,37 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task A_connect_that_hangs_fails_after_its_connect_timeout()
+    {
+        // A listener that never accepts, its accept queue filled: the kernel drops further SYNs, connects hang.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await filler.ConnectAsync(endpoint, limit.Token); // backlog 0 holds one connection
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var changes = new ConcurrentQueue<RealServerHealthChange>();
+        var scheduler = new HealthCheckScheduler(
+            [RealServerCheck.TcpConnect("vs", endpoint, timeout, new RealServerCheckPolicy(TimeSpan.FromSeconds(1), 0, TimeSpan.Zero, warmup: TimeSpan.Zero))]);
+        scheduler.HealthChanged += changes.Enqueue;
+        using var stop = new CancellationTokenSource();
+        var run = scheduler.RunAsync(stop.Token);
+        await WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var down = Assert.Single(changes);
+        Assert.False(down.Healthy);
+        Assert.Equal($"connect to {endpoint}: timed out after 300ms", down.Message);
+        Assert.InRange(down.Latency, timeout, timeout + TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task Http_get_checks_run_through_the_same_loop()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
