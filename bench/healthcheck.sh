@@ -11,6 +11,8 @@
 # failures: DOWN verdicts for a server that was not dropped at that time (must be 0).
 # keepalived refuses --check on a kernel without IPVS: it runs under LD_PRELOAD of ../shared/ipvs-golden/nlcapture.c
 # (built here with gcc; needs libnl-genl-3-dev), which fakes the kernel's IPVS answers.
+# -G (no syslog): without a syslog daemon glibc falls back to writing each message to /dev/console, which on this
+# VM stalled keepalived's checker for 30 s at start-up; both checkers log only to a pipe here.
 #
 # usage: sudo bench/healthcheck.sh [--servers N] [--windows N] [--seconds N] [--kill N] [--rounds N]
 #   KEEP=1        keep the temp dir (logs, configs) and print its path.
@@ -130,7 +132,7 @@ measure() { # KIND -> appends a result line to $TMP/results
     rm -f "$TMP/ka.pid" "$TMP/ka.check.pid"
     # stdbuf: keepalived's console log is block-buffered into a pipe (and lost when its checker is killed).
     NLCAPTURE_OUT=/dev/null LD_PRELOAD=$TMP/nlcapture.so ip netns exec "$NS" \
-      stdbuf -oL -eL keepalived --check -n -l -f "$TMP/keepalived.conf" -p "$TMP/ka.pid" -c "$TMP/ka.check.pid" \
+      stdbuf -oL -eL keepalived --check -n -l -G -f "$TMP/keepalived.conf" -p "$TMP/ka.pid" -c "$TMP/ka.check.pid" \
       > >(python3 "$TMP/stamp.py" "$log") 2>&1 &
     pid=$!
     PIDS+=("$pid")
