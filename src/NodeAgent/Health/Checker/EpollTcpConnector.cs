@@ -66,23 +66,12 @@ internal sealed unsafe class EpollTcpConnector : IDisposable
             return errno;
         }
 
-        int result;
-        fixed (byte* p = address)
-        {
-            result = connect(fd, (sockaddr*)p, (uint)address.Length);
-        }
-
-        var error = result == 0 ? 0 : errno;
+        var error = Connect(fd, address);
         if (error == EINPROGRESS)
         {
             // A server on this host (loopback, a local pod's veth) has usually answered before connect() returns:
             // asking again costs one call instead of an epoll registration and a wake-up.
-            fixed (byte* p = address)
-            {
-                result = connect(fd, (sockaddr*)p, (uint)address.Length);
-            }
-
-            error = result == 0 ? 0 : errno;
+            error = Connect(fd, address);
             error = error == EISCONN ? 0 : error;
         }
 
@@ -172,6 +161,15 @@ internal sealed unsafe class EpollTcpConnector : IDisposable
 
         close(wakeFd);
         close(epoll);
+    }
+
+    /// <summary>connect(): 0 or the errno.</summary>
+    private static int Connect(int fd, byte[] address)
+    {
+        fixed (byte* p = address)
+        {
+            return connect(fd, (sockaddr*)p, (uint)address.Length) == 0 ? 0 : errno;
+        }
     }
 
     private static void CloseWithReset(int fd)

@@ -61,6 +61,26 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task Tcp_checks_reach_ipv6_servers()
+    {
+        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        var endpoint = (IPEndPoint)listener.LocalEndpoint;
+        var changes = new ConcurrentQueue<RealServerHealthChange>();
+        var scheduler = new HealthCheckScheduler([RealServerCheck.TcpConnect("vs6", endpoint, ConnectTimeout, Fast)]);
+        scheduler.HealthChanged += changes.Enqueue;
+        using var stop = new CancellationTokenSource();
+        var run = scheduler.RunAsync(stop.Token);
+        await WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var up = Assert.Single(changes);
+        Assert.True(up.Healthy, up.Message);
+        Assert.Equal($"connected to [::1]:{endpoint.Port}", up.Message);
+    }
+
+    [Fact]
     public async Task A_connect_that_hangs_fails_after_its_connect_timeout()
     {
         // A listener that never accepts, its accept queue filled: the kernel drops further SYNs, connects hang.
