@@ -210,6 +210,9 @@ print(f"\n{servers} real servers, TCP_CHECK delay_loop 1s connect_timeout 1s ret
 print(f"{'checker':<14}{'cpu %':>7}  {'windows (0.1 %)':<24}{'rss MB':>7}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'detected':>10}{'false':>7}")
 for kind, cpu, cpu_all, rss, p50, p99, mx, n, killed, ff in rows:
     print(f"{kind:<14}{cpu:>7.1f}  {cpu_all:<24}{rss:>7.1f}{p50:>8.0f}{p99:>8.0f}{mx:>8.0f}{f'{n}/{killed}':>10}{ff:>7}")
+stalls = [l.split(": ", 1)[1].strip() for l in open(f"{tmp}/keepalived.log") if "thread timer expired" in l]
+if stalls:
+    print(f"keepalived's own loop stalled {len(stalls)} times ({'; '.join(stalls)}): servers dropped then may be missed")
 by = {r[0]: r for r in rows}
 ka, ours = by["keepalived"], by["keepoperator"]
 checks = [("cpu <= half of keepalived's", ours[1] <= ka[1] / 2),
