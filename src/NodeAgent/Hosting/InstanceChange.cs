@@ -34,10 +34,7 @@ public static class InstanceChange
     {
         var ra = a.Router;
         var rb = b.Router with { Priority = ra.Priority, VirtualAddresses = ra.VirtualAddresses };
-        // Priority 255 makes the router the address owner, a different protocol role: that is a restart.
-        var ownership = (ra.Priority == 255) == (b.Router.Priority == 255);
-        return ownership
-            && ra == rb
+        return ra == rb
             && ra.VirtualAddresses.SequenceEqual(b.Router.VirtualAddresses)
             && a.Name == b.Name
             && a.InterfaceName == b.InterfaceName

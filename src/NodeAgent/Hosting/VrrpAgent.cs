@@ -133,11 +133,18 @@ public sealed class VrrpAgent : IAsyncDisposable
                     return;
                 default:
                     _log.Info("instance-restart", ("instance", settings.Name));
-                    Remove(settings.Name, now);
-                    break;
+                    // The socket stays open across the restart when the instance keeps its interface.
+                    Remove(settings.Name, now, closeEmptySocket: false);
+                    Add(settings, now);
+                    CloseIfEmpty(entry.Group, entry.Key);
+                    return;
             }
         }
+        Add(settings, now);
+    }
 
+    private void Add(VrrpInstanceSettings settings, DateTimeOffset now)
+    {
         var key = (settings.InterfaceIndex, settings.Router.PrimaryAddress.AddressFamily);
         if (!_groups.TryGetValue(key, out var group))
         {
@@ -172,7 +179,7 @@ public sealed class VrrpAgent : IAsyncDisposable
     private IDisposable? StartTracking(VrrpInstanceRunner runner) =>
         _factory.StartTracking(runner.Settings, (priority, fault) => Post(new AgentEvent.Tracking(runner, priority, fault)));
 
-    private void Remove(string name, DateTimeOffset now)
+    private void Remove(string name, DateTimeOffset now, bool closeEmptySocket = true)
     {
         if (!_entries.Remove(name, out var entry))
         {
@@ -183,12 +190,20 @@ public sealed class VrrpAgent : IAsyncDisposable
         entry.Runner.Changed -= OnRunnerChanged;
         entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
         _snapshots.TryRemove(name, out _);
-        if (entry.Group.Instances.IsEmpty)
+        if (closeEmptySocket)
         {
-            _groups.Remove(entry.Key);
-            _closing.Add(entry.Group.CloseAsync());
+            CloseIfEmpty(entry.Group, entry.Key);
         }
         InstancesChanged?.Invoke();
+    }
+
+    private void CloseIfEmpty(SocketGroup group, (int, AddressFamily) key)
+    {
+        if (group.Instances.IsEmpty && _groups.TryGetValue(key, out var current) && ReferenceEquals(current, group))
+        {
+            _groups.Remove(key);
+            _closing.Add(group.CloseAsync());
+        }
     }
 
     private void OnRunnerChanged(VrrpInstanceRunner runner)
