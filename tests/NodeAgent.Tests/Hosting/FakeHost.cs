@@ -40,7 +40,9 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
 
     public void Remove(int ifindex, IPAddress address, int prefixLength) => _addresses.TryRemove((ifindex, address), out _);
 
-    public IReadOnlyList<InterfaceAddress> List() => [.. _addresses.Select(a => new InterfaceAddress(a.Key.Item1, "eth", a.Key.Item2, a.Value))];
+    /// <summary><see cref="TestInstances.Host"/>'s addresses plus the VIPs held.</summary>
+    public IReadOnlyList<InterfaceAddress> List() =>
+        [.. TestInstances.Host, .. _addresses.Select(a => new InterfaceAddress(a.Key.Item1, "eth", a.Key.Item2, a.Value))];
 
     public void Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
     {
