@@ -63,7 +63,14 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
         monitor.StatusChanged += status => verdict(status.EffectivePriority, status.Fault);
         var stop = new CancellationTokenSource();
         _ = monitor.RunAsync(stop.Token);
-        return stop;
+        return new TrackingHandle(stop);
+    }
+
+    /// <summary>Disposing stops the probes (a CancellationTokenSource's own Dispose would not cancel them).</summary>
+    private sealed class TrackingHandle(CancellationTokenSource stop) : IDisposable
+    {
+        // Cancelled, not disposed: the monitor may still be looking at the token as it winds down.
+        public void Dispose() => stop.Cancel();
     }
 
     private NetworkLink Link(VrrpInstanceSettings settings) =>

@@ -46,7 +46,7 @@ public static class NodeStatusBuilder
                 {
                     Name = name,
                     State = Stopped,
-                    Message = errors.TryGetValue(name, out var error) ? error : "not started",
+                    Message = errors.TryGetValue(name, out var error) ? error : "not running",
                 });
             }
         }

@@ -17,6 +17,7 @@ public sealed class NodeStatusReporter(KubeApiClient client, string nodeName, Fu
 
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>First retry after a failed patch; doubled on every further failure up to <see cref="Heartbeat"/>.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Something the status shows changed; safe from any thread, never blocks.</summary>
@@ -53,8 +54,8 @@ public sealed class NodeStatusReporter(KubeApiClient client, string nodeName, Fu
             }
             else
             {
+                wait = !failing ? RetryInterval : wait * 2 > Heartbeat ? Heartbeat : wait * 2;
                 failing = true;
-                wait = RetryInterval;
             }
         }
     }

@@ -31,7 +31,7 @@ public sealed class NodeStatusBuilderTests
                 ("web", "Master", 100, 80, transition, "master down timer expired"),
                 ("db", "Stopped", 90, 90, null, null),
                 ("dns", "Fault", 90, 90, transition, "tracked check failed (weight 0)"),
-                ("pending", "Stopped", null, null, null, "not started"),
+                ("pending", "Stopped", null, null, null, "not running"),
             ],
             status.Instances!.Select(i => (i.Name, i.State, i.Priority, i.EffectivePriority, i.LastTransitionTime, i.Message)));
     }
