@@ -1,31 +1,32 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using KeepOperator.Api;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
-using KeepOperator.NodeAgent.Health;
-using KeepOperator.NodeAgent.Interop;
+using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.Netlink;
-using KeepOperator.NodeAgent.Vrrp.Transport;
-using static Tmds.Linux.LibC;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
-/// <summary>Parses the agent's command line, validates the whole configuration before touching the host, then runs.</summary>
+/// <summary>
+/// Parses the agent's command line. Standalone (--config): validates the whole file before touching the host, then
+/// runs it. Cluster (no --config): follows this node's NodeAgentConfig and reports into its status.
+/// </summary>
 public static class AgentCommandLine
 {
     private const string Usage = """
-        usage: keepoperator-agent --config FILE --node-name NAME
+        usage: keepoperator-agent --config FILE --node-name NAME      (standalone)
+               keepoperator-agent --node-name NAME [--kubeconfig FILE] (cluster: follows NodeAgentConfig NAME)
 
           --config FILE      YAML file of VirtualIp documents (the same YAML kubectl apply takes)
-          --node-name NAME   this node's name in spec.priorities (default: $NODE_NAME, then the host name)
+          --node-name NAME   this node's name (default: $NODE_NAME, then the host name)
+          --kubeconfig FILE  cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's
+                             service account, then ~/.kube/config)
         """;
 
     public static int Run(string[] args)
     {
         string? configPath = null;
+        string? kubeconfigPath = null;
         string? nodeName = Environment.GetEnvironmentVariable("NODE_NAME");
         for (int i = 0; i < args.Length; i++)
         {
@@ -33,6 +34,9 @@ public static class AgentCommandLine
             {
                 case "--config" when i + 1 < args.Length:
                     configPath = args[++i];
+                    break;
+                case "--kubeconfig" when i + 1 < args.Length:
+                    kubeconfigPath = args[++i];
                     break;
                 case "--node-name" when i + 1 < args.Length:
                     nodeName = args[++i];
@@ -46,21 +50,27 @@ public static class AgentCommandLine
                     return 2;
             }
         }
-        if (configPath is null)
+        if (configPath is not null && kubeconfigPath is not null)
         {
-            Console.Error.WriteLine(Usage);
+            Console.Error.WriteLine("keepoperator-agent: --config (standalone) and --kubeconfig (cluster) exclude each other");
             return 2;
         }
         nodeName ??= Environment.MachineName;
 
         var time = TimeProvider.System;
         var log = new AgentLog(Console.Out, time);
+        return configPath is null
+            ? RunCluster(kubeconfigPath, nodeName, time, log)
+            : RunStandalone(configPath, nodeName, time, log);
+    }
+
+    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, AgentLog log)
+    {
         using var addresses = new RtnetlinkInterfaceAddresses();
-        var present = addresses.List();
         StandaloneConfig config;
         try
         {
-            config = StandaloneConfig.Load(configPath, nodeName, present);
+            config = StandaloneConfig.Load(configPath, nodeName, addresses.List());
         }
         catch (ManifestException ex)
         {
@@ -75,39 +85,45 @@ public static class AgentCommandLine
         {
             log.Warn("config", ("message", warning));
         }
-        return RunAsync(config.Instances, nodeName, addresses, present, time, log).GetAwaiter().GetResult();
+        return RunLoopAsync(addresses, nodeName, time, log, agent =>
+        {
+            foreach (var settings in config.Instances)
+            {
+                agent.AddInstance(settings);
+            }
+            return null;
+        }).GetAwaiter().GetResult();
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<VrrpInstanceSettings> instances, string nodeName, IInterfaceAddresses addresses, IReadOnlyList<InterfaceAddress> present, TimeProvider time, AgentLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, AgentLog log)
+    {
+        KubeConnectionSettings connection;
+        try
+        {
+            connection = KubeConnectionSettings.Load(kubeconfigPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or YamlDotNet.Core.YamlException or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"keepoperator-agent: cannot load the cluster connection: {ex.Message}");
+            return 1;
+        }
+        log.Info("cluster-mode", ("node", nodeName), ("server", connection.Server));
+        using var client = new KubeApiClient(connection);
+        // Its own netlink socket: the loop's is used on the loop thread only.
+        using var hostAddresses = new RtnetlinkInterfaceAddresses();
+        using var addresses = new RtnetlinkInterfaceAddresses();
+        return RunLoopAsync(addresses, nodeName, time, log, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, AgentLog log, Func<VrrpAgent, ClusterAgent?> start)
     {
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
-        var groups = new List<VrrpSocketGroup>();
-        var runners = new List<(VrrpInstanceRunner Runner, VrrpInstanceSettings Settings)>();
-        foreach (var byLink in instances.GroupBy(s => (s.InterfaceIndex, s.Router.PrimaryAddress.AddressFamily)))
-        {
-            var first = byLink.First();
-            var link = links.Find(first.InterfaceIndex) ?? throw new InvalidOperationException($"interface {first.InterfaceName} disappeared");
-            var transport = await OpenTransportAsync(link, byLink.Key.AddressFamily, first.Router.PrimaryAddress, time).ConfigureAwait(false);
-            var byVrid = new Dictionary<byte, VrrpInstanceRunner>();
-            foreach (var settings in byLink)
-            {
-                var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log);
-                runner.RemoveStaleAddresses(present);
-                byVrid.Add(settings.Router.VirtualRouterId, runner);
-                runners.Add((runner, settings));
-                log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", settings.Router.VirtualRouterId),
-                    ("version", (int)settings.Router.Version), ("priority", settings.Router.Priority), ("advert_interval", GoDuration.Format(settings.Router.AdvertInterval)),
-                    ("source", settings.Router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses)));
-            }
-            groups.Add(new VrrpSocketGroup(link.Name, transport, byVrid));
-        }
-
-        await using var agent = new VrrpAgent(groups, time, log);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log), time, log);
         using var stopping = new CancellationTokenSource();
-        var monitorTasks = runners.Where(r => r.Settings.Track.Count > 0)
-            .Select(r => StartTracking(r.Runner, r.Settings, agent, time, log, stopping.Token))
-            .ToList();
+        var cluster = start(agent);
+        var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
 
         void Stop(PosixSignalContext context)
         {
@@ -120,38 +136,12 @@ public static class AgentCommandLine
 
         await agent.RunAsync().ConfigureAwait(false);
         await stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(monitorTasks).ConfigureAwait(false);
+        await clusterTask.ConfigureAwait(false);
+        if (cluster is not null)
+        {
+            await cluster.ReportFinalAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
         log.Info("stopped", ("node", nodeName));
         return 0;
-    }
-
-    /// <summary>Feeds a tracking monitor's verdicts to the loop: weight changes the priority, a failing weight-0 check is FAULT.</summary>
-    private static Task StartTracking(VrrpInstanceRunner runner, VrrpInstanceSettings settings, VrrpAgent agent, TimeProvider time, AgentLog log, CancellationToken stop)
-    {
-        var monitor = TrackMonitor.ForInstance(settings, time);
-        monitor.CheckChanged += check => log.Info("track", ("instance", settings.Name), ("check", check.Name), ("state", check.State),
-            ("message", check.LastResult?.Message));
-        monitor.StatusChanged += status => agent.PostTracking(runner, status.EffectivePriority, status.Fault);
-        return monitor.RunAsync(stop);
-    }
-
-    /// <summary>
-    /// Opens the VRRP socket; an IPv6 link-local source is unusable while DAD still runs on it, so that case is
-    /// retried for a few seconds instead of failing the start.
-    /// </summary>
-    private static async Task<IVrrpTransport> OpenTransportAsync(NetworkLink link, AddressFamily family, IPAddress source, TimeProvider time)
-    {
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(5);
-        while (true)
-        {
-            try
-            {
-                return RawVrrpSocket.Open(link, family, source);
-            }
-            catch (LinuxErrorException ex) when (ex.Errno == EADDRNOTAVAIL && time.GetUtcNow() < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), time).ConfigureAwait(false);
-            }
-        }
     }
 }

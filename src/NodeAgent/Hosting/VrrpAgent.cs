@@ -1,44 +1,58 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>
-/// The agent's single event loop: every instance's timers, received packets and priority changes are handled on
-/// one dedicated thread, in order, so instances need no locks and a burst of packets cannot reorder a transition.
-/// The thread sleeps until the earliest deadline or a posted event: one wake-up per advert, as keepalived's own
-/// loop, where a timer thread plus a thread-pool hop cost twice the CPU. One raw socket per (interface, family)
-/// receives for all instances on it; packets are demultiplexed by VRID.
+/// The agent's single event loop: every instance's timers, received packets, priority changes and configuration
+/// changes are handled on one dedicated thread, in order, so instances need no locks and a burst of packets cannot
+/// reorder a transition. The thread sleeps until the earliest deadline or a posted event: one wake-up per advert, as
+/// keepalived's own loop, where a timer thread plus a thread-pool hop cost twice the CPU. One raw socket per
+/// (interface, family) receives for all instances on it (packets are demultiplexed by VRID); it is opened with the
+/// first instance on it and closed with the last, so adding or removing one instance leaves the others untouched.
 /// </summary>
 public sealed class VrrpAgent : IAsyncDisposable
 {
     private readonly ConcurrentQueue<AgentEvent> _events = new();
     private readonly AutoResetEvent _wake = new(false);
+    private readonly IVrrpInstanceFactory _factory;
     private readonly TimeProvider _time;
     private readonly AgentLog _log;
-    private readonly IReadOnlyList<VrrpSocketGroup> _groups;
-    private readonly VrrpInstanceRunner[] _instances;
-    private readonly CancellationTokenSource _receiving = new();
-    private readonly List<Task> _receivers = [];
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Interface, AddressFamily Family), SocketGroup> _groups = [];
+    private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly List<Task> _closing = [];
 
-    public VrrpAgent(IReadOnlyList<VrrpSocketGroup> groups, TimeProvider time, AgentLog log)
+    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, AgentLog log)
     {
-        _groups = groups;
+        _factory = factory;
         _time = time;
         _log = log;
-        _instances = [.. groups.SelectMany(g => g.Instances.Values)];
     }
 
-    public IReadOnlyList<VrrpInstanceRunner> Instances => _instances;
+    /// <summary>The running instances as last seen by the loop; safe from any thread.</summary>
+    public IReadOnlyDictionary<string, InstanceSnapshot> Snapshots => _snapshots;
 
-    /// <summary>Hands the loop a tracking verdict for an instance; safe from any thread.</summary>
-    public void PostTracking(VrrpInstanceRunner instance, byte effectivePriority, bool fault) =>
-        Post(new AgentEvent.Tracking(instance, effectivePriority, fault));
+    /// <summary>Raised on the loop after an instance changed state or priority, started or stopped.</summary>
+    public event Action? InstancesChanged;
 
-    /// <summary>Asks the loop to send priority 0, release the VIPs and return; safe from any thread.</summary>
+    /// <summary>Starts an instance (an existing one of the same name is updated instead); safe from any thread.</summary>
+    public void AddInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
+
+    /// <summary>
+    /// New settings for a running instance: nothing if they are the same, a PriorityChanged if only the base priority
+    /// differs, else a graceful restart of that instance alone; safe from any thread.
+    /// </summary>
+    public void UpdateInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
+
+    /// <summary>Graceful stop of one instance: priority 0 if it is master, its VIPs released; safe from any thread.</summary>
+    public void RemoveInstance(string name) => Post(new AgentEvent.Remove(name));
+
+    /// <summary>Asks the loop to stop every instance (priority 0, VIPs released) and return; safe from any thread.</summary>
     public void RequestShutdown() => Post(AgentEvent.Shutdown.Instance);
 
     /// <summary>Runs the loop on its own thread until a shutdown was handled.</summary>
@@ -46,15 +60,6 @@ public sealed class VrrpAgent : IAsyncDisposable
 
     private void Run()
     {
-        var now = _time.GetUtcNow();
-        foreach (var instance in _instances)
-        {
-            instance.Start(now);
-        }
-        foreach (var group in _groups)
-        {
-            _receivers.Add(Task.Run(() => ReceiveLoopAsync(group, _receiving.Token)));
-        }
         while (true)
         {
             while (_events.TryDequeue(out var e))
@@ -64,12 +69,12 @@ public sealed class VrrpAgent : IAsyncDisposable
                     return;
                 }
             }
-            now = _time.GetUtcNow();
+            var now = _time.GetUtcNow();
             DateTimeOffset? next = null;
-            foreach (var instance in _instances)
+            foreach (var entry in _entries.Values)
             {
-                instance.Tick(now);
-                if (instance.NextDeadline is { } due && (next is null || due < next))
+                entry.Runner.Tick(now);
+                if (entry.Runner.NextDeadline is { } due && (next is null || due < next))
                 {
                     next = due;
                 }
@@ -83,22 +88,128 @@ public sealed class VrrpAgent : IAsyncDisposable
     {
         switch (e)
         {
-            case AgentEvent.Packet p:
+            case AgentEvent.Packet p when IsCurrent(p.Instance):
                 p.Instance.Receive(p.Value, p.Source, now);
                 return true;
-            case AgentEvent.Dropped d:
+            case AgentEvent.Dropped d when IsCurrent(d.Instance):
                 d.Instance.CountDrop(d.Reason, d.Source, now);
                 return true;
-            case AgentEvent.Tracking t:
+            case AgentEvent.Tracking t when IsCurrent(t.Instance):
                 t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
                 return true;
-            default:
-                foreach (var instance in _instances)
+            case AgentEvent.Add a:
+                AddOrUpdate(a.Settings, now);
+                return true;
+            case AgentEvent.Remove r:
+                Remove(r.Name, now);
+                return true;
+            case AgentEvent.Shutdown:
+                foreach (var name in _entries.Keys.ToList())
                 {
-                    instance.Shutdown(now);
+                    Remove(name, now);
                 }
                 return false;
+            default:
+                return true; // for an instance removed since the event was posted
         }
+    }
+
+    private bool IsCurrent(VrrpInstanceRunner runner) => _entries.TryGetValue(runner.Name, out var entry) && ReferenceEquals(entry.Runner, runner);
+
+    private void AddOrUpdate(VrrpInstanceSettings settings, DateTimeOffset now)
+    {
+        if (_entries.TryGetValue(settings.Name, out var entry))
+        {
+            switch (InstanceChange.Classify(entry.Runner.Settings, settings))
+            {
+                case InstanceChangeKind.Unchanged:
+                    return;
+                case InstanceChangeKind.PriorityOnly:
+                    _log.Info("instance-priority", ("instance", settings.Name), ("from", entry.Runner.Settings.Router.Priority), ("to", settings.Router.Priority));
+                    entry.Runner.ChangePriority(settings, now);
+                    // The tracked priority is relative to the base: restart the checks on the new one.
+                    entry.Tracking?.Dispose();
+                    _entries[settings.Name] = entry with { Tracking = StartTracking(entry.Runner) };
+                    return;
+                default:
+                    _log.Info("instance-restart", ("instance", settings.Name));
+                    // The socket stays open across the restart when the instance keeps its interface.
+                    Remove(settings.Name, now, closeEmptySocket: false);
+                    Add(settings, now);
+                    CloseIfEmpty(entry.Group, entry.Key);
+                    return;
+            }
+        }
+        Add(settings, now);
+    }
+
+    private void Add(VrrpInstanceSettings settings, DateTimeOffset now)
+    {
+        var key = (settings.InterfaceIndex, settings.Router.PrimaryAddress.AddressFamily);
+        if (!_groups.TryGetValue(key, out var group))
+        {
+            IVrrpTransport transport;
+            try
+            {
+                transport = _factory.OpenTransport(settings);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or Interop.LinuxErrorException)
+            {
+                _log.Error("instance-failed", ("instance", settings.Name), ("interface", settings.InterfaceName), ("error", ex.Message));
+                return;
+            }
+            group = new SocketGroup(settings.InterfaceName, transport);
+            group.Receiver = Task.Run(() => ReceiveLoopAsync(group, group.Stop.Token));
+            _groups.Add(key, group);
+        }
+        if (group.Instances.TryGetValue(settings.Router.VirtualRouterId, out var other))
+        {
+            _log.Error("instance-failed", ("instance", settings.Name), ("error", $"VRID {settings.Router.VirtualRouterId} on {settings.InterfaceName} is already used by {other.Name}"));
+            return;
+        }
+
+        var runner = _factory.CreateRunner(settings, group.Transport);
+        runner.Changed += OnRunnerChanged;
+        group.Instances[settings.Router.VirtualRouterId] = runner;
+        _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
+        runner.Start(now);
+        OnRunnerChanged(runner);
+    }
+
+    private IDisposable? StartTracking(VrrpInstanceRunner runner) =>
+        _factory.StartTracking(runner.Settings, (priority, fault) => Post(new AgentEvent.Tracking(runner, priority, fault)));
+
+    private void Remove(string name, DateTimeOffset now, bool closeEmptySocket = true)
+    {
+        if (!_entries.Remove(name, out var entry))
+        {
+            return;
+        }
+        entry.Tracking?.Dispose();
+        entry.Runner.Shutdown(now);
+        entry.Runner.Changed -= OnRunnerChanged;
+        entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
+        _snapshots.TryRemove(name, out _);
+        if (closeEmptySocket)
+        {
+            CloseIfEmpty(entry.Group, entry.Key);
+        }
+        InstancesChanged?.Invoke();
+    }
+
+    private void CloseIfEmpty(SocketGroup group, (int, AddressFamily) key)
+    {
+        if (group.Instances.IsEmpty && _groups.TryGetValue(key, out var current) && ReferenceEquals(current, group))
+        {
+            _groups.Remove(key);
+            _closing.Add(group.CloseAsync());
+        }
+    }
+
+    private void OnRunnerChanged(VrrpInstanceRunner runner)
+    {
+        _snapshots[runner.Name] = runner.Snapshot;
+        InstancesChanged?.Invoke();
     }
 
     /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
@@ -111,7 +222,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         _wake.Set();
     }
 
-    private async Task ReceiveLoopAsync(VrrpSocketGroup group, CancellationToken cancel)
+    private async Task ReceiveLoopAsync(SocketGroup group, CancellationToken cancel)
     {
         var buffer = new byte[65536];
         while (!cancel.IsCancellationRequested)
@@ -128,7 +239,14 @@ public sealed class VrrpAgent : IAsyncDisposable
             catch (SocketException ex)
             {
                 _log.Error("receive-failed", ("interface", group.InterfaceName), ("error", ex.Message));
-                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancel).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancel).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
                 continue;
             }
             var message = buffer.AsSpan(0, datagram.Length);
@@ -150,14 +268,44 @@ public sealed class VrrpAgent : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _receiving.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_receivers).ConfigureAwait(false);
-        _wake.Dispose();
-        foreach (var group in _groups)
+        // After a shutdown every group is closing already; this covers a loop that never ran.
+        foreach (var entry in _entries.Values)
         {
-            group.Transport.Dispose();
+            entry.Tracking?.Dispose();
         }
-        _receiving.Dispose();
+        foreach (var group in _groups.Values)
+        {
+            _closing.Add(group.CloseAsync());
+        }
+        _groups.Clear();
+        await Task.WhenAll(_closing).ConfigureAwait(false);
+        _wake.Dispose();
+    }
+
+    private sealed record Entry(VrrpInstanceRunner Runner, SocketGroup Group, (int, AddressFamily) Key, IDisposable? Tracking);
+
+    /// <summary>The instances sharing one raw socket: same interface and address family, keyed by VRID.</summary>
+    private sealed class SocketGroup(string interfaceName, IVrrpTransport transport)
+    {
+        public string InterfaceName { get; } = interfaceName;
+
+        public IVrrpTransport Transport { get; } = transport;
+
+        /// <summary>Written on the loop, read by the receive task.</summary>
+        public ConcurrentDictionary<byte, VrrpInstanceRunner> Instances { get; } = new();
+
+        public CancellationTokenSource Stop { get; } = new();
+
+        public Task Receiver { get; set; } = Task.CompletedTask;
+
+        /// <summary>Stops the receive task, then closes the socket (never under a pending receive).</summary>
+        public async Task CloseAsync()
+        {
+            await Stop.CancelAsync().ConfigureAwait(false);
+            await Receiver.ConfigureAwait(false);
+            Transport.Dispose();
+            Stop.Dispose();
+        }
     }
 
     private abstract record AgentEvent
@@ -167,6 +315,10 @@ public sealed class VrrpAgent : IAsyncDisposable
             public static Shutdown Instance { get; } = new();
         }
 
+        public sealed record Add(VrrpInstanceSettings Settings) : AgentEvent;
+
+        public sealed record Remove(string Name) : AgentEvent;
+
         public sealed record Packet(VrrpInstanceRunner Instance, VrrpPacket Value, IPAddress Source) : AgentEvent;
 
         public sealed record Dropped(VrrpInstanceRunner Instance, VrrpDropReason Reason, IPAddress Source) : AgentEvent;
@@ -174,6 +326,3 @@ public sealed class VrrpAgent : IAsyncDisposable
         public sealed record Tracking(VrrpInstanceRunner Instance, byte EffectivePriority, bool Fault) : AgentEvent;
     }
 }
-
-/// <summary>The instances sharing one raw socket: same interface and address family, keyed by VRID.</summary>
-public sealed record VrrpSocketGroup(string InterfaceName, IVrrpTransport Transport, IReadOnlyDictionary<byte, VrrpInstanceRunner> Instances);

@@ -15,7 +15,7 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// </summary>
 public sealed class VrrpInstanceRunner
 {
-    private readonly VrrpInstanceSettings _settings;
+    private VrrpInstanceSettings _settings;
     private readonly IVrrpTransport _transport;
     private readonly IInterfaceAddresses _addresses;
     private readonly IAddressAnnouncer _announcer;
@@ -27,6 +27,8 @@ public sealed class VrrpInstanceRunner
     private readonly byte[] _sendBuffer = new byte[1500];
     private VrrpInstanceState _state;
     private AnnouncementSchedule _announcements;
+    private DateTimeOffset? _lastTransition;
+    private string? _lastReason;
 
     public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, AgentLog log)
     {
@@ -48,6 +50,14 @@ public sealed class VrrpInstanceRunner
 
     public VrrpState State => _state.State;
 
+    public VrrpInstanceSettings Settings => _settings;
+
+    /// <summary>Raised on the loop when the state or the effective priority changed (status reporting).</summary>
+    public event Action<VrrpInstanceRunner>? Changed;
+
+    /// <summary>What the node reports for this instance right now.</summary>
+    public InstanceSnapshot Snapshot => new(Name, _state.State, _settings.Router.Priority, _state.EffectivePriority, _lastTransition, _lastReason);
+
     public DropCounter Drops { get; } = new();
 
     /// <summary>The earliest moment this instance needs the loop's attention again.</summary>
@@ -56,6 +66,13 @@ public sealed class VrrpInstanceRunner
     public void Start(DateTimeOffset now) => Apply(new VrrpEvent.Startup(), now);
 
     public void Shutdown(DateTimeOffset now) => Apply(new VrrpEvent.ShutdownRequested(), now);
+
+    /// <summary>A new base priority from the configuration: the state machine re-evaluates, the instance keeps running.</summary>
+    public void ChangePriority(VrrpInstanceSettings settings, DateTimeOffset now)
+    {
+        _settings = settings;
+        Apply(new VrrpEvent.PriorityChanged(settings.Router.Priority), now);
+    }
 
     /// <summary>A tracking verdict: the new effective priority, and whether a weight-0 check puts the instance in FAULT.</summary>
     public void ApplyTracking(byte effectivePriority, bool fault, DateTimeOffset now)
@@ -125,10 +142,15 @@ public sealed class VrrpInstanceRunner
     private void Apply(VrrpEvent e, DateTimeOffset now)
     {
         var step = VrrpStateMachine.Handle(_state, e, now);
+        bool priorityChanged = step.State.EffectivePriority != _state.EffectivePriority;
         _state = step.State;
         foreach (var action in step.Actions)
         {
             Execute(action, now);
+        }
+        if (priorityChanged)
+        {
+            Changed?.Invoke(this);
         }
     }
 
@@ -157,6 +179,9 @@ public sealed class VrrpInstanceRunner
                 }
                 break;
             case StateChanged changed:
+                _lastTransition = now;
+                _lastReason = changed.Reason;
+                Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 break;
         }

@@ -62,6 +62,15 @@ public sealed class AgentPeer : IVrrpPeer
         return new AgentPeer(node, p, config);
     }
 
+    /// <summary>Cluster mode: <c>--node-name NODE --kubeconfig FILE</c>, following NodeAgentConfig NODE (<see cref="ConfigFile"/> is the kubeconfig).</summary>
+    public static AgentPeer StartCluster(LabNetwork lab, LabNode node, string kubeconfig)
+    {
+        var name = lab.UniqueName($"{node.Name}-cluster-agent");
+        var (file, args) = Command;
+        var p = lab.Start(node, name, file, [.. args, "--node-name", node.Name, "--kubeconfig", kubeconfig]);
+        return new AgentPeer(node, p, kubeconfig);
+    }
+
     public IReadOnlyList<IReadOnlyDictionary<string, string>> EventsOf(string evt) =>
         Events.Where(e => e.GetValueOrDefault("event") == evt).ToList();
 

@@ -1,0 +1,67 @@
+using KeepOperator.Api;
+using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.Tests.Kube;
+using KeepOperator.NodeAgent.Vrrp;
+using Xunit;
+using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
+
+namespace KeepOperator.NodeAgent.Tests.Hosting;
+
+/// <summary>Cluster mode end to end against an in-process LocalCluster, with the real loop on a faked host.</summary>
+public sealed class ClusterAgentTests
+{
+    private static NodeAgentConfig Config(params (string Name, VirtualIpSpec Spec)[] instances) => new()
+    {
+        Metadata = new ObjectMeta { Name = "n1" },
+        Spec = new NodeAgentConfigSpec { Instances = [.. instances.Select(i => new NodeVrrpInstance { Name = i.Name, Generation = 1, Spec = i.Spec })] },
+    };
+
+    private static async Task Until(Func<Task<bool>> condition, string what, CapturedLog log)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(8);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; log:\n{log}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task RunsWhatItsObjectSays_Reports_KeepsRunningWithoutTheApi_StopsWhenTheObjectIsDeleted()
+    {
+        await using var cluster = await KubeTestCluster.StartAsync();
+        await cluster.CreateConfigAsync(Config(("web", Spec(51)), ("bad", Spec(52, vip: "10.99.0.251", change: s => s.Interface = "eth9"))));
+        var log = new CapturedLog();
+        var host = new FakeHost(log);
+        using var client = cluster.NewClient();
+        await using var agent = new VrrpAgent(host, TimeProvider.System, log.Log);
+        var loop = agent.RunAsync();
+        var clusterAgent = new ClusterAgent(client, agent, "n1", host, TimeProvider.System, log.Log);
+        using var stop = new CancellationTokenSource();
+        var running = clusterAgent.RunAsync(stop.Token);
+
+        async Task<NodeAgentConfigStatus?> Status() =>
+            (await client.GetAsync(NodeConfigWatcher.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
+
+        await Until(async () => (await Status())?.Instances is [{ Name: "web", State: "Master" }, { Name: "bad", State: "Stopped" }], "web reported Master", log);
+        var status = (await Status())!;
+        Assert.Equal(1, status.ObservedGeneration);
+        Assert.Contains("eth9", status.Instances![1].Message, StringComparison.Ordinal);
+        Assert.True(host.Holds("10.99.0.250"));
+
+        await cluster.StopAsync();
+        await Task.Delay(1500);
+        Assert.True(host.Holds("10.99.0.250") && agent.Snapshots["web"].State == VrrpState.Master, "the API server going away must not stop an instance\n" + log);
+
+        await cluster.RestartAsync();
+        await cluster.DeleteAsync(NodeConfigWatcher.ObjectPath("n1"));
+        await Until(() => Task.FromResult(!host.Holds("10.99.0.250") && agent.Snapshots.Count == 0), "web stopped after the object was deleted", log);
+        Assert.True(log.Has("kube-config-deleted"));
+
+        await stop.CancelAsync();
+        await running;
+        agent.RequestShutdown();
+        await loop;
+    }
+}

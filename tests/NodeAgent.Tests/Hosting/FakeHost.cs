@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.NetworkInformation;
+using KeepOperator.NodeAgent.Announce;
+using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Vrrp.Transport;
+
+namespace KeepOperator.NodeAgent.Tests.Hosting;
+
+/// <summary>
+/// An <see cref="IVrrpInstanceFactory"/> without a kernel: transports record what they send and never receive,
+/// addresses are a set. Lets the real event loop and runners run on real time in a unit test.
+/// </summary>
+public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddressAnnouncer
+{
+    private readonly ConcurrentDictionary<(int, IPAddress), int> _addresses = new();
+    private readonly CapturedLog _log;
+
+    public FakeHost(CapturedLog log) => _log = log;
+
+    public ConcurrentQueue<FakeTransport> Opened { get; } = new();
+
+    public bool Holds(string vip) => _addresses.Keys.Any(k => k.Item2.Equals(IPAddress.Parse(vip)));
+
+    public IVrrpTransport OpenTransport(VrrpInstanceSettings settings)
+    {
+        var transport = new FakeTransport(settings.InterfaceName, settings.Router.PrimaryAddress);
+        Opened.Enqueue(transport);
+        return transport;
+    }
+
+    public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport) =>
+        new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log);
+
+    public IDisposable? StartTracking(VrrpInstanceSettings settings, Action<byte, bool> verdict) => null;
+
+    public void Add(int ifindex, IPAddress address, int prefixLength) => _addresses[(ifindex, address)] = prefixLength;
+
+    public void Remove(int ifindex, IPAddress address, int prefixLength) => _addresses.TryRemove((ifindex, address), out _);
+
+    /// <summary><see cref="TestInstances.Host"/>'s addresses plus the VIPs held.</summary>
+    public IReadOnlyList<InterfaceAddress> List() =>
+        [.. TestInstances.Host, .. _addresses.Select(a => new InterfaceAddress(a.Key.Item1, "eth", a.Key.Item2, a.Value))];
+
+    public void Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
+    {
+    }
+}
+
+/// <summary>Records every advert (VRID, priority); receives nothing.</summary>
+public sealed class FakeTransport(string interfaceName, IPAddress source) : IVrrpTransport
+{
+    public string InterfaceName { get; } = interfaceName;
+
+    public IPAddress SourceAddress { get; } = source;
+
+    public ConcurrentQueue<(byte Vrid, byte Priority)> Sent { get; } = new();
+
+    public bool Disposed { get; private set; }
+
+    // VRID at byte 1 and priority at byte 2 in both versions.
+    public void Send(ReadOnlySpan<byte> vrrpMessage) => Sent.Enqueue((vrrpMessage[1], vrrpMessage[2]));
+
+    public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return default;
+    }
+
+    public void Dispose() => Disposed = true;
+}

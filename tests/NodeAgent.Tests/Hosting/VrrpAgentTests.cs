@@ -1,0 +1,138 @@
+using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.NodeAgent.Vrrp;
+using Xunit;
+using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
+
+namespace KeepOperator.NodeAgent.Tests.Hosting;
+
+/// <summary>The real event loop and runners on real time (VRRPv3 at 10 ms), with sockets and addresses faked.</summary>
+public sealed class VrrpAgentTests : IAsyncDisposable
+{
+    private readonly CapturedLog _log = new();
+    private readonly FakeHost _host;
+    private readonly VrrpAgent _agent;
+    private readonly Task _loop;
+
+    public VrrpAgentTests()
+    {
+        _host = new FakeHost(_log);
+        _agent = new VrrpAgent(_host, TimeProvider.System, _log.Log);
+        _loop = _agent.RunAsync();
+    }
+
+    private async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; log:\n{_log}");
+            await Task.Delay(10);
+        }
+    }
+
+    private bool IsMaster(string name) => _agent.Snapshots.TryGetValue(name, out var s) && s.State == VrrpState.Master;
+
+    private int Transitions(string name) => _log.Lines.Count(l => l.Contains("event=transition", StringComparison.Ordinal) && l.Contains($"instance={name} ", StringComparison.Ordinal));
+
+    private FakeTransport Transport(string interfaceName) => _host.Opened.Last(t => t.InterfaceName == interfaceName);
+
+    [Fact]
+    public async Task AddAndRemove_OneSocketPerInterface_OthersUntouched()
+    {
+        _agent.AddInstance(Settings("a", 1, vip: "10.99.0.201"));
+        _agent.AddInstance(Settings("b", 2, vip: "10.99.0.202"));
+        _agent.AddInstance(Settings("c", 3, vip: "10.99.0.203", change: s => s.Interface = "eth1"));
+        await Until(() => IsMaster("a") && IsMaster("b") && IsMaster("c"), "three masters");
+        Assert.Equal(["eth0", "eth1"], _host.Opened.Select(t => t.InterfaceName));
+        var bTransitions = Transitions("b");
+
+        _agent.RemoveInstance("a");
+        await Until(() => !_host.Holds("10.99.0.201"), "a's VIP released");
+        var eth0 = Transport("eth0");
+        Assert.Contains(((byte)1, (byte)0), eth0.Sent); // a master steps down with priority 0
+        Assert.False(eth0.Disposed, "b still uses eth0's socket");
+        Assert.False(_agent.Snapshots.ContainsKey("a"));
+        await Task.Delay(100);
+        Assert.True(IsMaster("b") && _host.Holds("10.99.0.202"));
+        Assert.Equal(bTransitions, Transitions("b"));
+
+        _agent.RemoveInstance("b");
+        await Until(() => eth0.Disposed, "eth0's socket closed with its last instance");
+        Assert.False(Transport("eth1").Disposed);
+        Assert.True(IsMaster("c"));
+
+        _agent.AddInstance(Settings("d", 4, vip: "10.99.0.204"));
+        await Until(() => IsMaster("d"), "d master on a reopened eth0 socket");
+        Assert.Equal(3, _host.Opened.Count);
+    }
+
+    [Fact]
+    public async Task PriorityOnlyUpdate_NoRestart_AdvertsCarryTheNewPriority()
+    {
+        _agent.AddInstance(Settings("web", 51, priority: 100));
+        await Until(() => IsMaster("web"), "master");
+        var transitions = Transitions("web");
+
+        _agent.UpdateInstance(Settings("web", 51, priority: 90));
+        await Until(() => _agent.Snapshots["web"] is { Priority: 90, EffectivePriority: 90 }, "priority 90");
+        var eth0 = Transport("eth0");
+        eth0.Sent.Clear();
+        await Until(() => eth0.Sent.Count >= 3, "adverts");
+
+        Assert.All(eth0.Sent, s => Assert.Equal(((byte)51, (byte)90), s));
+        Assert.Equal(transitions, Transitions("web"));
+        Assert.True(_host.Holds("10.99.0.250"));
+        Assert.False(_log.Has("instance-restart"));
+        Assert.Single(_host.Opened);
+    }
+
+    [Fact]
+    public async Task SameSettingsAgain_IsNoOp_OtherChange_RestartsGracefully()
+    {
+        _agent.AddInstance(Settings("web", 51));
+        await Until(() => IsMaster("web"), "master");
+        var transitions = Transitions("web");
+
+        _agent.UpdateInstance(Settings("web", 51));
+        await Task.Delay(100);
+        Assert.Equal(transitions, Transitions("web"));
+        Assert.DoesNotContain(((byte)51, (byte)0), Transport("eth0").Sent);
+
+        _agent.UpdateInstance(Settings("web", 51, vip: "10.99.0.251"));
+        await Until(() => _host.Holds("10.99.0.251") && IsMaster("web"), "master with the new VIP");
+        Assert.False(_host.Holds("10.99.0.250"));
+        Assert.Contains(((byte)51, (byte)0), Transport("eth0").Sent);
+        Assert.True(_log.Has("instance-restart"));
+    }
+
+    [Fact]
+    public async Task Shutdown_ReleasesEveryVip_ClosesEverySocket()
+    {
+        _agent.AddInstance(Settings("a", 1, vip: "10.99.0.201"));
+        _agent.AddInstance(Settings("b", 2, vip: "10.99.0.202", change: s => s.Interface = "eth1"));
+        await Until(() => IsMaster("a") && IsMaster("b"), "masters");
+
+        await StopAsync();
+
+        Assert.False(_host.Holds("10.99.0.201") || _host.Holds("10.99.0.202"));
+        Assert.All(_host.Opened, t => Assert.True(t.Disposed));
+        Assert.Empty(_agent.Snapshots);
+    }
+
+    private async Task StopAsync()
+    {
+        if (_loop.IsCompleted)
+        {
+            return;
+        }
+        _agent.RequestShutdown();
+        await _loop;
+        await _agent.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _log.Dispose();
+    }
+}
