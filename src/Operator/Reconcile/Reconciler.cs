@@ -1,0 +1,89 @@
+using System.Text.Json;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// Level-triggered: a key names an object, the desired state comes from the whole cache (a missing object is simply
+/// "not found"), and only differences are written. The plan is computed once per change of its inputs, not per key,
+/// so a burst of keys after one change costs one plan.
+/// </summary>
+public sealed class Reconciler(
+    IClusterView view,
+    IClusterWriter writer,
+    IEventSink events,
+    PlannerOptions options,
+    TimeProvider time,
+    TimeSpan heartbeatTimeout)
+{
+    private readonly Lock planGate = new();
+    private Plan? plan;
+    private long planVersion = -1;
+
+    public Plan CurrentPlan()
+    {
+        lock (planGate)
+        {
+            var version = view.PlanInputsVersion;
+            if (plan is null || version != planVersion)
+            {
+                plan = Planner.Build(view.State(), options);
+                planVersion = version;
+            }
+
+            return plan;
+        }
+    }
+
+    public Task ReconcileAsync(ReconcileKey key, CancellationToken cancellationToken) => key.Kind switch
+    {
+        ReconcileKind.NodeAgentConfig => ReconcileNodeAsync(key.Name, cancellationToken),
+        _ => ReconcileStatusAsync(key.Name, cancellationToken),
+    };
+
+    private async Task ReconcileNodeAsync(string nodeName, CancellationToken cancellationToken)
+    {
+        var existing = view.NodeAgentConfig(nodeName);
+        if (!view.NodeExists(nodeName))
+        {
+            if (existing is not null)
+            {
+                await writer.DeleteNodeAgentConfigAsync(nodeName, cancellationToken);
+            }
+
+            return;
+        }
+
+        var desired = CurrentPlan().NodeConfigs.GetValueOrDefault(nodeName) ?? new NodeAgentConfigSpec();
+        if (existing is null)
+        {
+            await writer.CreateNodeAgentConfigAsync(nodeName, desired, cancellationToken);
+        }
+        else if (Json(existing.Spec, ApiJsonContext.Default.NodeAgentConfigSpec) != Json(desired, ApiJsonContext.Default.NodeAgentConfigSpec))
+        {
+            await writer.UpdateNodeAgentConfigSpecAsync(existing, desired, cancellationToken);
+        }
+    }
+
+    private async Task ReconcileStatusAsync(string name, CancellationToken cancellationToken)
+    {
+        if (view.VirtualIp(name) is not { } vip || CurrentPlan().VirtualIps.GetValueOrDefault(name) is not { } vipPlan)
+        {
+            return; // deleted: its instances leave the NodeAgentConfigs through the node keys
+        }
+
+        var status = StatusAggregator.Aggregate(vip, vipPlan, view.NodeAgentConfig, time.GetUtcNow(), heartbeatTimeout);
+        if (vip.Status is not null && Json(vip.Status, ApiJsonContext.Default.VirtualIpStatus) == Json(status, ApiJsonContext.Default.VirtualIpStatus))
+        {
+            return;
+        }
+
+        await writer.WriteStatusAsync(vip, status, cancellationToken);
+        foreach (var e in StatusEvents.Between(vip.Status, status))
+        {
+            await events.RecordAsync(vip, e, cancellationToken);
+        }
+    }
+
+    private static string Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) => JsonSerializer.Serialize(value, info);
+}
