@@ -11,9 +11,12 @@ public static class StatusEvents
     public static IReadOnlyList<EventSpec> Between(VirtualIpStatus? old, VirtualIpStatus updated)
     {
         var events = new List<EventSpec>();
-        if (updated.Master is { } master && master != old?.Master)
+        if (updated.Master != old?.Master)
         {
-            events.Add(new("Normal", "MasterChanged", old?.Master is { } was ? $"{master} is master (was {was})" : $"{master} is master"));
+            var was = old?.Master is { } previous ? $" (was {previous})" : "";
+            events.Add(updated.Master is { } master
+                ? new("Normal", "MasterChanged", $"{master} is master{was}")
+                : new("Warning", "MasterChanged", $"no node is master{was}"));
         }
 
         foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing })

@@ -82,6 +82,8 @@ public sealed class StatusAggregatorTests
         vip.Status = n2; // web runs with VRID 1; a newcomer asking for 1 conflicts with it
         var conflicted = Planner.Build(State([vip, Vip("db", "10.0.0.11", vrid: 1)], [Node("n1")]), new PlannerOptions()).VirtualIps["web"];
         var conflict = StatusAggregator.Aggregate(vip, conflicted, Reports(), Now, Timeout);
-        Assert.Equal("Conflict", Assert.Single(StatusEvents.Between(n2, conflict)).Reason);
+        Assert.Equal(
+            [("Warning", "MasterChanged", "no node is master (was n2)"), ("Warning", "Conflict", conflict.Conditions!.Single(c => c.Type == ConditionTypes.Conflict).Message!)],
+            StatusEvents.Between(n2, conflict).Select(e => (e.Type, e.Reason, e.Message)));
     }
 }
