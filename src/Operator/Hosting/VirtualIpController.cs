@@ -41,14 +41,21 @@ public sealed class VirtualIpController
             new EventRecorder(client, options.Namespace, options.Identity, time, log),
             new PlannerOptions(options.CordonedPriorityOffset, options.Namespace),
             time,
-            options.HeartbeatTimeout);
+            options.HeartbeatTimeout,
+            keys =>
+            {
+                foreach (var key in keys)
+                {
+                    queue.Add(key);
+                }
+            });
 
         virtualIps.Changed += (old, updated) =>
         {
             queue.Add(ReconcileKey.VirtualIp((updated ?? old)!.Metadata.Name ?? ""));
             if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
             {
-                EnqueueEverything(); // VRIDs and conflicts span VirtualIps; every node may gain or lose the instance
+                queue.Add(ReconcileKey.Plan); // VRIDs and conflicts span VirtualIps; the plan's diff says who is touched
             }
         };
         nodes.Changed += (old, updated) =>
@@ -56,14 +63,14 @@ public sealed class VirtualIpController
             queue.Add(ReconcileKey.Node((updated ?? old)!.Metadata.Name));
             if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
             {
-                EnqueueEverything(); // cordon and preferred-master priorities are relative to the other nodes
+                queue.Add(ReconcileKey.Plan); // cordon and preferred-master priorities are relative to the other nodes
             }
         };
         secrets.Changed += (old, updated) =>
         {
             if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
             {
-                EnqueueEverything();
+                queue.Add(ReconcileKey.Plan);
             }
         };
         nodeConfigs.Changed += (old, updated) =>

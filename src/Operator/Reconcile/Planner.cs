@@ -84,7 +84,7 @@ public static class Planner
                 AddInstances(vip, vrid!.Value, decision.Priorities, instances);
             }
 
-            plans[name] = new VirtualIpPlan(vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld);
+            plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld);
         }
 
         return new Plan(instances.ToDictionary(i => i.Key, i => new NodeAgentConfigSpec { Instances = i.Value }, StringComparer.Ordinal), plans);

@@ -7,12 +7,16 @@ public readonly record struct ReconcileKey(ReconcileKind Kind, string Name)
 
     public static ReconcileKey Node(string name) => new(ReconcileKind.NodeAgentConfig, name);
 
+    /// <summary>Recompute the plan and queue what it changed: one key, so a burst of changes costs one recomputation.</summary>
+    public static ReconcileKey Plan { get; } = new(ReconcileKind.Plan, "");
+
     public override string ToString() => $"{Kind}/{Name}";
 }
 
-/// <summary>A VirtualIp key reconciles its status; a node key reconciles that node's NodeAgentConfig.</summary>
+/// <summary>A VirtualIp key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself.</summary>
 public enum ReconcileKind
 {
     VirtualIpStatus,
     NodeAgentConfig,
+    Plan,
 }

@@ -5,8 +5,8 @@ namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// Level-triggered: a key names an object, the desired state comes from the whole cache (a missing object is simply
-/// "not found"), and only differences are written. The plan is computed once per change of its inputs, not per key,
-/// so a burst of keys after one change costs one plan.
+/// "not found"), and only differences are written. The plan is computed once per change of its inputs, not per key;
+/// each new plan hands the keys it changed to <paramref name="planChanged"/> (the work queue).
 /// </summary>
 public sealed class Reconciler(
     IClusterView view,
@@ -14,7 +14,8 @@ public sealed class Reconciler(
     IEventSink events,
     PlannerOptions options,
     TimeProvider time,
-    TimeSpan heartbeatTimeout)
+    TimeSpan heartbeatTimeout,
+    Action<IReadOnlySet<ReconcileKey>> planChanged)
 {
     private readonly Lock planGate = new();
     private Plan? plan;
@@ -27,7 +28,9 @@ public sealed class Reconciler(
             var version = view.PlanInputsVersion;
             if (plan is null || version != planVersion)
             {
-                plan = Planner.Build(view.State(), options);
+                var updated = Planner.Build(view.State(), options);
+                planChanged(PlanDiff.Changed(plan, updated));
+                plan = updated;
                 planVersion = version;
             }
 
@@ -38,7 +41,8 @@ public sealed class Reconciler(
     public Task ReconcileAsync(ReconcileKey key, CancellationToken cancellationToken) => key.Kind switch
     {
         ReconcileKind.NodeAgentConfig => ReconcileNodeAsync(key.Name, cancellationToken),
-        _ => ReconcileStatusAsync(key.Name, cancellationToken),
+        ReconcileKind.VirtualIpStatus => ReconcileStatusAsync(key.Name, cancellationToken),
+        _ => Task.FromResult(CurrentPlan()),
     };
 
     private async Task ReconcileNodeAsync(string nodeName, CancellationToken cancellationToken)

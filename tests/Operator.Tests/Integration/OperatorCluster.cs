@@ -131,6 +131,10 @@ public sealed class OperatorCluster : IAsyncDisposable
     public async Task<int?> PriorityAsync(string node, string vip) =>
         (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.Spec.Priorities?.Single().Priority;
 
+    /// <summary>The VRID the node's NodeAgentConfig gives the VirtualIp (null when it has no such instance).</summary>
+    public async Task<int?> VirtualRouterIdAsync(string node, string vip) =>
+        (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.Spec.VirtualRouterId;
+
     /// <summary>Polls until the condition holds (the operator is eventually consistent), failing with the last value seen.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, double seconds = 10)
     {
