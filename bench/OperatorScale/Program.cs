@@ -43,7 +43,15 @@ using var op = Process.Start(new ProcessStartInfo(operatorPath, ["run", "--kubec
     RedirectStandardError = true,
 })!;
 var logLines = 0L;
-op.OutputDataReceived += (_, _) => Interlocked.Increment(ref logLines);
+var failures = 0L;
+op.OutputDataReceived += (_, e) =>
+{
+    Interlocked.Increment(ref logLines);
+    if (e.Data?.Contains("level=warn", StringComparison.Ordinal) == true && Interlocked.Increment(ref failures) <= 5)
+    {
+        Console.Error.WriteLine("operator: " + e.Data);
+    }
+};
 op.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("operator: " + e.Data); };
 op.BeginOutputReadLine();
 op.BeginErrorReadLine();
@@ -92,7 +100,7 @@ for (var s = 0; s < singles; s++)
 
 single.Sort();
 Console.WriteLine($"single (cluster holding {vipCount}): apply->Ready p50 {Ms(Pct(single, 0.5))} max {Ms(single[^1])} over {singles}");
-Console.WriteLine($"operator RSS at the end: {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}), {Interlocked.Read(ref logLines)} log lines");
+Console.WriteLine($"operator RSS at the end: {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}), {Interlocked.Read(ref logLines)} log lines, {Interlocked.Read(ref failures)} warnings");
 
 var term = Stopwatch.StartNew();
 Process.Start("kill", ["-TERM", op.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();

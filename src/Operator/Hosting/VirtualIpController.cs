@@ -89,8 +89,6 @@ public sealed class VirtualIpController
     /// <summary>Lists of each kind so far (more than one means a relist, e.g. after 410 Expired).</summary>
     public int VirtualIpLists => virtualIps.Lists;
 
-    public Plan CurrentPlan() => reconciler.CurrentPlan();
-
     public async Task RunAsync(CancellationToken stop)
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);

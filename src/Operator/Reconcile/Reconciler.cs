@@ -5,8 +5,8 @@ namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// Level-triggered: a key names an object, the desired state comes from the whole cache (a missing object is simply
-/// "not found"), and only differences are written. The plan is computed once per change of its inputs, not per key;
-/// each new plan hands the keys it changed to <paramref name="planChanged"/> (the work queue).
+/// "not found"), and only differences are written. The plan is computed from all inputs at once (VRIDs and priorities
+/// depend on other objects); each new plan hands the keys it changed to <paramref name="planChanged"/> (the work queue).
 /// </summary>
 public sealed class Reconciler(
     IClusterView view,
@@ -21,28 +21,42 @@ public sealed class Reconciler(
     private Plan? plan;
     private long planVersion = -1;
 
+    /// <summary>
+    /// The latest plan, possibly behind the caches: only the plan key recomputes it, so a burst of changes coalesces
+    /// into few recomputations, and each recomputation queues whatever it changed. Object keys that read a plan
+    /// that is behind are queued again by that recomputation's diff.
+    /// </summary>
     public Plan CurrentPlan()
     {
         lock (planGate)
         {
-            var version = view.PlanInputsVersion;
-            if (plan is null || version != planVersion)
-            {
-                var updated = Planner.Build(view.State(), options);
-                planChanged(PlanDiff.Changed(plan, updated));
-                plan = updated;
-                planVersion = version;
-            }
-
-            return plan;
+            return plan ?? RefreshPlanLocked();
         }
+    }
+
+    private Plan RefreshPlan()
+    {
+        lock (planGate)
+        {
+            return plan is not null && view.PlanInputsVersion == planVersion ? plan : RefreshPlanLocked();
+        }
+    }
+
+    private Plan RefreshPlanLocked()
+    {
+        var version = view.PlanInputsVersion;
+        var updated = Planner.Build(view.State(), options);
+        planChanged(PlanDiff.Changed(plan, updated));
+        plan = updated;
+        planVersion = version;
+        return updated;
     }
 
     public Task ReconcileAsync(ReconcileKey key, CancellationToken cancellationToken) => key.Kind switch
     {
         ReconcileKind.NodeAgentConfig => ReconcileNodeAsync(key.Name, cancellationToken),
         ReconcileKind.VirtualIpStatus => ReconcileStatusAsync(key.Name, cancellationToken),
-        _ => Task.FromResult(CurrentPlan()),
+        _ => Task.FromResult(RefreshPlan()),
     };
 
     private async Task ReconcileNodeAsync(string nodeName, CancellationToken cancellationToken)
