@@ -96,8 +96,9 @@ public sealed class Reconciler(
             return;
         }
 
+        var previous = vip.Status; // before the write: a writer may update the cached object in place
         await writer.WriteStatusAsync(vip, status, cancellationToken);
-        foreach (var e in StatusEvents.Between(vip.Status, status))
+        foreach (var e in StatusEvents.Between(previous, status))
         {
             await events.RecordAsync(vip, e, cancellationToken);
         }
