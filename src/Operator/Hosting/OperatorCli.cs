@@ -53,8 +53,9 @@ public static class OperatorCli
                 ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
                 : KubernetesClientConfiguration.BuildDefaultConfig();
         }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException)
+        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or ArgumentException)
         {
+            // ArgumentException: KubernetesClient's answer to KUBECONFIG set but empty
             await stderr.WriteLineAsync($"keepoperator: no cluster to talk to: {e.Message}");
             return 2;
         }

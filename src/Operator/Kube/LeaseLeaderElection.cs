@@ -72,6 +72,11 @@ public sealed class LeaseLeaderElection(IKubernetes client, LeaderElectionSettin
             {
                 await ReleaseAsync(leaseLock);
             }
+            else if (first != started.Task && !shutdown.IsCancellationRequested)
+            {
+                // the elector gave up without leading (API unreachable): wait before trying again instead of spinning
+                await Task.Delay(settings.RetryPeriod, shutdown).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
     }
 
