@@ -1,3 +1,4 @@
+using KeepOperator.Api.Logging;
 using System.Runtime.InteropServices;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
@@ -58,13 +59,13 @@ public static class AgentCommandLine
         nodeName ??= Environment.MachineName;
 
         var time = TimeProvider.System;
-        var log = new AgentLog(Console.Out, time);
+        var log = new LogfmtLog(Console.Out, time);
         return configPath is null
             ? RunCluster(kubeconfigPath, nodeName, time, log)
             : RunStandalone(configPath, nodeName, time, log);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, AgentLog log)
+    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, LogfmtLog log)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -95,7 +96,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, AgentLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, LogfmtLog log)
     {
         KubeConnectionSettings connection;
         try
@@ -116,7 +117,7 @@ public static class AgentCommandLine
     }
 
     /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
-    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, AgentLog log, Func<VrrpAgent, ClusterAgent?> start)
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, LogfmtLog log, Func<VrrpAgent, ClusterAgent?> start)
     {
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Logging;
 using System.Net.Sockets;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Announce;
@@ -11,7 +12,7 @@ using static Tmds.Linux.LibC;
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>Starts instances on this host: raw sockets, rtnetlink addresses, announcements, tracking probes.</summary>
-public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, AgentLog log)
+public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, LogfmtLog log)
     : IVrrpInstanceFactory
 {
     /// <summary>

@@ -1,17 +1,18 @@
+using KeepOperator.Api.Logging;
 using System.Text;
 using KeepOperator.NodeAgent.Hosting;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
-/// <summary>An <see cref="AgentLog"/> whose lines tests can read while other threads write them.</summary>
+/// <summary>An <see cref="LogfmtLog"/> whose lines tests can read while other threads write them.</summary>
 public sealed class CapturedLog : TextWriter
 {
     private readonly StringBuilder _text = new();
     private readonly Lock _gate = new();
 
-    public CapturedLog() => Log = new AgentLog(this, TimeProvider.System);
+    public CapturedLog() => Log = new LogfmtLog(this, TimeProvider.System);
 
-    public AgentLog Log { get; }
+    public LogfmtLog Log { get; }
 
     public override Encoding Encoding => Encoding.UTF8;
 

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text;
 
-namespace KeepOperator.NodeAgent.Hosting;
+namespace KeepOperator.Api.Logging;
 
 /// <summary>
-/// One logfmt line per event on stdout (ts, level, event, then fields), so a transition is a single greppable line
-/// and tests can parse what happened without a logging framework in the NativeAOT binary.
+/// One logfmt line per event (ts, level, event, then fields), the format of both binaries: a transition is a single
+/// greppable line, and tests parse what happened without a logging framework in the NativeAOT agent.
 /// </summary>
-public sealed class AgentLog(TextWriter output, TimeProvider time)
+public sealed class LogfmtLog(TextWriter output, TimeProvider time)
 {
     private readonly Lock _gate = new();
 
@@ -25,7 +25,7 @@ public sealed class AgentLog(TextWriter output, TimeProvider time)
         foreach (var (key, value) in fields)
         {
             line.Append(' ').Append(key).Append('=');
-            AppendValue(line, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+            AppendValue(line, System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
         }
         lock (_gate)
         {

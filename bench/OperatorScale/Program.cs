@@ -1,0 +1,161 @@
+// Operator at scale against LocalCluster: N Nodes, M VirtualIps (each on a pool of nodes), fake agents reporting.
+// Measures apply -> Ready latency (burst of M, then single VirtualIps one at a time) and the operator's RSS and CPU.
+// usage: OperatorScale --operator PATH [--nodes 50] [--vips 500] [--pool 2] [--singles 20]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Bench.OperatorScale;
+using KeepOperator.LocalCluster;
+using KeepOperator.Operator.Tests.Integration;
+
+var operatorPath = Arg("--operator", "");
+var nodeCount = int.Parse(Arg("--nodes", "50"), CultureInfo.InvariantCulture);
+var vipCount = int.Parse(Arg("--vips", "500"), CultureInfo.InvariantCulture);
+var poolSize = int.Parse(Arg("--pool", "2"), CultureInfo.InvariantCulture);
+var singles = int.Parse(Arg("--singles", "20"), CultureInfo.InvariantCulture);
+if (!File.Exists(operatorPath))
+{
+    Console.Error.WriteLine("usage: OperatorScale --operator PATH-TO-keepoperator [--nodes N] [--vips N] [--pool N] [--singles N]");
+    return 2;
+}
+
+var dir = Directory.CreateTempSubdirectory("operator-scale-").FullName;
+var kubeconfig = Path.Combine(dir, "kubeconfig");
+await using var server = await LocalClusterServer.StartAsync(new LocalClusterOptions { KubeconfigPath = kubeconfig });
+using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+foreach (var crd in TestOnlyCrds.All)
+{
+    await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(crd));
+}
+
+var pools = nodeCount / poolSize;
+for (var n = 0; n < nodeCount; n++)
+{
+    await client.CoreV1.CreateNodeAsync(new V1Node { Metadata = new V1ObjectMeta { Name = $"node-{n:D3}", Labels = new Dictionary<string, string> { ["pool"] = $"p{n % pools}" } } });
+}
+
+using var op = Process.Start(new ProcessStartInfo(operatorPath, ["run", "--kubeconfig", kubeconfig, "--identity", "bench", "--workers", "2"])
+{
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+})!;
+var logLines = 0L;
+var failures = 0L;
+op.OutputDataReceived += (_, e) =>
+{
+    Interlocked.Increment(ref logLines);
+    if (e.Data?.Contains("level=warn", StringComparison.Ordinal) == true && Interlocked.Increment(ref failures) <= 5)
+    {
+        Console.Error.WriteLine("operator: " + e.Data);
+    }
+};
+op.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("operator: " + e.Data); };
+op.BeginOutputReadLine();
+op.BeginErrorReadLine();
+
+using var stop = new CancellationTokenSource();
+var clock = Stopwatch.StartNew();
+await WaitFor(async () => ((JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural)).GetProperty("items").GetArrayLength() == nodeCount, TimeSpan.FromSeconds(60), "a NodeAgentConfig per node");
+Console.WriteLine($"operator up: {nodeCount} NodeAgentConfigs after {clock.Elapsed.TotalSeconds:F1} s; idle RSS {Rss(op.Id, "VmRSS")}");
+
+var agents = new FakeAgents(client, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
+var agentsRun = agents.RunAsync(stop.Token);
+var watcher = new ReadyWatcher(client, clock);
+var watcherRun = watcher.RunAsync(stop.Token);
+var cpuBefore = CpuSeconds(op.Id);
+
+// burst: all VirtualIps at once (5 interfaces, so VRIDs spread over 5 segments)
+var created = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+var burstStart = clock.Elapsed;
+for (var v = 0; v < vipCount; v++)
+{
+    var name = $"vip-{v:D4}";
+    created[name] = clock.Elapsed;
+    await CreateVip(name, v);
+}
+
+var applied = clock.Elapsed - burstStart;
+await WaitFor(() => Task.FromResult(created.Keys.All(watcher.ReadyAt.ContainsKey)), TimeSpan.FromSeconds(600), $"all {vipCount} VirtualIps Ready");
+var burstLatencies = created.Select(c => watcher.ReadyAt[c.Key] - c.Value).Order().ToList();
+var burstAll = created.Keys.Max(k => watcher.ReadyAt[k]) - burstStart;
+await Task.Delay(2000); // settle: the last status writes and heartbeats
+var cpuBurst = CpuSeconds(op.Id) - cpuBefore;
+Console.WriteLine($"burst: {vipCount} VirtualIps on {nodeCount} nodes (pools of {poolSize}) applied in {applied.TotalSeconds:F1} s, all Ready after {burstAll.TotalSeconds:F1} s");
+Console.WriteLine($"  apply->Ready latency: p50 {Ms(Pct(burstLatencies, 0.5))} p95 {Ms(Pct(burstLatencies, 0.95))} max {Ms(burstLatencies[^1])}");
+Console.WriteLine($"  operator CPU during burst: {cpuBurst:F1} s; RSS {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}); agent status writes {agents.StatusWrites}");
+
+// steady state: one VirtualIp at a time into a cluster that already holds the others
+var single = new List<TimeSpan>();
+for (var s = 0; s < singles; s++)
+{
+    var name = $"single-{s:D3}";
+    var at = clock.Elapsed;
+    await CreateVip(name, vipCount + s);
+    await WaitFor(() => Task.FromResult(watcher.ReadyAt.ContainsKey(name)), TimeSpan.FromSeconds(60), name + " Ready");
+    single.Add(watcher.ReadyAt[name] - at);
+}
+
+single.Sort();
+Console.WriteLine($"single (cluster holding {vipCount}): apply->Ready p50 {Ms(Pct(single, 0.5))} max {Ms(single[^1])} over {singles}");
+Console.WriteLine($"operator RSS at the end: {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}), {Interlocked.Read(ref logLines)} log lines, {Interlocked.Read(ref failures)} warnings");
+
+var term = Stopwatch.StartNew();
+Process.Start("kill", ["-TERM", op.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+await op.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"SIGTERM -> exit {op.ExitCode} in {term.Elapsed.TotalMilliseconds:F0} ms");
+await stop.CancelAsync();
+await Task.WhenAll(agentsRun, watcherRun);
+Directory.Delete(dir, recursive: true);
+return 0;
+
+async Task CreateVip(string name, int index)
+{
+    var vip = new VirtualIp
+    {
+        Metadata = new ObjectMeta { Name = name },
+        Spec = new VirtualIpSpec
+        {
+            Addresses = [$"10.{100 + index / 62500}.{index / 250 % 250}.{index % 250 + 1}"],
+            Interface = $"eth{index % 5}",
+            NodeSelector = new Dictionary<string, string> { ["pool"] = $"p{index % pools}" },
+        },
+    };
+    await client.CustomObjects.CreateClusterCustomObjectAsync(JsonSerializer.SerializeToNode(vip, ApiJsonContext.Default.VirtualIp)!, VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural);
+}
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static async Task WaitFor(Func<Task<bool>> done, TimeSpan timeout, string what)
+{
+    var deadline = Stopwatch.StartNew();
+    while (!await done())
+    {
+        if (deadline.Elapsed > timeout)
+        {
+            throw new TimeoutException($"no {what} after {timeout.TotalSeconds} s");
+        }
+
+        await Task.Delay(20);
+    }
+}
+
+static TimeSpan Pct(List<TimeSpan> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F0} ms";
+
+static string Rss(int pid, string field) =>
+    File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..].Trim();
+
+static double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // utime + stime in clock ticks (USER_HZ 100)
+}

@@ -1,0 +1,37 @@
+namespace KeepOperator.Operator.Hosting;
+
+/// <summary>The operator's settings (command line flags, with timings tests shorten).</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>--kubeconfig; null: KUBECONFIG, ~/.kube/config, then in-cluster (BuildDefaultConfig).</summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>--leader-election-namespace; also where Events go and where a passwordSecretRef without namespace points.</summary>
+    public string Namespace { get; init; } = "default";
+
+    public string LeaseName { get; init; } = "keepoperator-leader";
+
+    public string Identity { get; init; } = $"{Environment.MachineName}_{Environment.ProcessId}";
+
+    /// <summary>--cordoned-priority-offset.</summary>
+    public int CordonedPriorityOffset { get; init; } = 1;
+
+    /// <summary>--heartbeat-timeout: an agent silent for longer no longer counts as master or backup.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Every VirtualIp's status is recomputed this often, so stale heartbeats show without any change.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public int Workers { get; init; } = 2;
+
+    /// <summary>How long in-flight reconciles may take to finish on SIGTERM.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,173 @@
+using KeepOperator.Api.Logging;
+using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Operator.Kube;
+using KeepOperator.Operator.Reconcile;
+
+namespace KeepOperator.Operator.Hosting;
+
+/// <summary>
+/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig) to the work queue and the reconciler's workers.
+/// A change only says which keys to look at again; what to do comes from the caches (level-triggered).
+/// </summary>
+public sealed class VirtualIpController
+{
+    private readonly OperatorOptions options;
+    private readonly TimeProvider time;
+    private readonly LogfmtLog log;
+    private readonly Informer<VirtualIp> virtualIps;
+    private readonly Informer<V1Node> nodes;
+    private readonly Informer<V1Secret> secrets;
+    private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly InformerClusterView view;
+    private readonly WorkQueue<ReconcileKey> queue;
+    private readonly Reconciler reconciler;
+    private long reconciles;
+
+    public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, LogfmtLog log)
+    {
+        this.options = options;
+        this.time = time;
+        this.log = log;
+        virtualIps = new(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata), log, time, options.WatchTimeout);
+        nodes = new(new NodeSource(client), log, time, options.WatchTimeout);
+        secrets = new(new SecretSource(client), log, time, options.WatchTimeout);
+        nodeConfigs = new(new CustomObjectSource<NodeAgentConfig>(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, c => c.Metadata), log, time, options.WatchTimeout);
+        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs);
+        queue = new WorkQueue<ReconcileKey>(time);
+        reconciler = new Reconciler(
+            view,
+            new ClusterWriter(client, virtualIps, nodeConfigs),
+            new EventRecorder(client, options.Namespace, options.Identity, time, log),
+            new PlannerOptions(options.CordonedPriorityOffset, options.Namespace),
+            time,
+            options.HeartbeatTimeout,
+            keys =>
+            {
+                foreach (var key in keys)
+                {
+                    queue.Add(key);
+                }
+            });
+
+        virtualIps.Changed += (old, updated) =>
+        {
+            queue.Add(ReconcileKey.VirtualIp((updated ?? old)!.Metadata.Name ?? ""));
+            if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+            {
+                queue.Add(ReconcileKey.Plan); // VRIDs and conflicts span VirtualIps; the plan's diff says who is touched
+            }
+        };
+        nodes.Changed += (old, updated) =>
+        {
+            queue.Add(ReconcileKey.Node((updated ?? old)!.Metadata.Name));
+            if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+            {
+                queue.Add(ReconcileKey.Plan); // cordon and preferred-master priorities are relative to the other nodes
+            }
+        };
+        secrets.Changed += (old, updated) =>
+        {
+            if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+            {
+                queue.Add(ReconcileKey.Plan);
+            }
+        };
+        nodeConfigs.Changed += (old, updated) =>
+        {
+            var config = (updated ?? old)!;
+            queue.Add(ReconcileKey.Node(config.Metadata.Name ?? ""));
+            foreach (var instance in InstanceNames(old).Union(InstanceNames(updated), StringComparer.Ordinal))
+            {
+                queue.Add(ReconcileKey.VirtualIp(instance));
+            }
+        };
+    }
+
+    public long Reconciles => Interlocked.Read(ref reconciles);
+
+    /// <summary>Lists of each kind so far (more than one means a relist, e.g. after 410 Expired).</summary>
+    public int VirtualIpLists => virtualIps.Lists;
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token) };
+        try
+        {
+            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced).WaitAsync(stop);
+        }
+        catch (OperationCanceledException)
+        {
+            await Task.WhenAll(informers);
+            return;
+        }
+
+        log.Info("synced", ("virtualips", virtualIps.Items.Count), ("nodes", nodes.Items.Count), ("nodeagentconfigs", nodeConfigs.Items.Count));
+        EnqueueEverything();
+        using var resync = time.CreateTimer(_ => EnqueueStatuses(), null, options.ResyncPeriod, options.ResyncPeriod);
+        using var grace = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(() => WorkAsync(grace.Token), CancellationToken.None)).ToArray();
+
+        await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        // SIGTERM or lost leadership: stop watching and taking keys, let in-flight reconciles finish (bounded).
+        await informersStop.CancelAsync();
+        queue.ShutDown();
+        grace.CancelAfter(options.ShutdownGrace);
+        await Task.WhenAll(workers);
+        await Task.WhenAll(informers);
+        queue.Dispose();
+        log.Info("controller_stopped", ("reconciles", Reconciles));
+    }
+
+    private async Task WorkAsync(CancellationToken grace)
+    {
+        while (true)
+        {
+            var (ok, key) = await queue.GetAsync(CancellationToken.None);
+            if (!ok)
+            {
+                return;
+            }
+
+            try
+            {
+                await reconciler.ReconcileAsync(key, grace);
+                queue.Forget(key);
+                Interlocked.Increment(ref reconciles);
+            }
+            catch (Exception e)
+            {
+                log.Warn("reconcile_failed", ("key", key), ("failures", queue.Failures(key) + 1), ("error", e.Message));
+                queue.AddRateLimited(key);
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    private void EnqueueEverything()
+    {
+        foreach (var node in view.NodeNames())
+        {
+            queue.Add(ReconcileKey.Node(node));
+        }
+
+        EnqueueStatuses();
+    }
+
+    private void EnqueueStatuses()
+    {
+        foreach (var name in view.VirtualIpNames())
+        {
+            queue.Add(ReconcileKey.VirtualIp(name));
+        }
+    }
+
+    private static IEnumerable<string> InstanceNames(NodeAgentConfig? config) =>
+        (config?.Spec.Instances.Select(i => i.Name) ?? []).Concat(config?.Status?.Instances?.Select(i => i.Name) ?? []);
+}

@@ -1,0 +1,38 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using k8s;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Kube;
+
+/// <summary>List and watch of a cluster-scoped keepoperator.io custom resource, read with the source-generated <see cref="ApiJsonContext"/>.</summary>
+public sealed class CustomObjectSource<T>(IKubernetes client, string plural, JsonTypeInfo<T> typeInfo, Func<T, ObjectMeta> metadata)
+    : IListWatchSource<T>
+    where T : class
+{
+    public string Kind => plural;
+
+    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, plural, cancellationToken: cancellationToken);
+        var items = list.GetProperty("items").EnumerateArray().Select(i => i.Deserialize(typeInfo)!).ToList();
+        return (items, list.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "");
+    }
+
+    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
+        string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = client.CustomObjects.WatchListClusterCustomObjectAsync(
+            VirtualIp.Group, VirtualIp.Version, plural, allowWatchBookmarks: true, resourceVersion: resourceVersion,
+            timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: cancellationToken);
+        await foreach (var (type, obj) in events)
+        {
+            yield return (type, ((JsonElement)obj).Deserialize(typeInfo)!);
+        }
+    }
+
+    public string KeyOf(T obj) => metadata(obj).Name ?? "";
+
+    public string? ResourceVersionOf(T obj) => metadata(obj).ResourceVersion;
+}

@@ -1,0 +1,28 @@
+using System.Text.Json;
+using k8s.Models;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Kube;
+
+/// <summary>The part of each object the plan reads, as a comparable string (null for an absent object).</summary>
+public static class PlanRelevance
+{
+    public static string? Of(VirtualIp? vip) => vip is null
+        ? null
+        : string.Join('\n',
+            JsonSerializer.Serialize(vip.Spec, ApiJsonContext.Default.VirtualIpSpec),
+            vip.Metadata.Generation,
+            vip.Metadata.CreationTimestamp,
+            string.Join(',', (vip.Metadata.Annotations ?? []).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")),
+            vip.Status?.VirtualRouterId);
+
+    public static string? Of(V1Node? node) => node is null
+        ? null
+        : string.Join('\n',
+            string.Join(',', (node.Metadata.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            node.Spec?.Unschedulable ?? false);
+
+    public static string? Of(V1Secret? secret) => secret is null
+        ? null
+        : string.Join(',', (secret.Data?.Keys ?? []).Order(StringComparer.Ordinal));
+}

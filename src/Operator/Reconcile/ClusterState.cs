@@ -1,0 +1,12 @@
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// The inputs of a plan, read from the informers' caches. Secrets appear only as the keys they hold
+/// ("namespace/name" → key names): the operator checks that a password exists, never what it is.
+/// </summary>
+public sealed record ClusterState(
+    IReadOnlyList<VirtualIp> VirtualIps,
+    IReadOnlyList<NodeInfo> Nodes,
+    IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys);

@@ -1,0 +1,18 @@
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>The informers' caches as the reconciler reads them.</summary>
+public interface IClusterView
+{
+    /// <summary>Changes whenever an input of the plan (VirtualIps, Nodes, Secrets) changes.</summary>
+    long PlanInputsVersion { get; }
+
+    ClusterState State();
+
+    VirtualIp? VirtualIp(string name);
+
+    NodeAgentConfig? NodeAgentConfig(string nodeName);
+
+    bool NodeExists(string nodeName);
+}

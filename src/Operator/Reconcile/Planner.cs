@@ -1,0 +1,121 @@
+using System.Text.Json;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// From VirtualIps, Nodes and Secret key names to one NodeAgentConfig spec per node and a plan per VirtualIp.
+/// A pure function of its inputs: the same cluster state always gives the same plan.
+/// </summary>
+public static class Planner
+{
+    public static Plan Build(ClusterState state, PlannerOptions options)
+    {
+        var nodes = state.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        var valid = new List<VirtualIp>();
+        var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var vip in state.VirtualIps)
+        {
+            var errors = VirtualIpValidator.Validate(vip, ValidationMode.Cluster);
+            if (errors.Count > 0)
+            {
+                invalid[Name(vip)] = string.Join("; ", errors);
+            }
+            else
+            {
+                valid.Add(vip);
+            }
+        }
+
+        var allocation = VridAllocator.Allocate(valid.Select(v => new VridClaim(
+            Name(v), SegmentKey.Of(v.Spec), v.Spec.VirtualRouterId, v.Status?.VirtualRouterId, v.Metadata.CreationTimestamp)));
+
+        var instances = nodes.ToDictionary(n => n.Name, _ => new List<NodeVrrpInstance>(), StringComparer.Ordinal);
+        var plans = new Dictionary<string, VirtualIpPlan>(StringComparer.Ordinal);
+        foreach (var vip in state.VirtualIps.OrderBy(Name, StringComparer.Ordinal))
+        {
+            var name = Name(vip);
+            var conditions = new List<PlannedCondition>();
+            var withheld = false;
+
+            var invalidMessage = invalid.GetValueOrDefault(name);
+            conditions.Add(invalidMessage is null
+                ? new(ConditionTypes.Invalid, false, "Valid", "the spec is valid")
+                : new(ConditionTypes.Invalid, true, "InvalidSpec", invalidMessage));
+            withheld |= invalidMessage is not null;
+
+            var conflictsWith = allocation.Conflicts.GetValueOrDefault(name);
+            var vrid = allocation.Assigned.TryGetValue(name, out var v) ? v : (int?)null;
+            if (conflictsWith is not null)
+            {
+                conditions.Add(new(ConditionTypes.Conflict, true, "VirtualRouterIdInUse",
+                    $"VRID {vrid} on {SegmentKey.Of(vip.Spec)} is also used by {string.Join(", ", conflictsWith)}; none of them is given to agents until one changes"));
+            }
+            else if (allocation.Exhausted.Contains(name))
+            {
+                conditions.Add(new(ConditionTypes.Conflict, true, "NoFreeVirtualRouterId",
+                    $"all {VridAllocator.MaxVrid} VRIDs on {SegmentKey.Of(vip.Spec)} are taken"));
+            }
+            else
+            {
+                conditions.Add(new(ConditionTypes.Conflict, false, "NoConflict", invalidMessage is null ? $"VRID {vrid} is unique on {SegmentKey.Of(vip.Spec)}" : "not checked: the spec is invalid"));
+            }
+
+            withheld |= conflictsWith is not null || allocation.Exhausted.Contains(name);
+
+            if (vip.Spec.Authentication?.PasswordSecretRef is { } secretRef)
+            {
+                var missing = MissingSecret(secretRef, options.SecretNamespace, state.SecretKeys);
+                conditions.Add(missing is null
+                    ? new(ConditionTypes.SecretMissing, false, "SecretFound", "the password Secret and key exist")
+                    : new(ConditionTypes.SecretMissing, true, "SecretNotFound", missing));
+                withheld |= missing is not null;
+            }
+
+            var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
+            var decision = MaintenanceRules.Decide(vip, eligible, options.CordonedPriorityOffset);
+            if (decision.PreferredMaster is { } preferred)
+            {
+                conditions.Add(preferred);
+            }
+
+            if (!withheld)
+            {
+                AddInstances(vip, vrid!.Value, decision.Priorities, instances);
+            }
+
+            plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld);
+        }
+
+        return new Plan(instances.ToDictionary(i => i.Key, i => new NodeAgentConfigSpec { Instances = i.Value }, StringComparer.Ordinal), plans);
+    }
+
+    public static string Name(VirtualIp vip) => vip.Metadata.Name ?? "";
+
+    private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, Dictionary<string, List<NodeVrrpInstance>> instances)
+    {
+        // A deep copy per node through the source-generated serializer: every spec field (present or added later)
+        // reaches the agent, and no two nodes share a mutable spec.
+        var template = JsonSerializer.SerializeToUtf8Bytes(vip.Spec, ApiJsonContext.Default.VirtualIpSpec);
+        foreach (var (node, priority) in priorities)
+        {
+            var spec = JsonSerializer.Deserialize(template, ApiJsonContext.Default.VirtualIpSpec)!;
+            spec.VirtualRouterId = vrid;
+            spec.Priorities = [new NodePriority { NodeName = node, Priority = priority }];
+            spec.DefaultPriority = null;
+            spec.NodeSelector = null; // evaluated here; the agent runs what it is given
+            instances[node].Add(new NodeVrrpInstance { Name = Name(vip), Generation = vip.Metadata.Generation, Spec = spec });
+        }
+    }
+
+    private static string? MissingSecret(SecretKeySelector secretRef, string defaultNamespace, IReadOnlyDictionary<string, IReadOnlySet<string>> secretKeys)
+    {
+        var id = $"{secretRef.Namespace ?? defaultNamespace}/{secretRef.Name}";
+        if (!secretKeys.TryGetValue(id, out var keys))
+        {
+            return $"Secret {id} (spec.authentication.passwordSecretRef) not found";
+        }
+
+        return keys.Contains(secretRef.Key ?? "") ? null : $"Secret {id} has no key \"{secretRef.Key}\"";
+    }
+}

@@ -1,0 +1,22 @@
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>What the work queue holds: which object to bring to its desired state, never what changed about it.</summary>
+public readonly record struct ReconcileKey(ReconcileKind Kind, string Name)
+{
+    public static ReconcileKey VirtualIp(string name) => new(ReconcileKind.VirtualIpStatus, name);
+
+    public static ReconcileKey Node(string name) => new(ReconcileKind.NodeAgentConfig, name);
+
+    /// <summary>Recompute the plan and queue what it changed: one key, so a burst of changes costs one recomputation.</summary>
+    public static ReconcileKey Plan { get; } = new(ReconcileKind.Plan, "");
+
+    public override string ToString() => $"{Kind}/{Name}";
+}
+
+/// <summary>A VirtualIp key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself.</summary>
+public enum ReconcileKind
+{
+    VirtualIpStatus,
+    NodeAgentConfig,
+    Plan,
+}

@@ -1,0 +1,87 @@
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// A VirtualIp's status from its plan and what the agents report in their NodeAgentConfig status. A node counts only
+/// while its heartbeat is fresh: a node that stopped reporting may hold nothing any more.
+/// </summary>
+public static class StatusAggregator
+{
+    public const string Unknown = "Unknown";
+
+    public static VirtualIpStatus Aggregate(
+        VirtualIp vip,
+        VirtualIpPlan plan,
+        Func<string, NodeAgentConfig?> configOf,
+        DateTimeOffset now,
+        TimeSpan heartbeatTimeout)
+    {
+        var name = Planner.Name(vip);
+        var nodes = new List<VirtualIpNodeStatus>();
+        var reporting = 0;
+        foreach (var (node, priority) in plan.Priorities.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var status = configOf(node)?.Status;
+            var live = status?.LastHeartbeatTime is { } beat && now - beat <= heartbeatTimeout;
+            var reported = live ? status!.Instances?.FirstOrDefault(i => i.Name == name) : null;
+            reporting += reported is null ? 0 : 1;
+            nodes.Add(new VirtualIpNodeStatus
+            {
+                Name = node,
+                State = reported?.State ?? Unknown,
+                Priority = priority,
+                EffectivePriority = reported?.EffectivePriority,
+                LastTransitionTime = reported?.LastTransitionTime,
+            });
+        }
+
+        var masters = nodes.Where(n => n.State == "Master").Select(n => n.Name!).ToList();
+        var planned = plan.Conditions.ToList();
+        planned.Add(Ready(plan, masters, nodes.Count, reporting));
+
+        var generation = vip.Metadata.Generation;
+        return new VirtualIpStatus
+        {
+            VirtualRouterId = plan.VirtualRouterId,
+            Master = masters.Count == 1 ? masters[0] : null,
+            Backups = nodes.Where(n => n.State == "Backup").Select(n => n.Name!).ToList(),
+            Nodes = nodes,
+            Conditions = planned.Select(c => ToCondition(c, vip.Status?.Conditions, generation, now)).ToList(),
+            ObservedGeneration = generation,
+        };
+    }
+
+    private static PlannedCondition Ready(VirtualIpPlan plan, List<string> masters, int nodeCount, int reporting)
+    {
+        if (plan.Withheld)
+        {
+            var why = plan.Conditions.First(c => c.Status && c.Type != ConditionTypes.PreferredMaster);
+            return new(ConditionTypes.Ready, false, why.Reason, "not given to agents: " + why.Message);
+        }
+
+        return (nodeCount, masters.Count) switch
+        {
+            (0, _) => new(ConditionTypes.Ready, false, "NoEligibleNodes", "no node matches spec.nodeSelector"),
+            (_, 1) => new(ConditionTypes.Ready, true, "MasterElected", $"{masters[0]} is master"),
+            (_, 0) => new(ConditionTypes.Ready, false, "NoMaster", $"no live node reports Master ({reporting} of {nodeCount} nodes reporting)"),
+            _ => new(ConditionTypes.Ready, false, "MultipleMasters", $"{string.Join(", ", masters)} all report Master"),
+        };
+    }
+
+    /// <summary>metav1.Condition semantics: lastTransitionTime moves only when the status flips.</summary>
+    private static Condition ToCondition(PlannedCondition planned, List<Condition>? previous, long? generation, DateTimeOffset now)
+    {
+        var status = planned.Status ? "True" : "False";
+        var old = previous?.FirstOrDefault(c => c.Type == planned.Type);
+        return new Condition
+        {
+            Type = planned.Type,
+            Status = status,
+            ObservedGeneration = generation,
+            LastTransitionTime = old is not null && old.Status == status && old.LastTransitionTime is { } t ? t : now,
+            Reason = planned.Reason,
+            Message = planned.Message,
+        };
+    }
+}

@@ -1,0 +1,40 @@
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// The Events a status change deserves (what `kubectl describe vip` shows): derived from the old and new status
+/// only, so a reconcile that writes nothing new records nothing.
+/// </summary>
+public static class StatusEvents
+{
+    public static IReadOnlyList<EventSpec> Between(VirtualIpStatus? old, VirtualIpStatus updated)
+    {
+        var events = new List<EventSpec>();
+        if (updated.Master != old?.Master)
+        {
+            var was = old?.Master is { } previous ? $" (was {previous})" : "";
+            events.Add(updated.Master is { } master
+                ? new("Normal", "MasterChanged", $"{master} is master{was}")
+                : new("Warning", "MasterChanged", $"no node is master{was}"));
+        }
+
+        foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing })
+        {
+            if (Find(updated, type) is { Status: "True" } now && Find(old, type)?.Status != "True")
+            {
+                events.Add(new("Warning", type, now.Message ?? type));
+            }
+        }
+
+        if (Find(updated, ConditionTypes.PreferredMaster) is { } preferred
+            && (Find(old, ConditionTypes.PreferredMaster) is not { } before || before.Status != preferred.Status || before.Message != preferred.Message))
+        {
+            events.Add(new(preferred.Status == "True" ? "Normal" : "Warning", ConditionTypes.PreferredMaster, preferred.Message ?? ""));
+        }
+
+        return events;
+    }
+
+    private static Condition? Find(VirtualIpStatus? status, string type) => status?.Conditions?.FirstOrDefault(c => c.Type == type);
+}

@@ -1,0 +1,89 @@
+using KeepOperator.Api;
+using KeepOperator.Operator.Reconcile;
+using Xunit;
+using static KeepOperator.Operator.Tests.TestObjects;
+
+namespace KeepOperator.Operator.Tests.Reconcile;
+
+public sealed class StatusAggregatorTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset Now = Epoch.AddMinutes(10);
+
+    private static (VirtualIp Vip, VirtualIpPlan Plan) Planned()
+    {
+        var vip = Vip("web", priorities: [("n1", 150)]);
+        return (vip, Planner.Build(State([vip], [Node("n1"), Node("n2"), Node("n3")]), new PlannerOptions()).VirtualIps["web"]);
+    }
+
+    private static Func<string, NodeAgentConfig?> Reports(params NodeAgentConfig[] configs) => name => configs.FirstOrDefault(c => c.Metadata.Name == name);
+
+    [Fact]
+    public void OneLiveMaster_IsReady_WithBackupsAndNodes()
+    {
+        var (vip, plan) = Planned();
+        var status = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master")), Report("n2", Now.AddSeconds(-5), ("web", "Backup"))), Now, Timeout);
+
+        Assert.Equal("n1", status.Master);
+        Assert.Equal(["n2"], status.Backups);
+        Assert.Equal(1, status.VirtualRouterId);
+        Assert.Equal(["n1", "n2", "n3"], status.Nodes!.Select(n => n.Name));
+        Assert.Equal([150, 100, 100], status.Nodes!.Select(n => n.Priority ?? 0));
+        Assert.Equal(StatusAggregator.Unknown, status.Nodes![2].State);
+        var ready = status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        Assert.Equal(("True", "MasterElected", 1L), (ready.Status, ready.Reason!, ready.ObservedGeneration ?? 0));
+        Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.Conflict).Status);
+    }
+
+    [Fact]
+    public void StaleHeartbeat_DoesNotCount()
+    {
+        var (vip, plan) = Planned();
+        var status = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now.AddSeconds(-31), ("web", "Master"))), Now, Timeout);
+        Assert.Null(status.Master);
+        var ready = status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        Assert.Equal(("False", "NoMaster"), (ready.Status, ready.Reason!));
+    }
+
+    [Fact]
+    public void TwoMasters_AreNotReady()
+    {
+        var (vip, plan) = Planned();
+        var status = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master")), Report("n2", Now, ("web", "Master"))), Now, Timeout);
+        Assert.Null(status.Master);
+        Assert.Equal("MultipleMasters", status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Reason);
+    }
+
+    [Fact]
+    public void ConditionTransitionTime_MovesOnlyWhenTheStatusFlips()
+    {
+        var (vip, plan) = Planned();
+        var first = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master"))), Now, Timeout);
+        vip.Status = first;
+        var later = Now.AddSeconds(20);
+        var same = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", later, ("web", "Master"))), later, Timeout);
+        Assert.Equal(Now, same.Conditions!.Single(c => c.Type == ConditionTypes.Ready).LastTransitionTime);
+        var flipped = StatusAggregator.Aggregate(vip, plan, Reports(), later, Timeout);
+        Assert.Equal(later, flipped.Conditions!.Single(c => c.Type == ConditionTypes.Ready).LastTransitionTime);
+    }
+
+    [Fact]
+    public void Events_FollowStatusChanges_AndNothingElse()
+    {
+        var (vip, plan) = Planned();
+        var n1 = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master"))), Now, Timeout);
+        var changed = Assert.Single(StatusEvents.Between(null, n1));
+        Assert.Equal(("Normal", "MasterChanged", "n1 is master"), (changed.Type, changed.Reason, changed.Message));
+        Assert.Empty(StatusEvents.Between(n1, n1));
+
+        var n2 = StatusAggregator.Aggregate(vip, plan, Reports(Report("n2", Now, ("web", "Master"))), Now, Timeout);
+        Assert.Equal("n2 is master (was n1)", Assert.Single(StatusEvents.Between(n1, n2)).Message);
+
+        vip.Status = n2; // web runs with VRID 1; a newcomer asking for 1 conflicts with it
+        var conflicted = Planner.Build(State([vip, Vip("db", "10.0.0.11", vrid: 1)], [Node("n1")]), new PlannerOptions()).VirtualIps["web"];
+        var conflict = StatusAggregator.Aggregate(vip, conflicted, Reports(), Now, Timeout);
+        Assert.Equal(
+            [("Warning", "MasterChanged", "no node is master (was n2)"), ("Warning", "Conflict", conflict.Conditions!.Single(c => c.Type == ConditionTypes.Conflict).Message!)],
+            StatusEvents.Between(n2, conflict).Select(e => (e.Type, e.Reason, e.Message)));
+    }
+}
