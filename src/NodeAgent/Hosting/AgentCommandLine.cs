@@ -22,6 +22,7 @@ public static class AgentCommandLine
           --node-name NAME   this node's name (default: $NODE_NAME, then the host name)
           --kubeconfig FILE  cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's
                              service account, then ~/.kube/config)
+          --log-format F     logfmt (default) or json: one line per event on stdout
         """;
 
     public static int Run(string[] args)
@@ -29,6 +30,7 @@ public static class AgentCommandLine
         string? configPath = null;
         string? kubeconfigPath = null;
         string? nodeName = Environment.GetEnvironmentVariable("NODE_NAME");
+        var logFormat = LogFormat.Logfmt;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -41,6 +43,9 @@ public static class AgentCommandLine
                     break;
                 case "--node-name" when i + 1 < args.Length:
                     nodeName = args[++i];
+                    break;
+                case "--log-format" when i + 1 < args.Length && StructuredLog.TryParseFormat(args[i + 1], out logFormat):
+                    i++;
                     break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
@@ -59,13 +64,13 @@ public static class AgentCommandLine
         nodeName ??= Environment.MachineName;
 
         var time = TimeProvider.System;
-        var log = new LogfmtLog(Console.Out, time);
+        var log = new StructuredLog(Console.Out, time, logFormat);
         return configPath is null
             ? RunCluster(kubeconfigPath, nodeName, time, log)
             : RunStandalone(configPath, nodeName, time, log);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, LogfmtLog log)
+    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -96,7 +101,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, LogfmtLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log)
     {
         KubeConnectionSettings connection;
         try
@@ -117,7 +122,7 @@ public static class AgentCommandLine
     }
 
     /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
-    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, LogfmtLog log, Func<VrrpAgent, ClusterAgent?> start)
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, Func<VrrpAgent, ClusterAgent?> start)
     {
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();

@@ -19,7 +19,7 @@ public sealed class ClusterAgent
     private readonly string _nodeName;
     private readonly IInterfaceAddresses _hostAddresses;
     private readonly TimeProvider _time;
-    private readonly LogfmtLog _log;
+    private readonly StructuredLog _log;
     private readonly NodeStatusReporter _reporter;
     private readonly Channel<bool> _configChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, VrrpInstanceSettings> _running = new(StringComparer.Ordinal);
@@ -27,7 +27,7 @@ public sealed class ClusterAgent
     private volatile Read? _latest;
 
     /// <param name="hostAddresses">Only for listing this host's addresses (off the loop: not the loop's netlink socket).</param>
-    public ClusterAgent(KubeApiClient client, VrrpAgent agent, string nodeName, IInterfaceAddresses hostAddresses, TimeProvider time, LogfmtLog log)
+    public ClusterAgent(KubeApiClient client, VrrpAgent agent, string nodeName, IInterfaceAddresses hostAddresses, TimeProvider time, StructuredLog log)
     {
         _client = client;
         _agent = agent;

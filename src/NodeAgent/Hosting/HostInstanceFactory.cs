@@ -12,7 +12,7 @@ using static Tmds.Linux.LibC;
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>Starts instances on this host: raw sockets, rtnetlink addresses, announcements, tracking probes.</summary>
-public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, LogfmtLog log)
+public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, StructuredLog log)
     : IVrrpInstanceFactory
 {
     /// <summary>

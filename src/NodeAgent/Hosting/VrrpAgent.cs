@@ -22,13 +22,13 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly IVrrpInstanceFactory _factory;
     private readonly TimeProvider _time;
-    private readonly LogfmtLog _log;
+    private readonly StructuredLog _log;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Interface, AddressFamily Family), SocketGroup> _groups = [];
     private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
 
-    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, LogfmtLog log)
+    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log)
     {
         _factory = factory;
         _time = time;

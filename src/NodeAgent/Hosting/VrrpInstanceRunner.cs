@@ -21,7 +21,7 @@ public sealed class VrrpInstanceRunner
     private readonly IInterfaceAddresses _addresses;
     private readonly IAddressAnnouncer _announcer;
     private readonly NetworkLink _link;
-    private readonly LogfmtLog _log;
+    private readonly StructuredLog _log;
     private readonly VrrpReceiveFilter _filter;
     private readonly IPAddress _group;
     private readonly IReadOnlyList<IPAddress> _vips;
@@ -31,7 +31,7 @@ public sealed class VrrpInstanceRunner
     private DateTimeOffset? _lastTransition;
     private string? _lastReason;
 
-    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, LogfmtLog log)
+    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log)
     {
         _settings = settings;
         _link = link;

@@ -12,7 +12,7 @@ namespace KeepOperator.NodeAgent.Kube;
 /// Only a successful read reaches <see cref="RunAsync"/>'s callback: the object, or null when the API server said it
 /// does not exist. A failing call never does: the agent keeps running its last configuration (static stability).
 /// </summary>
-public sealed class NodeConfigWatcher(KubeApiClient client, string nodeName, TimeProvider time, LogfmtLog log)
+public sealed class NodeConfigWatcher(KubeApiClient client, string nodeName, TimeProvider time, StructuredLog log)
 {
     public const string ResourcePath = "/apis/keepoperator.io/v1alpha1/" + NodeAgentConfig.Plural;
 

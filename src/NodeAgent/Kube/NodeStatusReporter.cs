@@ -10,7 +10,7 @@ namespace KeepOperator.NodeAgent.Kube;
 /// <see cref="Coalesce"/> becomes one patch) and as a heartbeat every <see cref="Heartbeat"/>. A failed patch is retried
 /// until it goes through; the VRRP side never waits for it.
 /// </summary>
-public sealed class NodeStatusReporter(KubeApiClient client, string nodeName, Func<NodeAgentConfigStatus> build, TimeProvider time, LogfmtLog log)
+public sealed class NodeStatusReporter(KubeApiClient client, string nodeName, Func<NodeAgentConfigStatus> build, TimeProvider time, StructuredLog log)
 {
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 

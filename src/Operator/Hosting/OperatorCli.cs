@@ -68,7 +68,7 @@ public static class OperatorCli
         using var shutdown = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        var log = new LogfmtLog(stdout, TimeProvider.System);
+        var log = new StructuredLog(stdout, TimeProvider.System, options.LogFormat);
         log.Info("start", ("identity", options.Identity), ("server", config.Host), ("lease", $"{options.Namespace}/{options.LeaseName}"));
         await new OperatorRunner(client, options, TimeProvider.System, log).RunAsync(shutdown.Token);
         log.Info("stopped", ("identity", options.Identity));

@@ -9,6 +9,7 @@ public static class OperatorCommandLine
     public const string Usage = """
         usage: keepoperator [run] [--kubeconfig FILE] [--leader-election-namespace NS] [--lease-name NAME] [--identity ID]
                                   [--cordoned-priority-offset N] [--heartbeat-timeout DURATION] [--workers N]
+                                  [--log-format logfmt|json]
                keepoperator convert KEEPALIVED.CONF... [--node-name-map lb01=n1,...]
         Without --kubeconfig: $KUBECONFIG, ~/.kube/config, then the in-cluster service account.
         """;
@@ -29,6 +30,13 @@ public static class OperatorCommandLine
             {
                 case "--kubeconfig":
                     options = options with { Kubeconfig = value };
+                    break;
+                case "--log-format":
+                    if (!KeepOperator.Api.Logging.StructuredLog.TryParseFormat(value, out var format))
+                    {
+                        return (null, $"--log-format: logfmt or json, got \"{value}\"");
+                    }
+                    options = options with { LogFormat = format };
                     break;
                 case "--leader-election-namespace":
                     options = options with { Namespace = value };

@@ -26,6 +26,9 @@ public sealed record OperatorOptions
 
     public int Workers { get; init; } = 2;
 
+    /// <summary>--log-format: logfmt (default) or json.</summary>
+    public KeepOperator.Api.Logging.LogFormat LogFormat { get; init; }
+
     /// <summary>How long in-flight reconciles may take to finish on SIGTERM.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -5,7 +5,7 @@ using KeepOperator.Operator.Kube;
 namespace KeepOperator.Operator.Hosting;
 
 /// <summary>The operator process: leader election around the controller; one controller per term as leader.</summary>
-public sealed class OperatorRunner(IKubernetes client, OperatorOptions options, TimeProvider time, LogfmtLog log)
+public sealed class OperatorRunner(IKubernetes client, OperatorOptions options, TimeProvider time, StructuredLog log)
 {
     private readonly LeaseLeaderElection election = new(
         client,

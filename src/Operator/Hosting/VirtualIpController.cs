@@ -15,7 +15,7 @@ public sealed class VirtualIpController
 {
     private readonly OperatorOptions options;
     private readonly TimeProvider time;
-    private readonly LogfmtLog log;
+    private readonly StructuredLog log;
     private readonly Informer<VirtualIp> virtualIps;
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
@@ -25,7 +25,7 @@ public sealed class VirtualIpController
     private readonly Reconciler reconciler;
     private long reconciles;
 
-    public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, LogfmtLog log)
+    public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, StructuredLog log)
     {
         this.options = options;
         this.time = time;

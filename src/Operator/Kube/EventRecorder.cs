@@ -13,7 +13,7 @@ namespace KeepOperator.Operator.Kube;
 /// are cluster-scoped, so the Events go to the operator's namespace, as the kubelet puts Node events in "default".
 /// Best effort like client-go's recorder: a failed Event is logged, never retried as a reconcile.
 /// </summary>
-public sealed class EventRecorder(IKubernetes client, string eventNamespace, string identity, TimeProvider time, LogfmtLog log) : IEventSink
+public sealed class EventRecorder(IKubernetes client, string eventNamespace, string identity, TimeProvider time, StructuredLog log) : IEventSink
 {
     public const string Component = "keepoperator";
 

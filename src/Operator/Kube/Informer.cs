@@ -13,7 +13,7 @@ namespace KeepOperator.Operator.Kube;
 /// (bookmarks keep it fresh while nothing changes), and a 410 Expired (history compacted) relists, replacing the
 /// cache so deletions missed meanwhile are seen too. Every change calls <see cref="Changed"/> with old and new copy.
 /// </summary>
-public sealed class Informer<T>(IListWatchSource<T> source, LogfmtLog log, TimeProvider time, TimeSpan watchTimeout)
+public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
     where T : class
 {
     private readonly ConcurrentDictionary<string, T> cache = new(StringComparer.Ordinal);

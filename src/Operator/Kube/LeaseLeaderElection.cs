@@ -11,7 +11,7 @@ namespace KeepOperator.Operator.Kube;
 /// run with one active. On shutdown the work finishes first, then the lease is released so the other replica takes
 /// over at once instead of after the lease duration.
 /// </summary>
-public sealed class LeaseLeaderElection(IKubernetes client, LeaderElectionSettings settings, LogfmtLog log)
+public sealed class LeaseLeaderElection(IKubernetes client, LeaderElectionSettings settings, StructuredLog log)
 {
     private volatile bool leading;
 

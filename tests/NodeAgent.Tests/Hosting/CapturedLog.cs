@@ -4,15 +4,15 @@ using KeepOperator.NodeAgent.Hosting;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
-/// <summary>An <see cref="LogfmtLog"/> whose lines tests can read while other threads write them.</summary>
+/// <summary>An <see cref="StructuredLog"/> whose lines tests can read while other threads write them.</summary>
 public sealed class CapturedLog : TextWriter
 {
     private readonly StringBuilder _text = new();
     private readonly Lock _gate = new();
 
-    public CapturedLog() => Log = new LogfmtLog(this, TimeProvider.System);
+    public CapturedLog() => Log = new StructuredLog(this, TimeProvider.System);
 
-    public LogfmtLog Log { get; }
+    public StructuredLog Log { get; }
 
     public override Encoding Encoding => Encoding.UTF8;
 

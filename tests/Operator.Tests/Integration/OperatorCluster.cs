@@ -76,7 +76,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     public OperatorRunner StartOperator(OperatorOptions options)
     {
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
-        var runner = new OperatorRunner(client, options with { Kubeconfig = KubeconfigPath }, TimeProvider.System, new LogfmtLog(TextWriter.Synchronized(Log), TimeProvider.System));
+        var runner = new OperatorRunner(client, options with { Kubeconfig = KubeconfigPath }, TimeProvider.System, new StructuredLog(TextWriter.Synchronized(Log), TimeProvider.System));
         var stop = new CancellationTokenSource();
         operators.Add((stop, runner.RunAsync(stop.Token), client));
         runnerIndex[runner] = operators.Count - 1;
