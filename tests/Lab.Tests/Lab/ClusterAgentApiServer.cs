@@ -117,22 +117,31 @@ public sealed class ClusterAgentApiServer
             return Path.GetFullPath(configured);
         }
 
-        var project = Path.Combine(RepositoryRoot(), "tools", "LocalCluster");
+        return BuildOutput(Path.Combine("tools", "LocalCluster"), "keepoperator-localcluster.dll");
+    }
+
+    /// <summary>
+    /// <paramref name="dll"/> in the build output of the project in <paramref name="projectDir"/> (relative to the
+    /// repository root) for this test run's configuration, built once if missing: the lab tests do not reference it.
+    /// </summary>
+    internal static string BuildOutput(string projectDir, string dll)
+    {
+        var project = Path.Combine(RepositoryRoot(), projectDir);
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
-        var dll = Path.Combine(project, "bin", configuration, "net10.0", "keepoperator-localcluster.dll");
-        if (!File.Exists(dll))
+        var path = Path.Combine(project, "bin", configuration, "net10.0", dll);
+        if (!File.Exists(path))
         {
             var build = Sh.Run("dotnet", ["build", project, "-c", configuration, "--nologo", "-v", "q"], TimeSpan.FromMinutes(5));
             if (!build.Ok)
             {
-                throw new InvalidOperationException("building tools/LocalCluster failed: " + build.StdOut + build.StdErr);
+                throw new InvalidOperationException($"building {projectDir} failed: " + build.StdOut + build.StdErr);
             }
         }
 
-        return dll;
+        return path;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
