@@ -4,7 +4,10 @@ namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// A VirtualIp's status from its plan and what the agents report in their NodeAgentConfig status. A node counts only
-/// while its heartbeat is fresh: a node that stopped reporting may hold nothing any more.
+/// while its heartbeat is fresh: a node that stopped reporting may hold nothing any more. A Master claim is also
+/// stale once another node reports a later transition to Master than the claimant's last heartbeat: the claimant
+/// has not spoken since the takeover (a killed agent), so its old word is not shown as a second master; a claimant
+/// that really is still master reports again within its heartbeat, and both then show as MultipleMasters.
 /// </summary>
 public static class StatusAggregator
 {
@@ -19,12 +22,17 @@ public static class StatusAggregator
     {
         var name = Planner.Name(vip);
         var nodes = new List<VirtualIpNodeStatus>();
+        var heartbeats = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var reporting = 0;
         foreach (var (node, priority) in plan.Priorities.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var status = configOf(node)?.Status;
             var live = status?.LastHeartbeatTime is { } beat && now - beat <= heartbeatTimeout;
             var reported = live ? status!.Instances?.FirstOrDefault(i => i.Name == name) : null;
+            if (reported is not null)
+            {
+                heartbeats[node] = status!.LastHeartbeatTime!.Value;
+            }
             reporting += reported is null ? 0 : 1;
             nodes.Add(new VirtualIpNodeStatus
             {
@@ -34,6 +42,16 @@ public static class StatusAggregator
                 EffectivePriority = reported?.EffectivePriority,
                 LastTransitionTime = reported?.LastTransitionTime,
             });
+        }
+
+        var latestTakeover = nodes.Where(n => n.State == "Master").Max(n => n.LastTransitionTime);
+        foreach (var node in nodes)
+        {
+            // Timestamps are whole seconds: a heartbeat in the takeover's second is no proof of life after it.
+            if (node.State == "Master" && latestTakeover is { } takeover && node.LastTransitionTime < takeover && heartbeats[node.Name!] <= takeover)
+            {
+                node.State = Unknown;
+            }
         }
 
         var masters = nodes.Where(n => n.State == "Master").Select(n => n.Name!).ToList();

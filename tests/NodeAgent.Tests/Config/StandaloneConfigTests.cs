@@ -7,27 +7,8 @@ namespace KeepOperator.NodeAgent.Tests.Config;
 
 public class StandaloneConfigTests
 {
-    private const string WebYaml = """
-        apiVersion: keepoperator.io/v1alpha1
-        kind: VirtualIp
-        metadata:
-          name: web
-        spec:
-          addresses: ["10.77.0.250"]      # one family; /32 or /128 when no prefix is given
-          interface: eth0                 # optional: default is the interface whose subnet holds the address
-          virtualRouterId: 51
-          vrrpVersion: 2                  # 2 or 3 (IPv6: 3 only); default 2, like keepalived
-          advertInterval: 1s              # v2: whole seconds 1-255; v3: 10ms-40.95s
-          preempt: true
-          authentication:                 # v2 only; in a cluster the password comes from a Secret (passwordSecretRef)
-            type: PASS
-            password: lll
-          priorities:
-            - nodeName: n1
-              priority: 100
-            - nodeName: n2
-              priority: 90
-        """;
+    // The issue's file, shared with the API tests (linked into this project, not copied).
+    private const string WebYaml = KeepOperator.Api.Tests.Samples.WebYaml;
 
     private static ManifestException Refused(string yaml) =>
         Assert.Throws<ManifestException>(() => StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceResolverTests.Host));

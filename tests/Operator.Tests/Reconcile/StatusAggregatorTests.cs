@@ -55,6 +55,31 @@ public sealed class StatusAggregatorTests
     }
 
     [Fact]
+    public void A_master_claim_older_than_anothers_takeover_is_stale_once_its_node_went_quiet()
+    {
+        var (vip, plan) = Planned();
+        var killed = Report("n1", Now.AddSeconds(-8), ("web", "Master"));
+        var took = Report("n2", Now.AddSeconds(-3), ("web", "Master"));
+        var status = StatusAggregator.Aggregate(vip, plan, Reports(killed, took), Now, Timeout);
+
+        Assert.Equal("n2", status.Master);
+        Assert.Equal(StatusAggregator.Unknown, status.Nodes!.Single(n => n.Name == "n1").State);
+        Assert.Equal("MasterElected", status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Reason);
+    }
+
+    [Fact]
+    public void A_master_that_reports_after_anothers_takeover_is_a_second_master()
+    {
+        var (vip, plan) = Planned();
+        var stillMaster = Report("n1", Now.AddSeconds(-1), ("web", "Master"));
+        stillMaster.Status!.Instances![0].LastTransitionTime = Now.AddSeconds(-20);
+        var status = StatusAggregator.Aggregate(vip, plan, Reports(stillMaster, Report("n2", Now.AddSeconds(-3), ("web", "Master"))), Now, Timeout);
+
+        Assert.Null(status.Master);
+        Assert.Equal("MultipleMasters", status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Reason);
+    }
+
+    [Fact]
     public void ConditionTransitionTime_MovesOnlyWhenTheStatusFlips()
     {
         var (vip, plan) = Planned();
