@@ -43,7 +43,7 @@ public sealed class ClusterAgentApiServer
         var server = new ClusterAgentApiServer(lab, FindLocalCluster());
         server.Restart();
         server.Send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-            File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "NodeAgent.Tests", "Kube", "nodeagentconfigs-crd.yaml")), "application/yaml");
+            File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "crds", "keepoperator.io_nodeagentconfigs.yaml")), "application/yaml");
         return server;
     }
 

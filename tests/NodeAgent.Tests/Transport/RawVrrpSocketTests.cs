@@ -1,3 +1,4 @@
+using KeepOperator.NodeAgent.Vrrp;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -43,7 +44,7 @@ public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(Advertisement, buffer[..datagram.Length]);
         Assert.Equal(Ipv4A, datagram.Source);
-        Assert.Equal(RawVrrpSocket.Ipv4Group, datagram.Destination);
+        Assert.Equal(VrrpProtocol.MulticastGroupV4, datagram.Destination);
         Assert.Equal(255, datagram.TtlOrHopLimit);
         Assert.Equal(b.Link.Index, datagram.InterfaceIndex);
     }
@@ -64,7 +65,7 @@ public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Advertisement, buffer[..datagram.Length]);
         Assert.Equal(Unscoped(a.SourceAddress), Unscoped(datagram.Source));
         Assert.Equal(b.Link.Index, datagram.Source.ScopeId); // usable as-is to answer on the receiving link
-        Assert.Equal(RawVrrpSocket.Ipv6Group, Unscoped(datagram.Destination));
+        Assert.Equal(VrrpProtocol.MulticastGroupV6, Unscoped(datagram.Destination));
         Assert.Equal(255, datagram.TtlOrHopLimit);
         Assert.Equal(b.Link.Index, datagram.InterfaceIndex);
     }

@@ -17,10 +17,6 @@ namespace KeepOperator.NodeAgent.Vrrp.Transport;
 /// </summary>
 public sealed class RawVrrpSocket : IVrrpTransport
 {
-    public const int VrrpProtocol = 112;
-    public static readonly IPAddress Ipv4Group = IPAddress.Parse("224.0.0.18");
-    public static readonly IPAddress Ipv6Group = IPAddress.Parse("ff02::12");
-
     private const int Ipv6MulticastAll = 29; // IPV6_MULTICAST_ALL, Linux 4.20+
     private const byte InternetControlTos = 0xc0; // IPTOS_PREC_INTERNETCONTROL, as keepalived marks VRRP
 
@@ -90,7 +86,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
     /// <summary>One raw socket with the VRRP options; only the receiving one joins the group and asks for ancillary data.</summary>
     private static SafeSocketHandle Configure(NetworkLink link, AddressFamily family, ref IPAddress source, bool receive, out byte[] destination)
     {
-        var handle = LinuxSocket.Open(family == AddressFamily.InterNetwork ? AF_INET : AF_INET6, SOCK_RAW, VrrpProtocol);
+        var handle = LinuxSocket.Open(family == AddressFamily.InterNetwork ? AF_INET : AF_INET6, SOCK_RAW, VrrpProtocol.IpProtocolNumber);
         try
         {
             byte[] device = Encoding.ASCII.GetBytes(link.Name + "\0");
@@ -104,10 +100,10 @@ public sealed class RawVrrpSocket : IVrrpTransport
                 if (receive)
                 {
                     LinuxSocket.SetOption(handle, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO");
-                    LinuxSocket.SetOption(handle, IPPROTO_IP, IP_ADD_MEMBERSHIP, IpMreqn(Ipv4Group, IPAddress.Any, link.Index), "IP_ADD_MEMBERSHIP");
+                    LinuxSocket.SetOption(handle, IPPROTO_IP, IP_ADD_MEMBERSHIP, IpMreqn(VrrpProtocol.MulticastGroupV4, IPAddress.Any, link.Index), "IP_ADD_MEMBERSHIP");
                 }
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_IF, IpMreqn(IPAddress.Any, source, link.Index), "IP_MULTICAST_IF");
-                destination = LinuxSocket.SockaddrIn(Ipv4Group);
+                destination = LinuxSocket.SockaddrIn(VrrpProtocol.MulticastGroupV4);
             }
             else
             {
@@ -121,11 +117,11 @@ public sealed class RawVrrpSocket : IVrrpTransport
                 {
                     LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO");
                     LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
-                    LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(Ipv6Group, link.Index), "IPV6_JOIN_GROUP");
+                    LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(VrrpProtocol.MulticastGroupV6, link.Index), "IPV6_JOIN_GROUP");
                 }
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_IF, link.Index, "IPV6_MULTICAST_IF");
                 LinuxSocket.Bind(handle, LinuxSocket.SockaddrIn6(source, link.Index), $"{source}");
-                destination = LinuxSocket.SockaddrIn6(Ipv6Group, link.Index);
+                destination = LinuxSocket.SockaddrIn6(VrrpProtocol.MulticastGroupV6, link.Index);
             }
             return handle;
         }
