@@ -8,7 +8,7 @@ using KeepOperator.Operator.Reconcile;
 namespace KeepOperator.Operator.Hosting;
 
 /// <summary>
-/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig) to the work queue and the reconciler's workers.
+/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, and VirtualServerInformers') to the work queue and the reconciler's workers.
 /// A change only says which keys to look at again; what to do comes from the caches (level-triggered).
 /// </summary>
 public sealed class VirtualIpController
@@ -20,6 +20,7 @@ public sealed class VirtualIpController
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly VirtualServerInformers virtualServers;
     private readonly InformerClusterView view;
     private readonly WorkQueue<ReconcileKey> queue;
     private readonly Reconciler reconciler;
@@ -31,14 +32,15 @@ public sealed class VirtualIpController
         this.time = time;
         this.log = log;
         virtualIps = new(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata), log, time, options.WatchTimeout);
-        nodes = new(new NodeSource(client), log, time, options.WatchTimeout);
+        nodes = new(BuiltinSources.Nodes(client), log, time, options.WatchTimeout);
         secrets = new(new SecretSource(client), log, time, options.WatchTimeout);
         nodeConfigs = new(new CustomObjectSource<NodeAgentConfig>(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, c => c.Metadata), log, time, options.WatchTimeout);
-        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs);
+        virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
+        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, virtualServers);
         queue = new WorkQueue<ReconcileKey>(time);
         reconciler = new Reconciler(
             view,
-            new ClusterWriter(client, virtualIps, nodeConfigs),
+            new ClusterWriter(client, virtualIps, nodeConfigs, virtualServers.VirtualServers),
             new EventRecorder(client, options.Namespace, options.Identity, time, log),
             new PlannerOptions(options.CordonedPriorityOffset, options.Namespace),
             time,
@@ -54,6 +56,7 @@ public sealed class VirtualIpController
         virtualIps.Changed += (old, updated) =>
         {
             queue.Add(ReconcileKey.VirtualIp((updated ?? old)!.Metadata.Name ?? ""));
+            EnqueueVirtualServers(virtualServers.KeysOn((updated ?? old)!.Metadata.Name ?? "")); // they show its master
             if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
             {
                 queue.Add(ReconcileKey.Plan); // VRIDs and conflicts span VirtualIps; the plan's diff says who is touched
@@ -82,7 +85,11 @@ public sealed class VirtualIpController
             {
                 queue.Add(ReconcileKey.VirtualIp(instance));
             }
+
+            EnqueueVirtualServers(VirtualServerKeys(old).Union(VirtualServerKeys(updated), StringComparer.Ordinal));
         };
+        virtualServers.VirtualServers.Changed += (old, updated) => queue.Add(ReconcileKey.VirtualServer(VirtualServerPlanner.Key((updated ?? old)!)));
+        virtualServers.PlanInputChanged += () => queue.Add(ReconcileKey.Plan);
     }
 
     public long Reconciles => Interlocked.Read(ref reconciles);
@@ -93,10 +100,11 @@ public sealed class VirtualIpController
     public async Task RunAsync(CancellationToken stop)
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token) };
+        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token) }
+            .Concat(virtualServers.Run(informersStop.Token)).ToArray();
         try
         {
-            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced).WaitAsync(stop);
+            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, virtualServers.Synced).WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {
@@ -166,7 +174,21 @@ public sealed class VirtualIpController
         {
             queue.Add(ReconcileKey.VirtualIp(name));
         }
+
+        EnqueueVirtualServers(virtualServers.Keys());
     }
+
+    private void EnqueueVirtualServers(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            queue.Add(ReconcileKey.VirtualServer(key));
+        }
+    }
+
+    private static IEnumerable<string> VirtualServerKeys(NodeAgentConfig? config) =>
+        (config?.Spec.VirtualServers?.Select(v => ObjectKey.Of(v.Namespace, v.Name)) ?? [])
+            .Concat(config?.Status?.VirtualServers?.Select(v => ObjectKey.Of(v.Namespace, v.Name)) ?? []);
 
     private static IEnumerable<string> InstanceNames(NodeAgentConfig? config) =>
         (config?.Spec.Instances.Select(i => i.Name) ?? []).Concat(config?.Status?.Instances?.Select(i => i.Name) ?? []);

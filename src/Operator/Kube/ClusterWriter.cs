@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -10,33 +11,28 @@ using KeepOperator.Operator.Reconcile;
 namespace KeepOperator.Operator.Kube;
 
 /// <summary>
-/// The reconciler's writes over the API: VirtualIp status through the /status subresource, NodeAgentConfig specs.
+/// The reconciler's writes over the API: VirtualIp and VirtualServer status through the /status subresource, NodeAgentConfig specs.
 /// What the server answers goes straight into the informer cache (see <see cref="Informer{T}.Remember"/>).
 /// </summary>
-public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtualIps, Informer<NodeAgentConfig> nodeConfigs) : IClusterWriter
+public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtualIps, Informer<NodeAgentConfig> nodeConfigs, Informer<VirtualServer> virtualServers)
+    : IClusterWriter
 {
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
     public const string ManagedBy = "keepoperator";
 
     public async Task WriteStatusAsync(VirtualIp vip, VirtualIpStatus status, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToNode(status, ApiJsonContext.Default.VirtualIpStatus)!.AsObject();
-        if (vip.Status is not null)
-        {
-            // A merge patch keeps what it does not mention: fields that became empty (master) must be nulled explicitly.
-            foreach (var (field, _) in JsonSerializer.SerializeToNode(vip.Status, ApiJsonContext.Default.VirtualIpStatus)!.AsObject())
-            {
-                if (!body.ContainsKey(field))
-                {
-                    body[field] = null;
-                }
-            }
-        }
-
-        var patch = new JsonObject { ["status"] = body };
         var result = await client.CustomObjects.PatchClusterCustomObjectStatusAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, vip.Metadata.Name, cancellationToken: cancellationToken);
+            StatusPatch(vip.Status, status, ApiJsonContext.Default.VirtualIpStatus), VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, vip.Metadata.Name, cancellationToken: cancellationToken);
         virtualIps.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.VirtualIp)!);
+    }
+
+    public async Task WriteVirtualServerStatusAsync(VirtualServer server, VirtualServerStatus status, CancellationToken cancellationToken)
+    {
+        var result = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            StatusPatch(server.Status, status, ApiJsonContext.Default.VirtualServerStatus), VirtualIp.Group, VirtualIp.Version, server.Metadata.Namespace, VirtualServer.Plural,
+            server.Metadata.Name, cancellationToken: cancellationToken);
+        virtualServers.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.VirtualServer)!);
     }
 
     public async Task CreateNodeAgentConfigAsync(string nodeName, NodeAgentConfigSpec spec, CancellationToken cancellationToken)
@@ -69,5 +65,24 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
         {
             // already gone: that is the desired state
         }
+    }
+
+    /// <summary>A merge patch of the whole status: it keeps what it does not mention, so fields that became empty (a lost master) are nulled explicitly.</summary>
+    private static V1Patch StatusPatch<T>(T? previous, T status, JsonTypeInfo<T> info)
+        where T : class
+    {
+        var body = JsonSerializer.SerializeToNode(status, info)!.AsObject();
+        if (previous is not null)
+        {
+            foreach (var (field, _) in JsonSerializer.SerializeToNode(previous, info)!.AsObject())
+            {
+                if (!body.ContainsKey(field))
+                {
+                    body[field] = null;
+                }
+            }
+        }
+
+        return new V1Patch(new JsonObject { ["status"] = body }.ToJsonString(), V1Patch.PatchType.MergePatch);
     }
 }

@@ -3,10 +3,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using KeepOperator.Api;
+using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;
 
-/// <summary>List and watch of a cluster-scoped keepoperator.io custom resource, read with the source-generated <see cref="ApiJsonContext"/>.</summary>
+/// <summary>
+/// List and watch of a keepoperator.io custom resource, read with the source-generated <see cref="ApiJsonContext"/>:
+/// cluster-scoped kinds, or namespaced ones (VirtualServer) in all namespaces.
+/// </summary>
 public sealed class CustomObjectSource<T>(IKubernetes client, string plural, JsonTypeInfo<T> typeInfo, Func<T, ObjectMeta> metadata)
     : IListWatchSource<T>
     where T : class
@@ -32,7 +36,7 @@ public sealed class CustomObjectSource<T>(IKubernetes client, string plural, Jso
         }
     }
 
-    public string KeyOf(T obj) => metadata(obj).Name ?? "";
+    public string KeyOf(T obj) => ObjectKey.Of(metadata(obj).Namespace, metadata(obj).Name);
 
     public string? ResourceVersionOf(T obj) => metadata(obj).ResourceVersion;
 }

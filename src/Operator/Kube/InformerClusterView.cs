@@ -6,7 +6,8 @@ namespace KeepOperator.Operator.Kube;
 
 /// <summary>
 /// The reconciler's view of the informers' caches. <see cref="PlanInputsVersion"/> counts only changes that can move
-/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys), so status writes and
+/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys; see also
+/// <see cref="VirtualServerInformers"/>), so status writes and
 /// node heartbeats do not recompute it.
 /// </summary>
 public sealed class InformerClusterView : IClusterView
@@ -15,10 +16,13 @@ public sealed class InformerClusterView : IClusterView
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly VirtualServerInformers virtualServers;
     private long planInputsVersion;
 
-    public InformerClusterView(Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs)
+    public InformerClusterView(
+        Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs, VirtualServerInformers virtualServers)
     {
+        this.virtualServers = virtualServers;
         this.virtualIps = virtualIps;
         this.nodes = nodes;
         this.secrets = secrets;
@@ -28,7 +32,7 @@ public sealed class InformerClusterView : IClusterView
         secrets.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
     }
 
-    public long PlanInputsVersion => Interlocked.Read(ref planInputsVersion);
+    public long PlanInputsVersion => Interlocked.Read(ref planInputsVersion) + virtualServers.PlanInputsVersion;
 
     public ClusterState State() => new(
         virtualIps.Items.ToList(),
@@ -36,11 +40,16 @@ public sealed class InformerClusterView : IClusterView
         secrets.Items.ToDictionary(
             s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}",
             s => (IReadOnlySet<string>)(s.Data?.Keys.ToHashSet(StringComparer.Ordinal) ?? []),
-            StringComparer.Ordinal));
+            StringComparer.Ordinal))
+    {
+        VirtualServerInputs = virtualServers.Inputs(),
+    };
 
     public VirtualIp? VirtualIp(string name) => virtualIps.Get(name);
 
     public NodeAgentConfig? NodeAgentConfig(string nodeName) => nodeConfigs.Get(nodeName);
+
+    public VirtualServer? VirtualServer(string key) => virtualServers.VirtualServers.Get(key);
 
     public bool NodeExists(string nodeName) => nodes.Get(nodeName) is not null;
 

@@ -25,4 +25,22 @@ public static class PlanRelevance
     public static string? Of(V1Secret? secret) => secret is null
         ? null
         : string.Join(',', (secret.Data?.Keys ?? []).Order(StringComparer.Ordinal));
+
+    public static string? Of(VirtualServer? server) => server is null
+        ? null
+        : string.Join('\n', JsonSerializer.Serialize(server.Spec, ApiJsonContext.Default.VirtualServerSpec), server.Metadata.Generation);
+
+    /// <summary>A Service's ports: the serviceRef's port is looked up among them.</summary>
+    public static string? Of(V1Service? service) => service is null
+        ? null
+        : string.Join(',', (service.Spec?.Ports ?? []).Select(p => $"{p.Name}:{p.Port}/{p.Protocol}"));
+
+    /// <summary>An EndpointSlice's Service, ports and ready addresses.</summary>
+    public static string? Of(V1EndpointSlice? slice) => slice is null
+        ? null
+        : string.Join('\n',
+            Reconcile.EndpointResolver.ServiceOf(slice),
+            slice.AddressType,
+            string.Join(',', (slice.Ports ?? []).Select(p => $"{p.Name}:{p.Port}/{p.Protocol}")),
+            string.Join(',', (slice.Endpoints ?? []).Select(e => $"{string.Join(' ', e.Addresses ?? [])}={e.Conditions?.Ready}")));
 }

@@ -9,4 +9,7 @@ namespace KeepOperator.Operator.Reconcile;
 public sealed record ClusterState(
     IReadOnlyList<VirtualIp> VirtualIps,
     IReadOnlyList<NodeInfo> Nodes,
-    IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys);
+    IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys)
+{
+    public VirtualServerInputs VirtualServerInputs { get; init; } = VirtualServerInputs.None;
+}

@@ -7,6 +7,8 @@ public interface IClusterWriter
 {
     Task WriteStatusAsync(VirtualIp vip, VirtualIpStatus status, CancellationToken cancellationToken);
 
+    Task WriteVirtualServerStatusAsync(VirtualServer server, VirtualServerStatus status, CancellationToken cancellationToken);
+
     Task CreateNodeAgentConfigAsync(string nodeName, NodeAgentConfigSpec spec, CancellationToken cancellationToken);
 
     Task UpdateNodeAgentConfigSpecAsync(NodeAgentConfig existing, NodeAgentConfigSpec spec, CancellationToken cancellationToken);

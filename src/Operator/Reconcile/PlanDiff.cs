@@ -1,7 +1,7 @@
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
-/// Which keys a new plan touches: a VirtualIp whose plan changed (and every node it was or is on), and nodes that
+/// Which keys a new plan touches: a VirtualIp or VirtualServer whose plan changed (and every node it was or is on), and nodes that
 /// appeared or went. The rest of the cluster is left alone, so one new VirtualIp costs a few keys, not all of them.
 /// </summary>
 public static class PlanDiff
@@ -26,6 +26,22 @@ public static class PlanDiff
 
             keys.Add(ReconcileKey.VirtualIp(name));
             foreach (var node in (before?.Priorities.Keys ?? []).Concat(after?.Priorities.Keys ?? []))
+            {
+                keys.Add(ReconcileKey.Node(node));
+            }
+        }
+
+        foreach (var key in updated.VirtualServers.Keys.Union(old?.VirtualServers.Keys ?? [], StringComparer.Ordinal))
+        {
+            var before = old?.VirtualServers.GetValueOrDefault(key);
+            var after = updated.VirtualServers.GetValueOrDefault(key);
+            if (VirtualServerPlanComparer.Same(before, after))
+            {
+                continue;
+            }
+
+            keys.Add(ReconcileKey.VirtualServer(key));
+            foreach (var node in (before?.Nodes ?? []).Concat(after?.Nodes ?? []))
             {
                 keys.Add(ReconcileKey.Node(node));
             }

@@ -87,7 +87,11 @@ public static class Planner
             plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld);
         }
 
-        return new Plan(instances.ToDictionary(i => i.Key, i => new NodeAgentConfigSpec { Instances = i.Value }, StringComparer.Ordinal), plans);
+        var servers = VirtualServerPlanner.Build(state.VirtualServerInputs, state.VirtualIps, plans);
+        return new Plan(instances.ToDictionary(i => i.Key, i => new NodeAgentConfigSpec { Instances = i.Value, VirtualServers = servers.ForNode(i.Key) }, StringComparer.Ordinal), plans)
+        {
+            VirtualServers = servers.Plans,
+        };
     }
 
     public static string Name(VirtualIp vip) => vip.Metadata.Name ?? "";

@@ -5,6 +5,9 @@ public readonly record struct ReconcileKey(ReconcileKind Kind, string Name)
 {
     public static ReconcileKey VirtualIp(string name) => new(ReconcileKind.VirtualIpStatus, name);
 
+    /// <summary>A VirtualServer's status; <paramref name="key"/> is "namespace/name".</summary>
+    public static ReconcileKey VirtualServer(string key) => new(ReconcileKind.VirtualServerStatus, key);
+
     public static ReconcileKey Node(string name) => new(ReconcileKind.NodeAgentConfig, name);
 
     /// <summary>Recompute the plan and queue what it changed: one key, so a burst of changes costs one recomputation.</summary>
@@ -13,10 +16,11 @@ public readonly record struct ReconcileKey(ReconcileKind Kind, string Name)
     public override string ToString() => $"{Kind}/{Name}";
 }
 
-/// <summary>A VirtualIp key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself.</summary>
+/// <summary>A VirtualIp or VirtualServer key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself.</summary>
 public enum ReconcileKind
 {
     VirtualIpStatus,
     NodeAgentConfig,
     Plan,
+    VirtualServerStatus,
 }

@@ -56,6 +56,7 @@ public sealed class Reconciler(
     {
         ReconcileKind.NodeAgentConfig => ReconcileNodeAsync(key.Name, cancellationToken),
         ReconcileKind.VirtualIpStatus => ReconcileStatusAsync(key.Name, cancellationToken),
+        ReconcileKind.VirtualServerStatus => ReconcileVirtualServerStatusAsync(key.Name, cancellationToken),
         _ => Task.FromResult(RefreshPlan()),
     };
 
@@ -101,6 +102,20 @@ public sealed class Reconciler(
         foreach (var e in StatusEvents.Between(previous, status))
         {
             await events.RecordAsync(vip, e, cancellationToken);
+        }
+    }
+
+    private async Task ReconcileVirtualServerStatusAsync(string key, CancellationToken cancellationToken)
+    {
+        if (view.VirtualServer(key) is not { } server || CurrentPlan().VirtualServers.GetValueOrDefault(key) is not { } serverPlan)
+        {
+            return; // deleted: it leaves the NodeAgentConfigs through the node keys
+        }
+
+        var status = VirtualServerStatusAggregator.Aggregate(server, serverPlan, view.VirtualIp(serverPlan.VirtualIp), view.NodeAgentConfig, time.GetUtcNow());
+        if (server.Status is null || Json(server.Status, ApiJsonContext.Default.VirtualServerStatus) != Json(status, ApiJsonContext.Default.VirtualServerStatus))
+        {
+            await writer.WriteVirtualServerStatusAsync(server, status, cancellationToken);
         }
     }
 

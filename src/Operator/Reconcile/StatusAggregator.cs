@@ -88,7 +88,7 @@ public static class StatusAggregator
     }
 
     /// <summary>metav1.Condition semantics: lastTransitionTime moves only when the status flips.</summary>
-    private static Condition ToCondition(PlannedCondition planned, List<Condition>? previous, long? generation, DateTimeOffset now)
+    public static Condition ToCondition(PlannedCondition planned, List<Condition>? previous, long? generation, DateTimeOffset now)
     {
         var status = planned.Status ? "True" : "False";
         var old = previous?.FirstOrDefault(c => c.Type == planned.Type);

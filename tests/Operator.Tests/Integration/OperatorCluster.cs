@@ -69,7 +69,10 @@ public sealed class OperatorCluster : IAsyncDisposable
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(crd));
         }
 
-        return new OperatorCluster(directory, server, client);
+        var cluster = new OperatorCluster(directory, server, client);
+        // The operator watches VirtualServers too: the real CRD, so `kubectl get vs` prints its columns.
+        await cluster.Kubectl.OkAsync("apply", "-f", DeployedCrd(VirtualServer.Plural));
+        return cluster;
     }
 
     /// <summary>Starts an operator process in-process (its own client, as a separate replica would have); stop it with <see cref="StopOperatorAsync"/>.</summary>
@@ -196,6 +199,21 @@ public sealed class OperatorCluster : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>deploy/crds/keepoperator.io_PLURAL.yaml, found above the test binaries.</summary>
+    private static string DeployedCrd(string plural)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "deploy", "crds", $"{VirtualIp.Group}_{plural}.yaml");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"deploy/crds/{VirtualIp.Group}_{plural}.yaml not found above {AppContext.BaseDirectory}");
     }
 
     private static string Describe<T>(T value) => value switch

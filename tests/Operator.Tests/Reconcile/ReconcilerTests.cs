@@ -29,6 +29,8 @@ public sealed class ReconcilerTests
 
         public NodeAgentConfig? NodeAgentConfig(string nodeName) => Configs.GetValueOrDefault(nodeName);
 
+        public VirtualServer? VirtualServer(string key) => null;
+
         public bool NodeExists(string nodeName) => Nodes.Any(n => n.Name == nodeName);
 
         public Task WriteStatusAsync(VirtualIp vip, VirtualIpStatus status, CancellationToken cancellationToken)
@@ -37,6 +39,9 @@ public sealed class ReconcilerTests
             vip.Status = status;
             return Task.CompletedTask;
         }
+
+        public Task WriteVirtualServerStatusAsync(VirtualServer server, VirtualServerStatus status, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("these tests have no VirtualServers");
 
         public Task CreateNodeAgentConfigAsync(string nodeName, NodeAgentConfigSpec spec, CancellationToken cancellationToken)
         {

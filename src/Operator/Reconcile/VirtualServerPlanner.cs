@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using KeepOperator.Api;
+
+namespace KeepOperator.Operator.Reconcile;
+
+/// <summary>
+/// From VirtualServers (with the VirtualIps' plans, Services and EndpointSlices) to what each node runs: a valid
+/// VirtualServer goes to every node that runs its VirtualIp, with its real servers resolved. One that is invalid,
+/// names a VirtualIp that is missing or withheld, or whose Service (or port) is missing goes to no node, and its plan
+/// says why. Pure, like <see cref="Planner"/>.
+/// </summary>
+public static class VirtualServerPlanner
+{
+    public static VirtualServerPlanning Build(VirtualServerInputs inputs, IReadOnlyList<VirtualIp> vips, IReadOnlyDictionary<string, VirtualIpPlan> vipPlans)
+    {
+        var vipsByName = vips.ToDictionary(Planner.Name, StringComparer.Ordinal);
+        var services = inputs.Services.ToDictionary(s => ObjectKey.Of(s.Metadata.NamespaceProperty, s.Metadata.Name), StringComparer.Ordinal);
+        var slices = inputs.EndpointSlices
+            .Where(s => EndpointResolver.ServiceOf(s) is not null)
+            .ToLookup(s => ObjectKey.Of(s.Metadata.NamespaceProperty, EndpointResolver.ServiceOf(s)), StringComparer.Ordinal);
+
+        var plans = new Dictionary<string, VirtualServerPlan>(StringComparer.Ordinal);
+        var perNode = new Dictionary<string, List<NodeVirtualServer>>(StringComparer.Ordinal);
+        foreach (var server in inputs.VirtualServers.OrderBy(Key, StringComparer.Ordinal))
+        {
+            var plan = PlanOne(server, vipsByName, vipPlans, services, slices);
+            plans[Key(server)] = plan;
+            if (plan.Withheld is not null)
+            {
+                continue;
+            }
+
+            // One deep copy per node, as for VirtualIps: no two nodes' configs share a mutable spec.
+            var template = JsonSerializer.SerializeToUtf8Bytes(Render(server, plan), ApiJsonContext.Default.NodeVirtualServer);
+            foreach (var node in plan.Nodes)
+            {
+                if (!perNode.TryGetValue(node, out var list))
+                {
+                    perNode[node] = list = [];
+                }
+
+                list.Add(JsonSerializer.Deserialize(template, ApiJsonContext.Default.NodeVirtualServer)!);
+            }
+        }
+
+        return new(plans, perNode);
+    }
+
+    public static string Key(VirtualServer server) => ObjectKey.Of(server.Metadata.Namespace, server.Metadata.Name);
+
+    private static VirtualServerPlan PlanOne(
+        VirtualServer server,
+        Dictionary<string, VirtualIp> vips,
+        IReadOnlyDictionary<string, VirtualIpPlan> vipPlans,
+        Dictionary<string, k8s.Models.V1Service> services,
+        ILookup<string, k8s.Models.V1EndpointSlice> slices)
+    {
+        var errors = VirtualServerValidator.Validate(server, ValidationMode.Cluster);
+        if (errors.Count > 0)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.InvalidSpec, string.Join("; ", errors));
+        }
+
+        var spec = server.Spec;
+        if (!vips.TryGetValue(spec.VirtualIpRef, out var vip) || vipPlans.GetValueOrDefault(spec.VirtualIpRef) is not { } vipPlan)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotFound, $"VirtualIp {spec.VirtualIpRef} (spec.virtualIpRef) not found");
+        }
+
+        if (vipPlan.Withheld)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotServed, $"VirtualIp {spec.VirtualIpRef} is not given to agents (see its conditions)");
+        }
+
+        var vipAddresses = (vip.Spec.Addresses ?? []).Select(a => VirtualIpValidator.TryParseAddress(a, out var parsed, out _, out _) ? parsed : null).OfType<IPAddress>().ToList();
+        var address = spec.Address is null ? vipAddresses.FirstOrDefault() : vipAddresses.FirstOrDefault(a => a.Equals(IPAddress.Parse(spec.Address)));
+        if (address is null)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.AddressNotOnVirtualIp,
+                $"spec.address {spec.Address} is not an address of VirtualIp {spec.VirtualIpRef} ({string.Join(", ", vip.Spec.Addresses ?? [])})");
+        }
+
+        var wrongFamily = (spec.RealServers ?? []).Select((r, i) => (r, i)).Where(x => IPAddress.Parse(x.r.Address).AddressFamily != address.AddressFamily).ToList();
+        if (wrongFamily.Count > 0)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.InvalidSpec,
+                string.Join("; ", wrongFamily.Select(x => $"spec.realServers[{x.i}].address: must be of the family of {address}, got \"{x.r.Address}\"")));
+        }
+
+        var fromService = new List<RealServer>();
+        if (spec.ServiceRef is { } serviceRef)
+        {
+            var resolution = EndpointResolver.Resolve(server.Metadata.Namespace ?? "", serviceRef, address.AddressFamily, services, slices);
+            if (resolution.Problem is { } problem)
+            {
+                return new(server.Metadata.Generation, spec.VirtualIpRef, null, [], [], problem);
+            }
+
+            fromService.AddRange(resolution.RealServers);
+        }
+
+        var nodes = vipPlan.Priorities.Keys.Order(StringComparer.Ordinal).ToList();
+        return new(server.Metadata.Generation, spec.VirtualIpRef, address.ToString(), Merge(spec.RealServers ?? [], fromService, spec.Port), nodes, null);
+    }
+
+    /// <summary>
+    /// Fixed real servers win over endpoints at the same address and port (they carry a weight); the result is ordered
+    /// by address (numerically: one family, equal-length hex), then port, so the same inputs always give the same list whatever the order of slices and endpoints.
+    /// </summary>
+    private static List<RealServer> Merge(IEnumerable<RealServer> fixedServers, IEnumerable<RealServer> endpoints, int? virtualPort)
+    {
+        var merged = new Dictionary<(IPAddress, int?), RealServer>();
+        foreach (var server in fixedServers.Concat(endpoints))
+        {
+            var address = IPAddress.Parse(server.Address);
+            merged.TryAdd((address, server.Port ?? virtualPort), new RealServer { Address = address.ToString(), Port = server.Port, Weight = server.Weight });
+        }
+
+        return merged.OrderBy(m => System.Convert.ToHexString(m.Key.Item1.GetAddressBytes()), StringComparer.Ordinal).ThenBy(m => m.Key.Item2).Select(m => m.Value).ToList();
+    }
+
+    private static NodeVirtualServer Render(VirtualServer server, VirtualServerPlan plan)
+    {
+        var spec = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(server.Spec, ApiJsonContext.Default.VirtualServerSpec), ApiJsonContext.Default.VirtualServerSpec)!;
+        spec.Address = plan.Address;
+        spec.RealServers = plan.RealServers.Select(r => new RealServer { Address = r.Address, Port = r.Port, Weight = r.Weight }).ToList();
+        spec.ServiceRef = null; // resolved here; the agent programs what it is given
+        return new NodeVirtualServer { Namespace = server.Metadata.Namespace ?? "", Name = server.Metadata.Name ?? "", Generation = server.Metadata.Generation, Spec = spec };
+    }
+}
