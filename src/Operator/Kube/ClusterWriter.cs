@@ -23,14 +23,14 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
     public async Task WriteStatusAsync(VirtualIp vip, VirtualIpStatus status, CancellationToken cancellationToken)
     {
         var result = await client.CustomObjects.PatchClusterCustomObjectStatusAsync(
-            StatusPatch(vip.Status, status, ApiJsonContext.Default.VirtualIpStatus), VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, vip.Metadata.Name, cancellationToken: cancellationToken);
+            WholeFieldPatch("status", vip.Status, status, ApiJsonContext.Default.VirtualIpStatus), VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, vip.Metadata.Name, cancellationToken: cancellationToken);
         virtualIps.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.VirtualIp)!);
     }
 
     public async Task WriteVirtualServerStatusAsync(VirtualServer server, VirtualServerStatus status, CancellationToken cancellationToken)
     {
         var result = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-            StatusPatch(server.Status, status, ApiJsonContext.Default.VirtualServerStatus), VirtualIp.Group, VirtualIp.Version, server.Metadata.Namespace, VirtualServer.Plural,
+            WholeFieldPatch("status", server.Status, status, ApiJsonContext.Default.VirtualServerStatus), VirtualIp.Group, VirtualIp.Version, server.Metadata.Namespace, VirtualServer.Plural,
             server.Metadata.Name, cancellationToken: cancellationToken);
         virtualServers.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.VirtualServer)!);
     }
@@ -49,9 +49,8 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
 
     public async Task UpdateNodeAgentConfigSpecAsync(NodeAgentConfig existing, NodeAgentConfigSpec spec, CancellationToken cancellationToken)
     {
-        var patch = new JsonObject { ["spec"] = JsonSerializer.SerializeToNode(spec, ApiJsonContext.Default.NodeAgentConfigSpec) };
         var result = await client.CustomObjects.PatchClusterCustomObjectAsync(
-            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, existing.Metadata.Name, cancellationToken: cancellationToken);
+            WholeFieldPatch("spec", existing.Spec, spec, ApiJsonContext.Default.NodeAgentConfigSpec), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, existing.Metadata.Name, cancellationToken: cancellationToken);
         nodeConfigs.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.NodeAgentConfig)!);
     }
 
@@ -67,22 +66,25 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
         }
     }
 
-    /// <summary>A merge patch of the whole status: it keeps what it does not mention, so fields that became empty (a lost master) are nulled explicitly.</summary>
-    private static V1Patch StatusPatch<T>(T? previous, T status, JsonTypeInfo<T> info)
+    /// <summary>
+    /// A merge patch setting the whole of <paramref name="field"/> (spec or status): a merge patch keeps what it does not
+    /// mention, so members that became empty (a lost master, a node's last virtual server) are nulled explicitly.
+    /// </summary>
+    private static V1Patch WholeFieldPatch<T>(string field, T? previous, T value, JsonTypeInfo<T> info)
         where T : class
     {
-        var body = JsonSerializer.SerializeToNode(status, info)!.AsObject();
+        var body = JsonSerializer.SerializeToNode(value, info)!.AsObject();
         if (previous is not null)
         {
-            foreach (var (field, _) in JsonSerializer.SerializeToNode(previous, info)!.AsObject())
+            foreach (var (member, _) in JsonSerializer.SerializeToNode(previous, info)!.AsObject())
             {
-                if (!body.ContainsKey(field))
+                if (!body.ContainsKey(member))
                 {
-                    body[field] = null;
+                    body[member] = null;
                 }
             }
         }
 
-        return new V1Patch(new JsonObject { ["status"] = body }.ToJsonString(), V1Patch.PatchType.MergePatch);
+        return new V1Patch(new JsonObject { [field] = body }.ToJsonString(), V1Patch.PatchType.MergePatch);
     }
 }

@@ -111,17 +111,34 @@ public sealed class OperatorCluster : IAsyncDisposable
     public async Task<VirtualIp?> GetVirtualIpAsync(string name) =>
         (await GetAsync(VirtualIp.Plural, name))?.Deserialize(ApiJsonContext.Default.VirtualIp);
 
+    public async Task<VirtualServer?> GetVirtualServerAsync(string ns, string name)
+    {
+        try
+        {
+            return ((JsonElement)await Client.CustomObjects.GetNamespacedCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, ns, VirtualServer.Plural, name))
+                .Deserialize(ApiJsonContext.Default.VirtualServer);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public async Task<NodeAgentConfig?> GetNodeAgentConfigAsync(string node) =>
         (await GetAsync(NodeAgentConfig.Plural, node))?.Deserialize(ApiJsonContext.Default.NodeAgentConfig);
 
     /// <summary>What a node's agent does: report its instances' states with a fresh heartbeat.</summary>
-    public async Task ReportAsync(string node, params (string Vip, string State, int Priority)[] instances)
+    public Task ReportAsync(string node, params (string Vip, string State, int Priority)[] instances) => ReportAsync(node, virtualServers: null, instances);
+
+    /// <summary>The same, with the virtual servers the agent programmed and its real servers' health.</summary>
+    public async Task ReportAsync(string node, List<NodeVirtualServerStatus>? virtualServers, params (string Vip, string State, int Priority)[] instances)
     {
         var now = DateTimeOffset.UtcNow;
         var status = new NodeAgentConfigStatus
         {
             LastHeartbeatTime = now,
             Instances = instances.Select(i => new NodeInstanceStatus { Name = i.Vip, State = i.State, Priority = i.Priority, EffectivePriority = i.Priority, LastTransitionTime = now }).ToList(),
+            VirtualServers = virtualServers,
         };
         var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, ApiJsonContext.Default.NodeAgentConfigStatus) };
         await Client.CustomObjects.PatchClusterCustomObjectStatusAsync(
@@ -220,6 +237,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     {
         VirtualIp v => JsonSerializer.Serialize(v, ApiJsonContext.Default.VirtualIp),
         NodeAgentConfig c => JsonSerializer.Serialize(c, ApiJsonContext.Default.NodeAgentConfig),
+        VirtualServer v => JsonSerializer.Serialize(v, ApiJsonContext.Default.VirtualServer),
         null => "null",
         _ => value.ToString() ?? "",
     };

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Operator.Reconcile;
+using Xunit;
+using static KeepOperator.Operator.Tests.Integration.OperatorCluster;
+
+namespace KeepOperator.Operator.Tests.Integration;
+
+/// <summary>
+/// A VirtualServer over a Service, end to end over HTTP: KubernetesClient applies the objects, the operator (in-process)
+/// resolves the EndpointSlice into the NodeAgentConfigs, the test plays the agents, and the real kubectl prints the result.
+/// </summary>
+public sealed class VirtualServerWorkflowTests(OperatorWorkflowFixture fixture) : IClassFixture<OperatorWorkflowFixture>
+{
+    private const string Ns = "default";
+
+    private OperatorCluster C => fixture.Cluster;
+
+    private static V1EndpointSlice Slice(bool secondReady) => new()
+    {
+        ApiVersion = "discovery.k8s.io/v1",
+        Kind = "EndpointSlice",
+        Metadata = new V1ObjectMeta { Name = "api-x7k2p", Labels = new Dictionary<string, string> { [EndpointResolver.ServiceNameLabel] = "api" } },
+        AddressType = "IPv4",
+        Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
+        Endpoints =
+        [
+            new V1Endpoint { Addresses = ["10.1.0.2"], Conditions = new V1EndpointConditions { Ready = secondReady } },
+            new V1Endpoint { Addresses = ["10.1.0.1"], Conditions = new V1EndpointConditions { Ready = true } },
+            new V1Endpoint { Addresses = ["10.1.0.3"], Conditions = new V1EndpointConditions { Ready = false } },
+        ],
+    };
+
+    private async Task<string> RealServersOfAsync(string node) =>
+        string.Join(" ", (await C.GetNodeAgentConfigAsync(node))?.Spec.VirtualServers?.SingleOrDefault()?.Spec.RealServers?.Select(r => $"{r.Address}:{r.Port}") ?? []);
+
+    private static NodeVirtualServerStatus Programmed(params (string Address, bool Healthy)[] servers) => new()
+    {
+        Namespace = Ns,
+        Name = "api",
+        RealServers = servers.Select(s => new RealServerStatus { Address = s.Address, Port = 8080, Healthy = s.Healthy, Weight = 1, LastCheckTime = DateTimeOffset.UtcNow }).ToList(),
+    };
+
+    [Fact]
+    public async Task ServiceBackedVirtualServer_ReachesTheVipsNodes_ShowsTheMastersHealth_AndFollowsThePods()
+    {
+        foreach (var n in new[] { "vs-n1", "vs-n2" })
+        {
+            await C.CreateNodeAsync(n, new() { ["test"] = "vs" });
+        }
+
+        await C.CreateVirtualIpAsync(new VirtualIp
+        {
+            Metadata = new ObjectMeta { Name = "vs-web" },
+            Spec = new VirtualIpSpec { Addresses = ["10.77.5.10"], Interface = "vs0", NodeSelector = new() { ["test"] = "vs" } },
+        });
+        await C.Client.CoreV1.CreateNamespacedServiceAsync(
+            new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = "api" },
+                Spec = new V1ServiceSpec { Ports = [new V1ServicePort { Name = "metrics", Port = 9100 }, new V1ServicePort { Name = "http", Port = 80, TargetPort = 8080 }] },
+            },
+            Ns);
+        await C.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(Slice(secondReady: true), Ns);
+        var server = new VirtualServer
+        {
+            Metadata = new ObjectMeta { Name = "api", Namespace = Ns },
+            Spec = new VirtualServerSpec { VirtualIpRef = "vs-web", Port = 80, Protocol = "TCP", Scheduler = "rr", ServiceRef = new ServiceReference { Name = "api", Port = "http" } },
+        };
+        await C.Client.CustomObjects.CreateNamespacedCustomObjectAsync(
+            JsonSerializer.SerializeToNode(server, ApiJsonContext.Default.VirtualServer)!, VirtualIp.Group, VirtualIp.Version, Ns, VirtualServer.Plural);
+
+        // Both nodes of the VirtualIp get it, with the ready endpoints on the slice's http port; not-ready 10.1.0.3 is left out.
+        foreach (var node in new[] { "vs-n1", "vs-n2" })
+        {
+            await EventuallyAsync(() => RealServersOfAsync(node), s => s == "10.1.0.1:8080 10.1.0.2:8080", $"{node}'s spec.virtualServers");
+        }
+
+        var given = (await C.GetNodeAgentConfigAsync("vs-n1"))!.Spec.VirtualServers!.Single();
+        Assert.Equal(("10.77.5.10", 80, "rr", 1L), (given.Spec.Address, given.Spec.Port ?? 0, given.Spec.Scheduler, given.Generation ?? 0));
+        Assert.Null(given.Spec.ServiceRef);
+
+        var unserved = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.Conditions is not null, "a first status");
+        Assert.Equal(VirtualServerReasons.NoMaster, unserved!.Status!.Conditions!.Single().Reason);
+
+        // The agents: vs-n1 is master and checks one real server healthy, one failing.
+        await C.ReportAsync("vs-n1", [Programmed(("10.1.0.1", true), ("10.1.0.2", false))], ("vs-web", "Master", 100));
+        await C.ReportAsync("vs-n2", [Programmed(("10.1.0.1", true), ("10.1.0.2", true))], ("vs-web", "Backup", 100));
+        var serving = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.Conditions?.Single().Status == "True", "Ready");
+        Assert.Equal(("vs-n1", "10.77.5.10", 1, 2, "1/2"), (serving!.Status!.Node, serving.Status.Address, serving.Status.Healthy ?? 0, serving.Status.Total ?? 0, serving.Status.HealthySummary));
+        Assert.Equal(VirtualServerReasons.Serving, serving.Status.Conditions![0].Reason);
+        Assert.Equal(1L, serving.Status.ObservedGeneration);
+
+        var table = (await C.Kubectl.OkAsync("get", "vs", "-n", Ns)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "VIP", "PORT", "PROTOCOL", "SCHEDULER", "HEALTHY", "AGE"], table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["api", "vs-web", "80", "TCP", "rr", "1/2"], table[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[..6]);
+
+        // The pod behind 10.1.0.2 goes unready: the spec drops it, and the status counts only what is still wanted.
+        await C.Client.DiscoveryV1.ReplaceNamespacedEndpointSliceAsync(Slice(secondReady: false), "api-x7k2p", Ns);
+        foreach (var node in new[] { "vs-n1", "vs-n2" })
+        {
+            await EventuallyAsync(() => RealServersOfAsync(node), s => s == "10.1.0.1:8080", $"{node}'s spec without 10.1.0.2");
+        }
+
+        await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.HealthySummary == "1/1", "HEALTHY 1/1");
+        Assert.Contains("1/1", await C.Kubectl.OkAsync("get", "vs", "api", "-n", Ns), StringComparison.Ordinal);
+
+        // The Service goes: the VirtualServer leaves the agents and says why.
+        await C.Client.CoreV1.DeleteNamespacedServiceAsync("api", Ns);
+        await EventuallyAsync(() => RealServersOfAsync("vs-n1"), s => s.Length == 0, "vs-n1 without the virtual server");
+        var orphan = await EventuallyAsync(
+            () => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.Conditions?.Single().Reason == VirtualServerReasons.ServiceNotFound, "ServiceNotFound");
+        Assert.Equal("False", orphan!.Status!.Conditions![0].Status);
+        Assert.Null((await C.GetNodeAgentConfigAsync("vs-n1"))!.Spec.VirtualServers);
+    }
+}
