@@ -15,38 +15,35 @@ public static class PlanDiff
             keys.Add(ReconcileKey.Node(node));
         }
 
-        foreach (var name in updated.VirtualIps.Keys.Union(old?.VirtualIps.Keys ?? [], StringComparer.Ordinal))
-        {
-            var before = old?.VirtualIps.GetValueOrDefault(name);
-            var after = updated.VirtualIps.GetValueOrDefault(name);
-            if (VirtualIpPlanComparer.Same(before, after))
-            {
-                continue;
-            }
-
-            keys.Add(ReconcileKey.VirtualIp(name));
-            foreach (var node in (before?.Priorities.Keys ?? []).Concat(after?.Priorities.Keys ?? []))
-            {
-                keys.Add(ReconcileKey.Node(node));
-            }
-        }
-
-        foreach (var key in updated.VirtualServers.Keys.Union(old?.VirtualServers.Keys ?? [], StringComparer.Ordinal))
-        {
-            var before = old?.VirtualServers.GetValueOrDefault(key);
-            var after = updated.VirtualServers.GetValueOrDefault(key);
-            if (VirtualServerPlanComparer.Same(before, after))
-            {
-                continue;
-            }
-
-            keys.Add(ReconcileKey.VirtualServer(key));
-            foreach (var node in (before?.Nodes ?? []).Concat(after?.Nodes ?? []))
-            {
-                keys.Add(ReconcileKey.Node(node));
-            }
-        }
-
+        AddChanged(keys, old?.VirtualIps, updated.VirtualIps, VirtualIpPlanComparer.Same, ReconcileKey.VirtualIp, p => p.Priorities.Keys);
+        AddChanged(keys, old?.VirtualServers, updated.VirtualServers, VirtualServerPlanComparer.Same, ReconcileKey.VirtualServer, p => p.Nodes);
         return keys;
+    }
+
+    /// <summary>Each object whose plan changed: its own key and every node it was or is on.</summary>
+    private static void AddChanged<TPlan>(
+        HashSet<ReconcileKey> keys,
+        IReadOnlyDictionary<string, TPlan>? old,
+        IReadOnlyDictionary<string, TPlan> updated,
+        Func<TPlan?, TPlan?, bool> same,
+        Func<string, ReconcileKey> keyOf,
+        Func<TPlan, IEnumerable<string>> nodesOf)
+        where TPlan : class
+    {
+        foreach (var name in updated.Keys.Union(old?.Keys ?? [], StringComparer.Ordinal))
+        {
+            var before = old?.GetValueOrDefault(name);
+            var after = updated.GetValueOrDefault(name);
+            if (same(before, after))
+            {
+                continue;
+            }
+
+            keys.Add(keyOf(name));
+            foreach (var node in (before is null ? [] : nodesOf(before)).Concat(after is null ? [] : nodesOf(after)))
+            {
+                keys.Add(ReconcileKey.Node(node));
+            }
+        }
     }
 }

@@ -64,13 +64,13 @@ public sealed class OperatorCluster : IAsyncDisposable
             BookmarkInterval = bookmarkInterval ?? TimeSpan.FromMilliseconds(300),
         });
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        foreach (var crd in TestOnlyCrds.All)
+        foreach (var crd in TestOnlyCrds.ClusterScoped)
         {
             await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(crd));
         }
 
         var cluster = new OperatorCluster(directory, server, client);
-        // The operator watches VirtualServers too: the real CRD, so `kubectl get vs` prints its columns.
+        // The operator watches VirtualServers too: deploy/crds' CRD rather than the minimal one, so `kubectl get vs` prints its columns.
         await cluster.Kubectl.OkAsync("apply", "-f", DeployedCrd(VirtualServer.Plural));
         return cluster;
     }

@@ -1,22 +1,25 @@
 namespace KeepOperator.Operator.Tests.Integration;
 
 /// <summary>
-/// TEST FIXTURE ONLY: minimal VirtualIp and NodeAgentConfig CRDs written from the C# types (cluster-scoped, /status
+/// TEST FIXTURE ONLY: minimal VirtualIp, NodeAgentConfig and VirtualServer CRDs written from the C# types (/status
 /// subresource, spec and status kept as given). The real CRDs with full schemas live in deploy/crds/ (another helper's
 /// work); these only let the operator's integration tests run against LocalCluster without them.
 /// </summary>
 internal static class TestOnlyCrds
 {
-    public static readonly string[] All = [Crd("VirtualIp", "virtualips", "virtualip", "vip"), Crd("NodeAgentConfig", "nodeagentconfigs", "nodeagentconfig", "nac")];
+    public static readonly string[] ClusterScoped = [Crd("VirtualIp", "virtualips", "virtualip", "vip"), Crd("NodeAgentConfig", "nodeagentconfigs", "nodeagentconfig", "nac")];
 
-    private static string Crd(string kind, string plural, string singular, string shortName) => $$"""
+    /// <summary>Every kind the operator watches (it waits for all of them to list before it plans).</summary>
+    public static readonly string[] All = [.. ClusterScoped, Crd("VirtualServer", "virtualservers", "virtualserver", "vs", "Namespaced")];
+
+    private static string Crd(string kind, string plural, string singular, string shortName, string scope = "Cluster") => $$"""
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
         metadata:
           name: {{plural}}.keepoperator.io
         spec:
           group: keepoperator.io
-          scope: Cluster
+          scope: {{scope}}
           names:
             plural: {{plural}}
             singular: {{singular}}

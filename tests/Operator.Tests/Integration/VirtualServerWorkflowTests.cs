@@ -82,8 +82,10 @@ public sealed class VirtualServerWorkflowTests(OperatorWorkflowFixture fixture) 
         Assert.Equal(("10.77.5.10", 80, "rr", 1L), (given.Spec.Address, given.Spec.Port ?? 0, given.Spec.Scheduler, given.Generation ?? 0));
         Assert.Null(given.Spec.ServiceRef);
 
-        var unserved = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.Conditions is not null, "a first status");
-        Assert.Equal(VirtualServerReasons.NoMaster, unserved!.Status!.Conditions!.Single().Reason);
+        // Given to the agents, but nobody is master yet (the Service's watch event may come after the VirtualServer's:
+        // a first status may say ServiceNotFound).
+        var unserved = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "api"), v => v?.Status?.Conditions?.Single().Reason == VirtualServerReasons.NoMaster, "NoMaster");
+        Assert.Equal(("False", "0/2"), (unserved!.Status!.Conditions![0].Status, unserved.Status.HealthySummary));
 
         // The agents: vs-n1 is master and checks one real server healthy, one failing.
         await C.ReportAsync("vs-n1", [Programmed(("10.1.0.1", true), ("10.1.0.2", false))], ("vs-web", "Master", 100));
