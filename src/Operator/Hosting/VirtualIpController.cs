@@ -8,7 +8,7 @@ using KeepOperator.Operator.Reconcile;
 namespace KeepOperator.Operator.Hosting;
 
 /// <summary>
-/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig) to the work queue and the reconciler's workers.
+/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, Pod) to the work queue and the reconciler's workers.
 /// A change only says which keys to look at again; what to do comes from the caches (level-triggered).
 /// </summary>
 public sealed class VirtualIpController
@@ -20,6 +20,7 @@ public sealed class VirtualIpController
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly Informer<V1Pod> pods;
     private readonly InformerClusterView view;
     private readonly WorkQueue<ReconcileKey> queue;
     private readonly Reconciler reconciler;
@@ -34,7 +35,8 @@ public sealed class VirtualIpController
         nodes = new(new NodeSource(client), log, time, options.WatchTimeout);
         secrets = new(new SecretSource(client), log, time, options.WatchTimeout);
         nodeConfigs = new(new CustomObjectSource<NodeAgentConfig>(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, c => c.Metadata), log, time, options.WatchTimeout);
-        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs);
+        pods = new(new PodSource(client), log, time, options.WatchTimeout);
+        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods);
         queue = new WorkQueue<ReconcileKey>(time);
         reconciler = new Reconciler(
             view,
@@ -74,6 +76,13 @@ public sealed class VirtualIpController
                 queue.Add(ReconcileKey.Plan);
             }
         };
+        pods.Changed += (old, updated) =>
+        {
+            if (view.IsPlanInput(old, updated))
+            {
+                queue.Add(ReconcileKey.Plan); // a pods track's priorities and condition
+            }
+        };
         nodeConfigs.Changed += (old, updated) =>
         {
             var config = (updated ?? old)!;
@@ -93,10 +102,10 @@ public sealed class VirtualIpController
     public async Task RunAsync(CancellationToken stop)
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token) };
+        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token), pods.RunAsync(informersStop.Token) };
         try
         {
-            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced).WaitAsync(stop);
+            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, pods.Synced).WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {

@@ -6,8 +6,8 @@ namespace KeepOperator.Operator.Kube;
 
 /// <summary>
 /// The reconciler's view of the informers' caches. <see cref="PlanInputsVersion"/> counts only changes that can move
-/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys), so status writes and
-/// node heartbeats do not recompute it.
+/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys; the readiness, node
+/// or labels of a pod some pods track selects), so status writes, node heartbeats and unrelated pods do not recompute it.
 /// </summary>
 public sealed class InformerClusterView : IClusterView
 {
@@ -15,10 +15,12 @@ public sealed class InformerClusterView : IClusterView
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly Informer<V1Pod> pods;
     private long planInputsVersion;
 
-    public InformerClusterView(Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs)
+    public InformerClusterView(Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs, Informer<V1Pod> pods)
     {
+        this.pods = pods;
         this.virtualIps = virtualIps;
         this.nodes = nodes;
         this.secrets = secrets;
@@ -26,6 +28,7 @@ public sealed class InformerClusterView : IClusterView
         virtualIps.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         nodes.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         secrets.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
+        pods.Changed += (old, updated) => Bump(IsPlanInput(old, updated));
     }
 
     public long PlanInputsVersion => Interlocked.Read(ref planInputsVersion);
@@ -36,7 +39,10 @@ public sealed class InformerClusterView : IClusterView
         secrets.Items.ToDictionary(
             s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}",
             s => (IReadOnlySet<string>)(s.Data?.Keys.ToHashSet(StringComparer.Ordinal) ?? []),
-            StringComparer.Ordinal));
+            StringComparer.Ordinal))
+    {
+        Pods = pods.Items.Select(ToPodInfo).ToList(),
+    };
 
     public VirtualIp? VirtualIp(string name) => virtualIps.Get(name);
 
@@ -53,6 +59,18 @@ public sealed class InformerClusterView : IClusterView
         node.Metadata.Name,
         node.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(),
         node.Spec?.Unschedulable ?? false);
+
+    /// <summary>Whether a pod's change can move the plan: it changed what a pods track reads, and some VirtualIp's pods track selects it (before or after).</summary>
+    public bool IsPlanInput(V1Pod? old, V1Pod? updated) =>
+        PlanRelevance.Of(old) != PlanRelevance.Of(updated)
+        && new[] { old, updated }.OfType<V1Pod>().Select(ToPodInfo).Any(pod => virtualIps.Items.Any(vip => PodTrackRule.Concerns(vip, pod)));
+
+    public static PodInfo ToPodInfo(V1Pod pod) => new(
+        pod.Metadata.NamespaceProperty ?? "",
+        pod.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(),
+        pod.Spec?.NodeName,
+        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") ?? false,
+        pod.Metadata.DeletionTimestamp is not null);
 
     private void Bump(bool relevant)
     {

@@ -9,4 +9,8 @@ namespace KeepOperator.Operator.Reconcile;
 public sealed record ClusterState(
     IReadOnlyList<VirtualIp> VirtualIps,
     IReadOnlyList<NodeInfo> Nodes,
-    IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys);
+    IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys)
+{
+    /// <summary>The pods the VirtualIps' pods tracks read.</summary>
+    public IReadOnlyList<PodInfo> Pods { get; init; } = [];
+}
