@@ -112,6 +112,7 @@ public static class Planner
             spec.Priorities = [new NodePriority { NodeName = node, Priority = priority }];
             spec.DefaultPriority = null;
             spec.NodeSelector = null; // evaluated here; the agent runs what it is given
+            spec.Track = spec.Track?.Where(t => t.Pods is null).ToList() is { Count: > 0 } agentTracks ? agentTracks : null; // pods tracks: in the priority already
             instances[node].Add(new NodeVrrpInstance { Name = Name(vip), Generation = vip.Metadata.Generation, Spec = spec });
         }
     }
