@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 
@@ -8,43 +7,32 @@ namespace KeepOperator.Operator.Kube;
 /// List and watch of Pods in all namespaces, reduced at once to what pods tracks read (namespace, labels, node,
 /// the Ready condition, deletionTimestamp): a cluster's pods are many and big, and the rest is never looked at.
 /// </summary>
-public sealed class PodSource(IKubernetes client) : IListWatchSource<V1Pod>
+public sealed class PodSource(IKubernetes client) : AllNamespacesSource<V1Pod>
 {
-    public string Kind => "pods";
+    public override string Kind => "pods";
 
-    public async Task<(IReadOnlyList<V1Pod> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    protected override async Task<(IList<V1Pod> Items, string ResourceVersion)> ListAllAsync(CancellationToken cancellationToken)
     {
         var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: cancellationToken);
-        return (list.Items.Select(TrackedPart).ToList(), list.Metadata.ResourceVersion);
+        return (list.Items, list.Metadata.ResourceVersion);
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var events = client.CoreV1.WatchListPodForAllNamespacesAsync(
-            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds,
-            onError: onError, cancellationToken: cancellationToken);
-        await foreach (var (type, pod) in events)
-        {
-            yield return (type, TrackedPart(pod));
-        }
-    }
+    protected override IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> WatchAllAsync(
+        string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken) =>
+        client.CoreV1.WatchListPodForAllNamespacesAsync(
+            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
 
-    public string KeyOf(V1Pod obj) => $"{obj.Metadata.NamespaceProperty}/{obj.Metadata.Name}";
-
-    public string? ResourceVersionOf(V1Pod obj) => obj.Metadata?.ResourceVersion;
-
-    private static V1Pod TrackedPart(V1Pod pod) => new()
+    protected override V1Pod Reduce(V1Pod obj) => new()
     {
         Metadata = new V1ObjectMeta
         {
-            Name = pod.Metadata?.Name,
-            NamespaceProperty = pod.Metadata?.NamespaceProperty,
-            ResourceVersion = pod.Metadata?.ResourceVersion,
-            Labels = pod.Metadata?.Labels,
-            DeletionTimestamp = pod.Metadata?.DeletionTimestamp,
+            Name = obj.Metadata?.Name,
+            NamespaceProperty = obj.Metadata?.NamespaceProperty,
+            ResourceVersion = obj.Metadata?.ResourceVersion,
+            Labels = obj.Metadata?.Labels,
+            DeletionTimestamp = obj.Metadata?.DeletionTimestamp,
         },
-        Spec = new V1PodSpec { NodeName = pod.Spec?.NodeName, Containers = [] },
-        Status = new V1PodStatus { Conditions = pod.Status?.Conditions?.Where(c => c.Type == "Ready").ToList() },
+        Spec = new V1PodSpec { NodeName = obj.Spec?.NodeName, Containers = [] },
+        Status = new V1PodStatus { Conditions = obj.Status?.Conditions?.Where(c => c.Type == "Ready").ToList() },
     };
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 
@@ -8,35 +7,24 @@ namespace KeepOperator.Operator.Kube;
 /// List and watch of Secrets in all namespaces, reduced at once to namespace, name and key names: the operator only
 /// checks that a password Secret exists, and passwords must not sit in its memory (or a heap dump).
 /// </summary>
-public sealed class SecretSource(IKubernetes client) : IListWatchSource<V1Secret>
+public sealed class SecretSource(IKubernetes client) : AllNamespacesSource<V1Secret>
 {
-    public string Kind => "secrets";
+    public override string Kind => "secrets";
 
-    public async Task<(IReadOnlyList<V1Secret> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    protected override async Task<(IList<V1Secret> Items, string ResourceVersion)> ListAllAsync(CancellationToken cancellationToken)
     {
         var list = await client.CoreV1.ListSecretForAllNamespacesAsync(cancellationToken: cancellationToken);
-        return (list.Items.Select(KeysOnly).ToList(), list.Metadata.ResourceVersion);
+        return (list.Items, list.Metadata.ResourceVersion);
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, V1Secret Object)> WatchAsync(
-        string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override IAsyncEnumerable<(WatchEventType Type, V1Secret Object)> WatchAllAsync(
+        string resourceVersion, int timeoutSeconds, Action<Exception> onError, CancellationToken cancellationToken) =>
+        client.CoreV1.WatchListSecretForAllNamespacesAsync(
+            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: cancellationToken);
+
+    protected override V1Secret Reduce(V1Secret obj) => new()
     {
-        var events = client.CoreV1.WatchListSecretForAllNamespacesAsync(
-            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds,
-            onError: onError, cancellationToken: cancellationToken);
-        await foreach (var (type, secret) in events)
-        {
-            yield return (type, KeysOnly(secret));
-        }
-    }
-
-    public string KeyOf(V1Secret obj) => $"{obj.Metadata.NamespaceProperty}/{obj.Metadata.Name}";
-
-    public string? ResourceVersionOf(V1Secret obj) => obj.Metadata?.ResourceVersion;
-
-    private static V1Secret KeysOnly(V1Secret secret) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = secret.Metadata?.Name, NamespaceProperty = secret.Metadata?.NamespaceProperty, ResourceVersion = secret.Metadata?.ResourceVersion },
-        Data = secret.Data?.ToDictionary(d => d.Key, _ => Array.Empty<byte>()),
+        Metadata = new V1ObjectMeta { Name = obj.Metadata?.Name, NamespaceProperty = obj.Metadata?.NamespaceProperty, ResourceVersion = obj.Metadata?.ResourceVersion },
+        Data = obj.Data?.ToDictionary(d => d.Key, _ => Array.Empty<byte>()),
     };
 }

@@ -12,7 +12,7 @@ public static class Planner
     public static Plan Build(ClusterState state, PlannerOptions options)
     {
         var nodes = state.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
-        var podsByNamespace = state.Pods.ToLookup(p => p.Namespace, StringComparer.Ordinal);
+        var readyPods = new ReadyPodIndex(state.Pods);
         var valid = new List<VirtualIp>();
         var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var vip in state.VirtualIps)
@@ -74,7 +74,7 @@ public static class Planner
             }
 
             var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
-            var tracked = PodTrackRule.Decide(vip, eligible, podsByNamespace);
+            var tracked = PodTrackRule.Decide(vip, eligible, readyPods);
             var running = eligible.Where(n => tracked.Priorities.ContainsKey(n.Name)).ToList();
             var decision = MaintenanceRules.Decide(vip, running, options.CordonedPriorityOffset, tracked.Priorities);
             if (decision.PreferredMaster is { } preferred)

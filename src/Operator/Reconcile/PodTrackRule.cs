@@ -16,12 +16,12 @@ public static class PodTrackRule
     public const string DefaultNamespace = "default";
 
     /// <summary>Each eligible node's priority after its pods tracks, clamped to 1..254, and who is in FAULT.</summary>
-    public static PodTrackDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, ILookup<string, PodInfo> podsByNamespace)
+    public static PodTrackDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, ReadyPodIndex readyPods)
     {
-        var tracks = PodTracks(vip).Select(t => (t.Check, t.Pods, ReadyOn: NodesWithReadyPod(t.Pods, podsByNamespace))).ToList();
+        var tracks = PodTracks(vip).Select(t => (t.Check, t.Pods, ReadyOn: readyPods.NodesWith(NamespaceOf(t.Pods), t.Pods.Selector?.MatchLabels))).ToList();
         var priorities = new Dictionary<string, int>(StringComparer.Ordinal);
         var faulted = new List<string>();
-        var failures = new List<string>();
+        var failures = new List<(string Node, string Failing)>();
         foreach (var node in eligible)
         {
             var priority = MaintenanceRules.BasePriority(vip.Spec, node.Name);
@@ -43,7 +43,7 @@ public static class PodTrackRule
 
             if (failing.Count > 0)
             {
-                failures.Add($"{node.Name}: {string.Join(", ", failing)}");
+                failures.Add((node.Name, string.Join(", ", failing)));
             }
 
             if (fault)
@@ -58,7 +58,7 @@ public static class PodTrackRule
 
         PlannedCondition? condition = tracks.Count == 0 ? null
             : failures.Count == 0 ? new(ConditionTypes.TrackFailing, false, "PodsReady", "every node has a Ready pod for each pods track")
-            : new(ConditionTypes.TrackFailing, true, "NoReadyPod", string.Join("; ", failures));
+            : new(ConditionTypes.TrackFailing, true, "NoReadyPod", Summary(failures));
         return new PodTrackDecision(priorities, faulted, condition);
     }
 
@@ -66,14 +66,12 @@ public static class PodTrackRule
     public static bool Concerns(VirtualIp vip, PodInfo pod) =>
         PodTracks(vip).Any(t => NamespaceOf(t.Pods) == pod.Namespace && LabelMatch.Matches(t.Pods.Selector?.MatchLabels, pod.Labels));
 
+    /// <summary>Nodes failing the same way share one line ("n2, n3: ..."), so the message stays short on a large cluster.</summary>
+    private static string Summary(List<(string Node, string Failing)> failures) =>
+        string.Join("; ", failures.GroupBy(f => f.Failing, StringComparer.Ordinal).Select(g => $"{string.Join(", ", g.Select(f => f.Node))}: {g.Key}"));
+
     private static IEnumerable<(TrackCheck Check, PodsCheck Pods)> PodTracks(VirtualIp vip) =>
         (vip.Spec.Track ?? []).Where(t => t.Pods is not null).Select(t => (t, t.Pods!));
-
-    private static HashSet<string> NodesWithReadyPod(PodsCheck pods, ILookup<string, PodInfo> podsByNamespace) =>
-        podsByNamespace[NamespaceOf(pods)]
-            .Where(p => p is { Ready: true, Terminating: false, NodeName: not null } && LabelMatch.Matches(pods.Selector?.MatchLabels, p.Labels))
-            .Select(p => p.NodeName!)
-            .ToHashSet(StringComparer.Ordinal);
 
     private static string NamespaceOf(PodsCheck pods) => pods.Namespace ?? DefaultNamespace;
 

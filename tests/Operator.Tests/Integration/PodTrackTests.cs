@@ -10,7 +10,7 @@ namespace KeepOperator.Operator.Tests.Integration;
 /// <summary>spec.track[].pods over HTTP: Pods in LocalCluster, the operator in-process, kubectl describe for the user's view.</summary>
 public sealed class PodTrackTests(OperatorWorkflowFixture fixture) : IClassFixture<OperatorWorkflowFixture>
 {
-    private const string Message = "pods-n1: no Ready pod matching app=pods-web in default (-20)";
+    private const string BothFailing = "pods-n1, pods-n2: no Ready pod matching app=pods-web in default (-20)";
 
     private OperatorCluster C => fixture.Cluster;
 
@@ -71,13 +71,13 @@ public sealed class PodTrackTests(OperatorWorkflowFixture fixture) : IClassFixtu
 
         var vip = await EventuallyAsync(
             () => C.GetVirtualIpAsync("pods-web"),
-            v => v?.Status?.Conditions?.Any(c => c.Type == ConditionTypes.TrackFailing && c.Message!.StartsWith(Message, StringComparison.Ordinal)) == true,
+            v => v?.Status?.Conditions?.Any(c => c.Type == ConditionTypes.TrackFailing && c.Message == BothFailing) == true,
             "the TrackFailing condition naming both nodes");
         Assert.Equal([130, 80], vip!.Status!.Nodes!.Select(n => n.Priority ?? 0));
-        await EventuallyAsync(() => C.EventsAsync("pods-web"), e => e.Any(x => x.Reason == "NoReadyPod" && x.Message.StartsWith(Message, StringComparison.Ordinal)), "a NoReadyPod event naming pods-n1");
+        await EventuallyAsync(() => C.EventsAsync("pods-web"), e => e.Any(x => x.Reason == "NoReadyPod" && x.Message == BothFailing), "a NoReadyPod event naming pods-n1");
 
-        var describe = await C.Kubectl.OkAsync("describe", "virtualip", "pods-web");
-        Assert.Contains(Message, describe, StringComparison.Ordinal);
+        var describe = await C.Kubectl.OkAsync("describe", "vip", "pods-web");
+        Assert.Contains(BothFailing, describe, StringComparison.Ordinal);
         Assert.Contains("NoReadyPod", describe, StringComparison.Ordinal);
 
         await SetReadyAsync("pods-web-1", true);

@@ -31,7 +31,7 @@ public sealed class PodTrackRuleTests
         new(ns, (labels.Length > 0 ? labels : [("app", "web")]).ToDictionary(l => l.Key, l => l.Value), node, ready, terminating);
 
     private static PodTrackDecision Decide(VirtualIp vip, IEnumerable<NodeInfo> nodes, params PodInfo[] pods) =>
-        PodTrackRule.Decide(vip, nodes.ToList(), pods.ToLookup(p => p.Namespace, StringComparer.Ordinal));
+        PodTrackRule.Decide(vip, nodes.ToList(), new ReadyPodIndex(pods));
 
     [Fact]
     public void ReadyPodOnOneNode_LowersOnlyTheOtherNode_AndSaysSo()
@@ -70,6 +70,20 @@ public sealed class PodTrackRuleTests
         Assert.True(PodTrackRule.Concerns(vip, Pod("n9", ready: false, ns: "shop", labels: [("app", "web"), ("tier", "front")])));
         Assert.False(PodTrackRule.Concerns(vip, Pod("n1", ns: "default", labels: [("app", "web"), ("tier", "front")])));
         Assert.False(PodTrackRule.Concerns(Vip("plain"), Pod("n1")));
+    }
+
+    [Fact]
+    public void NodesFailingAlike_ShareALine_OthersGetTheirOwn()
+    {
+        var vip = Tracked(-20);
+        vip.Spec.Track!.Add(new TrackCheck { Name = "db", Weight = -5, Pods = new PodsCheck { Selector = new LabelSelector { MatchLabels = new() { ["app"] = "db" } } } });
+        var decision = Decide(vip, [Node("n1"), Node("n2"), Node("n3")], Pod("n1"), Pod("n1", labels: ("app", "db")), Pod("n3", labels: ("app", "db")));
+        Assert.Equal(
+            "n2: no Ready pod matching app=web in default (-20), no Ready pod matching app=db in default (-5); n3: no Ready pod matching app=web in default (-20)",
+            decision.Condition!.Message);
+        Assert.Equal([100, 75, 80], decision.Priorities.Values);
+        var alike = Decide(Tracked(-20), [Node("n1"), Node("n2"), Node("n3")], Pod("n2"));
+        Assert.Equal("n1, n3: no Ready pod matching app=web in default (-20)", alike.Condition!.Message);
     }
 
     [Fact]
