@@ -32,7 +32,8 @@ public sealed class NodeAgentConfigSpec
 
 /// <summary>
 /// A VirtualIp as this node runs it: the spec with <c>virtualRouterId</c> filled in (allocated when the user left it
-/// out) and <c>priorities</c> reduced to this node's effective one (after cordon and preferred-master adjustments).
+/// out) and <c>priorities</c> reduced to this node's effective one (after pods tracks, cordon and preferred-master
+/// adjustments; pods tracks are then left out, as the operator has applied them).
 /// The password stays a Secret reference: the agent reads that Secret itself.
 /// </summary>
 public sealed class NodeVrrpInstance

@@ -168,8 +168,13 @@ public sealed class HttpCheck
     public string? ExpectedStatus { get; set; }
 }
 
+/// <summary>
+/// Fails on a node while no Ready, non-terminating pod matching <see cref="Selector"/> in <see cref="Namespace"/> runs
+/// there. Pod readiness has its own probe timing, so interval, timeout, rise and fall do not apply.
+/// </summary>
 public sealed class PodsCheck
 {
+    /// <summary>Default "default" (VirtualIps are cluster-scoped).</summary>
     public string? Namespace { get; set; }
 
     public LabelSelector? Selector { get; set; }

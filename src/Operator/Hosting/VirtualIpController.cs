@@ -8,7 +8,7 @@ using KeepOperator.Operator.Reconcile;
 namespace KeepOperator.Operator.Hosting;
 
 /// <summary>
-/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, and VirtualServerInformers') to the work queue and the reconciler's workers.
+/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, Pod, and VirtualServerInformers') to the work queue and the reconciler's workers.
 /// A change only says which keys to look at again; what to do comes from the caches (level-triggered).
 /// </summary>
 public sealed class VirtualIpController
@@ -21,6 +21,7 @@ public sealed class VirtualIpController
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
     private readonly VirtualServerInformers virtualServers;
+    private readonly Informer<V1Pod> pods;
     private readonly InformerClusterView view;
     private readonly WorkQueue<ReconcileKey> queue;
     private readonly Reconciler reconciler;
@@ -33,10 +34,11 @@ public sealed class VirtualIpController
         this.log = log;
         virtualIps = new(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata), log, time, options.WatchTimeout);
         nodes = new(BuiltinSources.Nodes(client), log, time, options.WatchTimeout);
-        secrets = new(new SecretSource(client), log, time, options.WatchTimeout);
+        secrets = new(BuiltinSources.Secrets(client), log, time, options.WatchTimeout);
         nodeConfigs = new(new CustomObjectSource<NodeAgentConfig>(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, c => c.Metadata), log, time, options.WatchTimeout);
+        pods = new(BuiltinSources.Pods(client), log, time, options.WatchTimeout);
         virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
-        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, virtualServers);
+        view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods, virtualServers);
         queue = new WorkQueue<ReconcileKey>(time);
         reconciler = new Reconciler(
             view,
@@ -77,6 +79,13 @@ public sealed class VirtualIpController
                 queue.Add(ReconcileKey.Plan);
             }
         };
+        pods.Changed += (old, updated) =>
+        {
+            if (view.IsPlanInput(old, updated))
+            {
+                queue.Add(ReconcileKey.Plan); // a pods track's priorities and condition
+            }
+        };
         nodeConfigs.Changed += (old, updated) =>
         {
             var config = (updated ?? old)!;
@@ -100,11 +109,11 @@ public sealed class VirtualIpController
     public async Task RunAsync(CancellationToken stop)
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token) }
+        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token), pods.RunAsync(informersStop.Token) }
             .Concat(virtualServers.Run(informersStop.Token)).ToArray();
         try
         {
-            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, virtualServers.Synced).WaitAsync(stop);
+            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, pods.Synced, virtualServers.Synced).WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {

@@ -37,4 +37,50 @@ public static class BuiltinSources
         },
         (resourceVersion, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
             allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct));
+
+    /// <summary>
+    /// Secrets, reduced to namespace, name and key names: the operator only checks that a password Secret exists, and
+    /// passwords must not sit in its memory (or a heap dump).
+    /// </summary>
+    public static KubeObjectSource<V1Secret> Secrets(IKubernetes client) => new(
+        "secrets",
+        async ct =>
+        {
+            var list = await client.CoreV1.ListSecretForAllNamespacesAsync(cancellationToken: ct);
+            return (list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, timeout, onError, ct) => client.CoreV1.WatchListSecretForAllNamespacesAsync(
+            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct),
+        secret => new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = secret.Metadata?.Name, NamespaceProperty = secret.Metadata?.NamespaceProperty, ResourceVersion = secret.Metadata?.ResourceVersion },
+            Data = secret.Data?.ToDictionary(d => d.Key, _ => Array.Empty<byte>()),
+        });
+
+    /// <summary>
+    /// Pods, reduced to what pods tracks read (namespace, labels, node, the Ready condition, deletionTimestamp): a
+    /// cluster's pods are many and big, and the rest is never looked at.
+    /// </summary>
+    public static KubeObjectSource<V1Pod> Pods(IKubernetes client) => new(
+        "pods",
+        async ct =>
+        {
+            var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct);
+            return (list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, timeout, onError, ct) => client.CoreV1.WatchListPodForAllNamespacesAsync(
+            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct),
+        pod => new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = pod.Metadata?.Name,
+                NamespaceProperty = pod.Metadata?.NamespaceProperty,
+                ResourceVersion = pod.Metadata?.ResourceVersion,
+                Labels = pod.Metadata?.Labels,
+                DeletionTimestamp = pod.Metadata?.DeletionTimestamp,
+            },
+            Spec = new V1PodSpec { NodeName = pod.Spec?.NodeName, Containers = [] },
+            Status = new V1PodStatus { Conditions = pod.Status?.Conditions?.Where(c => c.Type == "Ready").ToList() },
+        });
 }

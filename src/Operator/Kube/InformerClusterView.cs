@@ -6,9 +6,9 @@ namespace KeepOperator.Operator.Kube;
 
 /// <summary>
 /// The reconciler's view of the informers' caches. <see cref="PlanInputsVersion"/> counts only changes that can move
-/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys; see also
-/// <see cref="VirtualServerInformers"/>), so status writes and
-/// node heartbeats do not recompute it.
+/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys; the readiness, node
+/// or labels of a pod some pods track selects; see also <see cref="VirtualServerInformers"/>), so status writes, node
+/// heartbeats and unrelated pods do not recompute it.
 /// </summary>
 public sealed class InformerClusterView : IClusterView
 {
@@ -16,12 +16,15 @@ public sealed class InformerClusterView : IClusterView
     private readonly Informer<V1Node> nodes;
     private readonly Informer<V1Secret> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
+    private readonly Informer<V1Pod> pods;
     private readonly VirtualServerInformers virtualServers;
     private long planInputsVersion;
 
     public InformerClusterView(
-        Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs, VirtualServerInformers virtualServers)
+        Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs,
+        Informer<V1Pod> pods, VirtualServerInformers virtualServers)
     {
+        this.pods = pods;
         this.virtualServers = virtualServers;
         this.virtualIps = virtualIps;
         this.nodes = nodes;
@@ -30,6 +33,7 @@ public sealed class InformerClusterView : IClusterView
         virtualIps.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         nodes.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         secrets.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
+        pods.Changed += (old, updated) => Bump(IsPlanInput(old, updated));
     }
 
     public long PlanInputsVersion => Interlocked.Read(ref planInputsVersion) + virtualServers.PlanInputsVersion;
@@ -43,6 +47,7 @@ public sealed class InformerClusterView : IClusterView
             StringComparer.Ordinal))
     {
         VirtualServerInputs = virtualServers.Inputs(),
+        Pods = pods.Items.Select(ToPodInfo).ToList(),
     };
 
     public VirtualIp? VirtualIp(string name) => virtualIps.Get(name);
@@ -62,6 +67,18 @@ public sealed class InformerClusterView : IClusterView
         node.Metadata.Name,
         node.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(),
         node.Spec?.Unschedulable ?? false);
+
+    /// <summary>Whether a pod's change can move the plan: it changed what a pods track reads, and some VirtualIp's pods track selects it (before or after).</summary>
+    public bool IsPlanInput(V1Pod? old, V1Pod? updated) =>
+        PlanRelevance.Of(old) != PlanRelevance.Of(updated)
+        && new[] { old, updated }.OfType<V1Pod>().Select(ToPodInfo).Any(pod => virtualIps.Items.Any(vip => PodTrackRule.Concerns(vip, pod)));
+
+    public static PodInfo ToPodInfo(V1Pod pod) => new(
+        pod.Metadata.NamespaceProperty ?? "",
+        pod.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(),
+        pod.Spec?.NodeName,
+        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") ?? false,
+        pod.Metadata.DeletionTimestamp is not null);
 
     private void Bump(bool relevant)
     {

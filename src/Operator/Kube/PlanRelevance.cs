@@ -19,8 +19,19 @@ public static class PlanRelevance
     public static string? Of(V1Node? node) => node is null
         ? null
         : string.Join('\n',
-            string.Join(',', (node.Metadata.Labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            Labels(node.Metadata.Labels),
             node.Spec?.Unschedulable ?? false);
+
+    public static string? Of(V1Pod? pod)
+    {
+        if (pod is null)
+        {
+            return null;
+        }
+
+        var info = InformerClusterView.ToPodInfo(pod);
+        return string.Join('\n', info.Namespace, Labels(pod.Metadata.Labels), info.NodeName, info.Ready, info.Terminating);
+    }
 
     public static string? Of(V1Secret? secret) => secret is null
         ? null
@@ -43,4 +54,6 @@ public static class PlanRelevance
             slice.AddressType,
             string.Join(',', (slice.Ports ?? []).Select(p => $"{p.Name}:{p.Port}/{p.Protocol}")),
             string.Join(',', (slice.Endpoints ?? []).Select(e => $"{string.Join(' ', e.Addresses ?? [])}={e.Conditions?.Ready}")));
+    private static string Labels(IDictionary<string, string>? labels) =>
+        string.Join(',', (labels ?? new Dictionary<string, string>()).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 }

@@ -12,4 +12,6 @@ public sealed record ClusterState(
     IReadOnlyDictionary<string, IReadOnlySet<string>> SecretKeys)
 {
     public VirtualServerInputs VirtualServerInputs { get; init; } = VirtualServerInputs.None;
+    /// <summary>The pods the VirtualIps' pods tracks read.</summary>
+    public IReadOnlyList<PodInfo> Pods { get; init; } = [];
 }

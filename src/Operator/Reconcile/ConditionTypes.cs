@@ -17,4 +17,7 @@ public static class ConditionTypes
 
     /// <summary>Present only with the preferred-master annotation: whether the preferred node was raised above the others.</summary>
     public const string PreferredMaster = "PreferredMaster";
+
+    /// <summary>Present only with a pods track: True while some node has no Ready pod for one (the message says which and the effect).</summary>
+    public const string TrackFailing = "TrackFailing";
 }

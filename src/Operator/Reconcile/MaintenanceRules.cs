@@ -14,10 +14,11 @@ public static class MaintenanceRules
     public const int MaxPriority = 254;
 
     /// <param name="cordonedPriorityOffset">How far below the lowest schedulable node's priority a cordoned node goes (at least 1).</param>
-    public static PriorityDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, int cordonedPriorityOffset)
+    /// <param name="trackedPriorities">Each node's priority after its pods tracks (<see cref="PodTrackRule"/>); default: <see cref="BasePriority"/>.</param>
+    public static PriorityDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, int cordonedPriorityOffset, IReadOnlyDictionary<string, int>? trackedPriorities = null)
     {
         var spec = vip.Spec;
-        var priorities = eligible.ToDictionary(n => n.Name, n => BasePriority(spec, n.Name), StringComparer.Ordinal);
+        var priorities = eligible.ToDictionary(n => n.Name, n => trackedPriorities is not null && trackedPriorities.TryGetValue(n.Name, out var tracked) ? tracked : BasePriority(spec, n.Name), StringComparer.Ordinal);
 
         var schedulable = eligible.Where(n => !n.Unschedulable).ToList();
         if (schedulable.Count > 0 && schedulable.Count < eligible.Count)

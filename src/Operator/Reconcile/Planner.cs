@@ -4,7 +4,7 @@ using KeepOperator.Api;
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
-/// From VirtualIps, Nodes and Secret key names to one NodeAgentConfig spec per node and a plan per VirtualIp.
+/// From VirtualIps, Nodes, Secret key names and Pods (for pods tracks) to one NodeAgentConfig spec per node and a plan per VirtualIp.
 /// A pure function of its inputs: the same cluster state always gives the same plan.
 /// </summary>
 public static class Planner
@@ -12,6 +12,7 @@ public static class Planner
     public static Plan Build(ClusterState state, PlannerOptions options)
     {
         var nodes = state.Nodes.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        var readyPods = new ReadyPodIndex(state.Pods);
         var valid = new List<VirtualIp>();
         var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var vip in state.VirtualIps)
@@ -73,10 +74,17 @@ public static class Planner
             }
 
             var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
-            var decision = MaintenanceRules.Decide(vip, eligible, options.CordonedPriorityOffset);
+            var tracked = PodTrackRule.Decide(vip, eligible, readyPods);
+            var running = eligible.Where(n => tracked.Priorities.ContainsKey(n.Name)).ToList();
+            var decision = MaintenanceRules.Decide(vip, running, options.CordonedPriorityOffset, tracked.Priorities);
             if (decision.PreferredMaster is { } preferred)
             {
                 conditions.Add(preferred);
+            }
+
+            if (tracked.Condition is { } trackFailing)
+            {
+                conditions.Add(trackFailing);
             }
 
             if (!withheld)
@@ -84,7 +92,7 @@ public static class Planner
                 AddInstances(vip, vrid!.Value, decision.Priorities, instances);
             }
 
-            plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld);
+            plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld, withheld ? [] : tracked.Faulted);
         }
 
         var servers = VirtualServerPlanner.Build(state.VirtualServerInputs, state.VirtualIps, plans);
@@ -108,6 +116,7 @@ public static class Planner
             spec.Priorities = [new NodePriority { NodeName = node, Priority = priority }];
             spec.DefaultPriority = null;
             spec.NodeSelector = null; // evaluated here; the agent runs what it is given
+            spec.Track = spec.Track?.Where(t => t.Pods is null).ToList() is { Count: > 0 } agentTracks ? agentTracks : null; // pods tracks: in the priority already
             instances[node].Add(new NodeVrrpInstance { Name = Name(vip), Generation = vip.Metadata.Generation, Spec = spec });
         }
     }

@@ -13,6 +13,9 @@ public static class StatusAggregator
 {
     public const string Unknown = "Unknown";
 
+    /// <summary>The state of a node a failing weight-0 pods track keeps the instance from (keepalived's FAULT).</summary>
+    public const string Fault = "Fault";
+
     public static VirtualIpStatus Aggregate(
         VirtualIp vip,
         VirtualIpPlan plan,
@@ -24,7 +27,12 @@ public static class StatusAggregator
         var nodes = new List<VirtualIpNodeStatus>();
         var heartbeats = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var reporting = 0;
-        foreach (var (node, priority) in plan.Priorities.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var node in plan.Faulted)
+        {
+            nodes.Add(new VirtualIpNodeStatus { Name = node, State = Fault }); // runs no instance: nothing to report
+        }
+
+        foreach (var (node, priority) in plan.Priorities)
         {
             var status = configOf(node)?.Status;
             var live = status?.LastHeartbeatTime is { } beat && now - beat <= heartbeatTimeout;
@@ -44,6 +52,7 @@ public static class StatusAggregator
             });
         }
 
+        nodes.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var latestTakeover = nodes.Where(n => n.State == "Master").Max(n => n.LastTransitionTime);
         foreach (var node in nodes)
         {

@@ -33,6 +33,13 @@ public static class StatusEvents
             events.Add(new(preferred.Status == "True" ? "Normal" : "Warning", ConditionTypes.PreferredMaster, preferred.Message ?? ""));
         }
 
+        // Every change of which node fails which pods track changes the message; a first "all pass" is no news.
+        if (Find(updated, ConditionTypes.TrackFailing) is { } track
+            && (Find(old, ConditionTypes.TrackFailing) is { } previousTrack ? previousTrack.Status != track.Status || previousTrack.Message != track.Message : track.Status == "True"))
+        {
+            events.Add(new(track.Status == "True" ? "Warning" : "Normal", track.Reason ?? ConditionTypes.TrackFailing, track.Message ?? ""));
+        }
+
         return events;
     }
 
