@@ -1,138 +1,158 @@
 #!/usr/bin/env bash
-# The main-job demo: two nodes share a virtual IP with keepoperator-agent; a client curls it; kill -9 the master's
-# agent and the client lands on the other node. Everything happens in throw-away network namespaces (nothing is
-# changed in the root namespace) and is removed on exit.
+# The main-job demo: the seed scenario through the whole stack on one machine. LocalCluster (the Kubernetes API
+# stand-in), the operator, two nodes each running keepoperator-agent and a web server; `kubectl apply -f
+# examples/demo/` (the seed's VirtualIp and VirtualServer, converted from its keepalived.conf pair with the lab's
+# addresses); the client curls the VIP; kill -9 the master's agent; kubectl shows the new master; curl again.
+# Everything runs in throw-away network namespaces (nothing changes in the root namespace) and is removed on exit,
+# failure or Ctrl-C included.
 #
-# Needs root (network namespaces, raw VRRP sockets). Uses: iproute2, curl, and python3's built-in http.server as the
-# web server in each node (nothing to install beyond Debian's python3). The agent: $AGENT (a keepoperator-agent.dll
-# or an executable) or, by default, `dotnet build -c Release` of src/NodeAgent.
+# Needs root (network namespaces, raw VRRP sockets), the .NET SDK, kubectl, iproute2, curl and python3 (its
+# http.server is the web server). Builds once with `dotnet build -c Release`, or runs what $AGENT, $OPERATOR and
+# $LOCALCLUSTER name (a .dll run with dotnet, or an executable). Exits non-zero if a step fails or a curl goes
+# unanswered. The agent alone, without Kubernetes (and keepalived in its place): tools/lab/agent-demo.sh.
 #
 # usage: sudo tools/lab/demo.sh
-#        sudo DEMO_PEER=keepalived tools/lab/demo.sh   (the same demo with keepalived in place of the agent: a reference)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
+cd "$here/../.." # the paths it shows (deploy/crds/, examples/demo/) are the repository's
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "demo.sh needs root (it makes network namespaces and the agent opens raw VRRP sockets): sudo $0" >&2
-  exit 1
-fi
-PEER=${DEMO_PEER:-agent}
-need=(ip curl python3)
-if [[ $PEER == agent ]]; then need+=(dotnet); else need+=(keepalived); fi
+lab_require_root
+need=(ip curl python3 kubectl)
+[[ -n ${AGENT:-} && -n ${OPERATOR:-} && -n ${LOCALCLUSTER:-} ]] || need+=(dotnet)
 for tool in "${need[@]}"; do
   command -v "$tool" >/dev/null || { echo "demo.sh needs $tool" >&2; exit 1; }
 done
 
-PY=$(command -v python3)
-[[ -x /usr/bin/python3 ]] && PY=/usr/bin/python3
 VIP=10.77.0.250
-
-say() { printf '\n# %s\n' "$*"; }
-run() { # echo the command, then run it
-  printf '$ %s\n' "$*"
-  "$@"
-}
+API=10.77.0.1:6443
+UNANSWERED=0
+declare -A AGENT_PID
 
 cleanup() {
   local rc=$?
-  say "cleaning up (namespaces and everything started in them)"
+  say "cleaning up: every process started here, then the namespaces"
   lab_down
   exit "$rc"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-if [[ $PEER == agent ]]; then
-  say "building the agent"
-  agent_resolve
-  echo "agent: ${AGENT_CMD[*]}"
-fi
-
-say "a lab: nodes n1 (10.77.0.11) and n2 (10.77.0.12), a client (10.77.0.100), on one bridge"
-LAB_PREFIX=kodemo$$-
-lab_up 2
-N1=$(lab_ns n1) N2=$(lab_ns n2) CL=$(lab_ns client)
-printf '$ ip netns list | grep %s\n' "$LAB_PREFIX"
-ip netns list | grep "$LAB_PREFIX"
-
-say "a web server in each node, saying which node it is"
-for node in n1 n2; do
-  mkdir -p "$LAB_TMP/www-$node"
-  if [[ $node == n1 ]]; then echo "this is master" >"$LAB_TMP/www-$node/index.html"; else echo "this is slave" >"$LAB_TMP/www-$node/index.html"; fi
-  printf '$ ip netns exec %s %s -m http.server 80 --directory %s &\n' "$(lab_ns "$node")" "$PY" "$LAB_TMP/www-$node"
-  ip netns exec "$(lab_ns "$node")" "$PY" -m http.server 80 --bind 0.0.0.0 --directory "$LAB_TMP/www-$node" >"$LAB_TMP/http-$node.log" 2>&1 &
-  lab_track_pid $!
-done
-
-declare -A APID
-if [[ $PEER == agent ]]; then
-  say "one VirtualIp for both nodes: n1 priority 100, n2 priority 90"
-  agent_doc web 51 2 1s lll "$VIP" 100 90 >"$LAB_TMP/vip.yaml"
-  run cat "$LAB_TMP/vip.yaml"
-
-  say "the agent on each node, from the same file"
-  for node in n1 n2; do
-    printf '$ ip netns exec %s %s --config %s --node-name %s &\n' "$(lab_ns "$node")" "${AGENT_CMD[*]}" "$LAB_TMP/vip.yaml" "$node"
-    agent_start "$node" "$LAB_TMP/vip.yaml" "$LAB_TMP/agent-$node.log"
-    APID[$node]=$STARTED_PID
-  done
-else
-  say "keepalived on each node (reference run): n1 priority 100, n2 priority 90"
-  for node in n1 n2; do
-    prio=100; [[ $node == n2 ]] && prio=90
-    KA_INSTANCE=web keepalived_conf "$LAB_TMP/ka-$node.conf" 51 "$prio" 1 2 lll "$VIP"
-    printf '$ ip netns exec %s keepalived -n -l -P -f %s ... &\n' "$(lab_ns "$node")" "$LAB_TMP/ka-$node.conf"
-    keepalived_start "$node" "$LAB_TMP/ka-$node.conf" "$LAB_TMP/agent-$node.log"
-    APID[$node]=$STARTED_PID
-    keepalived_vrrp_pid "$LAB_TMP/ka-$node.conf" >/dev/null
-  done
-fi
-
-wait_holder() { # NODE TIMEOUT_S
-  local deadline=$((SECONDS + $2))
-  local node alive
-  until lab_has_addr "$1" "$VIP"; do
-    alive=0
-    for node in "${!APID[@]}"; do kill -0 "${APID[$node]}" 2>/dev/null && alive=1; done
-    if ((SECONDS > deadline || !alive)); then
-      echo "!! $1 did not take $VIP (waited up to $2 s; $PEER processes alive: $alive); they said:" >&2
-      tail -n 5 "$LAB_TMP"/agent-*.log >&2
+# Each command is shown as a prompt of the namespace it runs in: `$` is the switch namespace (LocalCluster, the
+# operator, kubectl), `n1$` a node, `client$` the client.
+shown() { # NAMESPACE-LABEL COMMAND... (prints the command as typed)
+  local label=$1
+  shift
+  printf '%s$ %s\n' "${label#sw}" "$*"
+}
+kc() { # kubectl against LocalCluster, from the switch namespace; its cache stays in the lab's directory
+  ip netns exec "$(lab_ns sw)" env HOME="$LAB_TMP" KUBECONFIG="$LAB_TMP/kubeconfig" kubectl --request-timeout=5s "$@"
+}
+kubectl_shown() { shown sw kubectl "$@"; kc "$@"; }
+start_in() { # NODE NAME COMMAND... : runs COMMAND in NODE's namespace in the background, logging to NAME.log
+  local node=$1 name=$2
+  shift 2
+  ip netns exec "$(lab_ns "$node")" "$@" >"$LAB_TMP/$name.log" 2>&1 &
+  STARTED_PID=$!
+  lab_track_pid "$STARTED_PID"
+}
+wait_for() { # SECONDS WHAT COMMAND... : polls COMMAND until it succeeds, or fails the demo saying WHAT
+  local seconds=$1 what=$2 deadline=$((SECONDS + $1))
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      echo "!! $what did not happen within $seconds s; the logs say:" >&2
+      tail -n 5 "$LAB_TMP"/*.log >&2
       return 1
     fi
-    sleep 0.05
+    sleep 0.2
+  done
+}
+master_is() { [[ $(kc get virtualip vi-1 -o 'jsonpath={.status.master}') == "$1" ]]; }
+curl_vip() { # three bounded requests from the client
+  local i
+  shown client "for i in 1 2 3; do curl -s --max-time 2 http://$VIP/; done"
+  for i in 1 2 3; do
+    ip netns exec "$(lab_ns client)" curl -s --max-time 2 "http://$VIP/" || { echo "(no answer)"; UNANSWERED=$((UNANSWERED + 1)); }
   done
 }
 
-say "waiting for the election (about 3.6 s: Master_Down_Interval at 1 s adverts)"
-wait_holder n1 15
-run ip -n "$N1" -br addr show dev eth0
-run ip -n "$N2" -br addr show dev eth0
-echo "=> n1 holds $VIP"
+say "building once: the agent, the operator and LocalCluster"
+program_resolve AGENT src/NodeAgent keepoperator-agent.dll
+program_resolve OPERATOR src/Operator keepoperator.dll
+program_resolve LOCALCLUSTER tools/LocalCluster keepoperator-localcluster.dll
+echo "keepoperator-agent = ${AGENT_CMD[*]}"
+echo "keepoperator = ${OPERATOR_CMD[*]}"
+echo "keepoperator-localcluster = ${LOCALCLUSTER_CMD[*]}"
+
+LAB_PREFIX=kodemo$$-
+say "a lab: nodes n1 (10.77.0.11) and n2 (10.77.0.12), a client (10.77.0.100) on one bridge in namespace ${LAB_PREFIX}sw"
+lab_up 2
+ip netns list | grep -o "^$LAB_PREFIX[a-z0-9]*" | paste -sd ' '
+
+say "the API server: LocalCluster in the switch namespace on $API (on the bridge, so every node reaches it)"
+ip -n "$(lab_ns sw)" addr add "${API%:*}/24" dev br0
+shown sw keepoperator-localcluster --listen "$API" --kubeconfig "$LAB_TMP/kubeconfig" "&"
+start_in sw localcluster "${LOCALCLUSTER_CMD[@]}" --listen "$API" --kubeconfig "$LAB_TMP/kubeconfig"
+wait_for 30 "LocalCluster serving" grep -q '^localcluster ready' "$LAB_TMP/localcluster.log"
+shown sw kubectl apply -f deploy/crds/
+kc apply -f deploy/crds/ 2>"$LAB_TMP/crds.stderr" || { cat "$LAB_TMP/crds.stderr" >&2; exit 1; }
+echo "(and a warning per CRD: LocalCluster evaluates none of their CEL rules but self == oldSelf)"
+cat >"$LAB_TMP/nodes.yaml" <<'YAML'
+apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: n2
+YAML
+echo "# the two Nodes a kubelet would register"
+kubectl_shown apply -f "$LAB_TMP/nodes.yaml"
+
+say "the operator: VirtualIps in, one NodeAgentConfig per node out"
+shown sw keepoperator run --kubeconfig "$LAB_TMP/kubeconfig" --leader-election-namespace default "&"
+start_in sw operator "${OPERATOR_CMD[@]}" run --kubeconfig "$LAB_TMP/kubeconfig" --leader-election-namespace default
+wait_for 30 "the operator writing NodeAgentConfigs n1 and n2" kc get nodeagentconfig n1 n2
+
+say "on each node: a web server on port 80 (any address, the VIP included) and keepoperator-agent"
+for node in n1 n2; do
+  # The virtual server's dataplane forwards a connection to the other node's web server.
+  shown "$node" sysctl -qw net.ipv4.ip_forward=1
+  ip netns exec "$(lab_ns "$node")" sysctl -qw net.ipv4.ip_forward=1
+  shown "$node" python3 -m http.server 80 --directory "$LAB_TMP/www-$node" "&"
+  web_server_start "$node"
+  shown "$node" keepoperator-agent --node-name "$node" --kubeconfig "$LAB_TMP/kubeconfig" "&"
+  start_in "$node" "agent-$node" "${AGENT_CMD[@]}" --node-name "$node" --kubeconfig "$LAB_TMP/kubeconfig"
+  AGENT_PID[$node]=$STARTED_PID
+done
+
+say "the seed's VirtualIp and VirtualServer (keepoperator convert of its keepalived.conf pair, the lab's addresses)"
+kubectl_shown apply -f examples/demo/
+wait_for 30 "a master for vi-1 in its status" master_is n1
+kubectl_shown get virtualips
+kubectl_shown get virtualservers
 
 say "the client asks the VIP"
-run ip netns exec "$CL" curl -s --max-time 2 "http://$VIP/"
+curl_vip
 
-say "kill -9 the master's $PEER (no goodbye: n2 waits out Master_Down_Interval)"
-if [[ $PEER == agent ]]; then
-  run kill -9 "${APID[n1]}"
-else
-  run kill -9 "$(cat "$LAB_TMP/ka-n1.conf.vrrp.pid")" "${APID[n1]}"
-fi
-t0=$EPOCHREALTIME
-{ wait "${APID[n1]}"; } 2>/dev/null || true
-wait_holder n2 15
-t1=$EPOCHREALTIME
-echo "=> n2 took $VIP after $(((${t1/./} - ${t0/./}) / 1000)) ms"
-run ip -n "$N2" -br addr show dev eth0
-run ip -n "$N1" -br addr show dev eth0
-echo "(kill -9 left the VIP on n1's interface: $PEER had no chance to remove it; restarting it cleans up. The"
-echo " client follows n2 anyway: n2 sent gratuitous ARP.)"
-run ip -n "$CL" neigh show "$VIP"
+say "kill -9 the master's agent (n1): no goodbye, so n2 waits out Master_Down_Interval (3 x 1 s + skew)"
+shown sw kill -9 "${AGENT_PID[n1]}" "  # keepoperator-agent on n1"
+kill -9 "${AGENT_PID[n1]}"
+killed=$EPOCHREALTIME
+{ wait "${AGENT_PID[n1]}"; } 2>/dev/null || true # reaped here, so bash does not report it
+wait_for 30 "n2 reported as the new master" master_is n2
+echo "=> kubectl shows n2 as master $(((${EPOCHREALTIME/./} - ${killed/./}) / 1000)) ms after the kill"
+kubectl_shown get virtualips
 
 say "the client asks the VIP again"
-sleep 0.2
-run ip netns exec "$CL" curl -s --max-time 2 "http://$VIP/"
+curl_vip
 
-say "what $PEER on n2 logged"
-grep -E 'event=(transition|drop)|STATE' "$LAB_TMP/agent-n2.log" | tail -n 5 || tail -n 5 "$LAB_TMP/agent-n2.log"
+if ((UNANSWERED > 0)); then
+  echo "!! $UNANSWERED request(s) to the VIP went unanswered" >&2
+  exit 1
+fi

@@ -168,24 +168,30 @@ keepalived_kill9() {
 
 # ---- the agent ----------------------------------------------------------------------------------------------
 
-# agent_resolve: sets AGENT_CMD (array) from $AGENT (a .dll run with dotnet, or an executable such as a NativeAOT
-# build); without $AGENT builds src/NodeAgent with `dotnet build -c Release` and uses its keepoperator-agent.dll.
-agent_resolve() {
-  local root
+# program_resolve VAR PROJECT DLL: sets the array ${VAR}_CMD to the command that runs the program named by $VAR (a
+# .dll run with dotnet, or an executable such as a NativeAOT build); without $VAR builds PROJECT (relative to the
+# repository root) with `dotnet build -c Release` and uses its DLL. $VAR is left holding the absolute path.
+program_resolve() {
+  local var=$1 project=$2 dll=$3 root path out
+  local -n cmd="${var}_CMD"
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-  if [[ -z ${AGENT:-} ]]; then
-    echo "building the agent: dotnet build -c Release src/NodeAgent" >&2
-    local out
-    if ! out=$(dotnet build -c Release -nologo -v quiet "$root/src/NodeAgent/NodeAgent.csproj" 2>&1); then
+  path=${!var:-}
+  if [[ -z $path ]]; then
+    echo "building: dotnet build -c Release $project" >&2
+    if ! out=$(dotnet build -c Release -nologo -v quiet "$root/$project" 2>&1); then
       echo "$out" >&2
       return 1
     fi
-    AGENT=$root/src/NodeAgent/bin/Release/net10.0/keepoperator-agent.dll
+    path=$root/$project/bin/Release/net10.0/$dll
   fi
-  [[ -e $AGENT ]] || { echo "agent not found: $AGENT" >&2; return 1; }
-  AGENT=$(readlink -f "$AGENT")
-  if [[ $AGENT == *.dll ]]; then AGENT_CMD=("$(command -v dotnet)" "$AGENT"); else AGENT_CMD=("$AGENT"); fi
+  [[ -e $path ]] || { echo "$var not found: $path" >&2; return 1; }
+  path=$(readlink -f "$path")
+  printf -v "$var" '%s' "$path"
+  if [[ $path == *.dll ]]; then cmd=("$(command -v dotnet)" "$path"); else cmd=("$path"); fi
 }
+
+# agent_resolve: AGENT_CMD from $AGENT, or from a Release build of src/NodeAgent (see program_resolve).
+agent_resolve() { program_resolve AGENT src/NodeAgent keepoperator-agent.dll; }
 
 # agent_doc NAME VRID VERSION ADVERT(1s, 50ms) AUTHPASS(or -) VIP [N1PRIO N2PRIO] (stdout: one VirtualIp document)
 agent_doc() {
@@ -215,6 +221,22 @@ agent_start() {
   ip netns exec "$(lab_ns "$node")" "${AGENT_CMD[@]}" --config "$yaml" --node-name "$node" >"$log" 2>&1 &
   STARTED_PID=$!
   lab_track_pid "$STARTED_PID"
+}
+
+# ---- demos --------------------------------------------------------------------------------------------------
+
+say() { printf '\n# %s\n' "$*"; }
+
+# web_server_start NODE: python3's http.server on port 80 of NODE, any address (so the VIP too), answering
+# "hello from NODE (ADDRESS)"; tracked by the lab. Debian's python3 is all it needs.
+web_server_start() {
+  local node=$1 dir=$LAB_TMP/www-$1 py
+  py=$(command -v python3)
+  [[ -x /usr/bin/python3 ]] && py=/usr/bin/python3 # prefer Debian's own
+  mkdir -p "$dir"
+  echo "hello from $node ($(ip -n "$(lab_ns "$node")" -4 -o addr show dev eth0 | awk '{print $4; exit}' | cut -d/ -f1))" >"$dir/index.html"
+  ip netns exec "$(lab_ns "$node")" "$py" -m http.server 80 --bind 0.0.0.0 --directory "$dir" >"$LAB_TMP/http-$node.log" 2>&1 &
+  lab_track_pid $!
 }
 
 # ---- measuring ----------------------------------------------------------------------------------------------
