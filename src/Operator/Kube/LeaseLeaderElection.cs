@@ -19,7 +19,7 @@ public sealed class LeaseLeaderElection(IKubernetes client, LeaderElectionSettin
 
     public async Task RunAsync(Func<CancellationToken, Task> whileLeading, CancellationToken shutdown)
     {
-        var leaseLock = new LeaseLock(client, settings.Namespace, settings.LeaseName, settings.Identity);
+        var leaseLock = new TransportTolerantLock(new LeaseLock(client, settings.Namespace, settings.LeaseName, settings.Identity));
         while (!shutdown.IsCancellationRequested)
         {
             using var stopElecting = new CancellationTokenSource();
@@ -81,7 +81,7 @@ public sealed class LeaseLeaderElection(IKubernetes client, LeaderElectionSettin
         }
     }
 
-    private async Task ReleaseAsync(LeaseLock leaseLock)
+    private async Task ReleaseAsync(ILock leaseLock)
     {
         try
         {
