@@ -180,10 +180,6 @@ public sealed class PodsCheck
     public LabelSelector? Selector { get; set; }
 }
 
-public sealed class LabelSelector
-{
-    public Dictionary<string, string>? MatchLabels { get; set; }
-}
 
 /// <summary>Gratuitous ARP (IPv4) / unsolicited neighbour advertisements (IPv6) sent on becoming master.</summary>
 public sealed class GratuitousArp

@@ -337,6 +337,30 @@ public static partial class VirtualIpValidator
         }
     }
 
+    private static void ValidateRequirement(LabelSelectorRequirement requirement, string path, List<FieldError> errors)
+    {
+        if (requirement.Key.Length == 0)
+        {
+            errors.Add(new(path + ".key", "must not be empty"));
+        }
+
+        var valueCount = requirement.Values?.Count ?? 0;
+        switch (requirement.Operator)
+        {
+            case LabelSelectorRequirement.In or LabelSelectorRequirement.NotIn when valueCount == 0:
+                errors.Add(new(path + ".values", $"must list at least one value for {requirement.Operator}"));
+                break;
+            case LabelSelectorRequirement.Exists or LabelSelectorRequirement.DoesNotExist when valueCount > 0:
+                errors.Add(new(path + ".values", $"must be empty for {requirement.Operator}"));
+                break;
+            case LabelSelectorRequirement.In or LabelSelectorRequirement.NotIn or LabelSelectorRequirement.Exists or LabelSelectorRequirement.DoesNotExist:
+                break;
+            default:
+                errors.Add(new(path + ".operator", $"must be In, NotIn, Exists or DoesNotExist, got \"{requirement.Operator}\""));
+                break;
+        }
+    }
+
     private static void ValidateTrack(List<TrackCheck>? track, List<FieldError> errors)
     {
         if (track is null)
@@ -406,9 +430,14 @@ public static partial class VirtualIpValidator
 
             if (check.Pods is { } pods)
             {
-                if (pods.Selector?.MatchLabels is not { Count: > 0 })
+                if (pods.Selector?.MatchLabels is not { Count: > 0 } && pods.Selector?.MatchExpressions is not { Count: > 0 })
                 {
-                    errors.Add(new(path + ".pods.selector.matchLabels", "must list at least one label"));
+                    errors.Add(new(path + ".pods.selector", "must have matchLabels or matchExpressions"));
+                }
+
+                foreach (var (requirement, j) in (pods.Selector?.MatchExpressions ?? []).Select((r, j) => (r, j)))
+                {
+                    ValidateRequirement(requirement, $"{path}.pods.selector.matchExpressions[{j}]", errors);
                 }
 
                 if (pods.Namespace is { } podNamespace && !FieldRules.IsDnsLabel(podNamespace))

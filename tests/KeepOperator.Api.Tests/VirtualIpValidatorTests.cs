@@ -316,11 +316,24 @@ public class VirtualIpValidatorTests
     }
 
     [Fact]
-    public void Pods_check_needs_match_labels()
+    public void Pods_check_needs_match_labels_or_expressions()
     {
-        AssertError(Errors(v => v.Spec.Track = [new() { Name = "t", Pods = new() { Selector = new() } }]), "spec.track[0].pods.selector.matchLabels", "at least one");
+        AssertError(Errors(v => v.Spec.Track = [new() { Name = "t", Pods = new() { Selector = new() } }]), "spec.track[0].pods.selector", "matchLabels or matchExpressions");
         Assert.Empty(Errors(v => v.Spec.Track = [new() { Name = "t", Pods = new() { Namespace = "web", Selector = new() { MatchLabels = new() { ["app"] = "web" } } } }]));
+        Assert.Empty(Errors(v => v.Spec.Track = [new() { Name = "t", Pods = new() { Selector = new() { MatchExpressions = [new() { Key = "app", Operator = "Exists" }] } } }]));
     }
+
+    [Theory]
+    [InlineData("In", false, "spec.track[0].pods.selector.matchExpressions[0].values", "at least one value for In")]
+    [InlineData("NotIn", false, "spec.track[0].pods.selector.matchExpressions[0].values", "at least one value for NotIn")]
+    [InlineData("Exists", true, "spec.track[0].pods.selector.matchExpressions[0].values", "must be empty for Exists")]
+    [InlineData("DoesNotExist", true, "spec.track[0].pods.selector.matchExpressions[0].values", "must be empty for DoesNotExist")]
+    [InlineData("Equals", true, "spec.track[0].pods.selector.matchExpressions[0].operator", "got \"Equals\"")]
+    public void Match_expressions_follow_the_operators_rules(string op, bool withValues, string path, string message) =>
+        AssertError(
+            Errors(v => v.Spec.Track = [new() { Name = "t", Pods = new() { Selector = new() { MatchExpressions = [new() { Key = "app", Operator = op, Values = withValues ? ["web"] : null }] } } }]),
+            path,
+            message);
 
     [Theory]
     [InlineData(-255)]

@@ -18,7 +18,7 @@ public static class PodTrackRule
     /// <summary>Each eligible node's priority after its pods tracks, clamped to 1..254, and who is in FAULT.</summary>
     public static PodTrackDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, ReadyPodIndex readyPods)
     {
-        var tracks = PodTracks(vip).Select(t => (t.Check, t.Pods, ReadyOn: readyPods.NodesWith(NamespaceOf(t.Pods), t.Pods.Selector?.MatchLabels))).ToList();
+        var tracks = PodTracks(vip).Select(t => (t.Check, t.Pods, ReadyOn: readyPods.NodesWith(NamespaceOf(t.Pods), t.Pods.Selector))).ToList();
         var priorities = new Dictionary<string, int>(StringComparer.Ordinal);
         var faulted = new List<string>();
         var failures = new List<(string Node, string Failing)>();
@@ -38,7 +38,7 @@ public static class PodTrackRule
 
                 priority += Math.Min(weight, 0);
                 fault |= weight == 0;
-                failing.Add($"no Ready pod matching {Describe(pods.Selector)} in {NamespaceOf(pods)} ({Effect(weight)})");
+                failing.Add($"no Ready pod matching {LabelMatch.Describe(pods.Selector)} in {NamespaceOf(pods)} ({Effect(weight)})");
             }
 
             if (failing.Count > 0)
@@ -64,7 +64,7 @@ public static class PodTrackRule
 
     /// <summary>Whether the pod can move any of the VirtualIp's pods tracks (so a change of it needs a new plan).</summary>
     public static bool Concerns(VirtualIp vip, PodInfo pod) =>
-        PodTracks(vip).Any(t => NamespaceOf(t.Pods) == pod.Namespace && LabelMatch.Matches(t.Pods.Selector?.MatchLabels, pod.Labels));
+        PodTracks(vip).Any(t => NamespaceOf(t.Pods) == pod.Namespace && LabelMatch.Matches(t.Pods.Selector, pod.Labels));
 
     /// <summary>Nodes failing the same way share one line ("n2, n3: ..."), so the message stays short on a large cluster.</summary>
     private static string Summary(List<(string Node, string Failing)> failures) =>
@@ -74,9 +74,6 @@ public static class PodTrackRule
         (vip.Spec.Track ?? []).Where(t => t.Pods is not null).Select(t => (t, t.Pods!));
 
     private static string NamespaceOf(PodsCheck pods) => pods.Namespace ?? DefaultNamespace;
-
-    private static string Describe(LabelSelector? selector) =>
-        string.Join(',', (selector?.MatchLabels ?? []).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 
     private static string Effect(int weight) => weight switch
     {

@@ -1,3 +1,5 @@
+using KeepOperator.Api;
+
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
@@ -22,10 +24,10 @@ public sealed class ReadyPodIndex
     }
 
     /// <summary>The nodes running a counted pod in <paramref name="ns"/> that <paramref name="selector"/> selects.</summary>
-    public IReadOnlySet<string> NodesWith(string ns, IReadOnlyDictionary<string, string>? selector)
+    public IReadOnlySet<string> NodesWith(string ns, LabelSelector? selector)
     {
-        var candidates = selector is { Count: > 0 }
-            ? selector.Select(l => byLabel.GetValueOrDefault((ns, l.Key, l.Value)) ?? []).MinBy(list => list.Count)!
+        var candidates = selector?.MatchLabels is { Count: > 0 } labels
+            ? labels.Select(l => byLabel.GetValueOrDefault((ns, l.Key, l.Value)) ?? []).MinBy(list => list.Count)!
             : byNamespace.GetValueOrDefault(ns) ?? [];
         return candidates.Where(p => LabelMatch.Matches(selector, p.Labels)).Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
     }
