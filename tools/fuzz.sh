@@ -5,13 +5,15 @@
 # prints afl-fuzz's counts (execs, paths, crashes, hangs) and, replaying the queue, the outcomes by rejection reason.
 #
 #   tools/fuzz.sh [TARGET...]        FUZZ_SECONDS per target (60), FUZZ_TIMEOUT_MS per input (2000),
-#                                    FUZZ_OUT (a fresh temporary folder; findings/ under it per target)
+#                                    FUZZ_OUT (kept; by default a temporary folder, removed when all passed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${FUZZ_SECONDS:-60}
 timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
-out=${FUZZ_OUT:-$(mktemp -d /tmp/keepoperator-fuzz.XXXXXX)}
+out=${FUZZ_OUT:-}
+keep=${FUZZ_OUT:+yes}
+[ -n "$out" ] || out=$(mktemp -d /tmp/keepoperator-fuzz.XXXXXX)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(vrrp-packet keepalived-conf)
 sharpfuzz_version=2.3.0 # the SharpFuzz package tools/Fuzz/Fuzz.csproj references
@@ -73,5 +75,9 @@ for target in "${targets[@]}"; do
     status=1
   fi
 done
-echo "fuzz: findings in $out"
+if [ $status = 0 ] && [ -z "$keep" ]; then
+  rm -rf "$out"
+else
+  echo "fuzz: findings in $out"
+fi
 exit $status

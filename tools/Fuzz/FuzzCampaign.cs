@@ -68,12 +68,13 @@ public static class FuzzCampaign
     private static bool Execute(IFuzzTarget target, byte[] input, FuzzCampaignOptions options, FuzzCampaignResult result, out bool novel)
     {
         novel = false;
+        var timeout = result.Executions == 0 ? options.WarmUpTimeout : options.InputTimeout;
         var run = Task.Run(() => target.Run(input));
         try
         {
-            if (!run.Wait(options.InputTimeout))
+            if (!run.Wait(timeout))
             {
-                result.SetHang(new FuzzFinding(input, $"still running after {options.InputTimeout.TotalMilliseconds:F0} ms"));
+                result.SetHang(new FuzzFinding(input, $"still running after {timeout.TotalMilliseconds:F0} ms"));
                 return false;
             }
 

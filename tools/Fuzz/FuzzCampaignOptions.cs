@@ -13,6 +13,12 @@ public sealed record FuzzCampaignOptions
     /// <summary>An input still running after this is a hang: the campaign reports it and stops.</summary>
     public TimeSpan InputTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The first input's bound instead: it pays for loading and compiling the code under test (the converter's YAML
+    /// stack takes seconds on a busy machine).
+    /// </summary>
+    public TimeSpan WarmUpTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public int MaxInputLength { get; init; } = 16 * 1024;
 
     /// <summary>The campaign stops after this many crashing inputs (they are usually one bug).</summary>
