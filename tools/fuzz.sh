@@ -4,13 +4,13 @@
 # Seeds: the keepalived golden captures, examples/keepalived and ../shared/seeds. Fails when any input crashed or hung;
 # prints afl-fuzz's counts (execs, paths, crashes, hangs) and, replaying the queue, the outcomes by rejection reason.
 #
-#   tools/fuzz.sh [TARGET...]        FUZZ_SECONDS per target (60), FUZZ_TIMEOUT_MS per input (2000),
+#   tools/fuzz.sh [TARGET...]        FUZZ_SECONDS per target (60), FUZZ_TIMEOUT_MS per input (5000),
 #                                    FUZZ_OUT (kept; by default a temporary folder, removed when all passed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${FUZZ_SECONDS:-60}
-timeout_ms=${FUZZ_TIMEOUT_MS:-2000}
+timeout_ms=${FUZZ_TIMEOUT_MS:-5000}
 out=${FUZZ_OUT:-}
 keep=${FUZZ_OUT:+yes}
 [ -n "$out" ] || out=$(mktemp -d /tmp/keepoperator-fuzz.XXXXXX)

@@ -10,7 +10,7 @@ namespace KeepOperator.Fuzz.Tests;
 /// </summary>
 public sealed class FuzzCampaignTests(ITestOutputHelper output)
 {
-    private static readonly FuzzCampaignOptions Short = new() { MaxInputs = 20_000, Duration = TimeSpan.FromSeconds(20) };
+    private static readonly FuzzCampaignOptions Short = new() { MaxInputs = 20_000, Duration = TimeSpan.FromSeconds(20), InputTimeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
     public void VrrpPacketCampaignCountsEveryInputAndNothingCrashes()
