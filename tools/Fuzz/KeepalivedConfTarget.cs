@@ -24,7 +24,7 @@ public sealed partial class KeepalivedConfTarget : IFuzzTarget
         "timeout", "lb_algo", "rr", "wlc", "sh", "lb_kind", "DR", "NAT", "TUN", "protocol", "TCP", "UDP", "persistence_timeout",
         "delay_loop", "connect_ip", "connect_port", "connect_timeout", "nb_get_retry", "retry", "delay_before_retry", "fwmark",
         "sorry_server", "quorum", "hysteresis", "alpha", "omega", "notify_master", "notify_backup", "notify", "include",
-        "include *.conf", "include keepalived.conf", "include missing/*", "{", "}", "\"", "!", "#", "\\#", "\\!", "\n", "\r\n", "\t",
+        "include *.conf", "include keepalived.conf", "include missing/*", "\ninclude /etc/keepalived/*.conf\n", "{", "}", "\"", "!", "#", "\\#", "\\!", "\n", "\r\n", "\t",
         "10.0.0.1", "10.0.0.1/24", "fd00::1", "fd00::1/64", "224.0.0.18", "80", "0", "-1", "255", "256", "65536", "1.5", "0.001",
         "99999999999999999999", "4294967296", "-9223372036854775809", "1e9", "NaN", "VI_1", "\u00e9", "\u202e", "\ufeff", "\u0000",
         "\ud83d\ude00",
