@@ -22,7 +22,7 @@ if ! command -v afl-fuzz >/dev/null; then
   echo "fuzz: afl-fuzz is missing (apt-get install afl++, as tools/install-deps.sh does)" >&2
   exit 1
 fi
-tools=${FUZZ_TOOLS:-$HOME/.cache/keepoperator/sharpfuzz-$sharpfuzz_version}
+tools=${FUZZ_TOOLS:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/keepoperator/sharpfuzz-$sharpfuzz_version}
 if [ ! -x "$tools/sharpfuzz" ]; then
   dotnet tool install --tool-path "$tools" SharpFuzz.CommandLine --version "$sharpfuzz_version" >/dev/null
 fi
