@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo use on a fresh Debian/Ubuntu machine: the reference peer (keepalived),
-# the network tools the lab drives, and a web server for the demo. Skips apt when everything is already there.
+# the network tools the lab drives, a web server for the demo, and afl-fuzz for tools/fuzz.sh. Skips apt when
+# everything is already there.
 set -euo pipefail
-packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps)
+packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,14 @@ dotnet build KeepOperator.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
 out=$(mktemp)
 status=0
+# The bounded afl-fuzz campaign on the VRRP decoder and the keepalived.conf converter, alone on the CPU like the tests.
+fuzz_failed=0
+if command -v afl-fuzz >/dev/null; then
+  echo "== tools/fuzz.sh (FUZZ_SECONDS=${FUZZ_SECONDS:-60} per target)"
+  bash tools/fuzz.sh || { fuzz_failed=1; status=1; }
+else
+  echo "test: afl-fuzz is missing (not root: tools/install-deps.sh did not run): the fuzz campaign is skipped"
+fi
 for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
   echo "== dotnet test $project"
   dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
@@ -23,6 +31,7 @@ done
 passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -Eo '^ +Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$((failed + fuzz_failed))
 rm -f "$log" "$out"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

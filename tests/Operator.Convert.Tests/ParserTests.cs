@@ -32,6 +32,34 @@ public class ParserTests
         Assert.Empty(diagnostics.All);
     }
 
+    /// <summary>Found by tools/fuzz.sh: a NUL in an include pattern made Path.GetFullPath throw out of the converter.</summary>
+    [Theory]
+    [InlineData("include /etc/keepalived/a\0b.conf", "include", "/etc/keepalived/a")]
+    [InlineData("auth_pass ab\0cd", "auth_pass", "ab")]
+    public void ANulCharacterEndsTheLineWithAWarning(string line, string keyword, string word)
+    {
+        var (nodes, diagnostics) = Parse(line);
+        if (keyword == "include")
+        {
+            Assert.Empty(nodes);
+            Assert.Contains(diagnostics.All, d => d.Message == "include /etc/keepalived/a: no file matches");
+        }
+        else
+        {
+            Assert.Equal([word], Assert.Single(nodes).Args);
+        }
+
+        Assert.Contains(diagnostics.All, d => d.Severity == DiagnosticSeverity.Warning && d.Message.StartsWith("a NUL character ends the line", StringComparison.Ordinal));
+        Assert.Empty(Errors(diagnostics));
+    }
+
+    [Fact]
+    public void ANulCharacterEndsTheLineInsideQuotesToo()
+    {
+        var (_, diagnostics) = Parse("auth_pass \"ab\0cd\"");
+        Assert.Contains("unterminated quoted string", Errors(diagnostics), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("! only a comment\n# another\n   \n")]
     [InlineData("#global_defs {\n! }\n")]

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace KeepOperator.NodeAgent.Vrrp;
 
 /// <summary>The RFC 1071 Internet checksum: ones' complement of the ones' complement sum of 16-bit big-endian words.</summary>
-internal static class InternetChecksum
+public static class InternetChecksum
 {
     /// <summary>Adds <paramref name="data"/> to a running sum. A trailing odd byte counts as the high byte of a zero-padded word.</summary>
     public static ulong Add(ulong sum, ReadOnlySpan<byte> data)

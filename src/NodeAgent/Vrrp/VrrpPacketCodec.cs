@@ -339,9 +339,15 @@ public static class VrrpPacketCodec
         bytes.AsSpan(0, Math.Min(bytes.Length, field.Length)).CopyTo(field);
     }
 
-    private static ushort ComputeChecksum(
+    /// <summary>
+    /// The checksum field value for <paramref name="message"/> (its checksum field zeroed) as <paramref name="variant"/>
+    /// computes it: what <see cref="Encode"/> writes. Public for tools that build or repair messages (the fuzzer).
+    /// </summary>
+    public static ushort ComputeChecksum(
         ReadOnlySpan<byte> message, VrrpVersion version, IPAddress source, IPAddress destination, VrrpChecksumVariant variant)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
         ulong sum = InternetChecksum.Add(0, message);
         if (variant != VrrpChecksumVariant.WithoutPseudoHeader)
         {

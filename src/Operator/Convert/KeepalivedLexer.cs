@@ -6,7 +6,8 @@ namespace KeepOperator.Operator.Convert;
 /// Splits keepalived configuration text into words, braces and line ends, by keepalived's own rules
 /// (lib/parser.c): <c>!</c> and <c>#</c> outside double quotes start a comment anywhere on a line (so
 /// <c>lll  ## note</c> is the word <c>lll</c>), <c>\#</c> and <c>\!</c> are literal, a double-quoted string is one
-/// word without its quotes, and <c>{</c> and <c>}</c> are tokens of their own even when attached to a word.
+/// word without its quotes, and <c>{</c> and <c>}</c> are tokens of their own even when attached to a word. A NUL
+/// character ends the line (keepalived reads lines as C strings), with a warning.
 /// </summary>
 public static class KeepalivedLexer
 {
@@ -26,6 +27,14 @@ public static class KeepalivedLexer
 
     private static void LexLine(string line, SourceLocation location, List<ConfigToken> tokens, Diagnostics diagnostics)
     {
+        // Left in, a NUL would reach paths (an include pattern) that .NET refuses with an exception.
+        var nul = line.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            diagnostics.Warning(location, "a NUL character ends the line here (keepalived reads lines as C strings): ignored what follows it");
+            line = line[..nul];
+        }
+
         var word = new StringBuilder();
         void Flush()
         {

@@ -56,11 +56,20 @@ public sealed class PhysicalConfigFileSource : IConfigFileSource
             return [];
         }
 
-        // glob(3) leaves dot files out unless the pattern itself starts with a dot.
-        return Directory.EnumerateFileSystemEntries(enumerated)
-            .Select(Path.GetFileName)
-            .Where(name => name is not null && (name[0] != '.' || segment[0] == '.') && FileSystemName.MatchesSimpleExpression(segment, name, ignoreCase: false))
-            .Select(name => Path.Combine(directory, name!));
+        try
+        {
+            // glob(3) leaves dot files out unless the pattern itself starts with a dot.
+            return Directory.EnumerateFileSystemEntries(enumerated)
+                .Select(Path.GetFileName)
+                .Where(name => name is not null && (name[0] != '.' || segment[0] == '.') && FileSystemName.MatchesSimpleExpression(segment, name, ignoreCase: false))
+                .Select(name => Path.Combine(directory, name!))
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // glob(3) as keepalived calls it (no GLOB_ERR) passes over a directory it cannot read.
+            return [];
+        }
     }
 
     private static bool HasWildcard(string text) => text.AsSpan().IndexOfAny('*', '?') >= 0;
