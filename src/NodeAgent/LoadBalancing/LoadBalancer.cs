@@ -25,7 +25,6 @@ public sealed class LoadBalancer
     private readonly Func<IReadOnlyList<IpvsVirtualServer>, IReadOnlyList<string>> _forwardingCheck;
     private readonly TimeProvider _time;
     private readonly StructuredLog _log;
-    private readonly RealServerCheckFactory _checks = new();
     private readonly Dictionary<string, bool> _quorumUp = new(StringComparer.Ordinal);
     private IReadOnlyList<VirtualServerDefinition> _definitions = [];
     private Dictionary<(string VirtualServer, IPEndPoint Target), CheckState> _health = [];
@@ -34,6 +33,7 @@ public sealed class LoadBalancer
     private IReadOnlyList<string> _forwardingProblems = [];
     private HashSet<string> _notes = [];
     private bool _dirty;
+    private bool _programmed;
     private volatile LoadBalancerStatus _status = LoadBalancerStatus.Empty;
 
     /// <param name="forwardingCheck">Explains which NAT virtual servers IP forwarding breaks (<see cref="IpForwardingCheck.Check"/> on the host).</param>
@@ -106,12 +106,12 @@ public sealed class LoadBalancer
             _checker.Checked -= OnChecked;
         }
 
-        if (_definitions.Count > 0)
+        if (_programmed)
         {
             try
             {
                 await _dataplane.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
-                _log.Info("virtualservers-removed", ("dataplane", DataplaneSelector.Name(_dataplane.Kind)), ("count", _definitions.Count));
+                _log.Info("virtualservers-removed", ("dataplane", DataplaneSelector.Name(_dataplane.Kind)));
             }
             catch (Exception ex) when (IsDataplaneFailure(ex))
             {
@@ -145,7 +145,7 @@ public sealed class LoadBalancer
                 _dirty = true;
                 return true;
             case LoadBalancerEvent.Checked { Check: var check, At: var at } when _health.TryGetValue((check.VirtualServer, check.RealServer), out var state)
-                && ReferenceEquals(state.Check, check):
+                && state.Check.Equals(check):
                 _health[(check.VirtualServer, check.RealServer)] = state with { LastCheck = at };
                 return false;
             case LoadBalancerEvent.Retry:
@@ -178,12 +178,12 @@ public sealed class LoadBalancer
             _quorumUp.Remove(removed);
         }
 
-        var checks = _checks.Build(definitions);
+        var checks = RealServerCheckFactory.Build(definitions);
         var health = new Dictionary<(string, IPEndPoint), CheckState>(checks.Count);
         foreach (var check in checks)
         {
             var key = (check.VirtualServer, check.RealServer);
-            health[key] = _health.TryGetValue(key, out var state) && ReferenceEquals(state.Check, check)
+            health[key] = _health.TryGetValue(key, out var state) && state.Check.Equals(check)
                 ? state
                 : new CheckState(check, !check.Policy.Alpha, NotCheckedYet, null);
         }
@@ -201,8 +201,14 @@ public sealed class LoadBalancer
         _decisions = _definitions.Select(Decide).ToList();
         _decidedFor = _definitions;
         var desired = _decisions.Select(d => d.Server).ToList();
+        if (desired.Count == 0 && !_programmed)
+        {
+            return false; // a node without virtual servers gets no dataplane state at all
+        }
+
         try
         {
+            _programmed = true;
             var notes = await _dataplane.ApplyAsync(desired, stop).ConfigureAwait(false);
             foreach (var note in notes.Where(n => !_notes.Contains(n)))
             {
@@ -247,7 +253,7 @@ public sealed class LoadBalancer
         var decision = VirtualServerHealthRule.Decide(definition, healthy, wasUp);
         if (wasUp is { } previous && previous != decision.QuorumUp)
         {
-            _log.Info("quorum", ("vs", definition.DisplayName), ("up", decision.QuorumUp), ("sorry_server", decision.SorryServerActive ? definition.SorryServer?.ToString() : null));
+            _log.Info("quorum", ("vs", definition.DisplayName), ("up", decision.QuorumUp ? "true" : "false"), ("sorry_server", decision.SorryServerActive ? definition.SorryServer?.ToString() : null));
         }
 
         _quorumUp[definition.DisplayName] = decision.QuorumUp;
@@ -264,7 +270,7 @@ public sealed class LoadBalancer
         {
             foreach (var server in definition.RealServers.Where(r => RealServerCheckFactory.Target(r, definition.HealthCheck!).Equals(change.RealServer)))
             {
-                var fields = new (string, object?)[] { ("vs", definition.DisplayName), ("rs", server), ("healthy", change.Healthy), ("reason", change.Message) };
+                var fields = new (string, object?)[] { ("vs", definition.DisplayName), ("rs", server), ("healthy", change.Healthy ? "true" : "false"), ("reason", change.Message) };
                 if (change.Healthy)
                 {
                     _log.Info("realserver", fields);

@@ -7,23 +7,25 @@ using KeepOperator.NodeAgent.Health.Checker;
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
-/// Builds the scheduler's checks for the virtual servers, reusing the check object of an unchanged (virtual server, real
-/// server, spec): an HTTP check carries a probe object, and only the very same check keeps its state and schedule in
-/// <see cref="HealthCheckScheduler"/>.
+/// Pure: the health checker's checks for the virtual servers, one per distinct target of a virtual server. The check of
+/// an unchanged (virtual server, real server, spec) equals the one built before, which is what keeps its state and
+/// schedule in <see cref="HealthCheckScheduler"/> across a configuration change.
 /// </summary>
-public sealed class RealServerCheckFactory
+public static class RealServerCheckFactory
 {
-    private Dictionary<(string VirtualServer, IPEndPoint Target, RealServerCheckSpec Spec), RealServerCheck> _built = [];
-
     /// <summary>Where a check connects: the spec's port, else the real server's.</summary>
-    public static IPEndPoint Target(ConfiguredRealServer server, RealServerCheckSpec spec) =>
-        new(server.Address, spec.Port ?? server.Port);
+    public static IPEndPoint Target(ConfiguredRealServer server, RealServerCheckSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(spec);
+        return new(server.Address, spec.Port ?? server.Port);
+    }
 
-    /// <summary>Every check the definitions need, one per distinct target of a virtual server; forgets the others.</summary>
-    public IReadOnlyList<RealServerCheck> Build(IEnumerable<VirtualServerDefinition> definitions)
+    public static IReadOnlyList<RealServerCheck> Build(IEnumerable<VirtualServerDefinition> definitions)
     {
         ArgumentNullException.ThrowIfNull(definitions);
-        var next = new Dictionary<(string, IPEndPoint, RealServerCheckSpec), RealServerCheck>();
+        var checks = new List<RealServerCheck>();
+        var seen = new HashSet<(string, IPEndPoint)>();
         foreach (var definition in definitions)
         {
             if (definition.HealthCheck is not { } spec)
@@ -33,16 +35,15 @@ public sealed class RealServerCheckFactory
 
             foreach (var server in definition.RealServers)
             {
-                var key = (definition.DisplayName, Target(server, spec), spec);
-                if (!next.ContainsKey(key))
+                var target = Target(server, spec);
+                if (seen.Add((definition.DisplayName, target)))
                 {
-                    next[key] = _built.TryGetValue(key, out var existing) ? existing : Create(key.DisplayName, key.Item2, spec);
+                    checks.Add(Create(definition.DisplayName, target, spec));
                 }
             }
         }
 
-        _built = next;
-        return [.. next.Values];
+        return checks;
     }
 
     private static RealServerCheck Create(string virtualServer, IPEndPoint target, RealServerCheckSpec spec)
@@ -53,9 +54,8 @@ public sealed class RealServerCheckFactory
             return RealServerCheck.TcpConnect(virtualServer, target, spec.ConnectTimeout, policy);
         }
 
-        var host = target.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{target.Address}]" : target.Address.ToString();
         var probe = new HttpGetProbe(
-            new Uri($"http://{host}:{target.Port}{spec.HttpPath}"),
+            new Uri($"http://{target}{spec.HttpPath}"),
             spec.ExpectedStatus is { } expected ? HttpStatusRanges.Parse(expected) : HttpStatusRanges.Default,
             spec.ConnectTimeout,
             spec.BodyRegex is { } pattern ? new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)) : null,
