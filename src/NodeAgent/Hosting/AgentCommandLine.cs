@@ -109,7 +109,10 @@ public static class AgentCommandLine
         }
         if (dryRun)
         {
-            var choice = LoadBalancingHost.Choose(dataplane);
+            // A dry run asks the kernel only in auto mode: an explicit choice is printed whatever this kernel has.
+            var choice = dataplane == DataplaneMode.Auto
+                ? LoadBalancingHost.Choose(dataplane)
+                : new DataplaneChoice(dataplane == DataplaneMode.Ipvs ? DataplaneKind.Ipvs : DataplaneKind.Nftables, "requested, dry run");
             if (choice.Kind is not { } kind)
             {
                 Console.Error.WriteLine($"keepoperator-agent: {choice.Reason}");

@@ -203,7 +203,8 @@ public sealed class ClusterAgent
         var virtualServerErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (index, error) in virtualServers.Errors)
         {
-            virtualServerErrors[DisplayName(servers[index])] = error.ToString();
+            var name = DisplayName(servers[index]);
+            virtualServerErrors[name] = virtualServerErrors.TryGetValue(name, out var earlier) ? $"{earlier}; {error}" : error.ToString();
         }
         _loadBalancing?.Balancer.SetVirtualServers(virtualServers.Definitions);
         _applied = new Applied(wanted.Names, wanted.Errors, virtualServerErrors, generation);

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
-using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.Tests.Hosting;
 using Xunit;
 
@@ -146,57 +144,5 @@ public sealed class LoadBalancerTests : IAsyncDisposable
         await _running;
 
         Assert.True(_dataplane.Removed);
-    }
-
-    private sealed class FakeChecker : IRealServerChecker
-    {
-        private volatile IReadOnlyList<RealServerCheck> _checks = [];
-
-        public event Action<RealServerHealthChange>? HealthChanged;
-
-        public event Action<RealServerCheck, DateTimeOffset>? Checked;
-
-        public IReadOnlyList<RealServerCheck> Checks => _checks;
-
-        public void UpdateChecks(IReadOnlyList<RealServerCheck> checks) => _checks = checks;
-
-        public void Raise(RealServerHealthChange change) => HealthChanged?.Invoke(change);
-
-        public void Complete(RealServerCheck check, DateTimeOffset at) => Checked?.Invoke(check, at);
-    }
-
-    private sealed class FakeDataplane : ILoadBalancingDataplane
-    {
-        private readonly ConcurrentQueue<IReadOnlyList<IpvsVirtualServer>> _applied = new();
-        private int _calls;
-
-        public DataplaneKind Kind => DataplaneKind.Nftables;
-
-        public int FailuresLeft { get; set; }
-
-        public int Calls => Volatile.Read(ref _calls);
-
-        public bool Removed { get; private set; }
-
-        public IReadOnlyList<IReadOnlyList<IpvsVirtualServer>> Applied => [.. _applied];
-
-        public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _calls);
-            if (FailuresLeft > 0)
-            {
-                FailuresLeft--;
-                throw new NftablesException(1, "syntax error");
-            }
-
-            _applied.Enqueue(desired);
-            return Task.FromResult<IReadOnlyList<string>>([]);
-        }
-
-        public Task RemoveAsync(CancellationToken cancellationToken)
-        {
-            Removed = true;
-            return Task.CompletedTask;
-        }
     }
 }
