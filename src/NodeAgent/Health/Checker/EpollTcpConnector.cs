@@ -23,14 +23,11 @@ internal sealed unsafe class EpollTcpConnector : IDisposable
 
     private readonly int epoll;
     private readonly int wakeFd;
-    private readonly int[] sockets;
+    private int[] sockets = [];
     private bool disposed;
 
-    /// <param name="tokens">Tokens are 0 .. tokens-1.</param>
-    public EpollTcpConnector(int tokens)
+    public EpollTcpConnector()
     {
-        sockets = new int[tokens];
-        Array.Fill(sockets, -1);
         epoll = epoll_create1(EPOLL_CLOEXEC);
         if (epoll < 0)
         {
@@ -46,6 +43,17 @@ internal sealed unsafe class EpollTcpConnector : IDisposable
         }
 
         Register(wakeFd, EPOLLIN, WakeToken);
+    }
+
+    /// <summary>Makes tokens 0 .. tokens-1 usable.</summary>
+    public void EnsureCapacity(int tokens)
+    {
+        if (tokens > sockets.Length)
+        {
+            var old = sockets.Length;
+            Array.Resize(ref sockets, Math.Max(tokens, old * 2));
+            Array.Fill(sockets, -1, old, sockets.Length - old);
+        }
     }
 
     public bool IsPending(int token) => sockets[token] >= 0;
