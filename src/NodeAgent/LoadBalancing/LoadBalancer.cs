@@ -34,6 +34,8 @@ public sealed class LoadBalancer
     private HashSet<string> _notes = [];
     private bool _dirty;
     private bool _programmed;
+    private long _publishedAt;
+    private bool _refreshPending;
     private volatile LoadBalancerStatus _status = LoadBalancerStatus.Empty;
 
     /// <param name="forwardingCheck">Explains which NAT virtual servers IP forwarding breaks (<see cref="IpForwardingCheck.Check"/> on the host).</param>
@@ -48,6 +50,12 @@ public sealed class LoadBalancer
 
     /// <summary>How long to wait before trying again after the dataplane refused an update.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How stale the check times and messages in <see cref="Status"/> may get: with thousands of real servers checked
+    /// every second, rebuilding the status for each finished check would cost more than the checks.
+    /// </summary>
+    public TimeSpan StatusRefresh { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Raised on the loop after a health change, a configuration change or a change of the forwarding problems.</summary>
     public event Action? Changed;
@@ -93,7 +101,16 @@ public sealed class LoadBalancer
                     changed |= await UpdateDataplaneAsync(stop).ConfigureAwait(false);
                 }
 
-                Publish();
+                if (changed || _time.GetElapsedTime(_publishedAt) >= StatusRefresh)
+                {
+                    Publish();
+                }
+                else if (!_refreshPending)
+                {
+                    _refreshPending = true;
+                    _ = PostLaterAsync(StatusRefresh - _time.GetElapsedTime(_publishedAt), new LoadBalancerEvent.Refresh(), stop);
+                }
+
                 if (changed)
                 {
                     Changed?.Invoke();
@@ -150,6 +167,9 @@ public sealed class LoadBalancer
                 return false;
             case LoadBalancerEvent.Retry:
                 _dirty = true;
+                return false;
+            case LoadBalancerEvent.Refresh:
+                _refreshPending = false;
                 return false;
             default:
                 return false; // a check that was removed meanwhile
@@ -220,7 +240,7 @@ public sealed class LoadBalancer
         catch (Exception ex) when (IsDataplaneFailure(ex) || ex is OperationCanceledException && !stop.IsCancellationRequested)
         {
             _log.Error("dataplane-failed", ("dataplane", DataplaneSelector.Name(_dataplane.Kind)), ("error", ex.Message), ("retry_in", GoDuration.Format(RetryInterval)));
-            _ = RetryLaterAsync(stop);
+            _ = PostLaterAsync(RetryInterval, new LoadBalancerEvent.Retry(), stop);
         }
         catch (OperationCanceledException)
         {
@@ -283,16 +303,16 @@ public sealed class LoadBalancer
         }
     }
 
-    private async Task RetryLaterAsync(CancellationToken stop)
+    private async Task PostLaterAsync(TimeSpan delay, LoadBalancerEvent e, CancellationToken stop)
     {
         try
         {
-            await Task.Delay(RetryInterval, _time, stop).ConfigureAwait(false);
-            Post(new LoadBalancerEvent.Retry());
+            await Task.Delay(delay, _time, stop).ConfigureAwait(false);
+            Post(e);
         }
         catch (OperationCanceledException)
         {
-            // stopping: nothing to retry
+            // stopping: nothing left to do
         }
     }
 
@@ -323,6 +343,7 @@ public sealed class LoadBalancer
         }
 
         _status = new LoadBalancerStatus(servers, _forwardingProblems);
+        _publishedAt = _time.GetTimestamp();
     }
 
     private static bool IsDataplaneFailure(Exception ex) =>
@@ -340,5 +361,7 @@ public sealed class LoadBalancer
         public sealed record Checked(RealServerCheck Check, DateTimeOffset At) : LoadBalancerEvent;
 
         public sealed record Retry : LoadBalancerEvent;
+
+        public sealed record Refresh : LoadBalancerEvent;
     }
 }
