@@ -71,7 +71,15 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
         var up = Wait.Until(() => agents[0].EventsOf("realserver").Any(e => e.GetValueOrDefault("rs") == "10.77.0.14:80" && e.GetValueOrDefault("healthy") == "true"), Interval + Margin);
         Assert.True(up is not null, $"the agent did not take 10.77.0.14:80 back\n{agents[0].Describe()}");
         Assert.Equal(["n3", "n4"], Answers(lab).Distinct().Order());
+
+        // A clean stop takes the virtual servers out of the kernel, as keepalived does.
+        Assert.Contains("table inet keepoperator", NftTables(n1), StringComparison.Ordinal);
+        agents[0].Term();
+        Assert.True(agents[0].WaitForExit(TimeSpan.FromSeconds(5)), $"the agent did not stop on SIGTERM\n{agents[0].Describe()}");
+        Assert.DoesNotContain("keepoperator", NftTables(n1), StringComparison.Ordinal);
     }
+
+    private static string NftTables(LabNode node) => Sh.Check("ip", "netns", "exec", node.Namespace, "nft", "list", "tables");
 
     [VirtualServerLabFact]
     public void After_kill_9_of_the_master_the_backup_serves_the_virtual_server()
