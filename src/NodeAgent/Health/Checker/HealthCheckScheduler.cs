@@ -159,7 +159,7 @@ public sealed class HealthCheckScheduler
                     }
 
                     slots[slot].Started = stamp;
-                    if (connector.Start(slot, check.RealServer) is { } error)
+                    if (connector.Start(slot, slots[slot].Address!) is { } error)
                     {
                         finished.Add((slot, error));
                     }
@@ -238,6 +238,7 @@ public sealed class HealthCheckScheduler
                 slots[slot] = new Slot
                 {
                     Check = next[i],
+                    Address = next[i].Probe is null ? EpollTcpConnector.SocketAddress(next[i].RealServer) : null,
                     Generation = slots[slot].Generation + 1,
                     ProbeCancel = next[i].Probe is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken),
                 };
@@ -328,6 +329,9 @@ public sealed class HealthCheckScheduler
 
         /// <summary>When its connect started (TimeProvider timestamp).</summary>
         public long Started;
+
+        /// <summary>A TCP_CHECK's sockaddr, built once.</summary>
+        public byte[]? Address;
 
         public string? ConnectedMessage;
 

@@ -31,6 +31,9 @@ internal sealed class HangingListener : IDisposable
         return new HangingListener(listener, filler);
     }
 
+    /// <summary>Accepts (and closes) one queued connection, making room for one more.</summary>
+    public void AcceptOne() => listener.Accept().Dispose();
+
     public void Dispose()
     {
         filler.Dispose();

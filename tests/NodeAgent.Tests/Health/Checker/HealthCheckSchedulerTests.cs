@@ -21,7 +21,7 @@ public sealed class HealthCheckSchedulerTests
         var live = new TcpListener(IPAddress.Loopback, 0);
         live.Start();
         var livePort = ((IPEndPoint)live.LocalEndpoint).Port;
-        var deadPort = ClosedPort();
+        var deadPort = ClosedPort.Pick();
         var checks = Enumerable.Range(0, 20)
             .Select(i => Tcp($"vs{i % 2}", i < 10 ? livePort : deadPort))
             .ToArray();
@@ -143,15 +143,6 @@ public sealed class HealthCheckSchedulerTests
 
     private static HttpStatusRanges Ranges(string text) =>
         HttpStatusRanges.TryParse(text, out var ranges, out var error) ? ranges : throw new ArgumentException(error);
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task ServeAsync(TcpListener listener, string response, CancellationToken cancellationToken)
     {
