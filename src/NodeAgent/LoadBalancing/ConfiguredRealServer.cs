@@ -6,7 +6,5 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 /// <param name="Port">0 for a firewall-mark virtual server's real server without a port (the packet's port is kept).</param>
 public sealed record ConfiguredRealServer(IPAddress Address, ushort Port, int Weight)
 {
-    public IPEndPoint EndPoint => new(Address, Port);
-
-    public override string ToString() => EndPoint.ToString();
+    public override string ToString() => new IPEndPoint(Address, Port).ToString();
 }

@@ -63,8 +63,6 @@ public sealed class LoadBalancer
     /// <summary>The latest status; safe from any thread.</summary>
     public LoadBalancerStatus Status => _status;
 
-    public DataplaneKind Dataplane => _dataplane.Kind;
-
     /// <summary>The virtual servers to run from now on (those of the VirtualIps this node runs); safe from any thread.</summary>
     public void SetVirtualServers(IReadOnlyList<VirtualServerDefinition> definitions)
     {
