@@ -1,25 +1,30 @@
 using KeepOperator.Api;
 using KeepOperator.Api.Manifests;
+using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
 
 namespace KeepOperator.NodeAgent.Config;
 
 /// <summary>
-/// The agent's standalone configuration: every VirtualIp in a YAML file, validated (standalone rules) and resolved for
-/// this node. Every problem in the file is collected and reported together in one <see cref="ManifestException"/>.
+/// The agent's standalone configuration: every VirtualIp and VirtualServer in a YAML file, validated (standalone rules)
+/// and resolved for this node; a VirtualServer's virtualIpRef names a VirtualIp of the same file. Every problem in the file is collected and reported together in one <see cref="ManifestException"/>.
 /// </summary>
 public sealed class StandaloneConfig
 {
-    private StandaloneConfig(string source, IReadOnlyList<VrrpInstanceSettings> instances, IReadOnlyList<ManifestError> warnings)
+    private StandaloneConfig(string source, IReadOnlyList<VrrpInstanceSettings> instances, IReadOnlyList<VirtualServerDefinition> virtualServers, IReadOnlyList<ManifestError> warnings)
     {
         Source = source;
         Instances = instances;
+        VirtualServers = virtualServers;
         Warnings = warnings;
     }
 
     public string Source { get; }
 
     public IReadOnlyList<VrrpInstanceSettings> Instances { get; }
+
+    /// <summary>Every VirtualServer, programmed on this node (which runs every VirtualIp of the file).</summary>
+    public IReadOnlyList<VirtualServerDefinition> VirtualServers { get; }
 
     /// <summary>Things the agent ignores (pods checks, nodeSelector), to log once.</summary>
     public IReadOnlyList<ManifestError> Warnings { get; }
@@ -47,7 +52,7 @@ public sealed class StandaloneConfig
         {
             if (document.Object is not VirtualIp vip)
             {
-                continue; // other kinds (VirtualServer) are handled elsewhere
+                continue; // VirtualServers: below, once every VirtualIp is known
             }
 
             var resolution = InstanceResolver.Resolve(vip, nodeName, hostAddresses);
@@ -86,11 +91,17 @@ public sealed class StandaloneConfig
             instances.Add(settings);
         }
 
+        var virtualIps = read.Documents.Select(d => d.Object).OfType<VirtualIp>()
+            .ToDictionary(v => v.Metadata.Name ?? "", v => (IReadOnlyList<string>)v.Spec.Addresses, StringComparer.Ordinal);
+        var serverDocuments = read.Documents.Where(d => d.Object is VirtualServer).ToList();
+        var servers = VirtualServerSetResolver.Resolve([.. serverDocuments.Select(d => (VirtualServer)d.Object)], virtualIps, ValidationMode.Standalone);
+        errors.AddRange(servers.Errors.Select(e => serverDocuments[e.Index].Error(e.Error.Path, e.Error.Message)));
+
         if (errors.Count > 0)
         {
             throw new ManifestException(errors);
         }
 
-        return new StandaloneConfig(source, instances, warnings);
+        return new StandaloneConfig(source, instances, servers.Definitions, warnings);
     }
 }

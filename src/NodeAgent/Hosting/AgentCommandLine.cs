@@ -4,25 +4,32 @@ using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>
 /// Parses the agent's command line. Standalone (--config): validates the whole file before touching the host, then
-/// runs it. Cluster (no --config): follows this node's NodeAgentConfig and reports into its status.
+/// runs it (or, with --dry-run, prints what it would program). Cluster (no --config): follows this node's
+/// NodeAgentConfig and reports into its status.
 /// </summary>
 public static class AgentCommandLine
 {
     private const string Usage = """
-        usage: keepoperator-agent --config FILE --node-name NAME      (standalone)
-               keepoperator-agent --node-name NAME [--kubeconfig FILE] (cluster: follows NodeAgentConfig NAME)
+        usage: keepoperator-agent --config FILE --node-name NAME [--dry-run]  (standalone)
+               keepoperator-agent --node-name NAME [--kubeconfig FILE]        (cluster: follows NodeAgentConfig NAME)
 
-          --config FILE      YAML file of VirtualIp documents (the same YAML kubectl apply takes)
+          --config FILE      YAML file of VirtualIp and VirtualServer documents (the same YAML kubectl apply takes)
           --node-name NAME   this node's name (default: $NODE_NAME, then the host name)
           --kubeconfig FILE  cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's
                              service account, then ~/.kube/config)
           --log-format F     logfmt (default) or json: one line per event on stdout
+          --dataplane D      auto (default), ipvs or nftables: what programs the virtual servers; auto takes IPVS
+                             when the kernel has it (generic netlink family IPVS), else nftables
+          --dry-run          with --config: print the requests that would program the virtual servers into a kernel
+                             holding none (IPVS: an "# ipvsadm ..." line and the netlink request in hex for each;
+                             nftables: the nft script) and exit without changing the host
         """;
 
     public static int Run(string[] args)
@@ -31,6 +38,8 @@ public static class AgentCommandLine
         string? kubeconfigPath = null;
         string? nodeName = Environment.GetEnvironmentVariable("NODE_NAME");
         var logFormat = LogFormat.Logfmt;
+        var dataplane = DataplaneMode.Auto;
+        bool dryRun = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -47,6 +56,12 @@ public static class AgentCommandLine
                 case "--log-format" when i + 1 < args.Length && StructuredLog.TryParseFormat(args[i + 1], out logFormat):
                     i++;
                     break;
+                case "--dataplane" when i + 1 < args.Length && DataplaneSelector.TryParseMode(args[i + 1], out dataplane):
+                    i++;
+                    break;
+                case "--dry-run":
+                    dryRun = true;
+                    break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
                     return 0;
@@ -61,16 +76,21 @@ public static class AgentCommandLine
             Console.Error.WriteLine("keepoperator-agent: --config (standalone) and --kubeconfig (cluster) exclude each other");
             return 2;
         }
+        if (dryRun && configPath is null)
+        {
+            Console.Error.WriteLine("keepoperator-agent: --dry-run needs --config");
+            return 2;
+        }
         nodeName ??= Environment.MachineName;
 
         var time = TimeProvider.System;
         var log = new StructuredLog(Console.Out, time, logFormat);
         return configPath is null
-            ? RunCluster(kubeconfigPath, nodeName, time, log)
-            : RunStandalone(configPath, nodeName, time, log);
+            ? RunCluster(kubeconfigPath, nodeName, dataplane, time, log)
+            : RunStandalone(configPath, nodeName, dataplane, dryRun, time, log);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log)
+    private static int RunStandalone(string configPath, string nodeName, DataplaneMode dataplane, bool dryRun, TimeProvider time, StructuredLog log)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -87,11 +107,31 @@ public static class AgentCommandLine
             Console.Error.WriteLine($"keepoperator-agent: {configPath} refused ({ex.Errors.Count} error(s)); nothing on this host was changed.");
             return 1;
         }
+        if (dryRun)
+        {
+            // A dry run asks the kernel only in auto mode: an explicit choice is printed whatever this kernel has.
+            var choice = dataplane == DataplaneMode.Auto
+                ? LoadBalancingHost.Choose(dataplane)
+                : new DataplaneChoice(dataplane == DataplaneMode.Ipvs ? DataplaneKind.Ipvs : DataplaneKind.Nftables, "requested, dry run");
+            if (choice.Kind is not { } kind)
+            {
+                Console.Error.WriteLine($"keepoperator-agent: {choice.Reason}");
+                return 1;
+            }
+            Console.Out.Write($"# dataplane {choice}\n{DryRun.Render(config.VirtualServers, kind)}");
+            return 0;
+        }
         foreach (var warning in config.Warnings)
         {
             log.Warn("config", ("message", warning));
         }
-        return RunLoopAsync(addresses, nodeName, time, log, agent =>
+        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log);
+        if (loadBalancing is null)
+        {
+            return 1;
+        }
+        loadBalancing.Balancer.SetVirtualServers(config.VirtualServers);
+        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing, agent =>
         {
             foreach (var settings in config.Instances)
             {
@@ -101,7 +141,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, DataplaneMode dataplane, TimeProvider time, StructuredLog log)
     {
         KubeConnectionSettings connection;
         try
@@ -118,11 +158,21 @@ public static class AgentCommandLine
         // Its own netlink socket: the loop's is used on the loop thread only.
         using var hostAddresses = new RtnetlinkInterfaceAddresses();
         using var addresses = new RtnetlinkInterfaceAddresses();
-        return RunLoopAsync(addresses, nodeName, time, log, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
+        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log);
+        if (loadBalancing is null)
+        {
+            return 1;
+        }
+        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing,
+            agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log, loadBalancing.Context)).GetAwaiter().GetResult();
     }
 
-    /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
-    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, Func<VrrpAgent, ClusterAgent?> start)
+    /// <summary>
+    /// Runs the event loop and the load balancer until SIGTERM/SIGINT; <paramref name="start"/> feeds the loop instances
+    /// (and may return a cluster side to run alongside). The virtual servers go after the VIPs were released.
+    /// </summary>
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log,
+        LoadBalancingHost loadBalancing, Func<VrrpAgent, ClusterAgent?> start)
     {
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
@@ -130,6 +180,7 @@ public static class AgentCommandLine
         using var stopping = new CancellationTokenSource();
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
+        var balancing = loadBalancing.RunAsync(stopping.Token);
 
         void Stop(PosixSignalContext context)
         {
@@ -143,6 +194,7 @@ public static class AgentCommandLine
         await agent.RunAsync().ConfigureAwait(false);
         await stopping.CancelAsync().ConfigureAwait(false);
         await clusterTask.ConfigureAwait(false);
+        await balancing.ConfigureAwait(false);
         if (cluster is not null)
         {
             await cluster.ReportFinalAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);

@@ -3,13 +3,14 @@ using System.Threading.Channels;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>
-/// Cluster mode: keeps the event loop's instances equal to what this node's NodeAgentConfig asks for, and reports
-/// their state back into its status. Only a successful read of the object changes the instances (a deleted object
+/// Cluster mode: keeps the event loop's instances and the load balancer's virtual servers equal to what this node's
+/// NodeAgentConfig asks for, and reports their state back into its status. Only a successful read of the object changes the instances (a deleted object
 /// stops them all); while the API server is unreachable the loop keeps running the last configuration.
 /// </summary>
 public sealed class ClusterAgent
@@ -21,14 +22,18 @@ public sealed class ClusterAgent
     private readonly TimeProvider _time;
     private readonly StructuredLog _log;
     private readonly NodeStatusReporter _reporter;
+    private readonly LoadBalancingContext? _loadBalancing;
     private readonly Channel<bool> _configChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, VrrpInstanceSettings> _running = new(StringComparer.Ordinal);
-    private volatile Applied _applied = new([], new Dictionary<string, string>(), null);
+    private volatile Applied _applied = new([], new Dictionary<string, string>(), new Dictionary<string, string>(), null);
     private volatile Read? _latest;
 
     /// <param name="hostAddresses">Only for listing this host's addresses (off the loop: not the loop's netlink socket).</param>
-    public ClusterAgent(KubeApiClient client, VrrpAgent agent, string nodeName, IInterfaceAddresses hostAddresses, TimeProvider time, StructuredLog log)
+    /// <param name="loadBalancing">Runs spec.virtualServers; null: they are ignored.</param>
+    public ClusterAgent(KubeApiClient client, VrrpAgent agent, string nodeName, IInterfaceAddresses hostAddresses, TimeProvider time, StructuredLog log,
+        LoadBalancingContext? loadBalancing = null)
     {
+        _loadBalancing = loadBalancing;
         _client = client;
         _agent = agent;
         _nodeName = nodeName;
@@ -37,6 +42,10 @@ public sealed class ClusterAgent
         _log = log;
         _reporter = new NodeStatusReporter(client, nodeName, BuildStatus, time, log);
         agent.InstancesChanged += _reporter.Notify;
+        if (loadBalancing is not null)
+        {
+            loadBalancing.Balancer.Changed += _reporter.Notify;
+        }
     }
 
     /// <summary>How long to wait before applying again a configuration whose Secrets could not be read.</summary>
@@ -46,7 +55,8 @@ public sealed class ClusterAgent
     public NodeAgentConfigStatus BuildStatus()
     {
         var applied = _applied;
-        return NodeStatusBuilder.Build(applied.Names, _agent.Snapshots, applied.Errors, applied.Generation, _time.GetUtcNow());
+        return NodeStatusBuilder.Build(applied.Names, _agent.Snapshots, applied.Errors, applied.Generation, _time.GetUtcNow(),
+            _loadBalancing?.Balancer.Status, _loadBalancing?.Dataplane, _loadBalancing?.KubeProxyWarning, applied.VirtualServerErrors);
     }
 
     /// <summary>Watches, applies and reports until <paramref name="stop"/>; the loop itself is run (and stopped) by the caller.</summary>
@@ -112,7 +122,7 @@ public sealed class ClusterAgent
             {
                 _log.Info("kube-config-deleted", ("node", _nodeName), ("stopping", _running.Count));
             }
-            Apply(new ClusterInstances([], [], new Dictionary<string, string>()), null);
+            Apply(new ClusterInstances([], [], new Dictionary<string, string>()), new VirtualServerSetResolution([], []), [], null);
             return true;
         }
 
@@ -136,11 +146,43 @@ public sealed class ClusterAgent
                 _log.Error("config", ("instance", name), ("message", error));
             }
         }
-        Apply(wanted, config.Metadata.Generation);
+        var servers = config.Spec.VirtualServers ?? [];
+        var virtualServers = ResolveVirtualServers(servers, config.Spec.Instances, wanted);
+        foreach (var (index, error) in virtualServers.Errors)
+        {
+            var name = DisplayName(servers[index]);
+            if (!_applied.VirtualServerErrors.TryGetValue(name, out var before) || before != error.ToString())
+            {
+                _log.Error("config", ("vs", name), ("message", error));
+            }
+        }
+        Apply(wanted, virtualServers, servers, config.Metadata.Generation);
         return true;
     }
 
-    private void Apply(ClusterInstances wanted, long? generation)
+    /// <summary>
+    /// The virtual servers of the VirtualIps this node runs; those of a VirtualIp that failed to start are left out (that
+    /// failure is reported already), one that names no VirtualIp of this node is an error.
+    /// </summary>
+    private static VirtualServerSetResolution ResolveVirtualServers(List<NodeVirtualServer> servers, List<NodeVrrpInstance> instances, ClusterInstances wanted)
+    {
+        var running = wanted.Settings.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var virtualIps = instances.Where(i => running.Contains(i.Name))
+            .ToDictionary(i => i.Name, i => (IReadOnlyList<string>)i.Spec.Addresses, StringComparer.Ordinal);
+        var configured = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var kept = servers.Select((s, i) => (Server: s, Index: i))
+            .Where(x => virtualIps.ContainsKey(x.Server.Spec.VirtualIpRef) || !configured.Contains(x.Server.Spec.VirtualIpRef))
+            .ToList();
+        var resolution = VirtualServerSetResolver.Resolve(
+            [.. kept.Select(x => new VirtualServer { Metadata = new ObjectMeta { Namespace = x.Server.Namespace, Name = x.Server.Name }, Spec = x.Server.Spec })],
+            virtualIps,
+            ValidationMode.Cluster);
+        return resolution with { Errors = [.. resolution.Errors.Select(e => (kept[e.Index].Index, e.Error))] };
+    }
+
+    private static string DisplayName(NodeVirtualServer server) => $"{server.Namespace}/{server.Name}";
+
+    private void Apply(ClusterInstances wanted, VirtualServerSetResolution virtualServers, List<NodeVirtualServer> servers, long? generation)
     {
         var diff = InstanceSetDiff.Compute(_running, wanted.Settings);
         foreach (var name in diff.Removed)
@@ -158,7 +200,14 @@ public sealed class ClusterAgent
             _agent.AddInstance(s);
             _running[s.Name] = s;
         }
-        _applied = new Applied(wanted.Names, wanted.Errors, generation);
+        var virtualServerErrors = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (index, error) in virtualServers.Errors)
+        {
+            var name = DisplayName(servers[index]);
+            virtualServerErrors[name] = virtualServerErrors.TryGetValue(name, out var earlier) ? $"{earlier}; {error}" : error.ToString();
+        }
+        _loadBalancing?.Balancer.SetVirtualServers(virtualServers.Definitions);
+        _applied = new Applied(wanted.Names, wanted.Errors, virtualServerErrors, generation);
         if (!diff.IsEmpty)
         {
             _log.Info("kube-config-applied", ("node", _nodeName), ("generation", generation), ("added", diff.Added.Count), ("removed", diff.Removed.Count),
@@ -185,7 +234,7 @@ public sealed class ClusterAgent
     }
 
     /// <summary>What the last applied configuration said, for the status (replaced as a whole: read from other threads).</summary>
-    private sealed record Applied(IReadOnlyList<string> Names, IReadOnlyDictionary<string, string> Errors, long? Generation);
+    private sealed record Applied(IReadOnlyList<string> Names, IReadOnlyDictionary<string, string> Errors, IReadOnlyDictionary<string, string> VirtualServerErrors, long? Generation);
 
     /// <summary>One successful read: the object, or null when it does not exist.</summary>
     private sealed record Read(NodeAgentConfig? Config);

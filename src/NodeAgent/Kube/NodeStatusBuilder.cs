@@ -1,5 +1,6 @@
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Vrrp;
 
 namespace KeepOperator.NodeAgent.Kube;
@@ -12,15 +13,30 @@ public static class NodeStatusBuilder
     public const string Fault = "Fault";
     public const string Stopped = "Stopped";
 
+    /// <summary>Condition: False while IP forwarding is off and NAT virtual servers need it.</summary>
+    public const string IpForwardingCondition = "IpForwarding";
+
+    /// <summary>Condition: True while kube-proxy in IPVS mode may delete this node's IPVS services.</summary>
+    public const string KubeProxyIpvsCondition = "KubeProxyIpvsConflict";
+
+    /// <summary>Condition: False while some of spec.virtualServers cannot be programmed.</summary>
+    public const string VirtualServersCondition = "VirtualServersValid";
+
     /// <param name="configured">Instance names in the order of the applied spec.</param>
     /// <param name="running">The loop's snapshots by name.</param>
     /// <param name="errors">Instances that could not be started, with why (configuration or host errors).</param>
+    /// <param name="loadBalancing">The virtual servers' state; null when the agent runs none.</param>
+    /// <param name="virtualServerErrors">Virtual servers (namespace/name) that could not be programmed, with why.</param>
     public static NodeAgentConfigStatus Build(
         IReadOnlyList<string> configured,
         IReadOnlyDictionary<string, InstanceSnapshot> running,
         IReadOnlyDictionary<string, string> errors,
         long? observedGeneration,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        LoadBalancerStatus? loadBalancing = null,
+        DataplaneChoice? dataplane = null,
+        string? kubeProxyWarning = null,
+        IReadOnlyDictionary<string, string>? virtualServerErrors = null)
     {
         ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(running);
@@ -51,12 +67,44 @@ public static class NodeStatusBuilder
             }
         }
 
-        return new NodeAgentConfigStatus
+        var status = new NodeAgentConfigStatus
         {
             ObservedGeneration = observedGeneration,
             LastHeartbeatTime = now,
             Instances = instances,
         };
+        if (loadBalancing is null)
+        {
+            return status;
+        }
+
+        status.Dataplane = dataplane?.ToString();
+        status.VirtualServers = [.. loadBalancing.VirtualServers];
+        var conditions = new List<Condition>();
+        if (loadBalancing.ForwardingProblems.Count > 0)
+        {
+            conditions.Add(new Condition { Type = IpForwardingCondition, Status = "False", Reason = "IpForwardingOff", Message = string.Join(" ", loadBalancing.ForwardingProblems) });
+        }
+
+        if (kubeProxyWarning is not null)
+        {
+            conditions.Add(new Condition { Type = KubeProxyIpvsCondition, Status = "True", Reason = "KubeProxyIpvsMode", Message = kubeProxyWarning });
+        }
+
+        if (virtualServerErrors is { Count: > 0 })
+        {
+            conditions.Add(new Condition
+            {
+                Type = VirtualServersCondition,
+                Status = "False",
+                Reason = "InvalidVirtualServer",
+                Message = string.Join("; ", virtualServerErrors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {e.Value}")),
+            });
+        }
+
+        // An empty list, not null: a merge patch must clear the conditions that no longer hold.
+        status.Conditions = conditions;
+        return status;
     }
 
     /// <summary>Initialize is the moment before Startup: not running yet.</summary>

@@ -53,12 +53,15 @@ public sealed class AgentPeer : IVrrpPeer
         }
     }
 
-    public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs)
+    public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs) => StartWith(lab, node, VipSpec.ToYaml(specs));
+
+    /// <summary>Standalone with a configuration file of <paramref name="yaml"/> and further command-line arguments.</summary>
+    public static AgentPeer StartWith(LabNetwork lab, LabNode node, string yaml, params string[] extraArgs)
     {
         var name = lab.UniqueName($"{node.Name}-agent");
-        var config = lab.WriteFile(name + ".yaml", VipSpec.ToYaml(specs));
+        var config = lab.WriteFile(name + ".yaml", yaml);
         var (file, args) = Command;
-        var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name]);
+        var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name, .. extraArgs]);
         return new AgentPeer(node, p, config);
     }
 

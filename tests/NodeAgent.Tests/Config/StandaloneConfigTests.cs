@@ -152,4 +152,42 @@ public class StandaloneConfigTests
         Assert.Equal(["spec.track[0]", "spec.nodeSelector"], config.Warnings.Select(w => w.Path));
         Assert.All(config.Warnings, w => Assert.StartsWith("web.yaml: VirtualIp \"web\" (document 1): ", w.ToString(), StringComparison.Ordinal));
     }
+
+    private const string VirtualServerYaml = """
+
+        ---
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualServer
+        metadata:
+          name: web-80
+        spec:
+          virtualIpRef: web
+          port: 80
+          realServers:
+            - address: 10.77.0.21
+            - address: 10.77.0.22
+        """;
+
+    [Fact]
+    public void VirtualServers_of_the_file_s_VirtualIps_are_run()
+    {
+        var config = StandaloneConfig.Parse(WebYaml + VirtualServerYaml, "web.yaml", "n1", InstanceResolverTests.Host);
+
+        var server = Assert.Single(config.VirtualServers);
+        Assert.Equal(("web-80", "web", "-t 10.77.0.250:80"), (server.DisplayName, server.VirtualIpRef, server.Key.ToString()));
+        Assert.Equal(["10.77.0.21:80", "10.77.0.22:80"], server.RealServers.Select(r => r.ToString()));
+    }
+
+    [Theory]
+    [InlineData("virtualIpRef: web", "virtualIpRef: db", "spec.virtualIpRef: names no VirtualIp of this configuration (\"db\")")]
+    [InlineData("port: 80", "port: 80\n  address: 10.77.0.99", "spec.address: 10.77.0.99 is not an address of VirtualIp \"web\"")]
+    [InlineData("- address: 10.77.0.22", "- address: 10.77.0.22\n      weight: -1", "spec.realServers[1].weight: must be between 0 and 65535")]
+    public void A_bad_VirtualServer_is_refused_with_file_document_and_field(string from, string to, string message)
+    {
+        var e = Refused(WebYaml + VirtualServerYaml.Replace(from, to, StringComparison.Ordinal));
+
+        var error = Assert.Single(e.Errors).ToString();
+        Assert.StartsWith("web.yaml: VirtualServer \"web-80\" (document 2): ", error, StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
 }

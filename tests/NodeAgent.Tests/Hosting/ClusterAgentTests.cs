@@ -1,6 +1,8 @@
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.Tests.LoadBalancing;
 using KeepOperator.NodeAgent.Tests.Kube;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
@@ -61,6 +63,51 @@ public sealed class ClusterAgentTests
 
         await stop.CancelAsync();
         await running;
+        agent.RequestShutdown();
+        await loop;
+    }
+
+    [Fact]
+    public async Task Programs_the_virtual_servers_of_its_VirtualIps_and_reports_them()
+    {
+        await using var cluster = await KubeTestCluster.StartAsync();
+        var config = Config(("web", Spec(51)), ("bad", Spec(52, vip: "10.99.0.251", change: s => s.Interface = "eth9")));
+        NodeVirtualServer Server(string name, string vip, int? port) => new()
+        {
+            Namespace = "default",
+            Name = name,
+            Spec = new VirtualServerSpec { VirtualIpRef = vip, Port = port, RealServers = [new RealServer { Address = "10.99.0.11" }] },
+        };
+        config.Spec.VirtualServers = [Server("web-80", "web", 80), Server("on-bad", "bad", 80), Server("no-port", "web", null)];
+        await cluster.CreateConfigAsync(config);
+        var log = new CapturedLog();
+        var host = new FakeHost(log);
+        using var client = cluster.NewClient();
+        await using var agent = new VrrpAgent(host, TimeProvider.System, log.Log);
+        var loop = agent.RunAsync();
+        var dataplane = new FakeDataplane();
+        var balancer = new LoadBalancer(dataplane, new FakeChecker(), _ => [], TimeProvider.System, log.Log);
+        var choice = new DataplaneChoice(DataplaneKind.Nftables, "requested with --dataplane nftables");
+        var clusterAgent = new ClusterAgent(client, agent, "n1", host, TimeProvider.System, log.Log, new LoadBalancingContext(balancer, choice, null));
+        using var stop = new CancellationTokenSource();
+        var balancing = balancer.RunAsync(stop.Token);
+        var running = clusterAgent.RunAsync(stop.Token);
+
+        async Task<NodeAgentConfigStatus?> Status() =>
+            (await client.GetAsync(NodeConfigWatcher.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
+
+        await Until(async () => (await Status())?.VirtualServers is [{ Name: "web-80" }], "web-80 reported", log);
+        var status = (await Status())!;
+        Assert.Equal("nftables (requested with --dataplane nftables)", status.Dataplane);
+        Assert.Equal([("10.99.0.11", 80, true, 1)], status.VirtualServers![0].RealServers!.Select(r => (r.Address, r.Port ?? 0, r.Healthy, r.Weight ?? -1)));
+        var condition = Assert.Single(status.Conditions!);
+        Assert.Equal((NodeStatusBuilder.VirtualServersCondition, "False"), (condition.Type, condition.Status));
+        Assert.StartsWith("default/no-port: spec: must have exactly one of port and fwmark", condition.Message, StringComparison.Ordinal);
+        Assert.Equal(["-t 10.99.0.250:80"], dataplane.Applied[^1].Select(s => s.Key.ToString()));
+
+        await stop.CancelAsync();
+        await Task.WhenAll(running, balancing);
+        Assert.True(dataplane.Removed);
         agent.RequestShutdown();
         await loop;
     }

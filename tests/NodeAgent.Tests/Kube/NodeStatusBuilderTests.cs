@@ -1,5 +1,6 @@
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 
@@ -41,5 +42,38 @@ public sealed class NodeStatusBuilderTests
     {
         var running = new Dictionary<string, InstanceSnapshot> { ["old"] = new("old", VrrpState.Backup, 90, 90, Now, "startup") };
         Assert.Empty(NodeStatusBuilder.Build([], running, new Dictionary<string, string>(), null, Now).Instances!);
+    }
+
+    [Fact]
+    public void VirtualServers_dataplane_and_their_conditions_are_reported_beside_the_instances()
+    {
+        var realServer = new KeepOperator.Api.RealServerStatus { Address = "10.77.0.11", Port = 80, Healthy = false, Weight = 0, LastCheckTime = Now, Message = "connect to 10.77.0.11:80: Connection refused" };
+        var servers = new KeepOperator.Api.NodeVirtualServerStatus { Namespace = "default", Name = "web", RealServers = [realServer] };
+        var loadBalancing = new LoadBalancerStatus([servers], ["IPv4 forwarding is off (net.ipv4.ip_forward is not 1)."]);
+        var dataplane = new DataplaneChoice(DataplaneKind.Ipvs, "requested with --dataplane ipvs");
+
+        var status = NodeStatusBuilder.Build([], new Dictionary<string, InstanceSnapshot>(), new Dictionary<string, string>(), 3, Now,
+            loadBalancing, dataplane, "kube-proxy runs in IPVS mode here", new Dictionary<string, string> { ["default/bad"] = "spec.port: required" });
+
+        Assert.Equal("ipvs (requested with --dataplane ipvs)", status.Dataplane);
+        Assert.Same(realServer, status.VirtualServers!.Single().RealServers!.Single());
+        Assert.Equal(
+            [
+                (NodeStatusBuilder.IpForwardingCondition, "False", "IpForwardingOff"),
+                (NodeStatusBuilder.KubeProxyIpvsCondition, "True", "KubeProxyIpvsMode"),
+                (NodeStatusBuilder.VirtualServersCondition, "False", "InvalidVirtualServer"),
+            ],
+            status.Conditions!.Select(c => (c.Type, c.Status, c.Reason ?? "")));
+        Assert.Equal("default/bad: spec.port: required", status.Conditions![2].Message);
+    }
+
+    [Fact]
+    public void Conditions_that_no_longer_hold_are_cleared_by_an_empty_list()
+    {
+        var status = NodeStatusBuilder.Build([], new Dictionary<string, InstanceSnapshot>(), new Dictionary<string, string>(), 3, Now, LoadBalancerStatus.Empty);
+
+        Assert.NotNull(status.Conditions);
+        Assert.Empty(status.Conditions);
+        Assert.Empty(status.VirtualServers!);
     }
 }

@@ -9,77 +9,131 @@ namespace KeepOperator.NodeAgent.Health.Checker;
 /// a <see cref="HealthCheckTimeline"/> says which checks are due; TCP_CHECKs are non-blocking connects on the loop's
 /// own epoll set (<see cref="EpollTcpConnector"/>), their connect timeouts kept in a second queue of deadlines;
 /// other checks run their probe and post the result back. The thread sleeps in epoll_wait until the earliest due
-/// check or deadline, a finished connect or a posted result. Verdicts are raised on the loop at once
-/// (<see cref="HealthChanged"/>); <see cref="Snapshot"/> reads the latest state from any thread.
+/// check or deadline, a finished connect, a posted result or a new list of checks (<see cref="UpdateChecks"/>).
+/// Verdicts and attempts are raised on the loop at once (<see cref="HealthChanged"/>, <see cref="CheckCompleted"/>);
+/// <see cref="Snapshot"/> reads the latest state from any thread.
 /// </summary>
 public sealed class HealthCheckScheduler
 {
-    private readonly IReadOnlyList<RealServerCheck> checks;
     private readonly TimeProvider time;
-    private readonly Random random;
-    private readonly ConcurrentQueue<(int Index, ProbeResult Result)> completions = new();
-    private readonly RealServerHealthStatus[] statuses;
+    private readonly HealthCheckTimeline timeline;
+    private readonly ConcurrentQueue<(int Slot, int Generation, ProbeResult Result)> completions = new();
+    private readonly Lock wakeGate = new();
+    private readonly List<Task> cancelledProbes = [];
+    private RealServerCheck[]? pendingChecks;
+    private RealServerHealthStatus[] statuses;
+    private EpollTcpConnector? running;
+    private int started;
+
+    // Owned by the loop: the checks in the order last applied, the timeline slot of each, and each slot's state.
+    private RealServerCheck[] active = [];
+    private int[] activeSlots = [];
+    private Slot[] slots = [];
 
     public HealthCheckScheduler(IReadOnlyList<RealServerCheck> checks, TimeProvider? time = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        this.checks = checks;
         this.time = time ?? TimeProvider.System;
-        this.random = random ?? Random.Shared;
-        statuses = checks.Select(c => new RealServerHealthStatus(c.VirtualServer, c.RealServer, !c.Policy.Alpha, null, null)).ToArray();
+        timeline = new HealthCheckTimeline(random ?? Random.Shared);
+        pendingChecks = [.. checks];
+        statuses = [.. pendingChecks.Select(InitialStatus)];
     }
 
     /// <summary>Raised on the loop for each verdict (a change, or the first result's decision); keep handlers short.</summary>
     public event Action<RealServerHealthChange>? HealthChanged;
 
-    /// <summary>Every real server's latest state, in the order the checks were given; safe from any thread.</summary>
+    /// <summary>Raised on the loop for every finished check attempt of a current check; keep handlers short.</summary>
+    public event Action<RealServerCheckCompletion>? CheckCompleted;
+
+    /// <summary>
+    /// Every real server's latest state, in the order of the checks last applied (given to the constructor or to
+    /// <see cref="UpdateChecks"/>); safe from any thread.
+    /// </summary>
     public IReadOnlyList<RealServerHealthStatus> Snapshot()
     {
-        var copy = new RealServerHealthStatus[statuses.Length];
+        var current = Volatile.Read(ref statuses);
+        var copy = new RealServerHealthStatus[current.Length];
         for (var i = 0; i < copy.Length; i++)
         {
-            copy[i] = Volatile.Read(ref statuses[i]);
+            copy[i] = Volatile.Read(ref current[i]);
         }
 
         return copy;
     }
 
+    /// <summary>
+    /// Replaces the list of checks; safe from any thread, applied on the loop soon after (the latest list wins). A
+    /// check equal to a current one (<see cref="RealServerCheck.Equals(RealServerCheck?)"/>) keeps its health state
+    /// and schedule; a new one is first checked after its policy's warmup (at a random point of it); a removed one
+    /// stops: its connect in flight is closed, its probe cancelled, and no result or verdict of it is raised any more.
+    /// </summary>
+    public void UpdateChecks(IReadOnlyList<RealServerCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        Volatile.Write(ref pendingChecks, [.. checks]);
+        WakeLoop();
+    }
+
     /// <summary>Checks until cancelled; the task ends (without throwing) once the probes in flight have stopped.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref started, 1) != 0)
+        {
+            throw new InvalidOperationException("the scheduler runs once");
+        }
+
+        return Task.Factory.StartNew(() => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private static RealServerHealthStatus InitialStatus(RealServerCheck check) =>
+        new(check.VirtualServer, check.RealServer, !check.Policy.Alpha, null, null);
 
     private void Run(CancellationToken cancellationToken)
     {
-        var timeline = new HealthCheckTimeline(checks.Select(c => c.Policy).ToArray(), time.GetUtcNow(), random);
-        var probes = new Task?[checks.Count];
-        var started = new long[checks.Count];
-        var deadlines = new PriorityQueue<(int Index, long Started), long>();
+        var deadlines = new PriorityQueue<(int Slot, long Started), long>();
         var finished = new List<(int Token, int Error)>();
-        using var connector = new EpollTcpConnector(checks.Count);
-        using (cancellationToken.Register(connector.Wake))
+        using var connector = new EpollTcpConnector();
+        lock (wakeGate)
         {
+            running = connector;
+        }
+
+        try
+        {
+            using var wake = cancellationToken.Register(WakeLoop);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var now = time.GetUtcNow();
                 var stamp = time.GetTimestamp();
-                foreach (var (index, error) in finished)
+                if (Interlocked.Exchange(ref pendingChecks, null) is { } next)
                 {
-                    var endpoint = checks[index].RealServer;
-                    var message = error == 0 ? $"connected to {endpoint}" : $"connect to {endpoint}: {Marshal.GetPInvokeErrorMessage(error)}";
-                    Apply(timeline, index, new ProbeResult(error == 0, message, time.GetElapsedTime(started[index], stamp)), now);
+                    ApplyChecks(next, now, connector, finished, cancellationToken);
+                }
+
+                foreach (var (slot, error) in finished)
+                {
+                    var endpoint = slots[slot].Check!.RealServer;
+                    var message = error == 0
+                        ? slots[slot].ConnectedMessage ??= $"connected to {endpoint}"
+                        : $"connect to {endpoint}: {Marshal.GetPInvokeErrorMessage(error)}";
+                    Complete(slot, new ProbeResult(error == 0, message, time.GetElapsedTime(slots[slot].Started, stamp)), now);
                 }
 
                 finished.Clear();
                 while (completions.TryDequeue(out var done))
                 {
-                    probes[done.Index] = null;
-                    Apply(timeline, done.Index, done.Result, now);
+                    // A probe of a removed check (or of an earlier check in the same slot) reports to nobody.
+                    if (slots[done.Slot].Generation == done.Generation && slots[done.Slot].Check is not null)
+                    {
+                        slots[done.Slot].Probe = null;
+                        Complete(done.Slot, done.Result, now);
+                    }
                 }
 
                 // Connects that finished leave their deadline behind: drop those, so that only live ones set the wait.
                 while (deadlines.TryPeek(out var pending, out var deadline))
                 {
-                    var live = connector.IsPending(pending.Index) && started[pending.Index] == pending.Started;
+                    var live = connector.IsPending(pending.Slot) && slots[pending.Slot].Started == pending.Started;
                     if (live && deadline > stamp)
                     {
                         break;
@@ -88,53 +142,130 @@ public sealed class HealthCheckScheduler
                     deadlines.Dequeue();
                     if (live)
                     {
-                        connector.Abort(pending.Index);
-                        var check = checks[pending.Index];
+                        connector.Abort(pending.Slot);
+                        var check = slots[pending.Slot].Check!;
                         var message = $"connect to {check.RealServer}: timed out after {GoDuration.Format(check.ConnectTimeout)}";
-                        Apply(timeline, pending.Index, new ProbeResult(false, message, time.GetElapsedTime(pending.Started, stamp)), now);
+                        Complete(pending.Slot, new ProbeResult(false, message, time.GetElapsedTime(pending.Started, stamp)), now);
                     }
                 }
 
-                while (timeline.TryTakeDue(now, out var index))
+                while (timeline.TryTakeDue(now, out var slot))
                 {
-                    var check = checks[index];
+                    var check = slots[slot].Check!;
                     if (check.Probe is { } probe)
                     {
-                        probes[index] = ProbeAsync(index, probe, connector, cancellationToken);
+                        slots[slot].Probe = ProbeAsync(slot, slots[slot].Generation, probe, slots[slot].ProbeCancel!.Token);
                         continue;
                     }
 
-                    started[index] = stamp;
-                    if (connector.Start(index, check.RealServer) is { } error)
+                    slots[slot].Started = stamp;
+                    if (connector.Start(slot, slots[slot].Address!) is { } error)
                     {
-                        finished.Add((index, error));
+                        finished.Add((slot, error));
                     }
                     else
                     {
-                        deadlines.Enqueue((index, stamp), stamp + (long)(check.ConnectTimeout.TotalSeconds * time.TimestampFrequency));
+                        deadlines.Enqueue((slot, stamp), stamp + (long)(check.ConnectTimeout.TotalSeconds * time.TimestampFrequency));
                     }
                 }
 
                 connector.Wait(finished.Count > 0 ? 0 : WaitMilliseconds(timeline.NextDue, deadlines), finished);
             }
+        }
+        finally
+        {
+            lock (wakeGate)
+            {
+                running = null;
+            }
 
-            // Probes observe the same token and wake the connector when done: wait for them before it goes away.
-            Task.WaitAll(probes.OfType<Task>().ToArray(), CancellationToken.None);
+            // Probes observe the run's token: wait for them, then release their cancellation sources.
+            Task.WaitAll([.. slots.Select(s => s.Probe).OfType<Task>(), .. cancelledProbes], CancellationToken.None);
+            foreach (var slot in slots)
+            {
+                slot.ProbeCancel?.Dispose();
+            }
         }
     }
 
-    private void Apply(HealthCheckTimeline timeline, int index, ProbeResult result, DateTimeOffset now)
+    /// <summary>Moves the loop onto a new list of checks: continues equal ones, stops removed ones, adds new ones.</summary>
+    private void ApplyChecks(RealServerCheck[] next, DateTimeOffset now, EpollTcpConnector connector, List<(int Token, int Error)> finished, CancellationToken cancellationToken)
     {
-        var check = checks[index];
-        var step = timeline.Complete(index, result.Success, now);
-        Volatile.Write(ref statuses[index], new RealServerHealthStatus(check.VirtualServer, check.RealServer, step.State.IsUp, result, now));
+        var matching = RealServerCheckMatching.Match(active, next);
+        foreach (var position in matching.Removed)
+        {
+            var slot = activeSlots[position];
+            if (connector.IsPending(slot))
+            {
+                connector.Abort(slot);
+            }
+
+            finished.RemoveAll(f => f.Token == slot);
+            if (slots[slot].ProbeCancel is { } cancel)
+            {
+                cancel.Cancel();
+                cancel.Dispose();
+            }
+
+            if (slots[slot].Probe is { } probe)
+            {
+                cancelledProbes.Add(probe);
+            }
+
+            timeline.Remove(slot);
+            slots[slot] = new Slot { Generation = slots[slot].Generation };
+        }
+
+        cancelledProbes.RemoveAll(t => t.IsCompleted);
+        var nextSlots = new int[next.Length];
+        var nextStatuses = new RealServerHealthStatus[next.Length];
+        for (var i = 0; i < next.Length; i++)
+        {
+            if (matching.Previous[i] is var previous and >= 0)
+            {
+                nextSlots[i] = activeSlots[previous];
+                nextStatuses[i] = statuses[previous];
+            }
+            else
+            {
+                var slot = nextSlots[i] = timeline.Add(next[i].Policy, now);
+                if (slot >= slots.Length)
+                {
+                    Array.Resize(ref slots, timeline.Capacity * 2);
+                    connector.EnsureCapacity(slots.Length);
+                }
+
+                slots[slot] = new Slot
+                {
+                    Check = next[i],
+                    Address = next[i].Probe is null ? EpollTcpConnector.SocketAddress(next[i].RealServer) : null,
+                    Generation = slots[slot].Generation + 1,
+                    ProbeCancel = next[i].Probe is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken),
+                };
+                nextStatuses[i] = InitialStatus(next[i]);
+            }
+
+            slots[nextSlots[i]].Position = i;
+        }
+
+        active = next;
+        activeSlots = nextSlots;
+        Volatile.Write(ref statuses, nextStatuses);
+    }
+
+    private void Complete(int slot, ProbeResult result, DateTimeOffset now)
+    {
+        var check = slots[slot].Check!;
+        var step = timeline.Complete(slot, result.Success, now);
+        Volatile.Write(ref statuses[slots[slot].Position], new RealServerHealthStatus(check.VirtualServer, check.RealServer, step.State.IsUp, result, now));
+        CheckCompleted?.Invoke(new RealServerCheckCompletion(check, result.Success, result.Duration, now));
         if (step.Verdict is { } verdict)
         {
             HealthChanged?.Invoke(new RealServerHealthChange(check.VirtualServer, check.RealServer, verdict == HealthVerdict.Up, result.Message, result.Duration, now));
         }
     }
 
-    private async Task ProbeAsync(int index, ITrackProbe probe, EpollTcpConnector connector, CancellationToken cancellationToken)
+    private async Task ProbeAsync(int slot, int generation, ITrackProbe probe, CancellationToken cancellationToken)
     {
         ProbeResult result;
         try
@@ -152,15 +283,24 @@ public sealed class HealthCheckScheduler
             result = new ProbeResult(false, $"probe failed: {e.Message}", TimeSpan.Zero);
         }
 
-        completions.Enqueue((index, result));
-        connector.Wake();
+        completions.Enqueue((slot, generation, result));
+        WakeLoop();
+    }
+
+    /// <summary>Interrupts the loop's wait; a no-op when it is not running (its eventfd may already be closed).</summary>
+    private void WakeLoop()
+    {
+        lock (wakeGate)
+        {
+            running?.Wake();
+        }
     }
 
     /// <summary>
     /// Until the earliest due check or connect deadline, rounded up (a wait that ends a fraction of a millisecond
     /// early would find nothing due and spin); -1 when there is neither.
     /// </summary>
-    private int WaitMilliseconds(DateTimeOffset? nextDue, PriorityQueue<(int Index, long Started), long> deadlines)
+    private int WaitMilliseconds(DateTimeOffset? nextDue, PriorityQueue<(int Slot, long Started), long> deadlines)
     {
         var wait = double.PositiveInfinity;
         if (nextDue is { } due)
@@ -174,5 +314,29 @@ public sealed class HealthCheckScheduler
         }
 
         return double.IsPositiveInfinity(wait) ? -1 : (int)Math.Clamp(Math.Ceiling(wait), 0, int.MaxValue);
+    }
+
+    /// <summary>One timeline slot's check and what is in flight for it.</summary>
+    private struct Slot
+    {
+        public RealServerCheck? Check;
+
+        /// <summary>Bumped whenever the slot gets a new check, so that a late probe result of the old one is dropped.</summary>
+        public int Generation;
+
+        /// <summary>Where the check sits in the list last applied (its index in the snapshot).</summary>
+        public int Position;
+
+        /// <summary>When its connect started (TimeProvider timestamp).</summary>
+        public long Started;
+
+        /// <summary>A TCP_CHECK's sockaddr, built once.</summary>
+        public byte[]? Address;
+
+        public string? ConnectedMessage;
+
+        public Task? Probe;
+
+        public CancellationTokenSource? ProbeCancel;
     }
 }

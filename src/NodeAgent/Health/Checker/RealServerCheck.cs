@@ -6,6 +6,8 @@ namespace KeepOperator.NodeAgent.Health.Checker;
 /// One real server of a virtual server, how it is checked and keepalived's timing. A TCP_CHECK
 /// (<see cref="TcpConnect"/>) is a non-blocking connect run by the scheduler's own loop; any other check
 /// (<see cref="WithProbe"/>, e.g. HTTP_GET as an <see cref="HttpGetProbe"/> with connectTo) runs its probe.
+/// Two checks are equal when they check the same server of the same virtual server the same way: same policy,
+/// connect timeout, and probe settings (not necessarily the same probe object).
 /// </summary>
 /// <param name="VirtualServer">The virtual server's name as the dataplane knows it.</param>
 public sealed record RealServerCheck(string VirtualServer, IPEndPoint RealServer, RealServerCheckPolicy Policy)
@@ -28,4 +30,10 @@ public sealed record RealServerCheck(string VirtualServer, IPEndPoint RealServer
         ArgumentNullException.ThrowIfNull(probe);
         return new(virtualServer, realServer, policy) { Probe = probe };
     }
+
+    public bool Equals(RealServerCheck? other) =>
+        other is not null && VirtualServer == other.VirtualServer && RealServer.Equals(other.RealServer) && Policy.Equals(other.Policy)
+        && ConnectTimeout == other.ConnectTimeout && ProbeSettings.AreEqual(Probe, other.Probe);
+
+    public override int GetHashCode() => HashCode.Combine(VirtualServer, RealServer, Policy, ConnectTimeout, ProbeSettings.HashOf(Probe));
 }

@@ -21,7 +21,7 @@ public sealed class HealthCheckSchedulerTests
         var live = new TcpListener(IPAddress.Loopback, 0);
         live.Start();
         var livePort = ((IPEndPoint)live.LocalEndpoint).Port;
-        var deadPort = ClosedPort();
+        var deadPort = ClosedPort.Pick();
         var checks = Enumerable.Range(0, 20)
             .Select(i => Tcp($"vs{i % 2}", i < 10 ? livePort : deadPort))
             .ToArray();
@@ -32,7 +32,7 @@ public sealed class HealthCheckSchedulerTests
         var run = scheduler.RunAsync(stop.Token);
         try
         {
-            await WaitUntilAsync(() => changes.Count >= 20, TimeSpan.FromSeconds(5));
+            await Eventually.WaitUntilAsync(() => changes.Count >= 20, TimeSpan.FromSeconds(5));
             var first = changes.ToArray();
             Assert.Equal(10, first.Count(c => c.Healthy && c.RealServer.Port == livePort));
             Assert.Equal(10, first.Count(c => !c.Healthy && c.RealServer.Port == deadPort));
@@ -43,7 +43,7 @@ public sealed class HealthCheckSchedulerTests
 
             live.Stop();
             var killedAt = DateTimeOffset.UtcNow;
-            await WaitUntilAsync(() => changes.Count >= 30, TimeSpan.FromSeconds(5));
+            await Eventually.WaitUntilAsync(() => changes.Count >= 30, TimeSpan.FromSeconds(5));
             var downs = changes.Skip(20).ToArray();
             Assert.All(downs, c => Assert.False(c.Healthy));
             Assert.Equal(10, downs.Length);
@@ -71,7 +71,7 @@ public sealed class HealthCheckSchedulerTests
         scheduler.HealthChanged += changes.Enqueue;
         using var stop = new CancellationTokenSource();
         var run = scheduler.RunAsync(stop.Token);
-        await WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
+        await Eventually.WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -83,16 +83,8 @@ public sealed class HealthCheckSchedulerTests
     [Fact]
     public async Task A_connect_that_hangs_fails_after_its_connect_timeout()
     {
-        // A listener that never accepts, its accept queue filled: the kernel drops further SYNs, connects hang.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        var endpoint = (IPEndPoint)listener.LocalEndPoint!;
-        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-        {
-            await filler.ConnectAsync(endpoint, limit.Token); // backlog 0 holds one connection
-        }
+        using var listener = await HangingListener.StartAsync();
+        var endpoint = listener.Endpoint;
 
         var timeout = TimeSpan.FromMilliseconds(300);
         var changes = new ConcurrentQueue<RealServerHealthChange>();
@@ -101,7 +93,7 @@ public sealed class HealthCheckSchedulerTests
         scheduler.HealthChanged += changes.Enqueue;
         using var stop = new CancellationTokenSource();
         var run = scheduler.RunAsync(stop.Token);
-        await WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
+        await Eventually.WaitUntilAsync(() => !changes.IsEmpty, TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -132,7 +124,7 @@ public sealed class HealthCheckSchedulerTests
         var run = scheduler.RunAsync(stop.Token);
         try
         {
-            await WaitUntilAsync(() => changes.Count >= 2, TimeSpan.FromSeconds(5));
+            await Eventually.WaitUntilAsync(() => changes.Count >= 2, TimeSpan.FromSeconds(5));
             Assert.True(changes.Single(c => c.VirtualServer == "accepts-503").Healthy);
             var wants200 = changes.Single(c => c.VirtualServer == "wants-200");
             Assert.False(wants200.Healthy);
@@ -151,15 +143,6 @@ public sealed class HealthCheckSchedulerTests
 
     private static HttpStatusRanges Ranges(string text) =>
         HttpStatusRanges.TryParse(text, out var ranges, out var error) ? ranges : throw new ArgumentException(error);
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task ServeAsync(TcpListener listener, string response, CancellationToken cancellationToken)
     {
@@ -181,16 +164,6 @@ public sealed class HealthCheckSchedulerTests
             catch (IOException)
             {
             }
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var deadline = DateTimeOffset.UtcNow + limit;
-        while (!condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(10);
         }
     }
 }

@@ -77,4 +77,84 @@ public sealed class HealthCheckTimelineTests
         var timeline = new HealthCheckTimeline([EverySecond], time.GetUtcNow(), new Random(1));
         Assert.Throws<InvalidOperationException>(() => timeline.Complete(0, true, time.GetUtcNow()));
     }
+
+    [Fact]
+    public void Targets_added_later_start_within_their_warmup_and_leave_the_others_schedule_alone()
+    {
+        var time = new ManualTimeProvider();
+        var timeline = new HealthCheckTimeline([EverySecond, EverySecond], time.GetUtcNow(), new Random(4));
+        var nextChecks = new DateTimeOffset[2];
+        time.Advance(TimeSpan.FromSeconds(1));
+        while (timeline.TryTakeDue(time.GetUtcNow(), out var index))
+        {
+            nextChecks[index] = timeline.Complete(index, true, time.GetUtcNow()).NextCheck;
+        }
+
+        var addedAt = time.GetUtcNow() + TimeSpan.FromMilliseconds(100);
+        var warmup = new RealServerCheckPolicy(TimeSpan.FromSeconds(1), 1, TimeSpan.Zero, warmup: TimeSpan.FromSeconds(5));
+        var added = Enumerable.Range(0, 20).Select(_ => timeline.Add(warmup, addedAt)).ToArray();
+        Assert.Equal(Enumerable.Range(2, 20), added);
+        Assert.Equal(22, timeline.Count);
+
+        var firstChecks = new Dictionary<int, DateTimeOffset>();
+        for (var step = 0; step < 600; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            var now = time.GetUtcNow();
+            while (timeline.TryTakeDue(now, out var index))
+            {
+                var next = timeline.Complete(index, true, now).NextCheck;
+                if (index < 2)
+                {
+                    Assert.InRange(now, nextChecks[index], nextChecks[index] + TimeSpan.FromMilliseconds(10)); // due when it was
+                    nextChecks[index] = next;
+                }
+                else
+                {
+                    firstChecks.TryAdd(index, now);
+                }
+            }
+        }
+
+        Assert.Equal(added, firstChecks.Keys.Order());
+        Assert.All(firstChecks.Values, at => Assert.InRange(at, addedAt, addedAt + TimeSpan.FromSeconds(5) + TimeSpan.FromMilliseconds(10)));
+        Assert.True(firstChecks.Values.Max() - firstChecks.Values.Min() > TimeSpan.FromSeconds(2), "first checks spread over the warmup");
+    }
+
+    [Fact]
+    public void A_removed_target_is_never_due_again_and_its_index_is_reused()
+    {
+        var time = new ManualTimeProvider();
+        var timeline = new HealthCheckTimeline([EverySecond, EverySecond, EverySecond], time.GetUtcNow(), new Random(2));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(timeline.TryTakeDue(time.GetUtcNow(), out var inFlight));
+        var queued = Enumerable.Range(0, 3).First(i => i != inFlight);
+
+        timeline.Remove(inFlight);
+        timeline.Remove(queued);
+
+        Assert.Throws<InvalidOperationException>(() => timeline.Complete(inFlight, true, time.GetUtcNow()));
+        Assert.Throws<InvalidOperationException>(() => timeline.Remove(queued));
+        Assert.Equal(1, timeline.Count);
+        var taken = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            while (timeline.TryTakeDue(time.GetUtcNow(), out var index))
+            {
+                taken.Add(index);
+                timeline.Complete(index, false, time.GetUtcNow());
+            }
+        }
+
+        var survivor = Assert.Single(taken.Distinct());
+        Assert.NotEqual(inFlight, survivor);
+        Assert.NotEqual(queued, survivor);
+
+        // The freed indices come back, each with a fresh state (up, never run) and no stale queue entry.
+        var reused = new[] { timeline.Add(EverySecond, time.GetUtcNow()), timeline.Add(EverySecond, time.GetUtcNow()) };
+        Assert.Equal(new[] { inFlight, queued }.Order(), reused.Order());
+        Assert.All(reused, i => Assert.Equal(new RealServerHealth(true, false, 0), timeline.StateOf(i)));
+        Assert.Equal(3, timeline.Capacity);
+    }
 }

@@ -1,0 +1,73 @@
+using KeepOperator.Api.Logging;
+using KeepOperator.NodeAgent.Health.Checker;
+using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Nftables;
+
+namespace KeepOperator.NodeAgent.Hosting;
+
+/// <summary>
+/// The load balancer on this host: the dataplane chosen at start (logged in one line, with why), the health checker's
+/// loop and the <see cref="LoadBalancer"/> between them.
+/// </summary>
+public sealed class LoadBalancingHost : IDisposable
+{
+    private readonly GenericNetlinkTransport _netlink;
+    private readonly HealthCheckScheduler _scheduler;
+
+    private LoadBalancingHost(GenericNetlinkTransport netlink, HealthCheckScheduler scheduler, LoadBalancingContext context)
+    {
+        _netlink = netlink;
+        _scheduler = scheduler;
+        Context = context;
+    }
+
+    public LoadBalancingContext Context { get; }
+
+    public LoadBalancer Balancer => Context.Balancer;
+
+    /// <summary>Which dataplane <paramref name="mode"/> leads to on this kernel (looking, changing nothing).</summary>
+    public static DataplaneChoice Choose(DataplaneMode mode)
+    {
+        using var netlink = new GenericNetlinkTransport();
+        return DataplaneSelector.Select(mode, IpvsDataplane.Probe(netlink));
+    }
+
+    /// <summary>Chooses the dataplane and sets everything up; null (with the reason logged) when --dataplane ipvs cannot be had.</summary>
+    public static LoadBalancingHost? Create(DataplaneMode mode, TimeProvider time, StructuredLog log)
+    {
+        var netlink = new GenericNetlinkTransport();
+        var probe = IpvsDataplane.Probe(netlink);
+        var choice = DataplaneSelector.Select(mode, probe);
+        if (choice.Kind is not { } kind)
+        {
+            log.Error("dataplane", ("reason", choice.Reason));
+            netlink.Dispose();
+            return null;
+        }
+
+        log.Info("dataplane", ("dataplane", DataplaneSelector.Name(kind)), ("reason", choice.Reason));
+        string? kubeProxyWarning;
+        using (var links = new NetworkLinks())
+        {
+            kubeProxyWarning = KubeProxyIpvsCheck.Explain(kind, links.Find(KubeProxyIpvsCheck.LinkName) is not null);
+        }
+
+        if (kubeProxyWarning is not null)
+        {
+            log.Warn("kube-proxy-ipvs", ("message", kubeProxyWarning));
+        }
+
+        ILoadBalancingDataplane dataplane = kind == DataplaneKind.Ipvs
+            ? new IpvsDataplane(netlink, probe.FamilyId!.Value)
+            : new NftablesLoadBalancingDataplane(new NftProcessRunner());
+        var scheduler = new HealthCheckScheduler([], time);
+        var balancer = new LoadBalancer(dataplane, new HealthCheckSchedulerChecker(scheduler), servers => IpForwardingCheck.Check(servers), time, log);
+        return new LoadBalancingHost(netlink, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning));
+    }
+
+    /// <summary>Checks and balances until <paramref name="stop"/>; then the virtual servers are removed from the kernel.</summary>
+    public Task RunAsync(CancellationToken stop) => Task.WhenAll(_scheduler.RunAsync(stop), Balancer.RunAsync(stop));
+
+    public void Dispose() => _netlink.Dispose();
+}

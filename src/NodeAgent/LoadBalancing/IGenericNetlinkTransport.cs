@@ -1,0 +1,12 @@
+namespace KeepOperator.NodeAgent.LoadBalancing;
+
+/// <summary>Request/reply over a generic netlink socket: the one side effect of the IPVS dataplane.</summary>
+public interface IGenericNetlinkTransport
+{
+    /// <summary>A fresh sequence number for the next request.</summary>
+    uint NextSequence();
+
+    /// <summary>Sends one request and returns its replies, each a whole message (nlmsghdr included); acks are not returned.</summary>
+    /// <exception cref="Netlink.NetlinkException">The kernel answered with an error.</exception>
+    IReadOnlyList<byte[]> Request(byte[] message);
+}

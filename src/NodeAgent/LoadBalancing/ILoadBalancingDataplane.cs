@@ -1,0 +1,18 @@
+using KeepOperator.NodeAgent.Ipvs;
+
+namespace KeepOperator.NodeAgent.LoadBalancing;
+
+/// <summary>
+/// Programs the virtual servers into the kernel. Each call brings the kernel from what was applied last to
+/// <c>desired</c>, touching only what differs. Calls never overlap (the load balancer's loop serialises them).
+/// </summary>
+public interface ILoadBalancingDataplane
+{
+    DataplaneKind Kind { get; }
+
+    /// <returns>Remarks to log (what this dataplane cannot reproduce exactly).</returns>
+    Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken);
+
+    /// <summary>Removes what this agent programmed (clean shutdown), and nothing else.</summary>
+    Task RemoveAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,92 @@
+using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.Netlink;
+
+namespace KeepOperator.NodeAgent.LoadBalancing;
+
+/// <summary>
+/// The IPVS dataplane over generic netlink: the kernel's table is dumped when what it holds is unknown (at start, after
+/// a failed request), otherwise the last applied table stands for it; <see cref="IpvsReconciler"/> plans the difference
+/// and each command goes out as the request ipvsadm would send. Services this agent never programmed are left alone.
+/// </summary>
+public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort familyId) : ILoadBalancingDataplane
+{
+    private const int NoSuchEntry = 2; // ENOENT: the controller knows no such family
+
+    private readonly HashSet<IpvsServiceKey> _owned = [];
+    private IReadOnlyList<IpvsVirtualServer>? _applied;
+
+    public DataplaneKind Kind => DataplaneKind.Ipvs;
+
+    /// <summary>Resolves the generic netlink family IPVS (present when the kernel has IPVS and its module is loaded).</summary>
+    public static IpvsProbeResult Probe(IGenericNetlinkTransport transport)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        try
+        {
+            var replies = transport.Request(GenericNetlink.EncodeGetFamily(IpvsGenl.FamilyName, transport.NextSequence()));
+            return replies.Select(r => GenericNetlink.ParseFamilyId(r)).FirstOrDefault(id => id is not null) is { } id
+                ? IpvsProbeResult.Found(id)
+                : IpvsProbeResult.NotFound("the generic netlink controller's reply names no family IPVS");
+        }
+        catch (NetlinkException e) when (e.Errno == NoSuchEntry)
+        {
+            return IpvsProbeResult.NotFound("generic netlink family IPVS not found");
+        }
+        catch (IOException e)
+        {
+            return IpvsProbeResult.NotFound($"looking up generic netlink family IPVS failed: {e.Message}");
+        }
+    }
+
+    /// <summary>The requests that turn <paramref name="current"/> into <paramref name="desired"/>, as ipvsadm would send them.</summary>
+    public static IReadOnlyList<(IpvsCommand Command, byte[] Request)> Requests(
+        IReadOnlyList<IpvsVirtualServer> desired, IReadOnlyList<IpvsVirtualServer> current, Func<IpvsServiceKey, bool> owned, ushort familyId, Func<uint> sequence) =>
+        IpvsReconciler.Plan(desired, current, owned).Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence()))).ToList();
+
+    public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var snapshot = desired.ToArray();
+        _owned.UnionWith(snapshot.Select(s => s.Key));
+        Send(snapshot);
+        return Task.FromResult<IReadOnlyList<string>>([]);
+    }
+
+    public Task RemoveAsync(CancellationToken cancellationToken)
+    {
+        Send([]);
+        return Task.CompletedTask;
+    }
+
+    private void Send(IReadOnlyList<IpvsVirtualServer> desired)
+    {
+        var current = _applied ?? Dump();
+        var requests = Requests(desired, current, _owned.Contains, familyId, transport.NextSequence);
+        // Until every request went through, the kernel's table is unknown: a failure leads to a fresh dump.
+        _applied = null;
+        foreach (var (_, request) in requests)
+        {
+            transport.Request(request);
+        }
+
+        _owned.IntersectWith(desired.Select(s => s.Key));
+        _applied = desired;
+    }
+
+    /// <summary>The kernel's table: every service, then each one's real servers.</summary>
+    private List<IpvsVirtualServer> Dump()
+    {
+        var table = new List<IpvsVirtualServer>();
+        foreach (var reply in transport.Request(IpvsMessageCodec.Encode(new IpvsCommand.ListServices(), familyId, transport.NextSequence())))
+        {
+            var service = IpvsMessageCodec.DecodeService(reply);
+            var destinations = transport
+                .Request(IpvsMessageCodec.Encode(new IpvsCommand.ListDestinations(service.Key), familyId, transport.NextSequence()))
+                .Select(d => IpvsMessageCodec.DecodeDestination(d, service.Key.Family))
+                .ToList();
+            table.Add(new IpvsVirtualServer(service, destinations));
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,20 @@
+using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.Nftables;
+
+namespace KeepOperator.NodeAgent.LoadBalancing;
+
+/// <summary>The nftables dataplane (one table of ours; incremental transactions) behind the load balancer's interface.</summary>
+public sealed class NftablesLoadBalancingDataplane(INftablesRunner runner) : ILoadBalancingDataplane
+{
+    private readonly NftablesDataplane _dataplane = new(runner);
+
+    public DataplaneKind Kind => DataplaneKind.Nftables;
+
+    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    {
+        var plan = await _dataplane.ApplyAsync(desired, cancellationToken).ConfigureAwait(false);
+        return plan.Script.Notes;
+    }
+
+    public Task RemoveAsync(CancellationToken cancellationToken) => _dataplane.RemoveAsync(cancellationToken);
+}

@@ -1,0 +1,42 @@
+using KeepOperator.NodeAgent.Ipvs;
+
+namespace KeepOperator.NodeAgent.LoadBalancing;
+
+/// <summary>
+/// A VirtualServer resolved for the dataplane: the IPVS service, every configured real server, and keepalived's rules
+/// for failures (inhibit_on_failure, sorry_server, quorum with hysteresis). Which real servers are programmed at a given
+/// moment is <see cref="VirtualServerHealthRule"/>'s decision.
+/// </summary>
+/// <param name="Namespace">Empty for a standalone document without one.</param>
+/// <param name="HealthCheck">Null: no checker, the real servers are always healthy (as keepalived without one).</param>
+/// <param name="QuorumMinimum">keepalived's quorum: the healthy weight the service needs (default 1).</param>
+/// <param name="QuorumHysteresis">keepalived's hysteresis around <paramref name="QuorumMinimum"/> (default 0).</param>
+public sealed record VirtualServerDefinition(
+    string Namespace,
+    string Name,
+    string VirtualIpRef,
+    IpvsService Service,
+    IpvsForwardingMethod Forwarding,
+    IReadOnlyList<ConfiguredRealServer> RealServers,
+    ConfiguredRealServer? SorryServer,
+    bool InhibitOnFailure,
+    int QuorumMinimum,
+    int QuorumHysteresis,
+    RealServerCheckSpec? HealthCheck)
+{
+    /// <summary>namespace/name, or the name alone without a namespace: how logs and checks name it.</summary>
+    public string DisplayName => Namespace.Length == 0 ? Name : $"{Namespace}/{Name}";
+
+    public IpvsServiceKey Key => Service.Key;
+
+    public IpvsDestination Destination(ConfiguredRealServer server, int weight) =>
+        new(server.Address, server.Port) { ForwardingMethod = Forwarding, Weight = weight };
+
+    public bool Equals(VirtualServerDefinition? other) =>
+        other is not null
+        && (Namespace, Name, VirtualIpRef, Service, Forwarding, SorryServer, InhibitOnFailure, QuorumMinimum, QuorumHysteresis, HealthCheck)
+            == (other.Namespace, other.Name, other.VirtualIpRef, other.Service, other.Forwarding, other.SorryServer, other.InhibitOnFailure, other.QuorumMinimum, other.QuorumHysteresis, other.HealthCheck)
+        && RealServers.SequenceEqual(other.RealServers);
+
+    public override int GetHashCode() => HashCode.Combine(Namespace, Name, Service, RealServers.Count);
+}

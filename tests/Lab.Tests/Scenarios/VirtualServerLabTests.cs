@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using KeepOperator.Lab.Tests.Lab;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace KeepOperator.Lab.Tests.Scenarios;
+
+/// <summary>
+/// A virtual server end to end on the nftables dataplane (NAT): agents on n1 (master, 100) and n2 (backup, 90) serve
+/// VIP 10.77.0.250:80 round robin over web servers on n3 (10.77.0.13) and n4 (10.77.0.14), health-checked by TCP every
+/// second; the client namespace curls the VIP. Both directors program the virtual server, so a failover moves only the VIP.
+/// </summary>
+[Collection(LabCollection.Name)]
+[Trait("Category", "Agent")]
+public sealed class VirtualServerLabTests(ITestOutputHelper output)
+{
+    private const int Requests = 8;
+
+    // A failed check is retried once after delayBeforeRetry: a refused server goes down after at most
+    // interval + delayBeforeRetry (+ connectTimeout each, if its connects hung instead of being refused).
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DelayBeforeRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
+
+    private static readonly VipSpec Vip = Variants.Spec(Variants.V2OneSecond);
+
+    private static string VirtualServerYaml => $$"""
+        ---
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualServer
+        metadata:
+          name: web-80
+        spec:
+          virtualIpRef: {{Vip.Name}}
+          port: 80
+          scheduler: rr
+          forwarding: NAT
+          realServers: [{address: 10.77.0.13}, {address: 10.77.0.14}]
+          healthCheck:
+            interval: 1s
+            retries: 1
+            delayBeforeRetry: 500ms
+            tcp: {connectTimeout: 1s}
+
+        """;
+
+    [VirtualServerLabFact]
+    public void The_vip_balances_over_both_servers_drops_a_stopped_one_in_time_and_takes_it_back()
+    {
+        using var lab = LabNetwork.Create(4, output);
+        var (n1, n2) = Directors(lab);
+        var servers = new[] { WebServer(lab, lab.Node(3)), WebServer(lab, lab.Node(4)) };
+        var agents = new[] { Agent(lab, n1), Agent(lab, n2) };
+        AssertMaster(lab, n1, agents);
+
+        // (a) NAT through the master to both real servers.
+        Assert.Equal(["n3", "n4"], Answers(lab).Distinct().Order());
+        Assert.Contains(agents[0].EventsOf("dataplane"), e => e.GetValueOrDefault("dataplane") == "nftables" && e.GetValueOrDefault("reason") == "requested with --dataplane nftables");
+
+        // (b) n4's server stops: it is declared down and gets no new connections within the checker's bound.
+        servers[1].Kill();
+        var bound = Interval + DelayBeforeRetry + ConnectTimeout + Margin;
+        var down = Wait.Until(() => agents[0].EventsOf("realserver").Any(e => e.GetValueOrDefault("rs") == "10.77.0.14:80" && e.GetValueOrDefault("healthy") == "false"), bound);
+        Assert.True(down is not null, $"the agent did not declare 10.77.0.14:80 down within {bound}\n{agents[0].Describe()}");
+        lab.Log($"10.77.0.14:80 declared down {down.Value.TotalMilliseconds:0} ms after its server stopped (bound {bound.TotalMilliseconds:0} ms)");
+        Assert.Contains("Connection refused", agents[0].EventsOf("realserver").Last().GetValueOrDefault("reason"), StringComparison.Ordinal);
+        Assert.All(Answers(lab), a => Assert.Equal("n3", a));
+
+        servers[1] = WebServer(lab, lab.Node(4));
+        var up = Wait.Until(() => agents[0].EventsOf("realserver").Any(e => e.GetValueOrDefault("rs") == "10.77.0.14:80" && e.GetValueOrDefault("healthy") == "true"), Interval + Margin);
+        Assert.True(up is not null, $"the agent did not take 10.77.0.14:80 back\n{agents[0].Describe()}");
+        Assert.Equal(["n3", "n4"], Answers(lab).Distinct().Order());
+
+        // A clean stop takes the virtual servers out of the kernel, as keepalived does.
+        Assert.Contains("table inet keepoperator", NftTables(n1), StringComparison.Ordinal);
+        agents[0].Term();
+        Assert.True(agents[0].WaitForExit(TimeSpan.FromSeconds(5)), $"the agent did not stop on SIGTERM\n{agents[0].Describe()}");
+        Assert.DoesNotContain("keepoperator", NftTables(n1), StringComparison.Ordinal);
+    }
+
+    private static string NftTables(LabNode node) => Sh.Check("ip", "netns", "exec", node.Namespace, "nft", "list", "tables");
+
+    [VirtualServerLabFact]
+    public void After_kill_9_of_the_master_the_backup_serves_the_virtual_server()
+    {
+        using var lab = LabNetwork.Create(4, output);
+        var (n1, n2) = Directors(lab);
+        _ = new[] { WebServer(lab, lab.Node(3)), WebServer(lab, lab.Node(4)) };
+        var agents = new[] { Agent(lab, n1), Agent(lab, n2) };
+        AssertMaster(lab, n1, agents);
+        Assert.Equal(["n3", "n4"], Answers(lab).Distinct().Order());
+
+        agents[0].Kill9();
+        var takeover = Wait.Until(() => lab.HasAddress(n2, Vip.Vip), Vip.MasterDownInterval(90) + Margin);
+        Assert.True(takeover is not null, $"n2 did not take the VIP\n{agents[1].Describe()}");
+
+        // The killed master keeps the VIP on its interface (nobody removes it): wait for the client to follow n2's
+        // gratuitous ARPs, so that the answers below come through the new master.
+        Assert.True(Wait.Until(() => lab.NeighborMac(lab.Client, Vip.Vip) == n2.Mac, TimeSpan.FromSeconds(2)) is not null,
+            $"the client's neighbour entry for the VIP is {lab.NeighborMac(lab.Client, Vip.Vip)}, not n2's {n2.Mac}");
+        var answered = Stopwatch.StartNew();
+        Assert.True(Wait.Until(() => Curl(lab) is not null, TimeSpan.FromSeconds(5)) is not null, $"the VIP does not answer through n2\n{agents[1].Describe()}");
+        lab.Log($"VIP on n2 after {takeover.Value.TotalMilliseconds:0} ms, first answer through it {answered.ElapsedMilliseconds} ms later");
+        Assert.Equal(["n3", "n4"], Answers(lab).Distinct().Order());
+    }
+
+    private static (LabNode, LabNode) Directors(LabNetwork lab)
+    {
+        // NAT: the directors route between client and real servers (new namespaces start with forwarding off).
+        foreach (var node in new[] { lab.Node(1), lab.Node(2) })
+        {
+            Sh.Check("ip", "netns", "exec", node.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        }
+
+        return (lab.Node(1), lab.Node(2));
+    }
+
+    private static AgentPeer Agent(LabNetwork lab, LabNode node) =>
+        AgentPeer.StartWith(lab, node, Vip.ToYaml() + VirtualServerYaml, "--dataplane", "nftables");
+
+    private static void AssertMaster(LabNetwork lab, LabNode master, AgentPeer[] agents)
+    {
+        Assert.True(Wait.Until(() => lab.HasAddress(master, Vip.Vip), Vip.MasterDownInterval(100) + TimeSpan.FromSeconds(3)) is not null,
+            $"{master.Name} never held the VIP\n{string.Join('\n', agents.Select(a => a.Describe()))}");
+        Assert.True(Wait.Until(() => agents.All(a => a.EventsOf("virtualserver").Count > 0), TimeSpan.FromSeconds(5)) is not null,
+            $"an agent did not program the virtual server\n{string.Join('\n', agents.Select(a => a.Describe()))}");
+    }
+
+    /// <summary>python3's http.server on the node's address, serving a page that names the node; waits until it answers.</summary>
+    private static LabProcess WebServer(LabNetwork lab, LabNode node)
+    {
+        var root = Path.Combine(lab.TempDir, "www-" + node.Name);
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "index.html"), node.Name + "\n");
+        var process = lab.Start(node, lab.UniqueName("web-" + node.Name), "python3", ["-m", "http.server", "80", "--bind", node.IPv4, "--directory", root]);
+        Assert.True(Wait.Until(() => Sh.Run("ip", "netns", "exec", node.Namespace, "curl", "-s", "--max-time", "1", $"http://{node.IPv4}/").Ok, TimeSpan.FromSeconds(10)) is not null,
+            $"the web server on {node.Name} did not start: {string.Join('\n', process.AllLines)}");
+        return process;
+    }
+
+    /// <summary>The page behind the VIP, one new connection from the client; null when there is no answer.</summary>
+    private static string? Curl(LabNetwork lab) => CurlOrError(lab) is { Ok: true } r ? r.StdOut.Trim() : null;
+
+    private static Sh.Result CurlOrError(LabNetwork lab) =>
+        Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-sS", "--max-time", "2", $"http://{Vip.Vip}/");
+
+    private static List<string> Answers(LabNetwork lab)
+    {
+        var answers = new List<string>();
+        for (var i = 0; i < Requests; i++)
+        {
+            var r = CurlOrError(lab);
+            answers.Add(r.Ok ? r.StdOut.Trim() : $"(no answer: {r.StdErr.Trim()})");
+        }
+
+        lab.Log("answers: " + string.Join(' ', answers));
+        return answers;
+    }
+}

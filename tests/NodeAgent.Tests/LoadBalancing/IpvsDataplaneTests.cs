@@ -1,0 +1,74 @@
+using System.Net;
+using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.LoadBalancing;
+using Xunit;
+
+namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
+
+public class IpvsDataplaneTests
+{
+    private static readonly IpvsServiceKey Web = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80);
+    private static readonly IpvsServiceKey Other = IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.96.0.10"), 53);
+
+    private static IpvsVirtualServer Server(IpvsServiceKey key, params (string Address, int Weight)[] destinations) =>
+        new(new IpvsService(key) { Scheduler = "rr" }, [.. destinations.Select(d => new IpvsDestination(IPAddress.Parse(d.Address), 80) { ForwardingMethod = IpvsForwardingMethod.Masquerade, Weight = d.Weight })]);
+
+    [Fact]
+    public void Probe_finds_the_family_or_says_the_kernel_has_none()
+    {
+        var found = IpvsDataplane.Probe(new FakeIpvsKernel(0x25));
+        var missing = IpvsDataplane.Probe(new FakeIpvsKernel(null));
+
+        Assert.Equal((ushort)0x25, found.FamilyId);
+        Assert.False(missing.Available);
+        Assert.Equal("generic netlink family IPVS not found", missing.Detail);
+        Assert.Equal("nftables (auto: the kernel has no IPVS (generic netlink family IPVS not found))",
+            DataplaneSelector.Select(DataplaneMode.Auto, missing).ToString());
+    }
+
+    [Fact]
+    public async Task The_first_apply_reads_the_kernel_later_ones_send_only_the_change()
+    {
+        var kernel = new FakeIpvsKernel();
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1), ("10.77.0.12", 1))], CancellationToken.None);
+        kernel.Changes.Clear();
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
+
+        Assert.Equal(1, kernel.Dumps);
+        Assert.Equal([new IpvsCommand.DeleteDestination(Web, IPAddress.Parse("10.77.0.12"), 80)], kernel.Changes);
+        Assert.Equal(Server(Web, ("10.77.0.11", 1)), Assert.Single(kernel.Table));
+    }
+
+    [Fact]
+    public async Task Services_it_did_not_program_are_left_alone_and_its_own_go_on_removal()
+    {
+        var kernel = new FakeIpvsKernel();
+        kernel.Table.Add(Server(Other, ("10.96.1.1", 1)));
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
+        await dataplane.ApplyAsync([], CancellationToken.None);
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
+        await dataplane.RemoveAsync(CancellationToken.None);
+
+        Assert.Equal([Server(Other, ("10.96.1.1", 1))], kernel.Table);
+        Assert.DoesNotContain(kernel.Changes, c => c is IpvsCommand.DeleteService d && d.Service == Other);
+    }
+
+    [Fact]
+    public async Task After_a_failed_request_the_kernel_is_read_again()
+    {
+        var kernel = new FakeIpvsKernel();
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
+
+        kernel.FailNextChange = 12; // ENOMEM
+        await Assert.ThrowsAsync<KeepOperator.NodeAgent.Netlink.NetlinkException>(() => dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 0))], CancellationToken.None));
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 0))], CancellationToken.None);
+
+        Assert.Equal(2, kernel.Dumps);
+        Assert.Equal(Server(Web, ("10.77.0.11", 0)), Assert.Single(kernel.Table));
+    }
+}
