@@ -1,10 +1,15 @@
 using KeepOperator.Api.Logging;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using KeepOperator.Api.Metrics;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using Prometheus;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -23,7 +28,13 @@ public static class AgentCommandLine
           --kubeconfig FILE  cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's
                              service account, then ~/.kube/config)
           --log-format F     logfmt (default) or json: one line per event on stdout
+          --metrics-address A
+                             serve Prometheus metrics on http://A/metrics: IP:PORT, [IPv6]:PORT, :PORT (every
+                             address) or off (default :9650)
         """;
+
+    /// <summary>The chart's metrics.port: the agent shares the host's ports, away from node-exporter's 9100 and the kubelet's.</summary>
+    public const int DefaultMetricsPort = 9650;
 
     public static int Run(string[] args)
     {
@@ -31,6 +42,7 @@ public static class AgentCommandLine
         string? kubeconfigPath = null;
         string? nodeName = Environment.GetEnvironmentVariable("NODE_NAME");
         var logFormat = LogFormat.Logfmt;
+        MetricsAddress? metricsAddress = new(null, DefaultMetricsPort);
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,6 +57,9 @@ public static class AgentCommandLine
                     nodeName = args[++i];
                     break;
                 case "--log-format" when i + 1 < args.Length && StructuredLog.TryParseFormat(args[i + 1], out logFormat):
+                    i++;
+                    break;
+                case "--metrics-address" when i + 1 < args.Length && MetricsAddress.TryParse(args[i + 1], out metricsAddress):
                     i++;
                     break;
                 case "-h" or "--help":
@@ -65,12 +80,27 @@ public static class AgentCommandLine
 
         var time = TimeProvider.System;
         var log = new StructuredLog(Console.Out, time, logFormat);
+        var metrics = new AgentMetrics();
+        using var metricsServer = metricsAddress is null ? null : new MetricServer(metricsAddress.ListenerHost, metricsAddress.Port, "metrics/", metrics.Registry);
+        try
+        {
+            metricsServer?.Start();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or SocketException)
+        {
+            Console.Error.WriteLine($"keepoperator-agent: cannot serve metrics on {metricsAddress}: {ex.Message} (--metrics-address off disables them)");
+            return 1;
+        }
+        if (metricsAddress is not null)
+        {
+            log.Info("metrics", ("address", metricsAddress), ("path", "/metrics"));
+        }
         return configPath is null
-            ? RunCluster(kubeconfigPath, nodeName, time, log)
-            : RunStandalone(configPath, nodeName, time, log);
+            ? RunCluster(kubeconfigPath, nodeName, time, log, metrics)
+            : RunStandalone(configPath, nodeName, time, log, metrics);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log)
+    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -91,7 +121,7 @@ public static class AgentCommandLine
         {
             log.Warn("config", ("message", warning));
         }
-        return RunLoopAsync(addresses, nodeName, time, log, agent =>
+        return RunLoopAsync(addresses, nodeName, time, log, metrics, agent =>
         {
             foreach (var settings in config.Instances)
             {
@@ -101,7 +131,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
     {
         KubeConnectionSettings connection;
         try
@@ -118,15 +148,15 @@ public static class AgentCommandLine
         // Its own netlink socket: the loop's is used on the loop thread only.
         using var hostAddresses = new RtnetlinkInterfaceAddresses();
         using var addresses = new RtnetlinkInterfaceAddresses();
-        return RunLoopAsync(addresses, nodeName, time, log, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
+        return RunLoopAsync(addresses, nodeName, time, log, metrics, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
-    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, Func<VrrpAgent, ClusterAgent?> start)
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics, Func<VrrpAgent, ClusterAgent?> start)
     {
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log), time, log);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log);
         using var stopping = new CancellationTokenSource();
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
