@@ -80,27 +80,12 @@ public static class AgentCommandLine
 
         var time = TimeProvider.System;
         var log = new StructuredLog(Console.Out, time, logFormat);
-        var metrics = new AgentMetrics();
-        using var metricsServer = metricsAddress is null ? null : new MetricServer(metricsAddress.ListenerHost, metricsAddress.Port, "metrics/", metrics.Registry);
-        try
-        {
-            metricsServer?.Start();
-        }
-        catch (Exception ex) when (ex is HttpListenerException or SocketException)
-        {
-            Console.Error.WriteLine($"keepoperator-agent: cannot serve metrics on {metricsAddress}: {ex.Message} (--metrics-address off disables them)");
-            return 1;
-        }
-        if (metricsAddress is not null)
-        {
-            log.Info("metrics", ("address", metricsAddress), ("path", "/metrics"));
-        }
         return configPath is null
-            ? RunCluster(kubeconfigPath, nodeName, time, log, metrics)
-            : RunStandalone(configPath, nodeName, time, log, metrics);
+            ? RunCluster(kubeconfigPath, nodeName, time, log, metricsAddress)
+            : RunStandalone(configPath, nodeName, time, log, metricsAddress);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
+    private static int RunStandalone(string configPath, string nodeName, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -121,7 +106,7 @@ public static class AgentCommandLine
         {
             log.Warn("config", ("message", warning));
         }
-        return RunLoopAsync(addresses, nodeName, time, log, metrics, agent =>
+        return RunLoopAsync(addresses, nodeName, time, log, metricsAddress, agent =>
         {
             foreach (var settings in config.Instances)
             {
@@ -131,7 +116,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress)
     {
         KubeConnectionSettings connection;
         try
@@ -148,12 +133,30 @@ public static class AgentCommandLine
         // Its own netlink socket: the loop's is used on the loop thread only.
         using var hostAddresses = new RtnetlinkInterfaceAddresses();
         using var addresses = new RtnetlinkInterfaceAddresses();
-        return RunLoopAsync(addresses, nodeName, time, log, metrics, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
+        return RunLoopAsync(addresses, nodeName, time, log, metricsAddress, agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log)).GetAwaiter().GetResult();
     }
 
-    /// <summary>Runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and may return a cluster side to run alongside).</summary>
-    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics, Func<VrrpAgent, ClusterAgent?> start)
+    /// <summary>
+    /// Serves the metrics, then runs the event loop until SIGTERM/SIGINT; <paramref name="start"/> feeds it instances (and
+    /// may return a cluster side to run alongside).
+    /// </summary>
+    private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress, Func<VrrpAgent, ClusterAgent?> start)
     {
+        var metrics = new AgentMetrics();
+        using var metricsServer = metricsAddress is null ? null : new MetricServer(metricsAddress.ListenerHost, metricsAddress.Port, "metrics/", metrics.Registry);
+        try
+        {
+            metricsServer?.Start();
+        }
+        catch (Exception ex) when (ex is HttpListenerException or SocketException)
+        {
+            Console.Error.WriteLine($"keepoperator-agent: cannot serve metrics on {metricsAddress}: {ex.Message} (--metrics-address off disables them)");
+            return 1;
+        }
+        if (metricsAddress is not null)
+        {
+            log.Info("metrics", ("address", metricsAddress), ("path", "/metrics"));
+        }
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
         await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log);
