@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Tests.Infrastructure;
 using Xunit;
@@ -35,7 +33,7 @@ public sealed class AgentMetricsEndpointTests : IDisposable
         Assert.Equal(100, Value(text, "keepoperator_vrrp_effective_priority", ("vip", "web")));
         Assert.True(Value(text, "process_working_set_bytes") > 0);
 
-        Assert.Equal(0, agent.Stop());
+        Assert.Equal(0, agent.Stop(TimeSpan.FromSeconds(10)));
     }
 
     [RootFact]
@@ -52,15 +50,14 @@ public sealed class AgentMetricsEndpointTests : IDisposable
 
         using var agent = StartAgent("--metrics-address", $"127.0.0.1:{port}");
 
-        Assert.True(agent.Process.WaitForExit(15_000), "the agent kept running");
-        Assert.Equal(1, agent.Process.ExitCode);
+        Assert.Equal(1, agent.WaitForExit(TimeSpan.FromSeconds(15)));
         Assert.Contains($"cannot serve metrics on 127.0.0.1:{port}", agent.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("10.77.8.250", TestNetworkNamespaces.Ip(_ns.A, "addr", "show"), StringComparison.Ordinal);
     }
 
     private static (string, string)[] State(string state) => [("vip", "web"), ("interface", TestNetworkNamespaces.LinkA), ("vrid", "51"), ("state", state)];
 
-    private AgentProcess StartAgent(params string[] extra)
+    private ProgramProcess StartAgent(params string[] extra)
     {
         var config = Path.Combine(_directory, "web.yaml");
         File.WriteAllText(config, $"""
@@ -78,24 +75,7 @@ public sealed class AgentMetricsEndpointTests : IDisposable
                 - nodeName: n1
                   priority: 100
             """);
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["netns", "exec", _ns.A, "dotnet", AgentDll(), "--config", config, "--node-name", "n1", .. extra])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        return new AgentProcess(Process.Start(start)!);
-    }
-
-    /// <summary>
-    /// The agent's own build output (built with this project): this directory lacks its Microsoft.Extensions.* files,
-    /// which the test host takes from the ASP.NET Core framework that LocalCluster brings.
-    /// </summary>
-    private static string AgentDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory); // tests/NodeAgent.Tests/bin/<Configuration>/net10.0/
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(root, "src", "NodeAgent", "bin", configuration, "net10.0", "keepoperator-agent.dll");
+        return ProgramProcess.Start("ip", ["netns", "exec", _ns.A, "dotnet", ProgramProcess.BuildOutput("src/NodeAgent", "keepoperator-agent.dll"), "--config", config, "--node-name", "n1", .. extra]);
     }
 
     /// <summary>Sockets made on a thread inside namespace A, so 127.0.0.1 is the agent's loopback.</summary>
@@ -118,7 +98,7 @@ public sealed class AgentMetricsEndpointTests : IDisposable
     })
     { Timeout = TimeSpan.FromSeconds(5) };
 
-    private static async Task<string> Eventually(HttpClient http, string url, Func<string, bool> done, AgentProcess agent)
+    private static async Task<string> Eventually(HttpClient http, string url, Func<string, bool> done, ProgramProcess agent)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         string last = "(no answer yet)";
@@ -138,78 +118,12 @@ public sealed class AgentMetricsEndpointTests : IDisposable
             }
             await Task.Delay(100);
         }
-        throw new Xunit.Sdk.XunitException($"no such scrape within 15 s; last:\n{last}\nagent stdout:\n{agent.Stdout}\nstderr:\n{agent.Stderr}");
+        throw new Xunit.Sdk.XunitException($"no such scrape within 15 s; last:\n{last}\n{agent.Describe()}");
     }
 
     public void Dispose()
     {
         _ns.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    /// <summary>The agent's process with its output collected; SIGKILLed on dispose if still running.</summary>
-    private sealed class AgentProcess : IDisposable
-    {
-        private readonly StringBuilder _stdout = new();
-        private readonly StringBuilder _stderr = new();
-
-        public AgentProcess(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public string Stdout => Read(_stdout);
-
-        public string Stderr
-        {
-            get
-            {
-                Process.WaitForExit(1000); // the last lines arrive after the exit
-                return Read(_stderr);
-            }
-        }
-
-        /// <summary>SIGTERM (the agent's clean shutdown); its exit code.</summary>
-        public int Stop()
-        {
-            Assert.Equal(0, Tmds.Linux.LibC.kill(Process.Id, Tmds.Linux.LibC.SIGTERM));
-            Assert.True(Process.WaitForExit(10_000), "no exit after SIGTERM");
-            return Process.ExitCode;
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit(5000);
-            }
-            Process.Dispose();
-        }
-
-        private static void Append(StringBuilder to, string? line)
-        {
-            if (line is not null)
-            {
-                lock (to)
-                {
-                    to.AppendLine(line);
-                }
-            }
-        }
-
-        private static string Read(StringBuilder from)
-        {
-            lock (from)
-            {
-                return from.ToString();
-            }
-        }
     }
 }
