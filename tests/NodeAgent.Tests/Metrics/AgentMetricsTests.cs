@@ -49,10 +49,7 @@ public sealed class AgentMetricsTests
         _metrics.RealServerHealth("web-80", "10.99.0.21", 80, up: true);
         _metrics.ObserveCheck("web-80", TimeSpan.FromMilliseconds(3));
 
-        var lines = (await Scrape()).Split('\n');
-
-        Assert.Contains(lines, l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal) && l.Length > $"# HELP {name} ".Length);
-        Assert.Contains($"# TYPE {name} {type}", lines);
+        AssertHelpAndType(await Scrape(), name, type);
     }
 
     [Fact]

@@ -18,6 +18,14 @@ public static partial class Exposition
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>Fails unless the metric has a non-empty HELP line and the TYPE <paramref name="type"/>.</summary>
+    public static void AssertHelpAndType(string exposition, string name, string type)
+    {
+        var lines = exposition.Split('\n');
+        Xunit.Assert.Contains(lines, l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal) && l.Length > $"# HELP {name} ".Length);
+        Xunit.Assert.Contains($"# TYPE {name} {type}", lines);
+    }
+
     /// <summary>The value of the sample with exactly these labels (in any order); null when there is none.</summary>
     public static double? Value(string exposition, string name, params (string Name, string Value)[] labels)
     {

@@ -16,13 +16,7 @@ public sealed class OperatorMetricsTests
     [InlineData("keepoperator_operator_workqueue_depth", "gauge")]
     [InlineData("keepoperator_operator_leader", "gauge")]
     [InlineData("process_working_set_bytes", "gauge")]
-    public async Task EveryMetricHasHelpAndType(string name, string type)
-    {
-        var lines = (await ScrapeAsync(_metrics.Registry)).Split('\n');
-
-        Assert.Contains(lines, l => l.StartsWith($"# HELP {name} ", StringComparison.Ordinal) && l.Length > $"# HELP {name} ".Length);
-        Assert.Contains($"# TYPE {name} {type}", lines);
-    }
+    public async Task EveryMetricHasHelpAndType(string name, string type) => AssertHelpAndType(await ScrapeAsync(_metrics.Registry), name, type);
 
     [Fact]
     public async Task Every_kind_starts_at_zero_and_nothing_leads_before_tracking()
