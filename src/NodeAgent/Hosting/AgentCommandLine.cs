@@ -9,7 +9,6 @@ using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
-using Prometheus;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -143,12 +142,12 @@ public static class AgentCommandLine
     private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress, Func<VrrpAgent, ClusterAgent?> start)
     {
         var metrics = new AgentMetrics();
-        using var metricsServer = metricsAddress is null ? null : new MetricServer(metricsAddress.ListenerHost, metricsAddress.Port, "metrics/", metrics.Registry);
+        MetricsServer? metricsServer;
         try
         {
-            metricsServer?.Start();
+            metricsServer = metricsAddress is null ? null : MetricsServer.Start(new IPEndPoint(metricsAddress.Address ?? IPAddress.IPv6Any, metricsAddress.Port), metrics.Render);
         }
-        catch (Exception ex) when (ex is HttpListenerException or SocketException)
+        catch (SocketException ex)
         {
             Console.Error.WriteLine($"keepoperator-agent: cannot serve metrics on {metricsAddress}: {ex.Message} (--metrics-address off disables them)");
             return 1;
@@ -157,6 +156,7 @@ public static class AgentCommandLine
         {
             log.Info("metrics", ("address", metricsAddress), ("path", "/metrics"));
         }
+        using var served = metricsServer;
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
         await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log);

@@ -2,79 +2,79 @@ using System.Globalization;
 using KeepOperator.Api.Metrics;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Vrrp;
-using Prometheus;
 
 namespace KeepOperator.NodeAgent.Metrics;
 
 /// <summary>
-/// One VRRP instance's series, bound to its labels once so the event loop's per-packet calls are a counter increment.
-/// Every series a scraper may alert on exists from the start (at 0), so the first drop or transition is a visible
-/// increase rather than a new series. Called from the event loop only.
+/// One VRRP instance's numbers. Written by the event loop only (a per-packet call is one interlocked increment), read
+/// by scrapes on other threads; label sets are rendered once, here.
 /// </summary>
 public sealed class InstanceMetrics
 {
-    private readonly AgentMetrics _metrics;
-    private readonly string _vip;
-    private readonly Dictionary<VrrpState, Gauge.Child> _state = [];
-    private readonly Dictionary<VrrpDropReason, Counter.Child> _dropped = [];
-    private readonly Dictionary<(VrrpState, VrrpState), Counter.Child> _transitions = [];
-    private readonly Counter.Child _sent;
-    private readonly Counter.Child _received;
-    private readonly Gauge.Child _priority;
+    private static readonly VrrpState[] States = Enum.GetValues<VrrpState>();
+    private static readonly VrrpDropReason[] Reasons = [.. Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None)];
 
-    internal InstanceMetrics(AgentMetrics metrics, VrrpInstanceSettings settings)
+    private readonly AgentMetrics _owner;
+    private readonly long[] _dropped = new long[Reasons.Length];
+    private readonly long[] _transitions = new long[States.Length * States.Length]; // [from * States + to]
+    private long _sent;
+    private long _received;
+    private int _state;
+    private int _priority;
+
+    internal InstanceMetrics(AgentMetrics owner, VrrpInstanceSettings settings)
     {
-        _metrics = metrics;
-        _vip = settings.Name;
+        _owner = owner;
+        Vip = settings.Name;
         var vrid = settings.Router.VirtualRouterId.ToString(CultureInfo.InvariantCulture);
-        foreach (var state in Enum.GetValues<VrrpState>())
-        {
-            _state[state] = metrics.State.WithLabels(_vip, settings.InterfaceName, vrid, MetricLabel.SnakeCase(state));
-        }
-        foreach (var reason in Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None))
-        {
-            _dropped[reason] = metrics.PacketsDropped.WithLabels(_vip, MetricLabel.SnakeCase(reason));
-        }
-        _sent = metrics.AdvertsSent.WithLabels(_vip);
-        _received = metrics.AdvertsReceived.WithLabels(_vip);
-        _priority = metrics.EffectivePriority.WithLabels(_vip);
-        SetState(VrrpState.Initialize);
-        _priority.Set(settings.Router.Priority);
+        VipLabels = ExpositionWriter.Labels(("vip", Vip));
+        StateLabels = [.. States.Select(s => ExpositionWriter.Labels(("vip", Vip), ("interface", settings.InterfaceName), ("vrid", vrid), ("state", MetricLabel.SnakeCase(s))))];
+        DropLabels = [.. Reasons.Select(r => ExpositionWriter.Labels(("vip", Vip), ("reason", MetricLabel.SnakeCase(r))))];
+        _state = (int)VrrpState.Initialize;
+        _priority = settings.Router.Priority;
     }
 
-    public void AdvertSent() => _sent.Inc();
+    internal string Vip { get; }
 
-    public void AdvertReceived() => _received.Inc();
+    internal string VipLabels { get; }
 
-    public void PacketDropped(VrrpDropReason reason) => _dropped[reason].Inc();
+    /// <summary>Per <see cref="VrrpState"/> value.</summary>
+    internal string[] StateLabels { get; }
 
-    public void EffectivePriority(byte priority) => _priority.Set(priority);
+    /// <summary>Per drop reason (None left out), in the order of <see cref="Dropped"/>.</summary>
+    internal string[] DropLabels { get; }
+
+    internal VrrpState State => (VrrpState)Volatile.Read(ref _state);
+
+    internal long Sent => Interlocked.Read(ref _sent);
+
+    internal long Received => Interlocked.Read(ref _received);
+
+    internal int Priority => Volatile.Read(ref _priority);
+
+    internal IEnumerable<long> Dropped => _dropped.Select((_, i) => Interlocked.Read(ref _dropped[i]));
+
+    /// <summary>The transitions that happened at least once.</summary>
+    internal IEnumerable<(string Labels, long Count)> Transitions =>
+        from i in Enumerable.Range(0, _transitions.Length)
+        let count = Interlocked.Read(ref _transitions[i])
+        where count > 0
+        select (ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(States[i / States.Length])), ("to", MetricLabel.SnakeCase(States[i % States.Length]))), count);
+
+    public void AdvertSent() => Interlocked.Increment(ref _sent);
+
+    public void AdvertReceived() => Interlocked.Increment(ref _received);
+
+    public void PacketDropped(VrrpDropReason reason) => Interlocked.Increment(ref _dropped[Array.IndexOf(Reasons, reason)]);
+
+    public void EffectivePriority(byte priority) => Volatile.Write(ref _priority, priority);
 
     public void Transition(VrrpState from, VrrpState to)
     {
-        if (!_transitions.TryGetValue((from, to), out var counter))
-        {
-            counter = _metrics.Transitions.WithLabels(_vip, MetricLabel.SnakeCase(from), MetricLabel.SnakeCase(to));
-            _transitions[(from, to)] = counter;
-        }
-        counter.Inc();
-        SetState(to);
+        Interlocked.Increment(ref _transitions[((int)from * States.Length) + (int)to]);
+        Volatile.Write(ref _state, (int)to);
     }
 
-    /// <summary>The instance stopped: its series leave the scrape (a restarted instance starts them again from 0).</summary>
-    public void Remove()
-    {
-        foreach (var child in _state.Values.Concat<ChildBase>(_dropped.Values).Concat(_transitions.Values).Append(_sent).Append(_received).Append(_priority))
-        {
-            child.Remove();
-        }
-    }
-
-    private void SetState(VrrpState current)
-    {
-        foreach (var (state, gauge) in _state)
-        {
-            gauge.Set(state == current ? 1 : 0);
-        }
-    }
+    /// <summary>The instance stopped: its series leave the scrape (a restarted instance starts again from 0).</summary>
+    public void Remove() => _owner.Forget(this);
 }

@@ -31,7 +31,7 @@ public sealed class AgentMetricsEndpointTests : IDisposable
         Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "backup"), ("to", "master")));
         Assert.True(Value(text, "keepoperator_vrrp_adverts_sent_total", ("vip", "web")) >= 1);
         Assert.Equal(100, Value(text, "keepoperator_vrrp_effective_priority", ("vip", "web")));
-        Assert.True(Value(text, "process_working_set_bytes") > 0);
+        Assert.True(Value(text, "process_resident_memory_bytes") > 0);
 
         Assert.Equal(0, agent.Stop(TimeSpan.FromSeconds(10)));
     }

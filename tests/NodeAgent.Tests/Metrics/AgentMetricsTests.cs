@@ -28,7 +28,7 @@ public sealed class AgentMetricsTests
         return new VrrpInstanceRunner(settings, link, _host.OpenTransport(settings), _host, _host, _log.Log, _metrics.ForInstance(settings));
     }
 
-    private Task<string> Scrape() => ScrapeAsync(_metrics.Registry);
+    private string Scrape() => _metrics.Render();
 
     [Theory]
     [InlineData("keepoperator_vrrp_state", "gauge")]
@@ -40,8 +40,9 @@ public sealed class AgentMetricsTests
     [InlineData("keepoperator_real_server_up", "gauge")]
     [InlineData("keepoperator_health_check_duration_seconds", "histogram")]
     [InlineData("process_cpu_seconds_total", "counter")]
-    [InlineData("process_working_set_bytes", "gauge")]
-    public async Task EveryMetricHasHelpAndType(string name, string type)
+    [InlineData("process_resident_memory_bytes", "gauge")]
+    [InlineData("process_start_time_seconds", "gauge")]
+    public void EveryMetricHasHelpAndType(string name, string type)
     {
         var runner = Runner();
         runner.Start(T0);
@@ -49,15 +50,15 @@ public sealed class AgentMetricsTests
         _metrics.RealServerHealth("web-80", "10.99.0.21", 80, up: true);
         _metrics.ObserveCheck("web-80", TimeSpan.FromMilliseconds(3));
 
-        AssertHelpAndType(await Scrape(), name, type);
+        AssertHelpAndType(Scrape(), name, type);
     }
 
     [Fact]
-    public async Task A_new_instance_is_initializing_with_its_base_priority_and_every_counter_at_zero()
+    public void A_new_instance_is_initializing_with_its_base_priority_and_every_counter_at_zero()
     {
         Runner(priority: 90);
 
-        var text = await Scrape();
+        var text = Scrape();
 
         Assert.Equal(1, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "initialize")));
         foreach (var other in new[] { "backup", "master", "fault" })
@@ -75,13 +76,13 @@ public sealed class AgentMetricsTests
     }
 
     [Fact]
-    public async Task Becoming_master_moves_the_state_gauge_and_counts_transitions_and_adverts()
+    public void Becoming_master_moves_the_state_gauge_and_counts_transitions_and_adverts()
     {
         var runner = Runner();
         runner.Start(T0);
         runner.Tick(T0 + TimeSpan.FromSeconds(1)); // master down interval at 10 ms adverts: long past
 
-        var text = await Scrape();
+        var text = Scrape();
 
         Assert.Equal(VrrpState.Master, runner.State);
         Assert.Equal(1, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "master")));
@@ -93,7 +94,7 @@ public sealed class AgentMetricsTests
     }
 
     [Fact]
-    public async Task Received_adverts_drops_and_priority_changes_are_counted()
+    public void Received_adverts_drops_and_priority_changes_are_counted()
     {
         var runner = Runner();
         runner.Start(T0);
@@ -104,7 +105,7 @@ public sealed class AgentMetricsTests
 
         runner.Receive(Advert(priority: 200), Peer, T0 + TimeSpan.FromSeconds(1.001)); // a better master: step down
         runner.ApplyTracking(effectivePriority: 70, fault: false, T0 + TimeSpan.FromSeconds(1.002));
-        var text = await Scrape();
+        var text = Scrape();
 
         Assert.Equal(2, Value(text, "keepoperator_vrrp_packets_dropped_total", ("vip", "web"), ("reason", "ttl")));
         Assert.Equal(1, Value(text, "keepoperator_vrrp_packets_dropped_total", ("vip", "web"), ("reason", "checksum")));
@@ -115,7 +116,7 @@ public sealed class AgentMetricsTests
     }
 
     [Fact]
-    public async Task A_stopped_instance_leaves_the_scrape_and_a_restarted_one_starts_from_zero()
+    public void A_stopped_instance_leaves_the_scrape_and_a_restarted_one_starts_from_zero()
     {
         var web = Runner();
         var other = Runner("other", 52);
@@ -124,9 +125,9 @@ public sealed class AgentMetricsTests
         web.Tick(T0 + TimeSpan.FromSeconds(1));
 
         web.Shutdown(T0 + TimeSpan.FromSeconds(2));
-        var afterStop = await Scrape();
+        var afterStop = Scrape();
         Runner();
-        var afterRestart = await Scrape();
+        var afterRestart = Scrape();
 
         Assert.DoesNotContain("vip=\"web\"", afterStop, StringComparison.Ordinal);
         Assert.Equal(1, Value(afterStop, "keepoperator_vrrp_state", ("vip", "other"), ("interface", "eth0"), ("vrid", "52"), ("state", "backup")));
@@ -135,14 +136,14 @@ public sealed class AgentMetricsTests
     }
 
     [Fact]
-    public async Task Real_servers_report_up_down_and_go_away_with_their_configuration()
+    public void Real_servers_report_up_down_and_go_away_with_their_configuration()
     {
         _metrics.RealServerHealth("web-80", "10.99.0.21", 80, up: true);
         _metrics.RealServerHealth("web-80", "10.99.0.22", 80, up: true);
         _metrics.RealServerHealth("web-80", "10.99.0.22", 80, up: false);
-        var both = await Scrape();
+        var both = Scrape();
         _metrics.RealServerRemoved("web-80", "10.99.0.21", 80);
-        var one = await Scrape();
+        var one = Scrape();
 
         Assert.Equal(1, Value(both, "keepoperator_real_server_up", ("virtual_server", "web-80"), ("address", "10.99.0.21"), ("port", "80")));
         Assert.Equal(0, Value(both, "keepoperator_real_server_up", ("virtual_server", "web-80"), ("address", "10.99.0.22"), ("port", "80")));
@@ -151,15 +152,15 @@ public sealed class AgentMetricsTests
     }
 
     [Fact]
-    public async Task Check_latencies_fill_the_histogram_of_their_virtual_server()
+    public void Check_latencies_fill_the_histogram_of_their_virtual_server()
     {
         _metrics.ObserveCheck("web-80", TimeSpan.FromMilliseconds(0.3));
         _metrics.ObserveCheck("web-80", TimeSpan.FromMilliseconds(3));
         _metrics.ObserveCheck("web-80", TimeSpan.FromSeconds(20));
         _metrics.ObserveCheck("dns-53", TimeSpan.FromMilliseconds(1));
-        var text = await Scrape();
+        var text = Scrape();
         _metrics.VirtualServerRemoved("dns-53");
-        var afterRemoval = await Scrape();
+        var afterRemoval = Scrape();
 
         Assert.Equal(3, Value(text, "keepoperator_health_check_duration_seconds_count", ("virtual_server", "web-80")));
         Assert.Equal(20.0033, Value(text, "keepoperator_health_check_duration_seconds_sum", ("virtual_server", "web-80"))!.Value, precision: 6);

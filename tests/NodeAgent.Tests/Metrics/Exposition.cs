@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
-using Prometheus;
 
 namespace KeepOperator.NodeAgent.Tests.Metrics;
 
@@ -11,13 +9,6 @@ namespace KeepOperator.NodeAgent.Tests.Metrics;
 /// </summary>
 public static partial class Exposition
 {
-    public static async Task<string> ScrapeAsync(CollectorRegistry registry)
-    {
-        using var stream = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     /// <summary>Fails unless the metric has a non-empty HELP line and the TYPE <paramref name="type"/>.</summary>
     public static void AssertHelpAndType(string exposition, string name, string type)
     {

@@ -16,12 +16,12 @@ public sealed class OperatorMetricsTests
     [InlineData("keepoperator_operator_workqueue_depth", "gauge")]
     [InlineData("keepoperator_operator_leader", "gauge")]
     [InlineData("process_working_set_bytes", "gauge")]
-    public async Task EveryMetricHasHelpAndType(string name, string type) => AssertHelpAndType(await ScrapeAsync(_metrics.Registry), name, type);
+    public async Task EveryMetricHasHelpAndType(string name, string type) => AssertHelpAndType(await Scrape(), name, type);
 
     [Fact]
     public async Task Every_kind_starts_at_zero_and_nothing_leads_before_tracking()
     {
-        var text = await ScrapeAsync(_metrics.Registry);
+        var text = await Scrape();
 
         foreach (var kind in new[] { "virtual_ip_status", "node_agent_config", "plan" })
         {
@@ -39,7 +39,7 @@ public sealed class OperatorMetricsTests
         _metrics.Reconciled(ReconcileKind.VirtualIpStatus, TimeSpan.FromMilliseconds(30), failed: true);
         _metrics.Reconciled(ReconcileKind.Plan, TimeSpan.FromSeconds(2), failed: false);
 
-        var text = await ScrapeAsync(_metrics.Registry);
+        var text = await Scrape();
 
         Assert.Equal(2, Value(text, "keepoperator_operator_reconcile_duration_seconds_count", ("kind", "virtual_ip_status")));
         Assert.Equal(0.05, Value(text, "keepoperator_operator_reconcile_duration_seconds_sum", ("kind", "virtual_ip_status"))!.Value, precision: 9);
@@ -59,10 +59,10 @@ public sealed class OperatorMetricsTests
 
         leading = true;
         depth = 7;
-        var first = await ScrapeAsync(_metrics.Registry);
+        var first = await Scrape();
         leading = false;
         depth = 0;
-        var second = await ScrapeAsync(_metrics.Registry);
+        var second = await Scrape();
 
         Assert.Equal((1, 7), (Value(first, "keepoperator_operator_leader"), Value(first, "keepoperator_operator_workqueue_depth")));
         Assert.Equal((0, 0), (Value(second, "keepoperator_operator_leader"), Value(second, "keepoperator_operator_workqueue_depth")));
@@ -87,6 +87,13 @@ public sealed class OperatorMetricsTests
 
         Assert.Null(options);
         Assert.Equal("--metrics-address: IP:PORT, [IPv6]:PORT, :PORT (every address) or off, got \"localhost:9091\"", error);
+    }
+
+    private async Task<string> Scrape()
+    {
+        using var stream = new MemoryStream();
+        await _metrics.Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     [Fact]
