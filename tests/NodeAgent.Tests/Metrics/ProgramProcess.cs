@@ -41,8 +41,8 @@ public sealed partial class ProgramProcess : IDisposable
 
     /// <summary>
     /// A program's DLL in its own project's build output (built with the test project, same configuration). Not the
-    /// test's directory: there the Microsoft.Extensions.* files the program needs are missing, because the test host
-    /// takes them from the ASP.NET Core framework that LocalCluster brings.
+    /// test's directory: there package assemblies the ASP.NET Core framework also has (the operator's
+    /// Microsoft.Extensions.*) are missing, because the test host takes them from that framework, which LocalCluster brings.
     /// </summary>
     public static string BuildOutput(string project, string dll)
     {
