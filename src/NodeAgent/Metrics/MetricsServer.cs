@@ -30,10 +30,25 @@ public sealed class MetricsServer : IDisposable
     /// <summary>Where it listens (the port chosen when asked for port 0).</summary>
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>Binds and listens (a SocketException says why it cannot); IPv6Any also takes IPv4 (dual mode).</summary>
+    /// <summary>
+    /// Binds and listens (a SocketException says why it cannot). IPv6Any also takes IPv4 (dual mode), and stands for
+    /// IPv4's Any on a kernel without IPv6 (booted with ipv6.disable=1).
+    /// </summary>
     public static MetricsServer Start(IPEndPoint endPoint, Func<string> render)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
+        try
+        {
+            return Listen(endPoint, render);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressFamilyNotSupported && endPoint.Address.Equals(IPAddress.IPv6Any))
+        {
+            return Listen(new IPEndPoint(IPAddress.Any, endPoint.Port), render);
+        }
+    }
+
+    private static MetricsServer Listen(IPEndPoint endPoint, Func<string> render)
+    {
         var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
