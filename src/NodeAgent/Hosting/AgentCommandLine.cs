@@ -1,10 +1,14 @@
 using KeepOperator.Api.Logging;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using KeepOperator.Api.Metrics;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 
 namespace KeepOperator.NodeAgent.Hosting;
@@ -30,7 +34,13 @@ public static class AgentCommandLine
           --dry-run          with --config: print the requests that would program the virtual servers into a kernel
                              holding none (IPVS: an "# ipvsadm ..." line and the netlink request in hex for each;
                              nftables: the nft script) and exit without changing the host
+          --metrics-address A
+                             serve Prometheus metrics on http://A/metrics: IP:PORT, [IPv6]:PORT, :PORT (every
+                             address) or off (default :9650)
         """;
+
+    /// <summary>The chart's metrics.port: the agent shares the host's ports, away from node-exporter's 9100 and the kubelet's.</summary>
+    public const int DefaultMetricsPort = 9650;
 
     public static int Run(string[] args)
     {
@@ -40,6 +50,7 @@ public static class AgentCommandLine
         var logFormat = LogFormat.Logfmt;
         var dataplane = DataplaneMode.Auto;
         bool dryRun = false;
+        MetricsAddress? metricsAddress = new(null, DefaultMetricsPort);
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -61,6 +72,9 @@ public static class AgentCommandLine
                     break;
                 case "--dry-run":
                     dryRun = true;
+                    break;
+                case "--metrics-address" when i + 1 < args.Length && MetricsAddress.TryParse(args[i + 1], out metricsAddress):
+                    i++;
                     break;
                 case "-h" or "--help":
                     Console.WriteLine(Usage);
@@ -86,11 +100,11 @@ public static class AgentCommandLine
         var time = TimeProvider.System;
         var log = new StructuredLog(Console.Out, time, logFormat);
         return configPath is null
-            ? RunCluster(kubeconfigPath, nodeName, dataplane, time, log)
-            : RunStandalone(configPath, nodeName, dataplane, dryRun, time, log);
+            ? RunCluster(kubeconfigPath, nodeName, dataplane, time, log, metricsAddress)
+            : RunStandalone(configPath, nodeName, dataplane, dryRun, time, log, metricsAddress);
     }
 
-    private static int RunStandalone(string configPath, string nodeName, DataplaneMode dataplane, bool dryRun, TimeProvider time, StructuredLog log)
+    private static int RunStandalone(string configPath, string nodeName, DataplaneMode dataplane, bool dryRun, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress)
     {
         using var addresses = new RtnetlinkInterfaceAddresses();
         StandaloneConfig config;
@@ -125,13 +139,14 @@ public static class AgentCommandLine
         {
             log.Warn("config", ("message", warning));
         }
-        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log);
+        var metrics = new AgentMetrics();
+        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log, metrics);
         if (loadBalancing is null)
         {
             return 1;
         }
         loadBalancing.Balancer.SetVirtualServers(config.VirtualServers);
-        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing, agent =>
+        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing, metrics, metricsAddress, agent =>
         {
             foreach (var settings in config.Instances)
             {
@@ -141,7 +156,7 @@ public static class AgentCommandLine
         }).GetAwaiter().GetResult();
     }
 
-    private static int RunCluster(string? kubeconfigPath, string nodeName, DataplaneMode dataplane, TimeProvider time, StructuredLog log)
+    private static int RunCluster(string? kubeconfigPath, string nodeName, DataplaneMode dataplane, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress)
     {
         KubeConnectionSettings connection;
         try
@@ -158,25 +173,42 @@ public static class AgentCommandLine
         // Its own netlink socket: the loop's is used on the loop thread only.
         using var hostAddresses = new RtnetlinkInterfaceAddresses();
         using var addresses = new RtnetlinkInterfaceAddresses();
-        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log);
+        var metrics = new AgentMetrics();
+        using var loadBalancing = LoadBalancingHost.Create(dataplane, time, log, metrics);
         if (loadBalancing is null)
         {
             return 1;
         }
-        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing,
+        return RunLoopAsync(addresses, nodeName, time, log, loadBalancing, metrics, metricsAddress,
             agent => new ClusterAgent(client, agent, nodeName, hostAddresses, time, log, loadBalancing.Context)).GetAwaiter().GetResult();
     }
 
     /// <summary>
-    /// Runs the event loop and the load balancer until SIGTERM/SIGINT; <paramref name="start"/> feeds the loop instances
-    /// (and may return a cluster side to run alongside). The virtual servers go after the VIPs were released.
+    /// Serves the metrics, then runs the event loop and the load balancer until SIGTERM/SIGINT; <paramref name="start"/>
+    /// feeds the loop instances (and may return a cluster side to run alongside). The virtual servers go after the VIPs
+    /// were released.
     /// </summary>
     private static async Task<int> RunLoopAsync(IInterfaceAddresses addresses, string nodeName, TimeProvider time, StructuredLog log,
-        LoadBalancingHost loadBalancing, Func<VrrpAgent, ClusterAgent?> start)
+        LoadBalancingHost loadBalancing, AgentMetrics metrics, MetricsAddress? metricsAddress, Func<VrrpAgent, ClusterAgent?> start)
     {
+        MetricsServer? metricsServer;
+        try
+        {
+            metricsServer = metricsAddress is null ? null : MetricsServer.Start(new IPEndPoint(metricsAddress.Address ?? IPAddress.IPv6Any, metricsAddress.Port), metrics.Render);
+        }
+        catch (SocketException ex)
+        {
+            Console.Error.WriteLine($"keepoperator-agent: cannot serve metrics on {metricsAddress}: {ex.Message} (--metrics-address off disables them)");
+            return 1;
+        }
+        if (metricsAddress is not null)
+        {
+            log.Info("metrics", ("address", metricsAddress), ("path", "/metrics"));
+        }
+        using var served = metricsServer;
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log), time, log);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log);
         using var stopping = new CancellationTokenSource();
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;

@@ -5,6 +5,7 @@ using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Health;
 using KeepOperator.NodeAgent.Interop;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 using static Tmds.Linux.LibC;
@@ -12,7 +13,7 @@ using static Tmds.Linux.LibC;
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>Starts instances on this host: raw sockets, rtnetlink addresses, announcements, tracking probes.</summary>
-public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, StructuredLog log)
+public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
     : IVrrpInstanceFactory
 {
     /// <summary>
@@ -41,7 +42,7 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
     {
         ArgumentNullException.ThrowIfNull(settings);
         var link = Link(settings);
-        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log);
+        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings));
         runner.RemoveStaleAddresses(addresses.List());
         var router = settings.Router;
         log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", router.VirtualRouterId),

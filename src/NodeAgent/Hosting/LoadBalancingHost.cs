@@ -1,6 +1,7 @@
 using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Nftables;
 
@@ -34,7 +35,7 @@ public sealed class LoadBalancingHost : IDisposable
     }
 
     /// <summary>Chooses the dataplane and sets everything up; null (with the reason logged) when --dataplane ipvs cannot be had.</summary>
-    public static LoadBalancingHost? Create(DataplaneMode mode, TimeProvider time, StructuredLog log)
+    public static LoadBalancingHost? Create(DataplaneMode mode, TimeProvider time, StructuredLog log, AgentMetrics metrics)
     {
         var netlink = new GenericNetlinkTransport();
         var probe = IpvsDataplane.Probe(netlink);
@@ -63,6 +64,9 @@ public sealed class LoadBalancingHost : IDisposable
             : new NftablesLoadBalancingDataplane(new NftProcessRunner());
         var scheduler = new HealthCheckScheduler([], time);
         var balancer = new LoadBalancer(dataplane, new HealthCheckSchedulerChecker(scheduler), servers => IpForwardingCheck.Check(servers), time, log);
+        var series = new RealServerSeries(metrics);
+        scheduler.CheckCompleted += completion => metrics.ObserveCheck(completion.Check.VirtualServer, completion.Latency);
+        balancer.Changed += () => series.Update(balancer.Status);
         return new LoadBalancingHost(netlink, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning));
     }
 

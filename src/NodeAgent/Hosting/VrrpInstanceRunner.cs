@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
@@ -22,6 +23,7 @@ public sealed class VrrpInstanceRunner
     private readonly IAddressAnnouncer _announcer;
     private readonly NetworkLink _link;
     private readonly StructuredLog _log;
+    private readonly InstanceMetrics? _metrics;
     private readonly VrrpReceiveFilter _filter;
     private readonly IPAddress _group;
     private readonly IReadOnlyList<IPAddress> _vips;
@@ -31,7 +33,7 @@ public sealed class VrrpInstanceRunner
     private DateTimeOffset? _lastTransition;
     private string? _lastReason;
 
-    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log)
+    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null)
     {
         _settings = settings;
         _link = link;
@@ -39,6 +41,7 @@ public sealed class VrrpInstanceRunner
         _addresses = addresses;
         _announcer = announcer;
         _log = log;
+        _metrics = metrics;
         var router = settings.Router;
         _filter = new VrrpReceiveFilter(router.Version, router.VirtualRouterId, settings.Password, router.AdvertInterval);
         _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.MulticastGroupV6 : VrrpProtocol.MulticastGroupV4;
@@ -66,7 +69,11 @@ public sealed class VrrpInstanceRunner
 
     public void Start(DateTimeOffset now) => Apply(new VrrpEvent.Startup(), now);
 
-    public void Shutdown(DateTimeOffset now) => Apply(new VrrpEvent.ShutdownRequested(), now);
+    public void Shutdown(DateTimeOffset now)
+    {
+        Apply(new VrrpEvent.ShutdownRequested(), now);
+        _metrics?.Remove();
+    }
 
     /// <summary>A new base priority from the configuration: the state machine re-evaluates, the instance keeps running.</summary>
     public void ChangePriority(VrrpInstanceSettings settings, DateTimeOffset now)
@@ -116,11 +123,13 @@ public sealed class VrrpInstanceRunner
             CountDrop(reason, source, now);
             return;
         }
+        _metrics?.AdvertReceived();
         Apply(new VrrpEvent.AdvertisementReceived(VrrpReceiveFilter.ToAdvertisement(packet, source)), now);
     }
 
     public void CountDrop(VrrpDropReason reason, IPAddress source, DateTimeOffset now)
     {
+        _metrics?.PacketDropped(reason);
         if (Drops.Count(reason, now, out long total))
         {
             _log.Warn("drop", ("instance", Name), ("reason", reason), ("source", source), ("total", total));
@@ -151,6 +160,7 @@ public sealed class VrrpInstanceRunner
         }
         if (priorityChanged)
         {
+            _metrics?.EffectivePriority(_state.EffectivePriority);
             Changed?.Invoke(this);
         }
     }
@@ -163,6 +173,7 @@ public sealed class VrrpInstanceRunner
                 var router = _settings.Router;
                 int length = VrrpPacketCodec.Encode(router.Version, router.VirtualRouterId, send.Priority, send.AdvertInterval, _vips, _settings.Password, _transport.SourceAddress, _group, _sendBuffer);
                 _transport.Send(_sendBuffer.AsSpan(0, length));
+                _metrics?.AdvertSent();
                 break;
             case TakeAddresses:
                 foreach (var vip in _settings.VirtualAddresses)
@@ -182,6 +193,7 @@ public sealed class VrrpInstanceRunner
             case StateChanged changed:
                 _lastTransition = now;
                 _lastReason = changed.Reason;
+                _metrics?.Transition(changed.From, changed.To);
                 Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 break;

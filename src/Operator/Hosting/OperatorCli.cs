@@ -1,7 +1,10 @@
 using KeepOperator.Api.Logging;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using k8s;
 using KeepOperator.Operator.Convert;
+using Prometheus;
 
 namespace KeepOperator.Operator.Hosting;
 
@@ -69,8 +72,20 @@ public static class OperatorCli
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         var log = new StructuredLog(stdout, TimeProvider.System, options.LogFormat);
-        log.Info("start", ("identity", options.Identity), ("server", config.Host), ("lease", $"{options.Namespace}/{options.LeaseName}"));
-        await new OperatorRunner(client, options, TimeProvider.System, log).RunAsync(shutdown.Token);
+        var runner = new OperatorRunner(client, options, TimeProvider.System, log);
+        using var metricsServer = options.MetricsAddress is { } address ? new MetricServer(address.ListenerHost, address.Port, "metrics/", runner.Metrics.Registry) : null;
+        try
+        {
+            metricsServer?.Start();
+        }
+        catch (Exception e) when (e is HttpListenerException or SocketException)
+        {
+            await stderr.WriteLineAsync($"keepoperator: cannot serve metrics on {options.MetricsAddress}: {e.Message} (--metrics-address off disables them)");
+            return 1;
+        }
+
+        log.Info("start", ("identity", options.Identity), ("server", config.Host), ("lease", $"{options.Namespace}/{options.LeaseName}"), ("metrics", options.MetricsAddress?.ToString() ?? KeepOperator.Api.Metrics.MetricsAddress.Off));
+        await runner.RunAsync(shutdown.Token);
         log.Info("stopped", ("identity", options.Identity));
         return 0;
 

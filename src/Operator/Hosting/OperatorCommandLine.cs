@@ -1,5 +1,6 @@
 using System.Globalization;
 using KeepOperator.Api;
+using KeepOperator.Api.Metrics;
 
 namespace KeepOperator.Operator.Hosting;
 
@@ -9,9 +10,10 @@ public static class OperatorCommandLine
     public const string Usage = """
         usage: keepoperator [run] [--kubeconfig FILE] [--leader-election-namespace NS] [--lease-name NAME] [--identity ID]
                                   [--cordoned-priority-offset N] [--heartbeat-timeout DURATION] [--workers N]
-                                  [--log-format logfmt|json]
+                                  [--log-format logfmt|json] [--metrics-address IP:PORT|:PORT|off]
                keepoperator convert KEEPALIVED.CONF... [--node-name-map lb01=n1,...]
         Without --kubeconfig: $KUBECONFIG, ~/.kube/config, then the in-cluster service account.
+        Metrics: http://ADDRESS/metrics, --metrics-address :8080 by default.
         """;
 
     public static (OperatorOptions? Options, string? Error) Parse(IReadOnlyList<string> args, OperatorOptions defaults)
@@ -37,6 +39,14 @@ public static class OperatorCommandLine
                         return (null, $"--log-format: logfmt or json, got \"{value}\"");
                     }
                     options = options with { LogFormat = format };
+                    break;
+                case "--metrics-address":
+                    if (!MetricsAddress.TryParse(value, out var metricsAddress))
+                    {
+                        return (null, $"--metrics-address: {MetricsAddress.Syntax}, got \"{value}\"");
+                    }
+
+                    options = options with { MetricsAddress = metricsAddress };
                     break;
                 case "--leader-election-namespace":
                     options = options with { Namespace = value };

@@ -26,6 +26,9 @@ public sealed record OperatorOptions
 
     public int Workers { get; init; } = 2;
 
+    /// <summary>--metrics-address: where /metrics is served (null: off); controller-runtime's :8080 by default.</summary>
+    public KeepOperator.Api.Metrics.MetricsAddress? MetricsAddress { get; init; } = new(null, 8080);
+
     /// <summary>--log-format: logfmt (default) or json.</summary>
     public KeepOperator.Api.Logging.LogFormat LogFormat { get; init; }
 

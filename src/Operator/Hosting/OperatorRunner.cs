@@ -1,6 +1,7 @@
 using KeepOperator.Api.Logging;
 using k8s;
 using KeepOperator.Operator.Kube;
+using KeepOperator.Operator.Metrics;
 
 namespace KeepOperator.Operator.Hosting;
 
@@ -17,26 +18,33 @@ public sealed class OperatorRunner(IKubernetes client, OperatorOptions options, 
 
     public bool IsLeading => election.IsLeading;
 
+    /// <summary>This process' metrics (served on --metrics-address by <see cref="OperatorCli"/>).</summary>
+    public OperatorMetrics Metrics { get; } = new();
+
     /// <summary>Keys reconciled by this process, all terms together.</summary>
     public long Reconciles => Interlocked.Read(ref reconcilesOfEndedTerms) + (current?.Reconciles ?? 0);
 
     /// <summary>The controller of the current term (null when not leading).</summary>
     public VirtualIpController? Controller => current;
 
-    public Task RunAsync(CancellationToken shutdown) => election.RunAsync(
-        async leading =>
+    public Task RunAsync(CancellationToken shutdown)
+    {
+        Metrics.Track(() => IsLeading, () => current?.QueueDepth ?? 0);
+        return election.RunAsync(LeadAsync, shutdown);
+    }
+
+    private async Task LeadAsync(CancellationToken leading)
+    {
+        var controller = new VirtualIpController(client, options, time, log, Metrics);
+        current = controller;
+        try
         {
-            var controller = new VirtualIpController(client, options, time, log);
-            current = controller;
-            try
-            {
-                await controller.RunAsync(leading);
-            }
-            finally
-            {
-                Interlocked.Add(ref reconcilesOfEndedTerms, controller.Reconciles);
-                current = null;
-            }
-        },
-        shutdown);
+            await controller.RunAsync(leading);
+        }
+        finally
+        {
+            Interlocked.Add(ref reconcilesOfEndedTerms, controller.Reconciles);
+            current = null;
+        }
+    }
 }

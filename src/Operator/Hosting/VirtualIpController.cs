@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using KeepOperator.Api;
 using KeepOperator.Operator.Kube;
+using KeepOperator.Operator.Metrics;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Hosting;
@@ -25,11 +26,13 @@ public sealed class VirtualIpController
     private readonly InformerClusterView view;
     private readonly WorkQueue<ReconcileKey> queue;
     private readonly Reconciler reconciler;
+    private readonly OperatorMetrics metrics;
     private long reconciles;
 
-    public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, StructuredLog log)
+    public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, StructuredLog log, OperatorMetrics metrics)
     {
         this.options = options;
+        this.metrics = metrics;
         this.time = time;
         this.log = log;
         virtualIps = new(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata), log, time, options.WatchTimeout);
@@ -103,6 +106,9 @@ public sealed class VirtualIpController
 
     public long Reconciles => Interlocked.Read(ref reconciles);
 
+    /// <summary>Keys waiting to be reconciled.</summary>
+    public int QueueDepth => queue.Count;
+
     /// <summary>Lists of each kind so far (more than one means a relist, e.g. after 410 Expired).</summary>
     public int VirtualIpLists => virtualIps.Lists;
 
@@ -149,6 +155,8 @@ public sealed class VirtualIpController
                 return;
             }
 
+            var started = time.GetTimestamp();
+            var failed = false;
             try
             {
                 await reconciler.ReconcileAsync(key, grace);
@@ -157,11 +165,13 @@ public sealed class VirtualIpController
             }
             catch (Exception e)
             {
+                failed = true;
                 log.Warn("reconcile_failed", ("key", key), ("failures", queue.Failures(key) + 1), ("error", e.Message));
                 queue.AddRateLimited(key);
             }
             finally
             {
+                metrics.Reconciled(key.Kind, time.GetElapsedTime(started), failed);
                 queue.Done(key);
             }
         }

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Vrrp;
+
+namespace KeepOperator.NodeAgent.Metrics;
+
+/// <summary>
+/// The agent's Prometheus metrics, named and labelled like keepalived_exporter's and kube-vip's (prefix keepoperator_):
+/// VRRP instances (through <see cref="ForInstance"/>), real servers, and the process. Written from the event loop and
+/// the checkers, rendered by scrapes on other threads. Hand-written rather than prometheus-net: that library cost the
+/// NativeAOT agent 2 MiB of resident memory (15% more) and 1 MB of binary for a dozen metrics.
+/// </summary>
+public sealed class AgentMetrics
+{
+    /// <summary>0.5 ms (a LAN connect) doubling up to 8 s (check timeouts).</summary>
+    private static readonly double[] CheckBuckets = [.. Enumerable.Range(0, 15).Select(i => 0.0005 * Math.Pow(2, i))];
+
+    private static readonly double StartTime = Process.GetCurrentProcess().StartTime.ToUniversalTime().Subtract(DateTime.UnixEpoch).TotalSeconds;
+
+    private readonly ConcurrentDictionary<InstanceMetrics, bool> _instances = new();
+    private readonly ConcurrentDictionary<(string VirtualServer, string Address, int Port), bool> _realServers = new();
+    private readonly ConcurrentDictionary<string, LatencyHistogram> _checks = new(StringComparer.Ordinal);
+
+    /// <summary>One instance's numbers, in the scrape from now until <see cref="InstanceMetrics.Remove"/>.</summary>
+    public InstanceMetrics ForInstance(VrrpInstanceSettings settings)
+    {
+        var instance = new InstanceMetrics(this, settings);
+        _instances[instance] = true;
+        return instance;
+    }
+
+    internal void Forget(InstanceMetrics instance) => _instances.TryRemove(instance, out _);
+
+    /// <summary>A real server's health verdict (its series stays until <see cref="RealServerRemoved"/>).</summary>
+    public void RealServerHealth(string virtualServer, string address, int port, bool up) => _realServers[(virtualServer, address, port)] = up;
+
+    /// <summary>The real server left the configuration: its series goes.</summary>
+    public void RealServerRemoved(string virtualServer, string address, int port) => _realServers.TryRemove((virtualServer, address, port), out _);
+
+    /// <summary>One health check of a real server of <paramref name="virtualServer"/> finished after <paramref name="latency"/>.</summary>
+    public void ObserveCheck(string virtualServer, TimeSpan latency) =>
+        _checks.GetOrAdd(virtualServer, _ => new LatencyHistogram(CheckBuckets)).Observe(latency.TotalSeconds);
+
+    /// <summary>The virtual server left the configuration: its latency histogram goes.</summary>
+    public void VirtualServerRemoved(string virtualServer) => _checks.TryRemove(virtualServer, out _);
+
+    /// <summary>The scrape: every metric in the text exposition format, instances in name order.</summary>
+    public string Render()
+    {
+        var w = new ExpositionWriter();
+        var instances = _instances.Keys.OrderBy(i => i.Vip, StringComparer.Ordinal).ToList();
+
+        w.Family("keepoperator_vrrp_state", "gauge", "1 for the VRRP instance's current state, 0 for the others.");
+        foreach (var i in instances)
+        {
+            var current = i.State;
+            foreach (var state in Enum.GetValues<VrrpState>())
+            {
+                w.Sample("keepoperator_vrrp_state", i.StateLabels[(int)state], state == current ? 1 : 0);
+            }
+        }
+        w.Family("keepoperator_vrrp_transitions_total", "counter", "State transitions of the VRRP instance.");
+        foreach (var (labels, count) in instances.SelectMany(i => i.Transitions))
+        {
+            w.Sample("keepoperator_vrrp_transitions_total", labels, count);
+        }
+        PerInstance(w, instances, "keepoperator_vrrp_adverts_sent_total", "counter", "VRRP advertisements sent (priority 0 on shutdown included).", i => i.Sent);
+        PerInstance(w, instances, "keepoperator_vrrp_adverts_received_total", "counter", "VRRP advertisements received that passed every check.", i => i.Received);
+        w.Family("keepoperator_vrrp_packets_dropped_total", "counter", "Received VRRP packets dropped, by reason.");
+        foreach (var i in instances)
+        {
+            foreach (var (labels, count) in i.DropLabels.Zip(i.Dropped))
+            {
+                w.Sample("keepoperator_vrrp_packets_dropped_total", labels, count);
+            }
+        }
+        PerInstance(w, instances, "keepoperator_vrrp_effective_priority", "gauge", "The priority the instance advertises: its base priority adjusted by tracking.", i => i.Priority);
+
+        w.Family("keepoperator_real_server_up", "gauge", "1 while the real server passes its health check, 0 while it fails.");
+        foreach (var ((vs, address, port), up) in _realServers.OrderBy(r => r.Key))
+        {
+            w.Sample("keepoperator_real_server_up", ExpositionWriter.Labels(("virtual_server", vs), ("address", address), ("port", port.ToString(CultureInfo.InvariantCulture))), up ? 1 : 0);
+        }
+        WriteChecks(w);
+        WriteProcess(w);
+        return w.ToString();
+    }
+
+    private static void PerInstance(ExpositionWriter w, List<InstanceMetrics> instances, string name, string type, string help, Func<InstanceMetrics, double> value)
+    {
+        w.Family(name, type, help);
+        foreach (var i in instances)
+        {
+            w.Sample(name, i.VipLabels, value(i));
+        }
+    }
+
+    private void WriteChecks(ExpositionWriter w)
+    {
+        const string Name = "keepoperator_health_check_duration_seconds";
+        w.Family(Name, "histogram", "How long real-server health checks took.");
+        foreach (var (vs, histogram) in _checks.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var (cumulative, count, sum) = histogram.Read();
+            for (int b = 0; b < cumulative.Length; b++)
+            {
+                w.Sample(Name + "_bucket", ExpositionWriter.Labels(("virtual_server", vs), ("le", ExpositionWriter.Number(histogram.UpperBounds[b]))), cumulative[b]);
+            }
+            w.Sample(Name + "_bucket", ExpositionWriter.Labels(("virtual_server", vs), ("le", "+Inf")), count);
+            w.Sample(Name + "_sum", ExpositionWriter.Labels(("virtual_server", vs)), sum);
+            w.Sample(Name + "_count", ExpositionWriter.Labels(("virtual_server", vs)), count);
+        }
+    }
+
+    /// <summary>The standard process metrics of Prometheus' client libraries, read at scrape time.</summary>
+    private static void WriteProcess(ExpositionWriter w)
+    {
+        w.Family("process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
+        w.Sample("process_cpu_seconds_total", "", Environment.CpuUsage.TotalTime.TotalSeconds);
+        w.Family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+        w.Sample("process_resident_memory_bytes", "", Environment.WorkingSet);
+        w.Family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
+        w.Sample("process_start_time_seconds", "", StartTime);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using KeepOperator.Api.Metrics;
+using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Vrrp;
+
+namespace KeepOperator.NodeAgent.Metrics;
+
+/// <summary>
+/// One VRRP instance's numbers. Written by the event loop only (a per-packet call is one interlocked increment), read
+/// by scrapes on other threads; label sets are rendered once, here.
+/// </summary>
+public sealed class InstanceMetrics
+{
+    private static readonly VrrpState[] States = Enum.GetValues<VrrpState>();
+    private static readonly VrrpDropReason[] Reasons = [.. Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None)];
+
+    private readonly AgentMetrics _owner;
+    private readonly long[] _dropped = new long[Reasons.Length];
+    private readonly long[] _transitions = new long[States.Length * States.Length]; // [from * States + to]
+    private long _sent;
+    private long _received;
+    private int _state;
+    private int _priority;
+
+    internal InstanceMetrics(AgentMetrics owner, VrrpInstanceSettings settings)
+    {
+        _owner = owner;
+        Vip = settings.Name;
+        var vrid = settings.Router.VirtualRouterId.ToString(CultureInfo.InvariantCulture);
+        VipLabels = ExpositionWriter.Labels(("vip", Vip));
+        StateLabels = [.. States.Select(s => ExpositionWriter.Labels(("vip", Vip), ("interface", settings.InterfaceName), ("vrid", vrid), ("state", MetricLabel.SnakeCase(s))))];
+        DropLabels = [.. Reasons.Select(r => ExpositionWriter.Labels(("vip", Vip), ("reason", MetricLabel.SnakeCase(r))))];
+        _state = (int)VrrpState.Initialize;
+        _priority = settings.Router.Priority;
+    }
+
+    internal string Vip { get; }
+
+    internal string VipLabels { get; }
+
+    /// <summary>Per <see cref="VrrpState"/> value.</summary>
+    internal string[] StateLabels { get; }
+
+    /// <summary>Per drop reason (None left out), in the order of <see cref="Dropped"/>.</summary>
+    internal string[] DropLabels { get; }
+
+    internal VrrpState State => (VrrpState)Volatile.Read(ref _state);
+
+    internal long Sent => Interlocked.Read(ref _sent);
+
+    internal long Received => Interlocked.Read(ref _received);
+
+    internal int Priority => Volatile.Read(ref _priority);
+
+    internal IEnumerable<long> Dropped => _dropped.Select((_, i) => Interlocked.Read(ref _dropped[i]));
+
+    /// <summary>The transitions that happened at least once.</summary>
+    internal IEnumerable<(string Labels, long Count)> Transitions =>
+        from i in Enumerable.Range(0, _transitions.Length)
+        let count = Interlocked.Read(ref _transitions[i])
+        where count > 0
+        select (ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(States[i / States.Length])), ("to", MetricLabel.SnakeCase(States[i % States.Length]))), count);
+
+    public void AdvertSent() => Interlocked.Increment(ref _sent);
+
+    public void AdvertReceived() => Interlocked.Increment(ref _received);
+
+    public void PacketDropped(VrrpDropReason reason) => Interlocked.Increment(ref _dropped[Array.IndexOf(Reasons, reason)]);
+
+    public void EffectivePriority(byte priority) => Volatile.Write(ref _priority, priority);
+
+    public void Transition(VrrpState from, VrrpState to)
+    {
+        Interlocked.Increment(ref _transitions[((int)from * States.Length) + (int)to]);
+        Volatile.Write(ref _state, (int)to);
+    }
+
+    /// <summary>The instance stopped: its series leave the scrape (a restarted instance starts again from 0).</summary>
+    public void Remove() => _owner.Forget(this);
+}

@@ -1,0 +1,62 @@
+using KeepOperator.Api.Metrics;
+using KeepOperator.Operator.Reconcile;
+using Prometheus;
+
+namespace KeepOperator.Operator.Metrics;
+
+/// <summary>
+/// The operator's Prometheus metrics, named like controller-runtime's (prefix keepoperator_operator_): reconcile
+/// duration and errors per key kind, the work queue's depth and whether this replica leads. Depth and leadership are
+/// read at each scrape from the sources given to <see cref="Track"/>, so nothing on the hot path keeps them current.
+/// </summary>
+public sealed class OperatorMetrics
+{
+    private readonly Dictionary<ReconcileKind, Histogram.Child> _duration = [];
+    private readonly Dictionary<ReconcileKind, Counter.Child> _errors = [];
+    private readonly Gauge _queueDepth;
+    private readonly Gauge _leader;
+    private volatile Func<bool> _isLeading = () => false;
+    private volatile Func<int> _depth = () => 0;
+
+    public OperatorMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        // process_* (CPU, resident memory, threads, start time) and dotnet_* (GC): read at scrape time only.
+        DotNetStats.Register(Registry);
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        var duration = factory.CreateHistogram("keepoperator_operator_reconcile_duration_seconds", "How long reconciling one work-queue key took, failures included.", "kind");
+        var errors = factory.CreateCounter("keepoperator_operator_reconcile_errors_total", "Reconciles that failed (the key is retried after its backoff).", "kind");
+        // Every kind from the start, so the first error is an increase from 0 rather than a new series.
+        foreach (var kind in Enum.GetValues<ReconcileKind>())
+        {
+            _duration[kind] = duration.WithLabels(MetricLabel.SnakeCase(kind));
+            _errors[kind] = errors.WithLabels(MetricLabel.SnakeCase(kind));
+        }
+        _queueDepth = factory.CreateGauge("keepoperator_operator_workqueue_depth", "Keys waiting in the work queue (0 while not leading).");
+        _leader = factory.CreateGauge("keepoperator_operator_leader", "1 while this replica holds the leader Lease and reconciles, else 0.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            _leader.Set(_isLeading() ? 1 : 0);
+            _queueDepth.Set(_depth());
+        });
+    }
+
+    /// <summary>What /metrics serves.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Where each scrape reads leadership and the work queue's depth from.</summary>
+    public void Track(Func<bool> isLeading, Func<int> queueDepth)
+    {
+        _isLeading = isLeading;
+        _depth = queueDepth;
+    }
+
+    public void Reconciled(ReconcileKind kind, TimeSpan duration, bool failed)
+    {
+        _duration[kind].Observe(duration.TotalSeconds);
+        if (failed)
+        {
+            _errors[kind].Inc();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Xunit;
+using YamlDotNet.RepresentationModel;
+
+namespace KeepOperator.Deploy.Tests;
+
+/// <summary>Both components serve /metrics on metrics.port, on the container port the PodMonitor scrapes.</summary>
+public sealed class ChartMetricsTests
+{
+    private static readonly string Port = YamlPath.Scalar(YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml")), "metrics.port")!;
+
+    [Theory]
+    [InlineData("Deployment")]
+    [InlineData("DaemonSet")]
+    public void EachComponentServesMetricsOnTheNamedPort(string kind)
+    {
+        var container = YamlPath.Find(ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == kind), "spec.template.spec.containers.0")!;
+        var args = YamlPath.Strings(container, "args").ToList();
+        var port = ((YamlSequenceNode)YamlPath.Find(container, "ports")!).Children.Single(p => YamlPath.Scalar(p, "name") == "metrics");
+
+        Assert.Equal(":" + Port, args[args.IndexOf("--metrics-address") + 1]);
+        Assert.Equal(Port, YamlPath.Scalar(port, "containerPort"));
+    }
+
+    [Fact]
+    public void ThePodMonitorScrapesThatPortAndPath()
+    {
+        var endpoint = YamlPath.Find(ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == "PodMonitor"), "spec.podMetricsEndpoints.0")!;
+
+        Assert.Equal("metrics", YamlPath.Scalar(endpoint, "port"));
+        Assert.Equal("/metrics", YamlPath.Scalar(endpoint, "path"));
+    }
+}
