@@ -23,7 +23,8 @@ else
 fi
 for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
   echo "== dotnet test $project"
-  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
+  # A test that hangs fails after 10 minutes (with a dump) instead of holding CI until its time limit.
+  dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 10m --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
   cat "$out" >>"$log"
   # Failures with their messages, skips with their reasons, and the project's totals; passing tests stay quiet.
   awk '/^  (Failed|Skipped) / {show = 1} /^  Stack Trace:/ {show = 0} /^  Passed / {show = 0} show || /^Total tests|^ +(Passed|Failed|Skipped): / {print}' "$out"
