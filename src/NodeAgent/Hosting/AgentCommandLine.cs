@@ -208,7 +208,7 @@ public static class AgentCommandLine
         using var served = metricsServer;
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics);
         using var stopping = new CancellationTokenSource();
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -28,11 +29,15 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
 
-    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log)
+    private readonly AgentMetrics? _metrics;
+
+    /// <param name="metrics">Where packets no instance claims are counted (the instances count their own drops).</param>
+    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log, AgentMetrics? metrics = null)
     {
         _factory = factory;
         _time = time;
         _log = log;
+        _metrics = metrics;
     }
 
     /// <summary>The running instances as last seen by the loop; safe from any thread.</summary>
@@ -254,6 +259,8 @@ public sealed class VrrpAgent : IAsyncDisposable
             // The VRID sits at byte 1 in both versions: it tells which instance a bad packet was meant for.
             if (message.Length < 2 || !group.Instances.TryGetValue(message[1], out var instance))
             {
+                // Other routers' VRIDs are normal on a shared segment: counted, not logged (keepalived is silent too).
+                _metrics?.UnmatchedPacket(group.InterfaceName);
                 continue;
             }
             if (VrrpPacketCodec.TryDecode(message, datagram.Source, datagram.Destination, datagram.TtlOrHopLimit, out var packet, out var reason))

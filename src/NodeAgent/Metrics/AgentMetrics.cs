@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Vrrp;
 
@@ -22,6 +23,7 @@ public sealed class AgentMetrics
     private readonly ConcurrentDictionary<InstanceMetrics, bool> _instances = new();
     private readonly ConcurrentDictionary<(string VirtualServer, string Address, int Port), bool> _realServers = new();
     private readonly ConcurrentDictionary<string, LatencyHistogram> _checks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _unmatched = new(StringComparer.Ordinal);
 
     /// <summary>One instance's numbers, in the scrape from now until <see cref="InstanceMetrics.Remove"/>.</summary>
     public InstanceMetrics ForInstance(VrrpInstanceSettings settings)
@@ -45,6 +47,13 @@ public sealed class AgentMetrics
 
     /// <summary>The virtual server left the configuration: its latency histogram goes.</summary>
     public void VirtualServerRemoved(string virtualServer) => _checks.TryRemove(virtualServer, out _);
+
+    /// <summary>
+    /// A packet on <paramref name="interfaceName"/> for a VRID no instance here runs there (another cluster's routers on
+    /// the segment), or too short to name one: no instance to count it against. Called from receive threads.
+    /// </summary>
+    public void UnmatchedPacket(string interfaceName) =>
+        Interlocked.Increment(ref _unmatched.GetOrAdd(interfaceName, _ => new StrongBox<long>()).Value);
 
     /// <summary>The scrape: every metric in the text exposition format, instances in name order.</summary>
     public string Render()
@@ -75,6 +84,11 @@ public sealed class AgentMetrics
             {
                 w.Sample("keepoperator_vrrp_packets_dropped_total", labels, count);
             }
+        }
+        w.Family("keepoperator_vrrp_packets_unmatched_total", "counter", "Received VRRP packets for a VRID this node does not run on the interface, or too short to name one.");
+        foreach (var (interfaceName, count) in _unmatched.OrderBy(u => u.Key, StringComparer.Ordinal))
+        {
+            w.Sample("keepoperator_vrrp_packets_unmatched_total", ExpositionWriter.Labels(("interface", interfaceName)), Interlocked.Read(ref count.Value));
         }
         PerInstance(w, instances, "keepoperator_vrrp_effective_priority", "gauge", "The priority the instance advertises: its base priority adjusted by tracking.", i => i.Priority);
 

@@ -10,7 +10,7 @@ using KeepOperator.NodeAgent.Vrrp.Transport;
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
 /// <summary>
-/// An <see cref="IVrrpInstanceFactory"/> without a kernel: transports record what they send and never receive,
+/// An <see cref="IVrrpInstanceFactory"/> without a kernel: transports record what they send and receive only what a test delivers,
 /// addresses are a set. Lets the real event loop and runners run on real time in a unit test.
 /// </summary>
 public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddressAnnouncer
@@ -63,10 +63,17 @@ public sealed class FakeTransport(string interfaceName, IPAddress source) : IVrr
     // VRID at byte 1 and priority at byte 2 in both versions.
     public void Send(ReadOnlySpan<byte> vrrpMessage) => Sent.Enqueue((vrrpMessage[1], vrrpMessage[2]));
 
+    private readonly System.Threading.Channels.Channel<(byte[] Message, IPAddress Source)> _incoming =
+        System.Threading.Channels.Channel.CreateUnbounded<(byte[], IPAddress)>();
+
+    /// <summary>Hands the agent a received VRRP message (IP header already stripped, TTL 255, to the group address).</summary>
+    public void Deliver(byte[] vrrpMessage, IPAddress source) => _incoming.Writer.TryWrite((vrrpMessage, source));
+
     public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        await Task.Delay(Timeout.Infinite, cancellationToken);
-        return default;
+        var (message, source) = await _incoming.Reader.ReadAsync(cancellationToken);
+        message.CopyTo(buffer);
+        return new VrrpDatagram(message.Length, source, IPAddress.Parse("224.0.0.18"), 255, 0);
     }
 
     public void Dispose() => Disposed = true;

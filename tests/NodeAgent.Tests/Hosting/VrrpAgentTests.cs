@@ -1,7 +1,10 @@
+using System.Net;
 using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
+using static KeepOperator.NodeAgent.Tests.Metrics.Exposition;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
@@ -10,13 +13,14 @@ public sealed class VrrpAgentTests : IAsyncDisposable
 {
     private readonly CapturedLog _log = new();
     private readonly FakeHost _host;
+    private readonly AgentMetrics _metrics = new();
     private readonly VrrpAgent _agent;
     private readonly Task _loop;
 
     public VrrpAgentTests()
     {
         _host = new FakeHost(_log);
-        _agent = new VrrpAgent(_host, TimeProvider.System, _log.Log);
+        _agent = new VrrpAgent(_host, TimeProvider.System, _log.Log, _metrics);
         _loop = _agent.RunAsync();
     }
 
@@ -64,6 +68,20 @@ public sealed class VrrpAgentTests : IAsyncDisposable
         _agent.AddInstance(Settings("d", 4, vip: "10.99.0.204"));
         await Until(() => IsMaster("d"), "d master on a reopened eth0 socket");
         Assert.Equal(3, _host.Opened.Count);
+    }
+
+    [Fact]
+    public async Task PacketsNoInstanceClaims_AreCountedPerInterface_AndClaimedOnesReachTheirInstance()
+    {
+        _agent.AddInstance(Settings("web", 51, priority: 100));
+        await Until(() => IsMaster("web"), "master");
+        var eth0 = Transport("eth0");
+        var peer = IPAddress.Parse("10.99.0.9");
+        eth0.Deliver([0x31, 77, 100, 1, 0, 100, 0, 0, 10, 99, 0, 200], peer); // another cluster's VRID 77
+        eth0.Deliver([0x31], peer);                                            // too short to name a VRID
+        eth0.Deliver([0x31, 51, 100, 1, 0, 100, 0, 0, 10, 99, 0, 200], peer); // VRID 51 with a bad checksum: the instance's drop
+        await Until(() => Value(_metrics.Render(), "keepoperator_vrrp_packets_unmatched_total", ("interface", "eth0")) == 2, "two unmatched packets");
+        await Until(() => _log.Lines.Any(l => l.Contains("event=drop", StringComparison.Ordinal) && l.Contains("instance=web", StringComparison.Ordinal)), "web's own drop logged");
     }
 
     [Fact]
