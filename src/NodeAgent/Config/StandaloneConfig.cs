@@ -47,12 +47,21 @@ public sealed class StandaloneConfig
         var instances = new List<VrrpInstanceSettings>();
         var routers = new Dictionary<(int Interface, System.Net.Sockets.AddressFamily Family, byte Vrid), ManifestDocument>();
         var addressOwners = new Dictionary<System.Net.IPAddress, ManifestDocument>();
+        var names = new Dictionary<string, ManifestDocument>(StringComparer.Ordinal);
 
         foreach (var document in read.Documents)
         {
             if (document.Object is not VirtualIp vip)
             {
                 continue; // VirtualServers: below, once every VirtualIp is known
+            }
+
+            // VirtualIps are cluster-scoped: the name alone names the instance and what virtualIpRef points at.
+            if (!names.TryAdd(vip.Metadata.Name ?? "", document))
+            {
+                var first = names[vip.Metadata.Name ?? ""];
+                errors.Add(document.Error("metadata.name", $"\"{vip.Metadata.Name}\" is already the name of document {first.Document}: VirtualIp names must be unique"));
+                continue;
             }
 
             var resolution = InstanceResolver.Resolve(vip, nodeName, hostAddresses);
@@ -91,8 +100,7 @@ public sealed class StandaloneConfig
             instances.Add(settings);
         }
 
-        var virtualIps = read.Documents.Select(d => d.Object).OfType<VirtualIp>()
-            .ToDictionary(v => v.Metadata.Name ?? "", v => (IReadOnlyList<string>)v.Spec.Addresses, StringComparer.Ordinal);
+        var virtualIps = names.ToDictionary(n => n.Key, n => (IReadOnlyList<string>)((VirtualIp)n.Value.Object).Spec.Addresses, StringComparer.Ordinal);
         var serverDocuments = read.Documents.Where(d => d.Object is VirtualServer).ToList();
         var servers = VirtualServerSetResolver.Resolve([.. serverDocuments.Select(d => (VirtualServer)d.Object)], virtualIps, ValidationMode.Standalone);
         errors.AddRange(servers.Errors.Select(e => serverDocuments[e.Index].Error(e.Error.Path, e.Error.Message)));

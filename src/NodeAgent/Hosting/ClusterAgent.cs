@@ -122,7 +122,7 @@ public sealed class ClusterAgent
             {
                 _log.Info("kube-config-deleted", ("node", _nodeName), ("stopping", _running.Count));
             }
-            Apply(new ClusterInstances([], [], new Dictionary<string, string>()), new VirtualServerSetResolution([], []), [], null);
+            Apply(new ClusterInstances([], [], new Dictionary<string, string>()), [], new Dictionary<string, string>(StringComparer.Ordinal), null);
             return true;
         }
 
@@ -148,15 +148,22 @@ public sealed class ClusterAgent
         }
         var servers = config.Spec.VirtualServers ?? [];
         var virtualServers = ResolveVirtualServers(servers, config.Spec.Instances, wanted);
+        var virtualServerErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (index, error) in virtualServers.Errors)
         {
             var name = DisplayName(servers[index]);
-            if (!_applied.VirtualServerErrors.TryGetValue(name, out var before) || before != error.ToString())
+            virtualServerErrors[name] = virtualServerErrors.TryGetValue(name, out var earlier) ? $"{earlier}; {error}" : error.ToString();
+        }
+        foreach (var (index, error) in virtualServers.Errors)
+        {
+            // Compared as the whole set of a server's errors, so one with several is not logged again on every apply.
+            var name = DisplayName(servers[index]);
+            if (!_applied.VirtualServerErrors.TryGetValue(name, out var before) || before != virtualServerErrors[name])
             {
                 _log.Error("config", ("vs", name), ("message", error));
             }
         }
-        Apply(wanted, virtualServers, servers, config.Metadata.Generation);
+        Apply(wanted, virtualServers.Definitions, virtualServerErrors, config.Metadata.Generation);
         return true;
     }
 
@@ -180,9 +187,9 @@ public sealed class ClusterAgent
         return resolution with { Errors = [.. resolution.Errors.Select(e => (kept[e.Index].Index, e.Error))] };
     }
 
-    private static string DisplayName(NodeVirtualServer server) => $"{server.Namespace}/{server.Name}";
+    private static string DisplayName(NodeVirtualServer server) => VirtualServerDefinition.DisplayNameOf(server.Namespace, server.Name);
 
-    private void Apply(ClusterInstances wanted, VirtualServerSetResolution virtualServers, List<NodeVirtualServer> servers, long? generation)
+    private void Apply(ClusterInstances wanted, IReadOnlyList<VirtualServerDefinition> virtualServers, Dictionary<string, string> virtualServerErrors, long? generation)
     {
         var diff = InstanceSetDiff.Compute(_running, wanted.Settings);
         foreach (var name in diff.Removed)
@@ -200,13 +207,7 @@ public sealed class ClusterAgent
             _agent.AddInstance(s);
             _running[s.Name] = s;
         }
-        var virtualServerErrors = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (index, error) in virtualServers.Errors)
-        {
-            var name = DisplayName(servers[index]);
-            virtualServerErrors[name] = virtualServerErrors.TryGetValue(name, out var earlier) ? $"{earlier}; {error}" : error.ToString();
-        }
-        _loadBalancing?.Balancer.SetVirtualServers(virtualServers.Definitions);
+        _loadBalancing?.Balancer.SetVirtualServers(virtualServers);
         _applied = new Applied(wanted.Names, wanted.Errors, virtualServerErrors, generation);
         if (!diff.IsEmpty)
         {

@@ -25,7 +25,10 @@ public sealed record VirtualServerDefinition(
     RealServerCheckSpec? HealthCheck)
 {
     /// <summary>namespace/name, or the name alone without a namespace: how logs and checks name it.</summary>
-    public string DisplayName => Namespace.Length == 0 ? Name : $"{Namespace}/{Name}";
+    public string DisplayName => DisplayNameOf(Namespace, Name);
+
+    /// <summary>"namespace/name", or the name alone for a standalone document: how checks, logs and metrics name it.</summary>
+    public static string DisplayNameOf(string ns, string name) => ns.Length == 0 ? name : $"{ns}/{name}";
 
     public IpvsServiceKey Key => Service.Key;
 

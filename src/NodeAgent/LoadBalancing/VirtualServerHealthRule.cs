@@ -30,6 +30,7 @@ public static class VirtualServerHealthRule
         bool quorumUp = QuorumUp(healthyWeight, definition.QuorumMinimum, definition.QuorumHysteresis, quorumWasUp);
         var weights = new int?[servers.Count];
         var destinations = new List<Ipvs.IpvsDestination>(servers.Count + 1);
+        var added = new HashSet<(System.Net.IPAddress, int)>(servers.Count); // one entry per endpoint, found in O(1)
         var sorry = quorumUp ? null : definition.SorryServer;
         for (var i = 0; i < servers.Count; i++)
         {
@@ -37,7 +38,7 @@ public static class VirtualServerHealthRule
             int? weight = quorumUp && healthy[i] ? server.Weight : definition.InhibitOnFailure ? 0 : null;
             // The sorry server may be one of the real servers: then its entry is the sorry server's.
             bool isSorry = sorry is not null && sorry.Address.Equals(server.Address) && sorry.Port == server.Port;
-            if (weight is { } w && !isSorry && !destinations.Any(d => d.Address.Equals(server.Address) && d.Port == server.Port))
+            if (weight is { } w && !isSorry && added.Add((server.Address, server.Port)))
             {
                 destinations.Add(definition.Destination(server, w));
                 weights[i] = w;

@@ -30,6 +30,7 @@ public sealed class InstanceMetrics
         VipLabels = ExpositionWriter.Labels(("vip", Vip));
         StateLabels = [.. States.Select(s => ExpositionWriter.Labels(("vip", Vip), ("interface", settings.InterfaceName), ("vrid", vrid), ("state", MetricLabel.SnakeCase(s))))];
         DropLabels = [.. Reasons.Select(r => ExpositionWriter.Labels(("vip", Vip), ("reason", MetricLabel.SnakeCase(r))))];
+        TransitionLabels = [.. from f in States from t in States select ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(f)), ("to", MetricLabel.SnakeCase(t)))];
         _state = (int)VrrpState.Initialize;
         _priority = settings.Router.Priority;
     }
@@ -43,6 +44,9 @@ public sealed class InstanceMetrics
 
     /// <summary>Per drop reason (None left out), in the order of <see cref="Dropped"/>.</summary>
     internal string[] DropLabels { get; }
+
+    /// <summary>Per (from, to) pair, in the order of the transition counters.</summary>
+    private string[] TransitionLabels { get; }
 
     internal VrrpState State => (VrrpState)Volatile.Read(ref _state);
 
@@ -59,7 +63,7 @@ public sealed class InstanceMetrics
         from i in Enumerable.Range(0, _transitions.Length)
         let count = Interlocked.Read(ref _transitions[i])
         where count > 0
-        select (ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(States[i / States.Length])), ("to", MetricLabel.SnakeCase(States[i % States.Length]))), count);
+        select (TransitionLabels[i], count);
 
     public void AdvertSent() => Interlocked.Increment(ref _sent);
 

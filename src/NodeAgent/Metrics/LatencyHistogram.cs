@@ -14,11 +14,13 @@ public sealed class LatencyHistogram(IReadOnlyList<double> upperBounds)
     {
         lock (_gate)
         {
+            // Only the first bucket that holds it: the cumulative counts are summed on the (rare) scrape, not per check.
             for (int i = 0; i < _counts.Length; i++)
             {
                 if (seconds <= UpperBounds[i])
                 {
                     _counts[i]++;
+                    break;
                 }
             }
             _count++;
@@ -31,7 +33,14 @@ public sealed class LatencyHistogram(IReadOnlyList<double> upperBounds)
     {
         lock (_gate)
         {
-            return ((long[])_counts.Clone(), _count, _sum);
+            var cumulative = new long[_counts.Length];
+            long running = 0;
+            for (int i = 0; i < _counts.Length; i++)
+            {
+                running += _counts[i];
+                cumulative[i] = running;
+            }
+            return (cumulative, _count, _sum);
         }
     }
 }

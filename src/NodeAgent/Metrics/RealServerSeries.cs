@@ -22,7 +22,7 @@ public sealed class RealServerSeries(AgentMetrics metrics)
             var virtualServers = new HashSet<string>(StringComparer.Ordinal);
             foreach (var server in status.VirtualServers)
             {
-                var name = DisplayName(server);
+                var name = VirtualServerDefinition.DisplayNameOf(server.Namespace, server.Name);
                 virtualServers.Add(name);
                 foreach (var real in server.RealServers ?? [])
                 {
@@ -46,8 +46,4 @@ public sealed class RealServerSeries(AgentMetrics metrics)
             _virtualServers = virtualServers;
         }
     }
-
-    /// <summary>The name the checks carry (<see cref="VirtualServerDefinition.DisplayName"/>), so both series line up.</summary>
-    private static string DisplayName(NodeVirtualServerStatus server) =>
-        server.Namespace.Length == 0 ? server.Name : $"{server.Namespace}/{server.Name}";
 }

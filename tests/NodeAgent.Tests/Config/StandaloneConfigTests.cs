@@ -59,6 +59,15 @@ public class StandaloneConfigTests
     }
 
     [Fact]
+    public void Refuses_two_VirtualIps_of_one_name_even_in_different_namespaces()
+    {
+        var second = WebYaml.Replace("name: web", "name: web\n  namespace: other", StringComparison.Ordinal);
+        Assert.NotEqual(WebYaml, second);
+        var e = Refused(WebYaml + "\n---\n" + second);
+        Assert.Contains("metadata.name: \"web\" is already the name of document 1: VirtualIp names must be unique", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Refuses_priority_300()
     {
         var e = Refused(WebYaml.Replace("priority: 100", "priority: 300", StringComparison.Ordinal));
