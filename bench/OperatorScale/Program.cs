@@ -3,6 +3,7 @@
 // usage: OperatorScale --operator PATH [--nodes 50] [--vips 500] [--pool 2] [--singles 20]
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -42,72 +43,83 @@ using var op = Process.Start(new ProcessStartInfo(operatorPath, ["run", "--kubec
     RedirectStandardOutput = true,
     RedirectStandardError = true,
 })!;
-var logLines = 0L;
-var failures = 0L;
-op.OutputDataReceived += (_, e) =>
+// A timeout, Ctrl-C or SIGTERM must not leave the operator running: it would hold its metrics port for the next run.
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Abandon(op, dir, 130));
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Abandon(op, dir, 143));
+try
 {
-    Interlocked.Increment(ref logLines);
-    if (e.Data?.Contains("level=warn", StringComparison.Ordinal) == true && Interlocked.Increment(ref failures) <= 5)
+    var logLines = 0L;
+    var failures = 0L;
+    op.OutputDataReceived += (_, e) =>
     {
-        Console.Error.WriteLine("operator: " + e.Data);
+        Interlocked.Increment(ref logLines);
+        if (e.Data?.Contains("level=warn", StringComparison.Ordinal) == true && Interlocked.Increment(ref failures) <= 5)
+        {
+            Console.Error.WriteLine("operator: " + e.Data);
+        }
+    };
+    op.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("operator: " + e.Data); };
+    op.BeginOutputReadLine();
+    op.BeginErrorReadLine();
+
+    using var stop = new CancellationTokenSource();
+    var clock = Stopwatch.StartNew();
+    await WaitFor(async () => ((JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural)).GetProperty("items").GetArrayLength() == nodeCount, TimeSpan.FromSeconds(60), "a NodeAgentConfig per node");
+    Console.WriteLine($"operator up: {nodeCount} NodeAgentConfigs after {clock.Elapsed.TotalSeconds:F1} s; idle RSS {Rss(op.Id, "VmRSS")}");
+
+    var agents = new FakeAgents(client, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
+    var agentsRun = agents.RunAsync(stop.Token);
+    var watcher = new ReadyWatcher(client, clock);
+    var watcherRun = watcher.RunAsync(stop.Token);
+    var cpuBefore = CpuSeconds(op.Id);
+
+    // burst: all VirtualIps at once (5 interfaces, so VRIDs spread over 5 segments)
+    var created = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    var burstStart = clock.Elapsed;
+    for (var v = 0; v < vipCount; v++)
+    {
+        var name = $"vip-{v:D4}";
+        created[name] = clock.Elapsed;
+        await CreateVip(name, v);
     }
-};
-op.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("operator: " + e.Data); };
-op.BeginOutputReadLine();
-op.BeginErrorReadLine();
 
-using var stop = new CancellationTokenSource();
-var clock = Stopwatch.StartNew();
-await WaitFor(async () => ((JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural)).GetProperty("items").GetArrayLength() == nodeCount, TimeSpan.FromSeconds(60), "a NodeAgentConfig per node");
-Console.WriteLine($"operator up: {nodeCount} NodeAgentConfigs after {clock.Elapsed.TotalSeconds:F1} s; idle RSS {Rss(op.Id, "VmRSS")}");
+    var applied = clock.Elapsed - burstStart;
+    await WaitFor(() => Task.FromResult(created.Keys.All(watcher.ReadyAt.ContainsKey)), TimeSpan.FromSeconds(600), $"all {vipCount} VirtualIps Ready");
+    var burstLatencies = created.Select(c => watcher.ReadyAt[c.Key] - c.Value).Order().ToList();
+    var burstAll = created.Keys.Max(k => watcher.ReadyAt[k]) - burstStart;
+    await Task.Delay(2000); // settle: the last status writes and heartbeats
+    var cpuBurst = CpuSeconds(op.Id) - cpuBefore;
+    Console.WriteLine($"burst: {vipCount} VirtualIps on {nodeCount} nodes (pools of {poolSize}) applied in {applied.TotalSeconds:F1} s, all Ready after {burstAll.TotalSeconds:F1} s");
+    Console.WriteLine($"  apply->Ready latency: p50 {Ms(Pct(burstLatencies, 0.5))} p95 {Ms(Pct(burstLatencies, 0.95))} max {Ms(burstLatencies[^1])}");
+    Console.WriteLine($"  operator CPU during burst: {cpuBurst:F1} s; RSS {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}); agent status writes {agents.StatusWrites}");
 
-var agents = new FakeAgents(client, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
-var agentsRun = agents.RunAsync(stop.Token);
-var watcher = new ReadyWatcher(client, clock);
-var watcherRun = watcher.RunAsync(stop.Token);
-var cpuBefore = CpuSeconds(op.Id);
+    // steady state: one VirtualIp at a time into a cluster that already holds the others
+    var single = new List<TimeSpan>();
+    for (var s = 0; s < singles; s++)
+    {
+        var name = $"single-{s:D3}";
+        var at = clock.Elapsed;
+        await CreateVip(name, vipCount + s);
+        await WaitFor(() => Task.FromResult(watcher.ReadyAt.ContainsKey(name)), TimeSpan.FromSeconds(60), name + " Ready");
+        single.Add(watcher.ReadyAt[name] - at);
+    }
 
-// burst: all VirtualIps at once (5 interfaces, so VRIDs spread over 5 segments)
-var created = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
-var burstStart = clock.Elapsed;
-for (var v = 0; v < vipCount; v++)
+    single.Sort();
+    Console.WriteLine($"single (cluster holding {vipCount}): apply->Ready p50 {Ms(Pct(single, 0.5))} max {Ms(single[^1])} over {singles}");
+    Console.WriteLine($"operator RSS at the end: {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}), {Interlocked.Read(ref logLines)} log lines, {Interlocked.Read(ref failures)} warnings");
+
+    var term = Stopwatch.StartNew();
+    Process.Start("kill", ["-TERM", op.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+    await op.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    Console.WriteLine($"SIGTERM -> exit {op.ExitCode} in {term.Elapsed.TotalMilliseconds:F0} ms");
+    await stop.CancelAsync();
+    await Task.WhenAll(agentsRun, watcherRun);
+}
+finally
 {
-    var name = $"vip-{v:D4}";
-    created[name] = clock.Elapsed;
-    await CreateVip(name, v);
+    StopOperator(op);
 }
 
-var applied = clock.Elapsed - burstStart;
-await WaitFor(() => Task.FromResult(created.Keys.All(watcher.ReadyAt.ContainsKey)), TimeSpan.FromSeconds(600), $"all {vipCount} VirtualIps Ready");
-var burstLatencies = created.Select(c => watcher.ReadyAt[c.Key] - c.Value).Order().ToList();
-var burstAll = created.Keys.Max(k => watcher.ReadyAt[k]) - burstStart;
-await Task.Delay(2000); // settle: the last status writes and heartbeats
-var cpuBurst = CpuSeconds(op.Id) - cpuBefore;
-Console.WriteLine($"burst: {vipCount} VirtualIps on {nodeCount} nodes (pools of {poolSize}) applied in {applied.TotalSeconds:F1} s, all Ready after {burstAll.TotalSeconds:F1} s");
-Console.WriteLine($"  apply->Ready latency: p50 {Ms(Pct(burstLatencies, 0.5))} p95 {Ms(Pct(burstLatencies, 0.95))} max {Ms(burstLatencies[^1])}");
-Console.WriteLine($"  operator CPU during burst: {cpuBurst:F1} s; RSS {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}); agent status writes {agents.StatusWrites}");
-
-// steady state: one VirtualIp at a time into a cluster that already holds the others
-var single = new List<TimeSpan>();
-for (var s = 0; s < singles; s++)
-{
-    var name = $"single-{s:D3}";
-    var at = clock.Elapsed;
-    await CreateVip(name, vipCount + s);
-    await WaitFor(() => Task.FromResult(watcher.ReadyAt.ContainsKey(name)), TimeSpan.FromSeconds(60), name + " Ready");
-    single.Add(watcher.ReadyAt[name] - at);
-}
-
-single.Sort();
-Console.WriteLine($"single (cluster holding {vipCount}): apply->Ready p50 {Ms(Pct(single, 0.5))} max {Ms(single[^1])} over {singles}");
-Console.WriteLine($"operator RSS at the end: {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}), {Interlocked.Read(ref logLines)} log lines, {Interlocked.Read(ref failures)} warnings");
-
-var term = Stopwatch.StartNew();
-Process.Start("kill", ["-TERM", op.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
-await op.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-Console.WriteLine($"SIGTERM -> exit {op.ExitCode} in {term.Elapsed.TotalMilliseconds:F0} ms");
-await stop.CancelAsync();
-await Task.WhenAll(agentsRun, watcherRun);
 Directory.Delete(dir, recursive: true);
 return 0;
 
@@ -130,6 +142,22 @@ string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static void StopOperator(Process op)
+{
+    if (!op.HasExited)
+    {
+        op.Kill(entireProcessTree: true);
+        op.WaitForExit();
+    }
+}
+
+static void Abandon(Process op, string dir, int exitCode)
+{
+    StopOperator(op);
+    Directory.Delete(dir, recursive: true);
+    Environment.Exit(exitCode);
 }
 
 static async Task WaitFor(Func<Task<bool>> done, TimeSpan timeout, string what)
