@@ -1,0 +1,34 @@
+#!/bin/busybox sh
+# /init of the kernel lab's initramfs (prepare.sh puts it there, beside a static busybox and the modules in
+# /modules/order): loads virtio and 9p, mounts the host's root read-only over 9p with tmpfs where the lab writes,
+# and hands over to $klab_init (from the kernel command line, like every klab_* variable) on that root.
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+fail() {
+  echo "KLAB-BOOT FAIL $*"
+  poweroff -f
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for module in $(cat /modules/order); do
+  insmod "/modules/$module" || fail "insmod $module"
+done
+# The virtio device may be probed just after its driver loads: a few tries.
+tries=0
+until mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=512000 hostroot /newroot 2>/dev/null; do
+  tries=$((tries + 1))
+  [ $tries -lt 50 ] || fail "cannot mount the host root (9p tag hostroot)"
+  sleep 0.1
+done
+for dir in tmp run var/tmp; do
+  mount -t tmpfs -o mode=1777 tmpfs "/newroot/$dir" || fail "tmpfs on /$dir"
+done
+echo "KLAB-BOOT root mounted after $(cut -d' ' -f1 /proc/uptime) s"
+mount --move /proc /newroot/proc
+mount --move /sys /newroot/sys
+mount --move /dev /newroot/dev
+[ -x "/newroot$klab_init" ] || fail "no executable $klab_init on the host root"
+exec switch_root /newroot "$klab_init"
