@@ -3,11 +3,14 @@
 # the network tools the lab drives, a web server for the demo, and afl-fuzz for tools/fuzz.sh. Skips apt when
 # everything is already there.
 set -euo pipefail
-packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++ npm unzip)
+packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++ unzip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm often comes with a nodejs package from elsewhere (NodeSource's carries it, and Debian's npm then refuses
+# to install beside it): ask for Debian's only when no npm is on the PATH.
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "install-deps: need root to install: ${missing[*]}" >&2
