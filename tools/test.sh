@@ -21,10 +21,14 @@ if command -v afl-fuzz >/dev/null; then
 else
   echo "test: afl-fuzz is missing (not root: tools/install-deps.sh did not run): the fuzz campaign is skipped"
 fi
-for project in $(ls -d tests/*/ | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
+# Every test project (tests/Shared holds sources they link, no project), the lab last.
+for project in $(ls tests/*/*.csproj | sort -t/ -k2,2 | awk '/Lab.Tests/ {last=$0; next} {print} END {if (last) print last}'); do
   echo "== dotnet test $project"
   # A test that hangs fails after 10 minutes (with a dump) instead of holding CI until its time limit.
-  dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 10m --logger "console;verbosity=normal" >"$out" 2>&1 || status=1
+  if ! dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 10m --logger "console;verbosity=normal" >"$out" 2>&1; then
+    status=1
+    grep -q '^Total tests' "$out" || tail -n 20 "$out" # it failed before running tests: say why
+  fi
   cat "$out" >>"$log"
   # Failures with their messages, skips with their reasons, and the project's totals; passing tests stay quiet.
   awk '/^  (Failed|Skipped) / {show = 1} /^  Stack Trace:/ {show = 0} /^  Passed / {show = 0} show || /^Total tests|^ +(Passed|Failed|Skipped): / {print}' "$out"

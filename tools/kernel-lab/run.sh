@@ -7,33 +7,42 @@
 #   KERNEL_LAB_BOOT_TIMEOUT  seconds an accelerator gets to reach the VM's init (default 20) before the next is tried
 #   KERNEL_LAB_TIMEOUT  seconds for the whole run once booted (default 1200)
 #   KERNEL_LAB_OUT     where results.tsv, run.tsv, console.txt and the logs go (default: a new dir under /var/tmp)
-#   AGENT              a keepoperator-agent.dll or executable (default: dotnet build -c Release src/NodeAgent)
+#   AGENT              a keepoperator-agent executable or .dll (default: a NativeAOT publish of src/NodeAgent)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 [[ $(id -u) == 0 ]] || { echo "kernel-lab: needs root (qemu's 9p share of /, network namespaces in the VM)" >&2; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || { echo "kernel-lab: qemu-system-x86_64 is missing (tools/install-deps.sh)" >&2; exit 1; }
-# The VM sees this machine's paths, but with tmpfs over these: nothing the VM runs may live there.
-for path in "$repo" "${KERNEL_LAB_CACHE:-/var/cache}"; do
-  case $path/ in /tmp/* | /run/* | /var/tmp/*)
-    echo "kernel-lab: $path is under /tmp, /run or /var/tmp, which the VM mounts empty: use another directory" >&2; exit 1 ;;
-  esac
-done
+# The VM mounts tmpfs over /tmp, /run and /var/tmp, so the prepared kernel may not live there; what the VM runs
+# is staged into the output directory, which it mounts (so the repository may be anywhere).
+case ${KERNEL_LAB_CACHE:-/var/cache}/ in /tmp/* | /run/* | /var/tmp/*)
+  echo "kernel-lab: KERNEL_LAB_CACHE is under /tmp, /run or /var/tmp, which the VM mounts empty" >&2; exit 1 ;;
+esac
 kernel=$(bash "$here/prepare.sh")
-source "$repo/tools/lab/lib.sh"
-agent_resolve
-case $AGENT in /tmp/* | /run/* | /var/tmp/*) echo "kernel-lab: AGENT=$AGENT is under a directory the VM mounts empty" >&2; exit 1 ;; esac
+# The agent as users run it: the NativeAOT binary Dockerfile.agent builds (JIT under TCG emulation is also far
+# too slow for VRRP's timers). AGENT= runs another build (a .dll runs with dotnet).
+if [[ -z ${AGENT:-} ]]; then
+  echo "kernel-lab: dotnet publish -p:PublishAot=true src/NodeAgent" >&2
+  dotnet publish "$repo/src/NodeAgent" -c Release -r linux-x64 -p:PublishAot=true -nologo -v quiet \
+    -o "$repo/artifacts/kernel-lab/agent" >&2
+  AGENT=$repo/artifacts/kernel-lab/agent/keepoperator-agent
+fi
+AGENT=$(readlink -f "$AGENT")
+[[ -f $AGENT ]] || { echo "kernel-lab: no agent at $AGENT" >&2; exit 1; }
 
 if [[ $# -gt 0 ]]; then scenarios=("$@"); else
   mapfile -t scenarios < <(cd "$here/scenarios" && ls -- *.sh | sed 's/\.sh$//')
 fi
 out=${KERNEL_LAB_OUT:-$(mktemp -d /var/tmp/kernel-lab.XXXXXX)}
 mkdir -p "$out"
-rm -f "$out"/*.log "$out/results.tsv" "$out/console.txt"
+rm -rf "$out"/*.log "$out/results.tsv" "$out/console.txt" "$out/repo" "$out/agent"
+mkdir -p "$out/repo/tools" "$out/agent"
+cp -r "$repo/tools/lab" "$repo/tools/kernel-lab" "$out/repo/tools/"
+if [[ $AGENT == *.dll ]]; then cp -r "$(dirname "$AGENT")/." "$out/agent/"; else cp "$AGENT" "$out/agent/"; fi
 boot_timeout=${KERNEL_LAB_BOOT_TIMEOUT:-20}
 run_timeout=${KERNEL_LAB_TIMEOUT:-1200}
-append="console=ttyS0 quiet panic=-1 klab_init=$here/vm-init.sh klab_repo=$repo klab_modules=$kernel/root"
-append+=" klab_scenarios=$(IFS=,; echo "${scenarios[*]}") klab_agent=$AGENT"
+append="console=ttyS0 quiet panic=-1 klab_modules=$kernel/root"
+append+=" klab_scenarios=$(IFS=,; echo "${scenarios[*]}") klab_agent=/run/klab-out/agent/$(basename "$AGENT")"
 
 qemu_pid=
 stop_qemu() { [[ -z $qemu_pid ]] || { kill "$qemu_pid" 2>/dev/null || true; wait "$qemu_pid" 2>/dev/null || true; qemu_pid=; }; }

@@ -9,9 +9,9 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/t
 mountpoint -q /proc || mount -t proc proc /proc
 mountpoint -q /sys || mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-out=/run/klab-out
-mkdir -p "$out" /dev/shm /dev/pts
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 klabout "$out"
+out=/run/klab-out # run.sh's staging directory, mounted by the initramfs
+export klab_repo=$out/repo
+mkdir -p /dev/shm /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t devpts devpts /dev/pts
 ip link set lo up
