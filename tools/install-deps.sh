@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo use on a fresh Debian/Ubuntu machine: the reference peer (keepalived),
+# qemu, busybox and kmod for the kernel lab (tools/kernel-lab), clang for the NativeAOT agent,
 # the network tools the lab drives, a web server for the demo, and afl-fuzz for tools/fuzz.sh. Skips apt when
 # everything is already there.
 set -euo pipefail
-packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++ unzip)
+packages=(keepalived iproute2 tcpdump nftables iputils-ping ipvsadm curl python3 procps afl++ unzip
+  qemu-system-x86 busybox-static cpio kmod file xz-utils clang zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -60,6 +60,9 @@ kl_ipvs() {
 # kl_real_servers NODE: how many real servers NODE's IPVS table holds.
 kl_real_servers() { ip netns exec "$(lab_ns "$1")" ipvsadm -Ln | grep -c '^  -> [0-9a-f[]' || true; }
 
+# kl_real_servers_are NODE COUNT: 0 when NODE's IPVS table holds COUNT real servers (for kl_wait).
+kl_real_servers_are() { [[ $(kl_real_servers "$1") == "$2" ]]; }
+
 # kl_agent NODE FILE: starts the agent on NODE with the documents in FILE (sets STARTED_PID).
 kl_agent() { agent_start "$1" "$2" "$LAB_TMP/agent-$1.log"; }
 
@@ -124,17 +127,19 @@ while True:
 }
 
 # kl_hold_start HOST PORT SECONDS OUT: from the client, one TCP connection to HOST:PORT that sends a line every
-# 200 ms for SECONDS and checks each echo (5 s each at most); OUT gets "echoed N" or the error. Sets HOLD_PID.
+# 200 ms for SECONDS and checks each echo (15 s each at most: TCP retransmits across a gap); OUT gets "echoed N,
+# longest wait W ms" or the error. Sets HOLD_PID.
 kl_hold_start() {
   ip netns exec "$(lab_ns client)" python3 -c '
 import socket, sys, time
 host, port, seconds, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
-n = 0
+n = longest = 0
 try:
-    with socket.create_connection((host, port), timeout=5) as conn:
+    with socket.create_connection((host, port), timeout=15) as conn:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             line = b"ping %d\n" % n
+            sent = time.monotonic()
             conn.sendall(line)
             got = b""
             while len(got) < len(line):
@@ -144,9 +149,10 @@ try:
                 got += chunk
             if got != line:
                 raise ConnectionError("echo mismatch")
+            longest = max(longest, time.monotonic() - sent)
             n += 1
             time.sleep(0.2)
-    open(out, "w").write("echoed %d\n" % n)
+    open(out, "w").write("echoed %d, longest wait %d ms\n" % (n, longest * 1000))
 except Exception as e:
     open(out, "w").write("failed after %d echoes: %s\n" % (n, e))
     sys.exit(1)' "$1" "$2" "$3" "$4" &

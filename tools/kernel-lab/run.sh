@@ -87,6 +87,7 @@ echo "kernel-lab: booted $(cat "$kernel/kernel-version") with -accel $booted in 
 deadline=$((SECONDS + run_timeout))
 while kill -0 "$qemu_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
 stop_qemu
+rm -rf "$out/repo" "$out/agent" # the staged copies; the logs stay
 grep -a '^KLAB-' "$out/console.txt" | grep -v '^KLAB-READY' || true
 printf 'accel\t%s\nseconds\t%s\n' "$booted" "$((SECONDS - started))" >"$out/run.tsv"
 status=0

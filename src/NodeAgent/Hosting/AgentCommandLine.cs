@@ -210,10 +210,7 @@ public static class AgentCommandLine
         using var announcer = new AddressAnnouncer();
         await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics);
         using var stopping = new CancellationTokenSource();
-        var cluster = start(agent);
-        var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
-        var balancing = loadBalancing.RunAsync(stopping.Token);
-
+        // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
@@ -222,6 +219,10 @@ public static class AgentCommandLine
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        var cluster = start(agent);
+        var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
+        var balancing = loadBalancing.RunAsync(stopping.Token);
+
 
         await agent.RunAsync().ConfigureAwait(false);
         await stopping.CancelAsync().ConfigureAwait(false);

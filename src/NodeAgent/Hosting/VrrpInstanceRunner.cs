@@ -180,8 +180,10 @@ public sealed class VrrpInstanceRunner
                 {
                     _addresses.Add(_link.Index, vip.Address, vip.PrefixLength);
                 }
-                _announcements = AnnouncementSchedule.Begin(_settings.GratuitousArp, now);
-                AnnounceIfDue(now);
+                BeginAnnouncements(now);
+                break;
+            case AnnounceAddresses:
+                BeginAnnouncements(now);
                 break;
             case ReleaseAddresses:
                 _announcements = AnnouncementSchedule.Idle(_settings.GratuitousArp);
@@ -198,6 +200,12 @@ public sealed class VrrpInstanceRunner
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 break;
         }
+    }
+
+    private void BeginAnnouncements(DateTimeOffset now)
+    {
+        _announcements = AnnouncementSchedule.Begin(_settings.GratuitousArp, now);
+        AnnounceIfDue(now);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>

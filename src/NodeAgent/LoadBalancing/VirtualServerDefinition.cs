@@ -32,8 +32,12 @@ public sealed record VirtualServerDefinition(
 
     public IpvsServiceKey Key => Service.Key;
 
+    /// <summary>
+    /// The IPVS destination of a real server. Only NAT rewrites the port: with DR and TUN the real server gets the
+    /// service's port (0 for a firewall mark), as keepalived and ipvsadm program it; checks keep the configured port.
+    /// </summary>
     public IpvsDestination Destination(ConfiguredRealServer server, int weight) =>
-        new(server.Address, server.Port) { ForwardingMethod = Forwarding, Weight = weight };
+        new(server.Address, Forwarding == IpvsForwardingMethod.Masquerade ? server.Port : Key.Port) { ForwardingMethod = Forwarding, Weight = weight };
 
     public bool Equals(VirtualServerDefinition? other) =>
         other is not null

@@ -9,6 +9,12 @@ public sealed record SendAdvertisement(byte Priority, TimeSpan AdvertInterval) :
 /// <summary>Bind the virtual addresses and announce them (gratuitous ARP / unsolicited NA).</summary>
 public sealed record TakeAddresses : VrrpAction;
 
+/// <summary>
+/// Announce the virtual addresses again (they stay bound): a Master heard another master of lower priority, so
+/// after a split heals the neighbours may still point at that one (keepalived's garp_lower_prio_repeat).
+/// </summary>
+public sealed record AnnounceAddresses : VrrpAction;
+
 /// <summary>Remove the virtual addresses from the interface.</summary>
 public sealed record ReleaseAddresses : VrrpAction;
 

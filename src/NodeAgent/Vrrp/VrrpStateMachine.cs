@@ -6,7 +6,7 @@ namespace KeepOperator.NodeAgent.Vrrp;
 /// The pure VRRP state machine: (state, event, now) -> (state', actions). RFC 5798 section 6.4 semantics
 /// (RFC 3768 timers for v2), with keepalived's behaviours where the RFCs leave room:
 /// <list type="bullet">
-/// <item>a Master that hears a lower-priority advertisement re-advertises at once;</item>
+/// <item>a Master that hears a lower-priority advertisement re-advertises and re-announces its addresses at once;</item>
 /// <item>PreemptDelay: for that long after Startup/InterfaceUp a Backup does not preempt a lower-priority master;</item>
 /// <item>Fault: interface down; the instance holds nothing and runs no timer until the interface is back;</item>
 /// <item>the effective (tracked) priority is clamped to 1-254, and the owner's 255 never changes.</item>
@@ -195,7 +195,7 @@ public static class VrrpStateMachine
         return new VrrpStep(s, NoActions);
     }
 
-    /// <summary>RFC 5798 6.4.3, with keepalived's immediate re-advertisement to a lower-priority master.</summary>
+    /// <summary>RFC 5798 6.4.3, with keepalived's immediate re-advertisement (and gratuitous ARPs) to a lower-priority master.</summary>
     private static VrrpStep MasterReceives(VrrpInstanceState s, VrrpAdvertisement adv, DateTimeOffset now)
     {
         if (adv.Priority == ReleasePriority)
@@ -225,8 +225,10 @@ public static class VrrpStateMachine
 
         if (reason is null)
         {
-            // Another master with lower priority (or equal and a lower address): assert ourselves at once.
-            return Advertise(s, now);
+            // Another master with lower priority (or equal and a lower address), e.g. after a split healed: assert
+            // ourselves at once, and win back the neighbours that followed its gratuitous ARPs.
+            var advertise = Advertise(s, now);
+            return advertise with { Actions = [.. advertise.Actions, new AnnounceAddresses()] };
         }
 
         s = s with

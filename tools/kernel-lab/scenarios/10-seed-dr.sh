@@ -6,7 +6,7 @@ kl_seed_doc >"$LAB_TMP/seed.yaml"
 kl_agent n1 "$LAB_TMP/seed.yaml"
 kl_agent n2 "$LAB_TMP/seed.yaml"
 kl_wait 30 lab_has_addr n1 "$VIP" || kl_fail "n1 never held $VIP"
-kl_wait 30 test "$(kl_real_servers n1)" = 2 || kl_fail "n1's IPVS table never held both real servers"
+kl_wait 30 kl_real_servers_are n1 2 || kl_fail "n1's IPVS table never held both real servers"
 echo "n1 holds $VIP; its table:"
 kl_ipvs n1
 answers=()

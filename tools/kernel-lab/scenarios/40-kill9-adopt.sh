@@ -7,7 +7,7 @@ for node in "${REAL_SERVERS[@]}"; do kl_echo_start "$node" 9000; done
 kl_agent n1 "$LAB_TMP/seed.yaml"
 first=$STARTED_PID
 kl_wait 30 lab_has_addr n1 "$VIP" || kl_fail "n1 never held $VIP"
-kl_wait 30 test "$(kl_real_servers n1)" = 4 || kl_fail "n1's IPVS table never held both services' real servers: $(kl_ipvs n1)"
+kl_wait 30 kl_real_servers_are n1 4 || kl_fail "n1's IPVS table never held both services' real servers: $(kl_ipvs n1)"
 kl_ipvs n1 >"$LAB_TMP/before.txt"
 for i in 1 2 3; do kl_curl "http://$VIP/" >/dev/null || kl_fail "no answer through the VIP"; done
 kl_hold_start "$VIP" 9000 25 "$LAB_TMP/hold.txt"

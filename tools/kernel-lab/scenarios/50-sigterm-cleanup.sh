@@ -14,7 +14,7 @@ sigterm_check() {
   [[ $(kl_ipvs n1) == "$foreign" ]] || kl_fail "$2: after SIGTERM the table is $(kl_ipvs n1)"
   echo "$2: SIGTERM left the foreign service alone and removed the agent's"
 }
-ready() { kl_wait 30 test "$(kl_real_servers n1)" = 3 || kl_fail "$1: the table never held the agent's real servers: $(kl_ipvs n1)"; }
+ready() { kl_wait 30 kl_real_servers_are n1 3 || kl_fail "$1: the table never held the agent's real servers: $(kl_ipvs n1)"; }
 kl_agent n1 "$LAB_TMP/seed.yaml"
 ready "fresh agent"
 sigterm_check "$STARTED_PID" "fresh agent"

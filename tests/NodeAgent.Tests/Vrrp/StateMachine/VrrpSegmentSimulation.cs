@@ -229,6 +229,13 @@ internal sealed class VrrpSegmentSimulation
 
                     r.HoldsAddresses = true;
                     break;
+                case AnnounceAddresses:
+                    if (!r.HoldsAddresses)
+                    {
+                        throw new SimulationFailure($"R{r.Index} announces addresses it does not hold");
+                    }
+
+                    break;
                 case ReleaseAddresses:
                     if (!r.HoldsAddresses)
                     {

@@ -381,18 +381,19 @@ public class VrrpStateMachineTests
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
         VrrpStep step = Step(m, Received(Advert(100, source: LowerPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
-        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond) }, step.Actions);
+        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
         Assert.Equal(now + OneSecond, step.State.AdverTimer);
     }
 
     [Fact]
-    public void MasterHearingLowerPriorityReadvertisesAndStaysMaster()
+    public void MasterHearingLowerPriorityReadvertisesReannouncesAndStaysMaster()
     {
         VrrpInstanceState m = Master(RouterConfig(priority: 100));
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
         VrrpStep step = Step(m, Received(Advert(99, source: HigherPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
-        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond) }, step.Actions);
+        // The other master (a healed split) sent gratuitous ARPs of its own: the neighbours must come back.
+        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
     }
 
     [Fact]

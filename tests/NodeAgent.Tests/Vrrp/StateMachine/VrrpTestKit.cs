@@ -112,6 +112,13 @@ internal static class VrrpTestKit
 
                     held = true;
                     break;
+                case AnnounceAddresses:
+                    if (!held || current != VrrpState.Master)
+                    {
+                        return "addresses announced while not held";
+                    }
+
+                    break;
                 case ReleaseAddresses:
                     if (!held || current != VrrpState.Master)
                     {
