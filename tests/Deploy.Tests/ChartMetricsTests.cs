@@ -8,7 +8,7 @@ public sealed class ChartMetricsTests
 {
     private static readonly string Port = YamlPath.Scalar(YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml")), "metrics.port")!;
 
-    [Theory]
+    [HelmTheory]
     [InlineData("Deployment")]
     [InlineData("DaemonSet")]
     public void EachComponentServesMetricsOnTheNamedPort(string kind)
@@ -21,7 +21,7 @@ public sealed class ChartMetricsTests
         Assert.Equal(Port, YamlPath.Scalar(port, "containerPort"));
     }
 
-    [Fact]
+    [HelmFact]
     public void ThePodMonitorScrapesThatPortAndPath()
     {
         var endpoint = YamlPath.Find(ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == "PodMonitor"), "spec.podMetricsEndpoints.0")!;

@@ -7,14 +7,14 @@ namespace KeepOperator.Deploy.Tests;
 /// <summary>The chart's Roles and ClusterRoles grant exactly what the binaries call (src/KeepOperator.Api/Rbac/).</summary>
 public sealed class ChartRbacTests
 {
-    private static readonly string ReleaseNamespace = ChartStubRenderer.Placeholder(".Release.Namespace");
+    private const string ReleaseNamespace = ChartRender.Namespace;
 
-    // The Roles per secret namespace are rendered inside `range $ns := ...`.
-    private static readonly string SecretNamespace = ChartStubRenderer.Placeholder("$ns");
+    // One Role per component in each of agent.secretNamespaces.
+    private const string SecretNamespace = ChartRender.SecretNamespace;
 
     public static TheoryData<string> Components => new() { "operator", "agent" };
 
-    [Theory]
+    [HelmTheory]
     [MemberData(nameof(Components))]
     public void TheChartGrantsExactlyTheComponentsPermissions(string component)
     {
@@ -25,7 +25,7 @@ public sealed class ChartRbacTests
         Assert.Equal(expected.Order(), granted.Order());
     }
 
-    [Fact]
+    [HelmFact]
     public void EveryBindingTiesARenderedRoleToItsComponentsServiceAccount()
     {
         var bindings = ChartTemplateTests.AllDocuments.Where(d => YamlPath.Scalar(d, "kind") is "RoleBinding" or "ClusterRoleBinding").ToList();

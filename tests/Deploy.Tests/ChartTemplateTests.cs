@@ -3,15 +3,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace KeepOperator.Deploy.Tests;
 
-/// <summary>The templates, rendered by <see cref="ChartStubRenderer"/> with the default values.</summary>
+/// <summary>The templates, rendered by the real helm (<see cref="ChartRender"/>).</summary>
 public sealed class ChartTemplateTests
 {
-    private static readonly ChartStubRenderer Renderer = ChartStubRenderer.WithDefaultValues();
+    internal static IReadOnlyList<YamlMappingNode> AllDocuments => ChartRender.Everything;
 
-    internal static IReadOnlyList<YamlMappingNode> AllDocuments { get; } = Directory.GetFiles(RepoPaths.ChartTemplates, "*.yaml")
-        .SelectMany(Renderer.RenderDocuments).ToList();
-
-    [Fact]
+    [HelmFact]
     public void EveryTemplateRendersToTheExpectedKinds()
     {
         var kinds = AllDocuments.Select(d => YamlPath.Scalar(d, "kind")).GroupBy(k => k).ToDictionary(g => g.Key!, g => g.Count());
@@ -27,16 +24,47 @@ public sealed class ChartTemplateTests
             kinds);
     }
 
-    [Fact]
+    [HelmFact]
     public void ThePodMonitorIsOptInAndOffByDefault()
     {
-        var firstLine = File.ReadLines(Path.Combine(RepoPaths.ChartTemplates, "podmonitor.yaml")).First();
-
-        Assert.Equal("{{- if .Values.metrics.podMonitor.enabled }}", firstLine);
-        Assert.Equal("false", YamlPath.Scalar(YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml")), "metrics.podMonitor.enabled"));
+        Assert.DoesNotContain(ChartRender.Documents(HelmToolchain.Helm3), d => YamlPath.Scalar(d, "kind") == "PodMonitor");
+        Assert.Single(AllDocuments, d => YamlPath.Scalar(d, "kind") == "PodMonitor");
     }
 
-    [Fact]
+    [HelmFact]
+    public void A_privileged_agent_leaves_out_allowPrivilegeEscalation_which_Kubernetes_refuses_beside_it()
+    {
+        var container = YamlPath.Find(ChartRender.Documents(HelmToolchain.Helm3, "--set", "agent.securityContext.privileged=true").Single("DaemonSet"), "spec.template.spec.containers.0")!;
+
+        Assert.Equal("true", YamlPath.Scalar(container, "securityContext.privileged"));
+        Assert.Null(YamlPath.Find(container, "securityContext.allowPrivilegeEscalation"));
+        Assert.Equal("false", YamlPath.Scalar(YamlPath.Find(PodSpec("DaemonSet"), "containers.0")!, "securityContext.allowPrivilegeEscalation"));
+    }
+
+    [HelmFact]
+    public void A_numeric_image_tag_and_global_values_are_accepted()
+    {
+        var documents = ChartRender.Documents(HelmToolchain.Helm3, "--set", "agent.image.tag=1.5", "--set", "operator.image.tag=2", "--set", "global.imageRegistry=example.org");
+
+        Assert.EndsWith(":1.5", YamlPath.Scalar(documents.Single("DaemonSet"), "spec.template.spec.containers.0.image"), StringComparison.Ordinal);
+        Assert.EndsWith(":2", YamlPath.Scalar(documents.Single("Deployment"), "spec.template.spec.containers.0.image"), StringComparison.Ordinal);
+    }
+
+    [HelmFact]
+    public void Both_components_run_on_Linux_nodes_and_the_priority_classes_are_values()
+    {
+        foreach (var kind in new[] { "DaemonSet", "Deployment" })
+        {
+            var selector = (YamlMappingNode)YamlPath.Find(PodSpec(kind), "nodeSelector")!;
+            Assert.Equal("linux", ((YamlScalarNode)selector.Children[new YamlScalarNode("kubernetes.io/os")]).Value);
+        }
+        Assert.Null(YamlPath.Find(PodSpec("Deployment"), "priorityClassName"));
+        var documents = ChartRender.Documents(HelmToolchain.Helm3, "--set", "operator.priorityClassName=system-cluster-critical", "--set", "agent.priorityClassName=");
+        Assert.Equal("system-cluster-critical", YamlPath.Scalar(documents.Single("Deployment"), "spec.template.spec.priorityClassName"));
+        Assert.Null(YamlPath.Find(documents.Single("DaemonSet"), "spec.template.spec.priorityClassName"));
+    }
+
+    [HelmFact]
     public void TheAgentHasTheHostNetworkAndOnlyTheCapabilitiesVrrpNeeds()
     {
         var pod = PodSpec("DaemonSet");
@@ -51,7 +79,7 @@ public sealed class ChartTemplateTests
         Assert.Equal("RuntimeDefault", YamlPath.Scalar(container, "securityContext.seccompProfile.type"));
     }
 
-    [Fact]
+    [HelmFact]
     public void TheAgentKnowsItsNodeAndReleasesItsVipsWithinTheGracePeriod()
     {
         var pod = PodSpec("DaemonSet");
@@ -65,7 +93,7 @@ public sealed class ChartTemplateTests
         Assert.InRange(preStop + 1, 1, grace / 2);
     }
 
-    [Fact]
+    [HelmFact]
     public void TheAgentToleratesControlPlaneNodes()
     {
         var tolerations = (YamlSequenceNode)YamlPath.Find(PodSpec("DaemonSet"), "tolerations")!;
@@ -73,7 +101,7 @@ public sealed class ChartTemplateTests
         Assert.Contains(tolerations.Children, t => YamlPath.Scalar(t, "key") == "node-role.kubernetes.io/control-plane" && YamlPath.Scalar(t, "effect") == "NoSchedule");
     }
 
-    [Fact]
+    [HelmFact]
     public void TheOperatorRunsTwoNonRootReplicasWithLeaderElection()
     {
         var deployment = AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == "Deployment");
@@ -81,7 +109,7 @@ public sealed class ChartTemplateTests
         var container = YamlPath.Find(pod, "containers.0")!;
 
         Assert.Equal("2", YamlPath.Scalar(deployment, "spec.replicas"));
-        Assert.Equal(["run", "--leader-election-namespace", ChartStubRenderer.Placeholder(".Release.Namespace")], YamlPath.Strings(container, "args").Take(3));
+        Assert.Equal(["run", "--leader-election-namespace", ChartRender.Namespace], YamlPath.Strings(container, "args").Take(3));
         Assert.Equal("true", YamlPath.Scalar(container, "securityContext.runAsNonRoot"));
         Assert.Equal("true", YamlPath.Scalar(container, "securityContext.readOnlyRootFilesystem"));
         Assert.Equal("false", YamlPath.Scalar(container, "securityContext.allowPrivilegeEscalation"));
@@ -90,7 +118,7 @@ public sealed class ChartTemplateTests
         Assert.Equal("RuntimeDefault", YamlPath.Scalar(container, "securityContext.seccompProfile.type"));
     }
 
-    [Fact]
+    [HelmFact]
     public void EachWorkloadRunsUnderItsOwnServiceAccount()
     {
         var accounts = AllDocuments.Where(d => YamlPath.Scalar(d, "kind") == "ServiceAccount").Select(d => YamlPath.Scalar(d, "metadata.name")).ToHashSet();
@@ -100,7 +128,18 @@ public sealed class ChartTemplateTests
         Assert.NotEqual(YamlPath.Scalar(PodSpec("Deployment"), "serviceAccountName"), YamlPath.Scalar(PodSpec("DaemonSet"), "serviceAccountName"));
     }
 
-    [Fact]
+    [HelmFact]
+    public void The_chart_readme_shows_what_helm_renders()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Chart, "README.md"));
+        var start = readme.IndexOf("```yaml\n", readme.IndexOf("## What `helm template", StringComparison.Ordinal), StringComparison.Ordinal) + "```yaml\n".Length;
+        var shown = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var rendered = ChartRender.Run(HelmToolchain.Helm3, "template", "keepoperator", RepoPaths.Chart, "-n", "keepoperator");
+        Assert.Equal(rendered.Stdout.TrimEnd('\n') + "\n", shown);
+    }
+
+    [HelmFact]
     public void TheNotesPointTheUserAtTheVirtualIps() =>
         Assert.Contains("kubectl get virtualips", File.ReadAllText(Path.Combine(RepoPaths.ChartTemplates, "NOTES.txt")), StringComparison.Ordinal);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Xunit;
 using YamlDotNet.RepresentationModel;
@@ -8,9 +7,6 @@ namespace KeepOperator.Deploy.Tests;
 public sealed partial class ChartValuesTests
 {
     private static readonly YamlMappingNode Values = YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml"));
-
-    private static readonly JsonElement Schema =
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Chart, "values.schema.json"))).RootElement;
 
     [Fact]
     public void EveryValuesPathTheTemplatesUseIsInValuesYaml()
@@ -23,67 +19,63 @@ public sealed partial class ChartValuesTests
         Assert.Empty(used.Where(u => YamlPath.Find(Values, u.Path) is null).Select(u => $"{u.File}: .Values.{u.Path}"));
     }
 
-    [Fact]
-    public void ValuesYamlValidatesAgainstTheSchema() =>
-        Assert.Empty(ValuesSchemaValidator.Validate(Schema, Values));
-
-    [Theory]
-    [InlineData("operator:\n  replicas: two", "operator.replicas: expected integer, got string")]
-    [InlineData("operator:\n  replicas: 0", "operator.replicas: 0 is below the minimum 1")]
-    [InlineData("agent:\n  logFormat: xml", "agent.logFormat: xml is not one of")]
-    [InlineData("agent:\n  privileged: true", "agent.privileged: not allowed here")]
-    [InlineData("metrics:\n  port: 70000", "metrics.port: 70000 is above the maximum 65535")]
-    [InlineData("agent:\n  tolerations: [1]", "agent.tolerations[0]: expected object, got integer")]
-    [InlineData("agent:\n  podLabels: {team: 7}", "agent.podLabels.team: expected string, got integer")]
-    public void TheSchemaRefusesABrokenOverride(string overrideYaml, string expectedError)
+    [HelmTheory]
+    [MemberData(nameof(HelmToolchain.All), MemberType = typeof(HelmToolchain))]
+    public void The_chart_lints_strictly(string toolchain)
     {
-        var values = Merge(YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml")), Parse(overrideYaml));
+        var lint = ChartRender.Run(HelmToolchain.Named(toolchain), "lint", "--strict", RepoPaths.Chart);
 
-        Assert.Contains(ValuesSchemaValidator.Validate(Schema, values), e => e.StartsWith(expectedError, StringComparison.Ordinal));
+        Assert.True(lint.ExitCode == 0, lint.ToString());
     }
 
-    [Fact]
-    public void TheSchemaRequiresTheComponentSections()
-    {
-        var values = YamlPath.Load(Path.Combine(RepoPaths.Chart, "values.yaml"));
-        values.Children.Remove(new YamlScalarNode("agent"));
+    [HelmTheory]
+    [MemberData(nameof(HelmToolchain.All), MemberType = typeof(HelmToolchain))]
+    public void Both_helms_render_the_same_documents(string toolchain) =>
+        Assert.Equal(ChartRender.Template(HelmToolchain.Helm3), ChartRender.Template(HelmToolchain.Named(toolchain)));
 
-        Assert.Contains("(root): agent is required", ValuesSchemaValidator.Validate(Schema, values));
+    public static TheoryData<string, string, string> BrokenOverrides()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var toolchain in new[] { HelmToolchain.Helm3.Name, HelmToolchain.Helm4.Name })
+        {
+            data.Add(toolchain, "operator:\n  replicas: two", "replicas");
+            data.Add(toolchain, "operator:\n  replicas: 0", "replicas");
+            data.Add(toolchain, "agent:\n  logFormat: xml", "logFormat");
+            data.Add(toolchain, "agent:\n  privileged: true", "privileged");
+            data.Add(toolchain, "metrics:\n  port: 70000", "port");
+            data.Add(toolchain, "agent:\n  tolerations: [1]", "tolerations");
+            data.Add(toolchain, "agent:\n  podLabels: {team: 7}", "team");
+            data.Add(toolchain, "agent:\n  image: {tag: [1]}", "tag");
+            data.Add(toolchain, "agent: null", "agent"); // a required section removed
+        }
+
+        return data;
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(BrokenOverrides))]
+    public void The_schema_refuses_a_broken_override(string toolchain, string overrideYaml, string field)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("keepoperator-values-").FullName, "override.yaml");
+        File.WriteAllText(file, overrideYaml + "\n");
+
+        var render = ChartRender.Run(HelmToolchain.Named(toolchain), "template", "ko", RepoPaths.Chart, "-f", file);
+
+        Assert.True(render.ExitCode != 0, "helm accepted it: " + render);
+        Assert.Contains("schema", render.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(field, render.Stderr, StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
     }
 
     [Fact]
     public void OperatorAndAgentTakeTheSameKeys()
     {
-        string[] common = ["image", "resources", "nodeSelector", "tolerations", "affinity", "securityContext", "podAnnotations", "podLabels", "extraArgs", "logFormat"];
+        string[] common = ["image", "resources", "nodeSelector", "tolerations", "affinity", "securityContext", "podAnnotations", "podLabels", "extraArgs", "logFormat", "priorityClassName"];
         foreach (var component in new[] { "operator", "agent" })
         {
             Assert.All(common, key => Assert.NotNull(YamlPath.Find(Values, component + "." + key)));
             Assert.All(["repository", "tag", "pullPolicy"], key => Assert.NotNull(YamlPath.Find(Values, $"{component}.image.{key}")));
         }
-    }
-
-    /// <summary>Helm's merge of a user's values over the defaults: maps merge key by key, anything else replaces.</summary>
-    private static YamlMappingNode Merge(YamlMappingNode defaults, YamlMappingNode overrides)
-    {
-        foreach (var (key, value) in overrides.Children)
-        {
-            if (value is YamlMappingNode child && defaults.Children.TryGetValue(key, out var existing) && existing is YamlMappingNode existingMap)
-            {
-                Merge(existingMap, child);
-            }
-            else
-            {
-                defaults.Children[key] = value;
-            }
-        }
-        return defaults;
-    }
-
-    private static YamlMappingNode Parse(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
     [GeneratedRegex(@"\.Values\.(?<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")]

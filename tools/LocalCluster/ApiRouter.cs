@@ -67,7 +67,7 @@ public sealed class ApiRouter
         var seg = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
         if (seg.Length == 0)
         {
-            await WriteJsonAsync(ctx, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version") });
+            await WriteJsonAsync(ctx, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") });
             return;
         }
 
@@ -126,6 +126,20 @@ public sealed class ApiRouter
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/json";
             await ctx.Response.WriteAsync(doc);
+            return;
+        }
+
+        if (seg.Length == 2 && seg[1] == "v2")
+        {
+            if (ctx.Request.Headers.Accept.ToString().Contains(OpenApiV2.ProtobufContentType, StringComparison.Ordinal))
+            {
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = OpenApiV2.ProtobufContentType;
+                await ctx.Response.Body.WriteAsync(OpenApiV2.Protobuf());
+                return;
+            }
+
+            await WriteJsonAsync(ctx, 200, OpenApiV2.Json());
             return;
         }
 
@@ -414,14 +428,19 @@ public sealed class ApiRouter
         return await reader.ReadToEndAsync(ctx.RequestAborted);
     }
 
+    private static async Task<byte[]> ReadBytesAsync(HttpContext ctx)
+    {
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        return buffer.ToArray();
+    }
+
     private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {
         var contentType = (ctx.Request.ContentType ?? "application/json").Split(';')[0].Trim();
         if (contentType == ProtobufBodies.ContentType)
         {
-            using var buffer = new MemoryStream();
-            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
-            return ProtobufBodies.Decode(buffer.ToArray());
+            return ProtobufBodies.Decode(await ReadBytesAsync(ctx));
         }
 
         var text = await ReadBodyAsync(ctx);
@@ -435,6 +454,12 @@ public sealed class ApiRouter
 
     private static async Task<JsonObject?> ReadOptionalObjectAsync(HttpContext ctx)
     {
+        if ((ctx.Request.ContentType ?? string.Empty).Split(';')[0].Trim() == ProtobufBodies.ContentType)
+        {
+            var body = await ReadBytesAsync(ctx);
+            return body.Length == 0 ? null : ProtobufBodies.Decode(body);
+        }
+
         var text = await ReadBodyAsync(ctx);
         return string.IsNullOrWhiteSpace(text) ? null : Json.ParseObject(text, "delete options");
     }

@@ -151,6 +151,41 @@ public static class BuiltinTypes
                 ("endpoints", Free("endpoints is a list of unique endpoints in this slice.", "array")),
                 ("ports", Free("ports specifies the list of network ports exposed by each endpoint in this slice.", "array"))),
         },
+        // Workloads are stored, never run: no pods are made, and the status stays as written (kubectl shows 0 ready).
+        new ResourceType
+        {
+            Group = "apps", Version = "v1", Plural = "deployments", ReturnDeletedObject = true, Singular = "deployment", Kind = "Deployment", Namespaced = true,
+            ShortNames = ["deploy"], Categories = ["all"], HasStatusSubresource = true, TracksGeneration = true,
+            Columns =
+            [
+                Col("Ready", "string", o => $"{Json.Int(Json.At(o, "status.readyReplicas")) ?? 0}/{Json.Int(Json.At(o, "spec.replicas")) ?? 1}"),
+                Col("Up-to-date", "integer", o => Json.Int(Json.At(o, "status.updatedReplicas")) ?? 0),
+                Col("Available", "integer", o => Json.Int(Json.At(o, "status.availableReplicas")) ?? 0), Age(),
+                Col("Containers", "string", o => ContainerField(o, "name"), 1), Col("Images", "string", o => ContainerField(o, "image"), 1),
+            ],
+            BuiltinSchema = Schema("Deployment enables declarative updates for Pods and ReplicaSets.", ("spec", Free("Specification of the desired behavior of the Deployment.")), ("status", Free("Most recently observed status of the Deployment."))),
+        },
+        new ResourceType
+        {
+            Group = "apps", Version = "v1", Plural = "daemonsets", ReturnDeletedObject = true, Singular = "daemonset", Kind = "DaemonSet", Namespaced = true,
+            ShortNames = ["ds"], Categories = ["all"], HasStatusSubresource = true, TracksGeneration = true,
+            Columns =
+            [
+                Col("Desired", "integer", o => Json.Int(Json.At(o, "status.desiredNumberScheduled")) ?? 0),
+                Col("Current", "integer", o => Json.Int(Json.At(o, "status.currentNumberScheduled")) ?? 0),
+                Col("Ready", "integer", o => Json.Int(Json.At(o, "status.numberReady")) ?? 0),
+                Col("Up-to-date", "integer", o => Json.Int(Json.At(o, "status.updatedNumberScheduled")) ?? 0),
+                Col("Available", "integer", o => Json.Int(Json.At(o, "status.numberAvailable")) ?? 0),
+                Col("Node Selector", "string", o => Json.At(o, "spec.template.spec.nodeSelector") is JsonObject sel && sel.Count > 0 ? string.Join(",", sel.Select(kv => $"{kv.Key}={Json.ScalarText(kv.Value)}")) : "<none>"),
+                Age(),
+                Col("Containers", "string", o => ContainerField(o, "name"), 1), Col("Images", "string", o => ContainerField(o, "image"), 1),
+            ],
+            BuiltinSchema = Schema("DaemonSet represents the configuration of a daemon set.", ("spec", Free("The desired behavior of this daemon set.")), ("status", Free("The current status of this daemon set."))),
+        },
+        Rbac("clusterroles", "ClusterRole", false, Schema("ClusterRole is a cluster level, logical grouping of PolicyRules.", ("rules", Free("Rules holds all the PolicyRules for this ClusterRole.", "array")), ("aggregationRule", Free("AggregationRule is an optional field that describes how to build the Rules for this ClusterRole.")))),
+        Rbac("clusterrolebindings", "ClusterRoleBinding", false, BindingSchema("ClusterRoleBinding references a ClusterRole, but not contain it.")),
+        Rbac("roles", "Role", true, Schema("Role is a namespaced, logical grouping of PolicyRules.", ("rules", Free("Rules holds all the PolicyRules for this Role.", "array")))),
+        Rbac("rolebindings", "RoleBinding", true, BindingSchema("RoleBinding references a role, but does not contain it.")),
         new ResourceType
         {
             Group = ApiExtensionsGroup, Version = "v1", Plural = CrdPlural, ReturnDeletedObject = true, Singular = "customresourcedefinition", Kind = "CustomResourceDefinition", Namespaced = false,
@@ -161,6 +196,21 @@ public static class BuiltinTypes
                 ("spec", Free("spec describes how the user wants the resources to appear")), ("status", Free("status indicates the actual state of the CustomResourceDefinition"))),
         },
     ];
+
+    private static ResourceType Rbac(string plural, string kind, bool namespaced, JsonObject schema) => new()
+    {
+        Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Singular = kind.ToLowerInvariant(), Kind = kind, Namespaced = namespaced,
+        Columns = kind.EndsWith("Binding", StringComparison.Ordinal)
+            ? [Col("Role", "string", o => $"{Json.Str(Json.At(o, "roleRef.kind"))}/{Json.Str(Json.At(o, "roleRef.name"))}"), Age()]
+            : [Col("Created At", "date", o => Json.Str(Json.At(o, "metadata.creationTimestamp")), 0, rawTimestamp: true)],
+        BuiltinSchema = schema,
+    };
+
+    private static JsonObject BindingSchema(string description) =>
+        Schema(description, ("roleRef", Free("RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace.")), ("subjects", Free("Subjects holds references to the objects the role applies to.", "array")));
+
+    private static JsonNode? ContainerField(JsonObject o, string field) =>
+        Json.At(o, "spec.template.spec.containers") is JsonArray containers ? string.Join(",", containers.Select(c => Json.Str(c?[field]))) : string.Empty;
 
     /// <summary>The AGE column the real server puts on built-in tables.</summary>
     public static PrinterColumn Age() => new("Age", "date", ".metadata.creationTimestamp", "CreationTimestamp is a timestamp representing the server time when this object was created.");

@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace KeepOperator.LocalCluster;
 
 /// <summary>
-/// Decodes the protobuf request bodies kubectl's typed commands send (<c>kubectl create secret|configmap|namespace|serviceaccount</c>)
+/// Decodes the protobuf request bodies kubectl's typed commands send (<c>kubectl create secret|configmap|namespace|serviceaccount</c>,
+/// and the DeleteOptions of client-go's typed deletes)
 /// into JSON: the "k8s\0" envelope (runtime.Unknown) and the few kinds listed below, field numbers as in k8s.io/api.
 /// Responses are always JSON, which kubectl accepts. Other kinds in protobuf answer 415.
 /// </summary>
@@ -51,6 +52,13 @@ public static class ProtobufBodies
         ["Namespace"] = new()
         {
             [1] = new("metadata", F.Message, ObjectMeta), [2] = new("spec", F.Message, new Dictionary<int, Field> { [1] = new("finalizers", F.Strings) }),
+        },
+        // The body of a DELETE (Helm's uninstall purges its release Secrets with one).
+        ["DeleteOptions"] = new()
+        {
+            [1] = new("gracePeriodSeconds", F.Int),
+            [2] = new("preconditions", F.Message, new Dictionary<int, Field> { [1] = new("uid", F.String), [2] = new("resourceVersion", F.String) }),
+            [3] = new("orphanDependents", F.Bool), [4] = new("propagationPolicy", F.String), [5] = new("dryRun", F.Strings),
         },
         ["ServiceAccount"] = new()
         {

@@ -69,6 +69,10 @@ kl_agent() { agent_start "$1" "$2" "$LAB_TMP/agent-$1.log"; }
 # kl_curl URL: one request from the client, at most 2 s.
 kl_curl() { ip netns exec "$(lab_ns client)" curl -gsS --max-time 2 "$1"; }
 
+# kl_is_master NODE: 0 once the agent on NODE logged a transition to Master (a restarted agent's VIP may be its
+# earlier run's, so the address alone proves nothing).
+kl_is_master() { grep -q 'event=transition .*to=Master' "$LAB_TMP/agent-$1.log" 2>/dev/null; }
+
 # kl_show_logs: the agents' logs' last lines, for a failing scenario.
 kl_show_logs() {
   local f

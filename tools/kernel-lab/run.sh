@@ -3,7 +3,7 @@
 # the scenarios (scenarios/NN-name.sh) inside it against real IPVS. Prints the console's KLAB lines and each failing
 # scenario's log; exits 0 when every scenario passed.
 #   usage: sudo bash tools/kernel-lab/run.sh [scenario-name...]        (default: all of scenarios/)
-#   KERNEL_LAB_ACCEL   auto (default: KVM with -cpu host, then TCG), kvm or tcg
+#   KERNEL_LAB_ACCEL   auto (default: KVM with -cpu host, then KVM with qemu64, then TCG), kvm or tcg
 #   KERNEL_LAB_BOOT_TIMEOUT  seconds an accelerator gets to reach the VM's init (default 20) before the next is tried
 #   KERNEL_LAB_TIMEOUT  seconds for the whole run once booted (default 1200)
 #   KERNEL_LAB_OUT     where results.tsv, run.tsv, console.txt and the logs go (default: a new dir under /var/tmp)
@@ -69,7 +69,7 @@ boot() {
 }
 
 case ${KERNEL_LAB_ACCEL:-auto} in
-  auto) attempts=("kvm host" "tcg max") ;;
+  auto) attempts=("kvm host" "kvm qemu64" "tcg max") ;; # nested KVM may refuse -cpu host, yet take a plain model
   kvm) attempts=("kvm host" "kvm qemu64") ;;
   tcg) attempts=("tcg max") ;;
   *) echo "kernel-lab: KERNEL_LAB_ACCEL is auto, kvm or tcg" >&2; exit 2 ;;

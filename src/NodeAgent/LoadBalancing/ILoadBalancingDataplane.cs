@@ -13,6 +13,10 @@ public interface ILoadBalancingDataplane
     /// <returns>Remarks to log (what this dataplane cannot reproduce exactly).</returns>
     Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken);
 
-    /// <summary>Removes what this agent programmed (clean shutdown), and nothing else.</summary>
-    Task RemoveAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes what this agent programmed (clean shutdown), and nothing else. <paramref name="configured"/> counts as
+    /// programmed: an agent restarted after kill -9 and stopped before its first update must still take away the
+    /// services its earlier run left.
+    /// </summary>
+    Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken);
 }

@@ -52,8 +52,10 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
-    public Task RemoveAsync(CancellationToken cancellationToken)
+    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(configured);
+        _owned.UnionWith(configured);
         Send([]);
         return Task.CompletedTask;
     }

@@ -121,11 +121,17 @@ public sealed class LoadBalancer
             _checker.Checked -= OnChecked;
         }
 
-        if (_programmed)
+        // A configuration that arrived while stopping still names what to remove.
+        while (_events.Reader.TryRead(out var pending))
+        {
+            Handle(pending);
+        }
+
+        if (_programmed || _definitions.Count > 0)
         {
             try
             {
-                await _dataplane.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                await _dataplane.RemoveAsync(_definitions.Select(d => d.Key).ToList(), CancellationToken.None).ConfigureAwait(false);
                 _log.Info("virtualservers-removed", ("dataplane", DataplaneSelector.Name(_dataplane.Kind)));
             }
             catch (Exception ex) when (IsDataplaneFailure(ex))

@@ -16,5 +16,6 @@ public sealed class NftablesLoadBalancingDataplane(INftablesRunner runner) : ILo
         return plan.Script.Notes;
     }
 
-    public Task RemoveAsync(CancellationToken cancellationToken) => _dataplane.RemoveAsync(cancellationToken);
+    /// <summary>Deletes our table, which holds every service this agent programs.</summary>
+    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken) => _dataplane.RemoveAsync(cancellationToken);
 }

@@ -34,9 +34,12 @@ internal sealed class FakeDataplane : ILoadBalancingDataplane
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
-    public Task RemoveAsync(CancellationToken cancellationToken)
+    public IReadOnlyCollection<IpvsServiceKey>? RemovedConfigured { get; private set; }
+
+    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken)
     {
         Removed = true;
+        RemovedConfigured = configured;
         return Task.CompletedTask;
     }
 }

@@ -51,10 +51,24 @@ public class IpvsDataplaneTests
         await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
         await dataplane.ApplyAsync([], CancellationToken.None);
         await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
-        await dataplane.RemoveAsync(CancellationToken.None);
+        await dataplane.RemoveAsync([], CancellationToken.None);
 
         Assert.Equal([Server(Other, ("10.96.1.1", 1))], kernel.Table);
         Assert.DoesNotContain(kernel.Changes, c => c is IpvsCommand.DeleteService d && d.Service == Other);
+    }
+
+    [Fact]
+    public async Task A_restarted_agent_stopped_before_its_first_update_removes_the_configured_services_it_found()
+    {
+        // The earlier run (killed with -9) left Web; this run never applied anything before its SIGTERM.
+        var kernel = new FakeIpvsKernel();
+        kernel.Table.Add(Server(Web, ("10.77.0.11", 1)));
+        kernel.Table.Add(Server(Other, ("10.96.1.1", 1)));
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+
+        await dataplane.RemoveAsync([Web], CancellationToken.None);
+
+        Assert.Equal([Server(Other, ("10.96.1.1", 1))], kernel.Table);
     }
 
     [Fact]

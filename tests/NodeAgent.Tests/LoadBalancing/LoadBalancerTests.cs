@@ -145,4 +145,20 @@ public sealed class LoadBalancerTests : IAsyncDisposable
 
         Assert.True(_dataplane.Removed);
     }
+
+    [Fact]
+    public async Task Stopped_before_its_first_update_it_still_removes_the_configured_services()
+    {
+        // A restarted agent (the kernel still holds its earlier run's services) gets SIGTERM at once.
+        var dataplane = new FakeDataplane();
+        var balancer = new LoadBalancer(dataplane, new FakeChecker(), _ => [], TimeProvider.System, _log.Log);
+        var definition = VirtualServerSamples.Definition(VirtualServerSamples.Web());
+        balancer.SetVirtualServers([definition]);
+
+        await balancer.RunAsync(new CancellationToken(canceled: true));
+
+        Assert.Equal(0, dataplane.Calls);
+        Assert.True(dataplane.Removed);
+        Assert.Equal([definition.Key], dataplane.RemovedConfigured);
+    }
 }

@@ -1,9 +1,15 @@
 # The VIP fails over: n1 (priority 100) is cut off the network, n2 becomes master, holds the VIP and serves the
-# client through the same virtual server; n1 comes back and, preempting, takes over again: n1 never left Master, so
-# it must win the client's neighbour entry back from n2 (gratuitous ARP on hearing a lower-priority master).
+# client through the same virtual server; n1 comes back and, preempting, takes over again. n1 never left Master (it
+# does not track its link yet), so it wins the client back by gratuitous ARP: at once when it hears n2's
+# lower-priority advertisement, and, when n2 steps down first, by the periodic refresh (keepalived's
+# garp_master_refresh), set here to 1 s.
 source "$klab_repo/tools/kernel-lab/lib.sh"
 kl_up
-kl_seed_doc >"$LAB_TMP/seed.yaml"
+{
+  agent_doc web 52 2 1s lll "$VIP" 100 90
+  printf '  gratuitousArp:\n    refreshInterval: 1s\n'
+  kl_vs_doc web-80 80
+} >"$LAB_TMP/seed.yaml"
 kl_agent n1 "$LAB_TMP/seed.yaml"
 kl_agent n2 "$LAB_TMP/seed.yaml"
 kl_wait 30 lab_has_addr n1 "$VIP" || kl_fail "n1 never held $VIP"

@@ -1,7 +1,7 @@
-namespace KeepOperator.Deploy.Tests;
+namespace KeepOperator.Tests.Shared;
 
-/// <summary>Files of the repository the tests read, found from the test's working directory upwards.</summary>
-internal static class RepoPaths
+/// <summary>Files of the repository the tests read, found from the test's output directory upwards. Linked into the projects that use it.</summary>
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
