@@ -104,4 +104,7 @@ public sealed class NodeVirtualServerStatus
     public string Name { get; set; } = "";
 
     public List<RealServerStatus>? RealServers { get; set; }
+
+    /// <summary>Why this node's dataplane does not program the virtual server at all (e.g. DR without IPVS); absent when it does.</summary>
+    public string? Refused { get; set; }
 }

@@ -29,4 +29,19 @@ public sealed class ChartMetricsTests
         Assert.Equal("metrics", YamlPath.Scalar(endpoint, "port"));
         Assert.Equal("/metrics", YamlPath.Scalar(endpoint, "path"));
     }
+
+    [HelmFact]
+    public void With_metrics_off_no_component_serves_or_declares_them_and_no_PodMonitor_renders()
+    {
+        var documents = ChartRender.Documents(HelmToolchain.Helm3, "--set", "metrics.enabled=false", "--set", "metrics.podMonitor.enabled=true");
+
+        Assert.DoesNotContain(documents, d => YamlPath.Scalar(d, "kind") == "PodMonitor");
+        foreach (var kind in new[] { "Deployment", "DaemonSet" })
+        {
+            var container = YamlPath.Find(documents.Single(kind), "spec.template.spec.containers.0")!;
+            var args = YamlPath.Strings(container, "args").ToList();
+            Assert.Equal("off", args[args.IndexOf("--metrics-address") + 1]);
+            Assert.Null(YamlPath.Find(container, "ports"));
+        }
+    }
 }

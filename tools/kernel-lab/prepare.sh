@@ -6,7 +6,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${KERNEL_LAB_CACHE:-/var/cache/keepoperator/kernel-lab}
-package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+package=$(kernel_package)
+# A machine whose package lists were never fetched knows no kernel package yet.
+[[ -n $package ]] || { apt-get update -qq && package=$(kernel_package); }
 [[ -n $package ]] || { echo "prepare: apt knows no linux-image-amd64 (apt-get update?)" >&2; exit 1; }
 version=${package#linux-image-}
 dir=$cache/$version

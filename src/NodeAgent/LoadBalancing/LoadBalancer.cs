@@ -194,6 +194,15 @@ public sealed class LoadBalancer
                 _log.Info("virtualserver", ("vs", definition.DisplayName), ("action", "changed"), ("service", definition.Key), ("real_servers", definition.RealServers.Count));
                 _quorumUp.Remove(definition.DisplayName);
             }
+            else
+            {
+                continue;
+            }
+
+            if (Refusal(definition) is { } refusal)
+            {
+                _log.Warn("virtualserver-refused", ("vs", definition.DisplayName), ("service", definition.Key), ("reason", refusal));
+            }
         }
 
         foreach (var removed in before.Keys)
@@ -202,7 +211,7 @@ public sealed class LoadBalancer
             _quorumUp.Remove(removed);
         }
 
-        var checks = RealServerCheckFactory.Build(definitions);
+        var checks = RealServerCheckFactory.Build([.. definitions.Where(d => Refusal(d) is null)]);
         var health = new Dictionary<(string, IPEndPoint), CheckState>(checks.Count);
         foreach (var check in checks)
         {
@@ -224,7 +233,7 @@ public sealed class LoadBalancer
         _dirty = false;
         _decisions = _definitions.Select(Decide).ToList();
         _decidedFor = _definitions;
-        var desired = _decisions.Select(d => d.Server).ToList();
+        var desired = _decisions.Where((_, i) => Refusal(_definitions[i]) is null).Select(d => d.Server).ToList();
         if (desired.Count == 0 && !_programmed)
         {
             return false; // a node without virtual servers gets no dataplane state at all
@@ -269,6 +278,8 @@ public sealed class LoadBalancer
         _forwardingProblems = problems;
         return true;
     }
+
+    private string? Refusal(VirtualServerDefinition definition) => ForwardingSupport.Refusal(_dataplane.Kind, definition.Forwarding);
 
     private VirtualServerDecision Decide(VirtualServerDefinition definition)
     {
@@ -326,6 +337,12 @@ public sealed class LoadBalancer
         for (var v = 0; v < _definitions.Count; v++)
         {
             var definition = _definitions[v];
+            if (Refusal(definition) is { } refusal)
+            {
+                servers.Add(new NodeVirtualServerStatus { Namespace = definition.Namespace, Name = definition.Name, Refused = refusal });
+                continue;
+            }
+
             var decision = ReferenceEquals(_decidedFor, _definitions) ? _decisions[v] : null;
             var realServers = new List<RealServerStatus>(definition.RealServers.Count);
             for (var i = 0; i < definition.RealServers.Count; i++)

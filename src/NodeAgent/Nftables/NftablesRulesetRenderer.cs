@@ -18,8 +18,8 @@ namespace KeepOperator.NodeAgent.Nftables;
 /// <c>th dport</c>). <c>postrouting</c> (nat, srcnat) masquerades connections that
 /// were DNATed to a real server, so replies return through the director whatever the real server's
 /// default route; the real servers therefore see the director's address, not the client's.</para>
-/// <para>Forwarding methods: nftables can only rewrite addresses, so direct routing and tunnelling
-/// real servers are served by NAT as well, and the script's notes say so.</para>
+/// <para>Forwarding methods: NAT only. nftables can only rewrite addresses, so virtual servers asking for
+/// direct routing or tunnelling are refused before they get here (LoadBalancing.ForwardingSupport).</para>
 /// <para>Persistence: a dynamic map <c>vs_..._persist</c> (client address, masked by the
 /// persistence netmask, to real server) with the persistence timeout. postrouting records each new
 /// connection's real server with <c>update</c>, which refreshes the timeout; the virtual server's

@@ -56,11 +56,13 @@ internal sealed class NftablesVirtualServerLayout
         var mapping = NftablesScheduler.Map(server.Service, server.Destinations);
         Slots = mapping.Slots.Select(d => Value(d, key)).ToList();
         Values = server.Destinations.Select(d => Value(d, key)).ToHashSet();
-        var notes = new List<string>(mapping.Notes);
-        foreach (var destination in server.Destinations.Where(d => d.ForwardingMethod is IpvsForwardingMethod.DirectRoute or IpvsForwardingMethod.Tunnel))
+        if (server.Destinations.Any(d => d.ForwardingMethod is IpvsForwardingMethod.DirectRoute or IpvsForwardingMethod.Tunnel))
         {
-            notes.Add($"{key}: real server {Value(destination, key)} asks for {Method(destination.ForwardingMethod)}; nftables can only rewrite addresses, so it is forwarded by NAT with masquerade.");
+            // nftables rewrites addresses only; the load balancer refuses DR and TUN before they get here.
+            throw new ArgumentException($"{key}: nftables cannot forward by DR or TUN", nameof(server));
         }
+
+        var notes = new List<string>(mapping.Notes);
 
         // nft 1.0.6 aborts (netlink_linearize.c: "dreg < ctx->reg_low") on an update of a map from
         // an IPv6 key to an IPv6 address . port value, so such a service goes without persistence.
@@ -227,7 +229,4 @@ internal sealed class NftablesVirtualServerLayout
         IpvsProtocol.Sctp => "sctp",
         _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "An address service is TCP, UDP or SCTP."),
     };
-
-    private static string Method(IpvsForwardingMethod method) =>
-        method == IpvsForwardingMethod.Tunnel ? "tunnelling" : "direct routing";
 }

@@ -11,7 +11,11 @@ public sealed record OperatorOptions
 
     public string LeaseName { get; init; } = "keepoperator-leader";
 
-    public string Identity { get; init; } = $"{Environment.MachineName}_{Environment.ProcessId}";
+    public string Identity { get; init; } = DefaultIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
+
+    /// <summary>The pod's name (the chart passes POD_NAME from the downward API), else host_pid.</summary>
+    public static string DefaultIdentity(string? podName) =>
+        string.IsNullOrEmpty(podName) ? $"{Environment.MachineName}_{Environment.ProcessId}" : podName;
 
     /// <summary>--cordoned-priority-offset.</summary>
     public int CordonedPriorityOffset { get; init; } = 1;

@@ -9,31 +9,34 @@ using KeepOperator.Operator.Reconcile;
 namespace KeepOperator.Operator.Kube;
 
 /// <summary>
-/// core/v1 Events about VirtualIps, found by `kubectl describe vip NAME` (involvedObject = the VirtualIp). VirtualIps
-/// are cluster-scoped, so the Events go to the operator's namespace, as the kubelet puts Node events in "default".
+/// core/v1 Events about VirtualIps and VirtualServers, found by `kubectl describe` (involvedObject = the object). A
+/// VirtualServer's go to its namespace; VirtualIps are cluster-scoped, so theirs go to the operator's namespace, as
+/// the kubelet puts Node events in "default".
 /// Best effort like client-go's recorder: a failed Event is logged, never retried as a reconcile.
 /// </summary>
 public sealed class EventRecorder(IKubernetes client, string eventNamespace, string identity, TimeProvider time, StructuredLog log) : IEventSink
 {
     public const string Component = "keepoperator";
 
-    public async Task RecordAsync(VirtualIp vip, EventSpec e, CancellationToken cancellationToken)
+    public async Task RecordAsync(EventSubject subject, EventSpec e, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var ns = subject.Namespace ?? eventNamespace;
         var ev = new Corev1Event
         {
             Metadata = new V1ObjectMeta
             {
-                Name = $"{vip.Metadata.Name}.{now.Ticks.ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}",
-                NamespaceProperty = eventNamespace,
+                Name = $"{subject.Name}.{now.Ticks.ToString("x", CultureInfo.InvariantCulture)}{Random.Shared.Next(0x1000):x3}",
+                NamespaceProperty = ns,
             },
             InvolvedObject = new V1ObjectReference
             {
-                ApiVersion = VirtualIp.GroupVersion,
-                Kind = VirtualIp.KindName,
-                Name = vip.Metadata.Name,
-                Uid = vip.Metadata.Uid,
-                ResourceVersion = vip.Metadata.ResourceVersion,
+                ApiVersion = subject.ApiVersion,
+                Kind = subject.Kind,
+                Name = subject.Name,
+                NamespaceProperty = subject.Namespace,
+                Uid = subject.Uid,
+                ResourceVersion = subject.ResourceVersion,
             },
             Type = e.Type,
             Reason = e.Reason,
@@ -47,12 +50,12 @@ public sealed class EventRecorder(IKubernetes client, string eventNamespace, str
         };
         try
         {
-            await client.CoreV1.CreateNamespacedEventAsync(ev, eventNamespace, cancellationToken: cancellationToken);
-            log.Info("event", ("vip", vip.Metadata.Name), ("type", e.Type), ("reason", e.Reason), ("message", e.Message));
+            await client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: cancellationToken);
+            log.Info("event", ("kind", subject.Kind), ("name", subject.Name), ("type", e.Type), ("reason", e.Reason), ("message", e.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.Warn("event_failed", ("vip", vip.Metadata.Name), ("reason", e.Reason), ("error", ex.Message));
+            log.Warn("event_failed", ("kind", subject.Kind), ("name", subject.Name), ("reason", e.Reason), ("error", ex.Message));
         }
     }
 }

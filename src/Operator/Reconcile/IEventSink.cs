@@ -2,8 +2,8 @@ using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
 
-/// <summary>Records a Kubernetes Event about a VirtualIp.</summary>
+/// <summary>Records a Kubernetes Event about a VirtualIp or a VirtualServer.</summary>
 public interface IEventSink
 {
-    Task RecordAsync(VirtualIp vip, EventSpec e, CancellationToken cancellationToken);
+    Task RecordAsync(EventSubject subject, EventSpec e, CancellationToken cancellationToken);
 }

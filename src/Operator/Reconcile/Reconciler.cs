@@ -101,7 +101,7 @@ public sealed class Reconciler(
         await writer.WriteStatusAsync(vip, status, cancellationToken);
         foreach (var e in StatusEvents.Between(previous, status))
         {
-            await events.RecordAsync(vip, e, cancellationToken);
+            await events.RecordAsync(EventSubject.Of(vip), e, cancellationToken);
         }
     }
 
@@ -115,7 +115,12 @@ public sealed class Reconciler(
         var status = VirtualServerStatusAggregator.Aggregate(server, serverPlan, view.VirtualIp(serverPlan.VirtualIp), view.NodeAgentConfig, time.GetUtcNow());
         if (server.Status is null || Json(server.Status, ApiJsonContext.Default.VirtualServerStatus) != Json(status, ApiJsonContext.Default.VirtualServerStatus))
         {
+            var previous = server.Status; // before the write: a writer may update the cached object in place
             await writer.WriteVirtualServerStatusAsync(server, status, cancellationToken);
+            if (VirtualServerStatusAggregator.Refusal(previous, status) is { } refused)
+            {
+                await events.RecordAsync(EventSubject.Of(server), refused, cancellationToken);
+            }
         }
     }
 

@@ -15,5 +15,6 @@ public static class VirtualServerReasons
     public const string NoMaster = "NoMaster";
     public const string NotProgrammed = "NotProgrammed";
     public const string NoHealthyRealServers = "NoHealthyRealServers";
+    public const string ForwardingUnsupported = "ForwardingUnsupported"; // the master's dataplane refuses it (DR or TUN without IPVS)
     public const string Serving = "Serving";
 }

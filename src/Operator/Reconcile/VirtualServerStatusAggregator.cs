@@ -30,7 +30,7 @@ public static class VirtualServerStatusAggregator
 
         var realServers = plan.RealServers.Select(planned => Health(planned, server.Spec.Port, report)).ToList();
         var healthy = realServers.Count(r => r.Healthy);
-        var ready = Ready(plan, master, fromMaster is not null, healthy, realServers.Count);
+        var ready = Ready(plan, master, fromMaster, healthy, realServers.Count);
         var generation = server.Metadata.Generation;
         return new VirtualServerStatus
         {
@@ -56,7 +56,17 @@ public static class VirtualServerStatusAggregator
             : new RealServerStatus { Address = planned.Address, Port = port, Healthy = seen.Healthy, Weight = seen.Weight, LastCheckTime = seen.LastCheckTime, Message = seen.Message };
     }
 
-    private static PlannedCondition Ready(VirtualServerPlan plan, string? master, bool programmed, int healthy, int total)
+    /// <summary>The Warning Event for a VirtualServer that just became refused by its master's dataplane, or null.</summary>
+    public static EventSpec? Refusal(VirtualServerStatus? previous, VirtualServerStatus current)
+    {
+        static Condition? ReadyOf(VirtualServerStatus? s) => s?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
+        var now = ReadyOf(current);
+        return now?.Reason == VirtualServerReasons.ForwardingUnsupported && ReadyOf(previous)?.Reason != VirtualServerReasons.ForwardingUnsupported
+            ? new EventSpec("Warning", VirtualServerReasons.ForwardingUnsupported, now.Message ?? "")
+            : null;
+    }
+
+    private static PlannedCondition Ready(VirtualServerPlan plan, string? master, NodeVirtualServerStatus? fromMaster, int healthy, int total)
     {
         if (plan.Withheld is { } why)
         {
@@ -68,9 +78,14 @@ public static class VirtualServerStatusAggregator
             return new(ConditionTypes.Ready, false, VirtualServerReasons.NoMaster, $"VirtualIp {plan.VirtualIp} has no master to serve it");
         }
 
-        if (!programmed)
+        if (fromMaster is null)
         {
             return new(ConditionTypes.Ready, false, VirtualServerReasons.NotProgrammed, $"{master} (master of {plan.VirtualIp}) has not reported it yet");
+        }
+
+        if (fromMaster.Refused is { } refused)
+        {
+            return new(ConditionTypes.Ready, false, VirtualServerReasons.ForwardingUnsupported, $"{master} (master of {plan.VirtualIp}) refuses it: {refused}");
         }
 
         return healthy == 0

@@ -74,6 +74,14 @@ public sealed class AgentPeer : IVrrpPeer
         return new AgentPeer(node, p, kubeconfig);
     }
 
+    /// <summary>Cluster mode with a rendered environment and args (the chart's), the API server given as KUBECONFIG.</summary>
+    public static AgentPeer StartRendered(LabNetwork lab, LabNode node, string kubeconfig, IEnumerable<string> environment, IEnumerable<string> args)
+    {
+        var (file, leading) = Command;
+        var p = lab.Start(node, lab.UniqueName($"{node.Name}-chart-agent"), "env", ["KUBECONFIG=" + kubeconfig, .. environment, file, .. leading, .. args]);
+        return new AgentPeer(node, p, kubeconfig);
+    }
+
     public IReadOnlyList<IReadOnlyDictionary<string, string>> EventsOf(string evt) =>
         Events.Where(e => e.GetValueOrDefault("event") == evt).ToList();
 

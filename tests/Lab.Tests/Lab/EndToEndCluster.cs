@@ -39,11 +39,13 @@ public sealed class EndToEndCluster
     private readonly string _home;
     private readonly Dictionary<string, AgentPeer> _agents = new(StringComparer.Ordinal);
     private readonly List<LabProcess> _operators = [];
+    private readonly ChartCommands? _chart;
 
-    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api)
+    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api, ChartCommands? chart)
     {
         _lab = lab;
         Api = api;
+        _chart = chart;
         _switch = new LabNode("switch", lab.SwitchNamespace, ClusterAgentApiServer.Address, "", "");
         _home = Directory.CreateDirectory(Path.Combine(lab.TempDir, "home")).FullName; // kubectl's discovery cache
     }
@@ -58,14 +60,21 @@ public sealed class EndToEndCluster
 
     /// <summary>
     /// Applies the CRDs, Nodes and Secret, starts the operator (as <paramref name="operatorIdentity"/>), waits for its
-    /// NodeAgentConfigs, then starts an agent on every node and waits until each has reported.
+    /// NodeAgentConfigs, then starts an agent on every node and waits until each has reported. With
+    /// <paramref name="chart"/>, the operator and the agents run with exactly the chart's rendered args and env.
     /// </summary>
-    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null)
+    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null, ChartCommands? chart = null)
     {
-        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab));
+        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart);
         cluster.KubectlCheck("apply", "-f", Path.Combine(ClusterAgentApiServer.RepositoryRoot(), "deploy", "crds"));
         var objects = lab.Nodes.Select(n => $"apiVersion: v1\nkind: Node\nmetadata:\n  name: {n.Name}\n")
             .Append($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: vrrp\n  namespace: default\nstringData:\n  password: {VrrpPassword}\n");
+        if (chart is not null)
+        {
+            // The release namespace, where the chart's operator keeps its Lease.
+            objects = objects.Append($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ChartCommands.Namespace}\n");
+        }
+
         cluster.Apply("cluster", string.Join("---\n", objects));
         var op = cluster.StartOperator(operatorIdentity);
 
@@ -101,6 +110,17 @@ public sealed class EndToEndCluster
     public LabProcess StartOperator(string? identity = null)
     {
         var dll = ClusterAgentApiServer.BuildOutput(Path.Combine("src", "Operator"), "keepoperator.dll");
+        if (_chart is not null)
+        {
+            var name = _lab.UniqueName(identity ?? "chart-operator");
+            var pod = $"ko-keepoperator-operator-{_operators.Count}"; // the downward API's metadata.name
+            var chartOperator = _lab.Start(_switch, name, "env",
+                ["KUBECONFIG=" + Api.Kubeconfig, .. _chart.Operator.Environment(field => field == "metadata.name" ? pod : throw new NotSupportedException(field)),
+                 Sh.Which("dotnet") ?? "dotnet", dll, .. _chart.Operator.Args]);
+            _operators.Add(chartOperator);
+            return chartOperator;
+        }
+
         List<string> args = [dll, "run", "--kubeconfig", Api.Kubeconfig, "--leader-election-namespace", "default"];
         if (identity is not null)
         {
@@ -113,7 +133,9 @@ public sealed class EndToEndCluster
     }
 
     /// <summary>Starts (or restarts) the cluster-mode agent on <paramref name="node"/>.</summary>
-    public AgentPeer StartAgent(LabNode node) => _agents[node.Name] = AgentPeer.StartCluster(_lab, node, Api.Kubeconfig);
+    public AgentPeer StartAgent(LabNode node) => _agents[node.Name] = _chart is null
+        ? AgentPeer.StartCluster(_lab, node, Api.Kubeconfig)
+        : AgentPeer.StartRendered(_lab, node, Api.Kubeconfig, _chart.Agent.Environment(field => field == "spec.nodeName" ? node.Name : throw new NotSupportedException(field)), _chart.Agent.Args);
 
     /// <summary>kubectl in the switch namespace, against the lab's LocalCluster.</summary>
     public Sh.Result Kubectl(params string[] args) =>

@@ -119,15 +119,20 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     }
 
     [Fact]
-    public void Full_render_notes_approximations_and_forwarding_methods()
+    public void Full_render_notes_approximations()
     {
         var notes = NftablesRulesetRenderer.RenderFull(NftablesSamples.All).Notes;
-        Assert.Equal(
-        [
-            "-u [2001:db8::53]:53: real server 2001:db8::11 . 53 asks for direct routing; nftables can only rewrite addresses, so it is forwarded by NAT with masquerade.",
-            "-u [2001:db8::53]:53: real server 2001:db8::12 . 53 asks for direct routing; nftables can only rewrite addresses, so it is forwarded by NAT with masquerade.",
-            "-f 7: scheduler wlc approximated by weighted random choice (nftables keeps no connection counts).",
-        ], notes);
+        Assert.Equal(["-f 7: scheduler wlc approximated by weighted random choice (nftables keeps no connection counts)."], notes);
+    }
+
+    [Theory]
+    [InlineData(IpvsForwardingMethod.DirectRoute)]
+    [InlineData(IpvsForwardingMethod.Tunnel)]
+    public void DR_and_TUN_never_render_as_NAT(IpvsForwardingMethod method)
+    {
+        var server = NftablesSamples.Web with { Destinations = [NftablesSamples.Web.Destinations[0] with { ForwardingMethod = method }] };
+
+        Assert.Throws<ArgumentException>(() => NftablesRulesetRenderer.RenderFull([server]));
     }
 
     [Fact]
@@ -195,7 +200,7 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
                 Flags = IpvsServiceFlags.Persistent,
                 NetmaskPrefixLength = 64,
             },
-            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 0));
+            NftablesSamples.Nat("2001:db8::2", 0, 1));
         var text = NftablesRulesetRenderer.RenderFull([server]).Text;
         Assert.Contains("meta l4proto { tcp, udp, sctp } dnat ip6 to ip6 saddr & ffff:ffff:ffff:ffff:: map @vs_fwm_4_ip6_persist", text, StringComparison.Ordinal);
         Assert.Contains("update @vs_fwm_4_ip6_persist { ip6 saddr & ffff:ffff:ffff:ffff:: : ip6 daddr }", text, StringComparison.Ordinal);
@@ -230,7 +235,7 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
         var web = NftablesSamples.Web;
         Assert.Throws<ArgumentException>(() => NftablesRulesetRenderer.RenderFull([web, web]));
         Assert.Throws<ArgumentException>(() => NftablesRulesetRenderer.RenderFull(
-            [web with { Destinations = [new IpvsDestination(IPAddress.Parse("2001:db8::2"), 80)] }]));
+            [web with { Destinations = [NftablesSamples.Nat("2001:db8::2", 80, 1)] }]));
         // Port 0 means the service's port, so these two are the same real server.
         Assert.Throws<ArgumentException>(() => NftablesRulesetRenderer.RenderFull(
             [web with { Destinations = [NftablesSamples.Nat("10.0.0.2", 0, 1), NftablesSamples.Nat("10.0.0.2", 80, 1)] }]));

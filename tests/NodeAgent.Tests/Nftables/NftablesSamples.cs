@@ -28,8 +28,8 @@ public static class NftablesSamples
             Scheduler = "sh",
             Flags = IpvsServiceFlags.Sched2,
         },
-        new IpvsDestination(IPAddress.Parse("2001:db8::11"), 53) { Weight = 2 },
-        new IpvsDestination(IPAddress.Parse("2001:db8::12"), 53) { Weight = 2 });
+        Nat("2001:db8::11", 53, 2),
+        Nat("2001:db8::12", 53, 2));
 
     public static readonly IpvsVirtualServer Mark = new(
         new IpvsService(IpvsServiceKey.ForFirewallMark(7)) { Scheduler = "wlc" },
@@ -52,7 +52,7 @@ public static class NftablesSamples
         (Web, Web with { Destinations = [Web.Destinations[0]] }),
         (Dns, Dns with { Destinations = [] }),
         (Mark, Mark with { Destinations = [Mark.Destinations[1]] }),
-        (Empty, Empty with { Destinations = [new IpvsDestination(IPAddress.Parse("10.77.7.5"), 9)] }),
+        (Empty, Empty with { Destinations = [Nat("10.77.7.5", 9, 1)] }),
         (MarkWithPorts, MarkWithPorts with { Destinations = [MarkWithPorts.Destinations[1]] }),
     ];
 

@@ -24,10 +24,10 @@ public sealed class NftablesSyntaxTests
                 Flags = IpvsServiceFlags.Persistent,
                 NetmaskPrefixLength = 64,
             },
-            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 8443));
+            NftablesSamples.Nat("2001:db8::2", 8443, 1));
         yield return new IpvsVirtualServer(
             new IpvsService(IpvsServiceKey.ForFirewallMark(3, System.Net.Sockets.AddressFamily.InterNetworkV6)) { Flags = IpvsServiceFlags.Persistent },
-            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 0));
+            NftablesSamples.Nat("2001:db8::2", 0, 1));
     }
 
     [RootFact]

@@ -36,4 +36,11 @@ public sealed class OperatorCommandLineTests
         Assert.Equal(0, await OperatorCli.RunAsync(["run", "--help"], stdout, stderr));
         Assert.Contains("usage: keepoperator [run]", stdout.ToString(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("ko-keepoperator-operator-7d4b9c-x2x9z", "ko-keepoperator-operator-7d4b9c-x2x9z")]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    public void The_lease_identity_is_the_pod_s_name_when_the_chart_passes_it(string? podName, string? expected) =>
+        Assert.Equal(expected ?? $"{Environment.MachineName}_{Environment.ProcessId}", OperatorOptions.DefaultIdentity(podName));
 }

@@ -64,7 +64,7 @@ public sealed class ReconcilerTests
             return Task.CompletedTask;
         }
 
-        public Task RecordAsync(VirtualIp vip, EventSpec e, CancellationToken cancellationToken)
+        public Task RecordAsync(EventSubject subject, EventSpec e, CancellationToken cancellationToken)
         {
             Events.Add(e);
             return Task.CompletedTask;

@@ -85,6 +85,22 @@ public sealed class VirtualServerStatusAggregatorTests
     }
 
     [Fact]
+    public void RefusedByTheMastersDataplane_IsNotReady_SaysWhy_AndWarnsOnce()
+    {
+        var refusing = Reporting("n1");
+        refusing.Status!.VirtualServers![0].Refused = "forwarding DR needs IPVS, which this node's kernel lacks";
+
+        var status = Aggregate(Server, WithMaster("n1"), refusing);
+
+        Assert.Equal(("False", VirtualServerReasons.ForwardingUnsupported), ReadyOf(status));
+        Assert.Equal("n1 (master of web) refuses it: forwarding DR needs IPVS, which this node's kernel lacks", status.Conditions![0].Message);
+        var warning = VirtualServerStatusAggregator.Refusal(null, status);
+        Assert.Equal(("Warning", VirtualServerReasons.ForwardingUnsupported), (warning?.Type, warning?.Reason));
+        Assert.Null(VirtualServerStatusAggregator.Refusal(status, status)); // once, not on every status write
+        Assert.Null(VirtualServerStatusAggregator.Refusal(null, Aggregate(Server, WithMaster("n1"), Reporting("n1", ("10.1.0.1", 80, true)))));
+    }
+
+    [Fact]
     public void Withheld_SaysWhy_AndCountsNothing()
     {
         var status = Aggregate(Vs("api", service: "missing"), WithMaster("n1"), Reporting("n1", ("10.1.0.1", 80, true)));
