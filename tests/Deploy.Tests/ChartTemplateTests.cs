@@ -119,6 +119,21 @@ public sealed class ChartTemplateTests
     }
 
     [HelmFact]
+    public void The_operators_probes_ask_its_health_port_which_it_serves_even_with_metrics_off()
+    {
+        foreach (var documents in new[] { AllDocuments, ChartRender.Documents(HelmToolchain.Helm3, "--set", "metrics.enabled=false") })
+        {
+            var container = YamlPath.Find(documents.Single("Deployment"), "spec.template.spec.containers.0")!;
+            var args = YamlPath.Strings(container, "args").ToList();
+            var port = ((YamlSequenceNode)YamlPath.Find(container, "ports")!).Children.Single(p => YamlPath.Scalar(p, "name") == "health");
+
+            Assert.Equal(":" + YamlPath.Scalar(port, "containerPort"), args[args.IndexOf("--health-address") + 1]);
+            Assert.Equal(("/healthz", "health"), (YamlPath.Scalar(container, "livenessProbe.httpGet.path"), YamlPath.Scalar(container, "livenessProbe.httpGet.port")));
+            Assert.Equal(("/readyz", "health"), (YamlPath.Scalar(container, "readinessProbe.httpGet.path"), YamlPath.Scalar(container, "readinessProbe.httpGet.port")));
+        }
+    }
+
+    [HelmFact]
     public void EachWorkloadRunsUnderItsOwnServiceAccount()
     {
         var accounts = AllDocuments.Where(d => YamlPath.Scalar(d, "kind") == "ServiceAccount").Select(d => YamlPath.Scalar(d, "metadata.name")).ToHashSet();

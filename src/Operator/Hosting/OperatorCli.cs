@@ -84,6 +84,19 @@ public static class OperatorCli
             return 1;
         }
 
+        HealthServer? healthServer;
+        try
+        {
+            healthServer = options.HealthAddress is { } health ? HealthServer.Start(health) : null;
+        }
+        catch (Exception e) when (e is HttpListenerException or SocketException)
+        {
+            await stderr.WriteLineAsync($"keepoperator: cannot serve probes on {options.HealthAddress}: {e.Message} (--health-address off disables them)");
+            return 1;
+        }
+
+        using var probes = healthServer;
+
         log.Info("start", ("identity", options.Identity), ("server", config.Host), ("lease", $"{options.Namespace}/{options.LeaseName}"), ("metrics", options.MetricsAddress?.ToString() ?? KeepOperator.Api.Metrics.MetricsAddress.Off));
         await runner.RunAsync(shutdown.Token);
         log.Info("stopped", ("identity", options.Identity));

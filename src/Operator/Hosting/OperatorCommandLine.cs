@@ -11,9 +11,11 @@ public static class OperatorCommandLine
         usage: keepoperator [run] [--kubeconfig FILE] [--leader-election-namespace NS] [--lease-name NAME] [--identity ID]
                                   [--cordoned-priority-offset N] [--heartbeat-timeout DURATION] [--workers N]
                                   [--log-format logfmt|json] [--metrics-address IP:PORT|:PORT|off]
+                                  [--health-address IP:PORT|:PORT|off]
                keepoperator convert KEEPALIVED.CONF... [--node-name-map lb01=n1,...]
         Without --kubeconfig: $KUBECONFIG, ~/.kube/config, then the in-cluster service account.
         Metrics: http://ADDRESS/metrics, --metrics-address :8080 by default.
+        Probes: http://ADDRESS/healthz and /readyz, --health-address :8081 by default.
         """;
 
     public static (OperatorOptions? Options, string? Error) Parse(IReadOnlyList<string> args, OperatorOptions defaults)
@@ -47,6 +49,14 @@ public static class OperatorCommandLine
                     }
 
                     options = options with { MetricsAddress = metricsAddress };
+                    break;
+                case "--health-address":
+                    if (!MetricsAddress.TryParse(value, out var healthAddress))
+                    {
+                        return (null, $"--health-address: {MetricsAddress.Syntax}, got \"{value}\"");
+                    }
+
+                    options = options with { HealthAddress = healthAddress };
                     break;
                 case "--leader-election-namespace":
                     options = options with { Namespace = value };

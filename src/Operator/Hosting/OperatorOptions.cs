@@ -33,6 +33,9 @@ public sealed record OperatorOptions
     /// <summary>--metrics-address: where /metrics is served (null: off); controller-runtime's :8080 by default.</summary>
     public KeepOperator.Api.Metrics.MetricsAddress? MetricsAddress { get; init; } = new(null, 8080);
 
+    /// <summary>--health-address: where /healthz and /readyz are served (null: off); controller-runtime's :8081 by default.</summary>
+    public KeepOperator.Api.Metrics.MetricsAddress? HealthAddress { get; init; } = new(null, 8081);
+
     /// <summary>--log-format: logfmt (default) or json.</summary>
     public KeepOperator.Api.Logging.LogFormat LogFormat { get; init; }
 

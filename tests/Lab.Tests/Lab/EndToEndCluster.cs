@@ -141,6 +141,11 @@ public sealed class EndToEndCluster
     public Sh.Result Kubectl(params string[] args) =>
         Sh.Run("ip", ["netns", "exec", _lab.SwitchNamespace, "env", "HOME=" + _home, KubectlPath, "--kubeconfig", Api.Kubeconfig, "--request-timeout=5s", .. args]);
 
+    /// <summary><c>kubectl wait --for=CONDITION RESOURCE</c> (a watch: no per-request timeout), bounded by <paramref name="timeout"/>.</summary>
+    public Sh.Result KubectlWait(string resource, string condition, TimeSpan timeout) =>
+        Sh.Run("ip", ["netns", "exec", _lab.SwitchNamespace, "env", "HOME=" + _home, KubectlPath, "--kubeconfig", Api.Kubeconfig,
+            "wait", "--for=" + condition, resource, $"--timeout={(int)timeout.TotalSeconds}s"], timeout + TimeSpan.FromSeconds(5));
+
     /// <summary>kubectl that must succeed; its stdout.</summary>
     public string KubectlCheck(params string[] args)
     {

@@ -8,7 +8,7 @@ namespace KeepOperator.Lab.Tests.Scenarios;
 /// <summary>
 /// What the chart renders is what runs: the operator and an agent per node started with exactly the args and env of
 /// the chart's Deployment and DaemonSet (<see cref="ChartCommands"/>), against LocalCluster; a VirtualIp then goes
-/// Ready with n1 as master.
+/// Ready (as <c>kubectl wait --for=condition=Ready</c> sees it) with n1 as master.
 /// </summary>
 [Collection(LabCollection.Name)]
 [Trait("Category", "Agent")]
@@ -24,9 +24,13 @@ public sealed class ChartCommandTests(ITestOutputHelper output)
 
         cluster.Apply("web", EndToEndCluster.VirtualIp("web", "10.77.0.250", 53, 100));
 
-        var ready = Wait.Until(() => cluster.Row("web") is { } r && r["MASTER"] == "n1" && r["READY"] == "True", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100));
-        Assert.True(ready is not null, "the VirtualIp did not go Ready with n1 as master\n" + cluster.Describe());
+        var ready = cluster.KubectlWait("virtualip/web", "condition=Ready", TimeSpan.FromSeconds(20));
+        Assert.True(ready.Ok, $"kubectl wait --for=condition=Ready: {ready.StdOut}{ready.StdErr}\n" + cluster.Describe());
+        Assert.Equal("n1", cluster.Row("web")?["MASTER"]);
         Assert.Equal([lab.Node(1)], lab.Holders("10.77.0.250"));
+        // The kubelet's probes, on the port the chart gives --health-address.
+        var probe = Sh.Run("ip", "netns", "exec", lab.SwitchNamespace, "curl", "-sS", "--max-time", "2", $"http://127.0.0.1{chart.Operator.Args[chart.Operator.Args.ToList().IndexOf("--health-address") + 1]}/readyz");
+        Assert.True(probe.Ok && probe.StdOut == "ok", $"readyz: {probe.StdOut}{probe.StdErr}");
         // The operator took its identity from the downward API's POD_NAME, as in a pod.
         Assert.Contains("ko-keepoperator-operator-0", cluster.KubectlCheck("-n", ChartCommands.Namespace, "get", "lease", "-o", "yaml"), StringComparison.Ordinal);
     }
