@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A bounded afl-fuzz campaign (Debian's afl++, .NET code instrumented by SharpFuzz) on each fuzz target of tools/Fuzz:
 # vrrp-packet (IP header, VRRP decoder, receive checks) and keepalived-conf (`keepoperator convert` end to end).
-# Seeds: the keepalived golden captures, examples/keepalived and ../shared/seeds. Fails when any input crashed or hung;
+# Seeds: the keepalived golden captures, examples/keepalived and tests/TestData/seeds. Fails when any input crashed or hung;
 # prints afl-fuzz's counts (execs, paths, crashes, hangs) and, replaying the queue, the outcomes by rejection reason.
 #
 #   tools/fuzz.sh [TARGET...]        FUZZ_SECONDS per target (60), FUZZ_TIMEOUT_MS per input (5000),
@@ -39,16 +39,11 @@ cp -r "$bin" "$plain"
 "$tools/sharpfuzz" "$bin/KeepOperator.Api.dll"
 fuzz=(dotnet "$plain/keepoperator-fuzz.dll")
 
-shared_seeds=
-for d in "$root/.." "$root/../.." "$root/../../.."; do
-  if [ -d "$d/shared/seeds" ]; then shared_seeds=$(cd "$d/shared/seeds" && pwd); break; fi
-done
-
 status=0
 for target in "${targets[@]}"; do
   case $target in
     vrrp-packet) samples=("$root"/tests/NodeAgent.Tests/Vrrp/Codec/Golden/*.hex) ;;
-    keepalived-conf) samples=("$root"/examples/keepalived/*.conf ${shared_seeds:+"$shared_seeds"/*.conf}) ;;
+    keepalived-conf) samples=("$root"/examples/keepalived/*.conf "$root"/tests/TestData/seeds/*.conf) ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
   esac
   work=$out/$target

@@ -11,6 +11,9 @@ public static class RepoPaths
 
     public static string Crds => Path.Combine(Root, "deploy", "crds");
 
+    /// <summary>Data copied into the repository from ../shared (tests/TestData/README.md says what and from where).</summary>
+    public static string TestData => Path.Combine(Root, "tests", "TestData");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -6,7 +6,7 @@ namespace KeepOperator.NodeAgent.Ipvs;
 
 /// <summary>
 /// Renders an <see cref="IpvsCommand"/> as the ipvsadm command line that does the same thing
-/// (for --dry-run and logs). <see cref="IpvsadmCommandParser"/> reads every rendering back into an
+/// (for --dry-run and logs). The tests' ipvsadm parser reads every rendering back into an
 /// equal command, as long as the command is one ipvsadm can express: a persistent service has a
 /// timeout of at least 1, a non-persistent one has timeout 0, and a real server reached by -g or -i
 /// on a non-fwmark service has the service's port (ipvsadm forces that).

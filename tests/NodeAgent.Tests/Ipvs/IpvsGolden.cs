@@ -2,30 +2,21 @@ using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
-/// <summary>One ipvsadm call from shared/ipvs-golden/golden.txt and the requests it sent (hex, seq/pid zeroed, family 0x0042).</summary>
+/// <summary>One ipvsadm call from tests/TestData/ipvs-golden/golden.txt and the requests it sent (hex, seq/pid zeroed, family 0x0042).</summary>
 public sealed record IpvsGoldenCase(string Arguments, IReadOnlyList<string> Requests);
 
-/// <summary>
-/// Finds shared/ipvs-golden/golden.txt by walking up from the test binaries (it sits beside the
-/// repository root, ../shared from the clone) and parses it. Absent on a checkout without it.
-/// </summary>
+/// <summary>Parses tests/TestData/ipvs-golden/golden.txt (copied from ../shared/ipvs-golden, see tests/TestData/README.md).</summary>
 public static class IpvsGolden
 {
     public const ushort FamilyId = 0x0042;
 
-    private const string RelativePath = "shared/ipvs-golden/golden.txt";
-
-    private static readonly Lazy<string?> LazyPath = new(Locate);
     private static readonly Lazy<IReadOnlyList<IpvsGoldenCase>> LazyCases = new(Load);
 
-    public static string? GoldenPath => LazyPath.Value;
-
-    public static string SkipReason =>
-        $"{RelativePath} not found in any directory above {AppContext.BaseDirectory} (expected beside the repository root, at ../shared).";
+    public static string GoldenPath { get; } = Path.Combine(RepoPaths.TestData, "ipvs-golden", "golden.txt");
 
     public static IReadOnlyList<IpvsGoldenCase> Cases => LazyCases.Value;
 
-    /// <summary>Theory data: the argument list of every golden case (empty when the file is absent).</summary>
+    /// <summary>Theory data: the argument list of every golden case.</summary>
     public static TheoryData<string> CaseArguments()
     {
         var data = new TheoryData<string>();
@@ -38,25 +29,8 @@ public static class IpvsGolden
 
     public static IpvsGoldenCase Get(string arguments) => Cases.Single(c => c.Arguments == arguments);
 
-    private static string? Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
     private static IReadOnlyList<IpvsGoldenCase> Load()
     {
-        if (GoldenPath is null)
-        {
-            return [];
-        }
         var cases = new List<IpvsGoldenCase>();
         string? arguments = null;
         var requests = new List<string>();
@@ -86,29 +60,5 @@ public static class IpvsGolden
             cases.Add(new IpvsGoldenCase(arguments, requests));
         }
         return cases;
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when the golden file is absent.</summary>
-public sealed class GoldenFactAttribute : FactAttribute
-{
-    public GoldenFactAttribute()
-    {
-        if (IpvsGolden.GoldenPath is null)
-        {
-            Skip = IpvsGolden.SkipReason;
-        }
-    }
-}
-
-/// <summary>A theory that is skipped, with the reason, when the golden file is absent.</summary>
-public sealed class GoldenTheoryAttribute : TheoryAttribute
-{
-    public GoldenTheoryAttribute()
-    {
-        if (IpvsGolden.GoldenPath is null)
-        {
-            Skip = IpvsGolden.SkipReason;
-        }
     }
 }

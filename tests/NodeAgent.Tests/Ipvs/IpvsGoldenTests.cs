@@ -4,10 +4,10 @@ using Xunit.Abstractions;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
-/// <summary>Byte-exact agreement with what ipvsadm 1.31 sends, for every case in shared/ipvs-golden.</summary>
+/// <summary>Byte-exact agreement with what ipvsadm 1.31 sends, for every case in tests/TestData/ipvs-golden.</summary>
 public sealed class IpvsGoldenTests(ITestOutputHelper output)
 {
-    [GoldenFact]
+    [Fact]
     public void Golden_file_covers_every_case_in_cases_txt()
     {
         string casesPath = Path.Combine(Path.GetDirectoryName(IpvsGolden.GoldenPath)!, "cases.txt");
@@ -19,7 +19,7 @@ public sealed class IpvsGoldenTests(ITestOutputHelper output)
         Assert.Equal(cases, IpvsGolden.Cases.Select(c => c.Arguments).ToList());
     }
 
-    [GoldenFact]
+    [Fact]
     public void Every_golden_case_encodes_byte_exact()
     {
         var failures = new List<string>();
@@ -43,7 +43,7 @@ public sealed class IpvsGoldenTests(ITestOutputHelper output)
         Assert.NotEmpty(IpvsGolden.Cases);
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(IpvsGolden.CaseArguments), MemberType = typeof(IpvsGolden))]
     public void Parse_then_encode_matches_golden(string arguments)
     {
@@ -51,7 +51,7 @@ public sealed class IpvsGoldenTests(ITestOutputHelper output)
         Assert.Equal(golden.Requests, EncodeAll(arguments));
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(IpvsGolden.CaseArguments), MemberType = typeof(IpvsGolden))]
     public void Golden_bytes_decode_to_the_parsed_command(string arguments)
     {
@@ -61,7 +61,7 @@ public sealed class IpvsGoldenTests(ITestOutputHelper output)
         Assert.Equal(parsed, IpvsMessageCodec.DecodeCommand(Convert.FromHexString(request)));
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(IpvsGolden.CaseArguments), MemberType = typeof(IpvsGolden))]
     public void Render_then_parse_is_identity_and_still_matches_golden(string arguments)
     {
@@ -73,7 +73,7 @@ public sealed class IpvsGoldenTests(ITestOutputHelper output)
             [Convert.ToHexStringLower(IpvsMessageCodec.Encode(reparsed, IpvsGolden.FamilyId))]);
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(IpvsGolden.CaseArguments), MemberType = typeof(IpvsGolden))]
     public void Render_reproduces_the_ipvsadm_line(string arguments)
     {

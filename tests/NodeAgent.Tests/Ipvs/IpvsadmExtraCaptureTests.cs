@@ -4,10 +4,10 @@ using Xunit;
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
 /// <summary>
-/// More ipvsadm 1.31 requests, beyond shared/ipvs-golden: captured the same way (its capture.sh and
+/// More ipvsadm 1.31 requests, beyond tests/TestData/ipvs-golden: captured the same way (../shared/ipvs-golden's capture.sh and
 /// nlcapture.c shim: seq/pid zeroed, family 0x0042) for syntax the golden cases do not exercise
 /// (-p without a value, -M, --sctp-service, -b, -o, --pe, -x/-y, tunnel options, -6, -Z, option
-/// clustering and "--opt=value"). These run even where the shared folder is absent.
+/// clustering and "--opt=value").
 /// </summary>
 public sealed class IpvsadmExtraCaptureTests
 {

@@ -88,7 +88,7 @@ public class DryRunGoldenTests
         }
     }
 
-    [GoldenFact]
+    [Fact]
     public async Task The_cli_prints_ipvsadm_s_requests_for_a_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"keepoperator-dryrun-{Guid.NewGuid():N}.yaml");
@@ -128,7 +128,7 @@ public class DryRunGoldenTests
         }
     }
 
-    [GoldenFact]
+    [Fact]
     public void An_ipv6_virtual_server_renders_as_ipvsadm_sent_it()
     {
         var definition = new VirtualServerDefinition(

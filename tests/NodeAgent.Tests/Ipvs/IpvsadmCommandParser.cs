@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.NodeAgent.Ipvs;
 
-namespace KeepOperator.NodeAgent.Ipvs;
+namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
 /// <summary>
 /// Parses the subset of ipvsadm 1.31's command line that maps onto <see cref="IpvsCommand"/>:
