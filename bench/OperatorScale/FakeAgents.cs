@@ -35,7 +35,7 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
         var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, cancellationToken: cancellationToken);
         var configs = list.GetProperty("items").EnumerateArray().Select(i => i.Deserialize(ApiJsonContext.Default.NodeAgentConfig)!).ToList();
         var masters = configs
-            .SelectMany(c => c.Spec.Instances.Select(i => (Vip: i.Name, Node: c.Metadata.Name!, Priority: i.Spec.Priorities?.FirstOrDefault()?.Priority ?? 0)))
+            .SelectMany(c => c.Spec.Instances.Select(i => (Vip: i.Name, Node: c.Metadata.Name!, Priority: i.Priority)))
             .GroupBy(x => x.Vip)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(x => x.Priority).ThenBy(x => x.Node, StringComparer.Ordinal).First().Node);
 
@@ -59,8 +59,8 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
                 {
                     Name = i.Name,
                     State = desired[n].State,
-                    Priority = i.Spec.Priorities?.FirstOrDefault()?.Priority,
-                    EffectivePriority = i.Spec.Priorities?.FirstOrDefault()?.Priority,
+                    Priority = i.Priority,
+                    EffectivePriority = i.Priority,
                     LastTransitionTime = now,
                 }).ToList(),
             };

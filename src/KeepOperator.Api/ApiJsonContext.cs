@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KeepOperator.Api.Json;
 
 namespace KeepOperator.Api;
 
 /// <summary>
 /// Source-generated System.Text.Json metadata for the API types (NativeAOT-friendly: no reflection).
-/// camelCase names, nulls omitted, timestamps as RFC 3339 like Kubernetes.
+/// camelCase names, nulls omitted, timestamps as RFC 3339 and durations as Go durations, like Kubernetes.
 /// <see cref="Default"/> skips unknown members (reading from an API server, which may know newer fields);
 /// <see cref="Strict"/> refuses them (standalone manifests: a typo must not be silently ignored).
 /// </summary>
@@ -14,12 +15,14 @@ namespace KeepOperator.Api;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
-    Converters = [typeof(Rfc3339TimestampConverter)])]
+    AllowOutOfOrderMetadataProperties = true, // an API server sorts keys: a type discriminator need not come first
+    Converters = [typeof(Rfc3339TimestampConverter), typeof(GoDurationJsonConverter)])]
 [JsonSerializable(typeof(VirtualIp))]
 [JsonSerializable(typeof(List<VirtualIp>))]
 [JsonSerializable(typeof(VirtualServer))]
 [JsonSerializable(typeof(NodeAgentConfig))]
 [JsonSerializable(typeof(NodeAgentConfigStatus))]
+[JsonSerializable(typeof(Instances.VrrpInstance))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
     private static ApiJsonContext? strict;
@@ -33,7 +36,8 @@ public sealed partial class ApiJsonContext : JsonSerializerContext
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
         UnmappedMemberHandling = unmapped,
-        Converters = { new Rfc3339TimestampConverter() },
+        AllowOutOfOrderMetadataProperties = true,
+        Converters = { new Rfc3339TimestampConverter(), new GoDurationJsonConverter() },
     };
 }
 

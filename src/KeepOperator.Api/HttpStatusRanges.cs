@@ -5,6 +5,7 @@ namespace KeepOperator.Api;
 /// <summary>
 /// HTTP status codes a check accepts, written as comma-separated codes and inclusive ranges: "200-299", "200,301-302".
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Json.HttpStatusRangesJsonConverter))]
 public sealed class HttpStatusRanges : IEquatable<HttpStatusRanges>
 {
     private readonly (int Low, int High)[] ranges;

@@ -1,3 +1,5 @@
+using KeepOperator.Api.Instances;
+
 namespace KeepOperator.Api;
 
 /// <summary>
@@ -23,28 +25,11 @@ public sealed class NodeAgentConfig : IManifestObject
 
 public sealed class NodeAgentConfigSpec
 {
-    /// <summary>The VRRP instances this node takes part in, one per VirtualIp whose nodeSelector matches the node.</summary>
-    public List<NodeVrrpInstance> Instances { get; set; } = [];
+    /// <summary>The VRRP instances this node takes part in, one per VirtualIp whose nodeSelector matches the node, resolved for it.</summary>
+    public List<VrrpInstance> Instances { get; set; } = [];
 
     /// <summary>The virtual servers whose VirtualIp this node takes part in (programmed while it is master).</summary>
     public List<NodeVirtualServer>? VirtualServers { get; set; }
-}
-
-/// <summary>
-/// A VirtualIp as this node runs it: the spec with <c>virtualRouterId</c> filled in (allocated when the user left it
-/// out) and <c>priorities</c> reduced to this node's effective one (after pods tracks, cordon and preferred-master
-/// adjustments; pods tracks are then left out, as the operator has applied them).
-/// The password stays a Secret reference: the agent reads that Secret itself.
-/// </summary>
-public sealed class NodeVrrpInstance
-{
-    /// <summary>The VirtualIp's name.</summary>
-    public string Name { get; set; } = "";
-
-    /// <summary>The VirtualIp's metadata.generation this entry was rendered from.</summary>
-    public long? Generation { get; set; }
-
-    public VirtualIpSpec Spec { get; set; } = new();
 }
 
 /// <summary>A VirtualServer as the node programs it: namespace/name, its spec, and the resolved real servers.</summary>

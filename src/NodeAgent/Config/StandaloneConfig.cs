@@ -1,4 +1,5 @@
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
@@ -45,8 +46,7 @@ public sealed class StandaloneConfig
         var errors = new List<ManifestError>(read.Errors);
         var warnings = new List<ManifestError>();
         var instances = new List<VrrpInstanceSettings>();
-        var routers = new Dictionary<(int Interface, System.Net.Sockets.AddressFamily Family, byte Vrid), ManifestDocument>();
-        var addressOwners = new Dictionary<System.Net.IPAddress, ManifestDocument>();
+        var claims = new InstanceClaims();
         var names = new Dictionary<string, ManifestDocument>(StringComparer.Ordinal);
 
         foreach (var document in read.Documents)
@@ -64,37 +64,20 @@ public sealed class StandaloneConfig
                 continue;
             }
 
-            var resolution = InstanceResolver.Resolve(vip, nodeName, hostAddresses);
-            warnings.AddRange(resolution.Warnings.Select(w => document.Error(w.Path, w.Message)));
-            if (resolution.Settings is not { } settings)
+            // Validated by the reader (standalone rules); resolved as the operator resolves, bound to this host.
+            var instance = VirtualIpResolver.Resolve(vip, vip.Spec.VirtualRouterId!.Value, VirtualIpResolver.PriorityFor(vip.Spec, nodeName), vip.Metadata.Namespace ?? "");
+            warnings.AddRange(IgnoredFields(vip).Select(w => document.Error(w.Path, w.Message)));
+            var binding = InstanceBinder.Bind(instance, hostAddresses);
+            if (binding.Settings is not { } settings)
             {
-                errors.AddRange(resolution.Errors.Select(e => document.Error(e.Path, e.Message)));
+                errors.AddRange(binding.Errors.Select(e => document.Error(e.Path, e.Message)));
                 continue;
             }
 
-            var key = (settings.InterfaceIndex, settings.Router.PrimaryAddress.AddressFamily, settings.Router.VirtualRouterId);
-            if (routers.TryGetValue(key, out var other))
+            if (claims.Claim(settings, $"{document.Kind} \"{document.Name}\" (document {document.Document})") is { } clash)
             {
-                errors.Add(document.Error(
-                    "spec.virtualRouterId",
-                    $"VRID {key.VirtualRouterId} is already used on {settings.InterfaceName} by {other.Kind} \"{other.Name}\" (document {other.Document})"));
+                errors.Add(document.Error(clash.Path, clash.Message));
                 continue;
-            }
-
-            var clash = settings.VirtualAddresses.Select((a, i) => (a, i)).FirstOrDefault(x => addressOwners.ContainsKey(x.a.Address));
-            if (clash.a is not null)
-            {
-                var owner = addressOwners[clash.a.Address];
-                errors.Add(document.Error(
-                    $"spec.addresses[{clash.i}]",
-                    $"{clash.a.Address} is already held by {owner.Kind} \"{owner.Name}\" (document {owner.Document})"));
-                continue;
-            }
-
-            routers.Add(key, document);
-            foreach (var address in settings.VirtualAddresses)
-            {
-                addressOwners.Add(address.Address, document);
             }
 
             instances.Add(settings);
@@ -102,7 +85,7 @@ public sealed class StandaloneConfig
 
         var virtualIps = names.ToDictionary(n => n.Key, n => (IReadOnlyList<string>)((VirtualIp)n.Value.Object).Spec.Addresses, StringComparer.Ordinal);
         var serverDocuments = read.Documents.Where(d => d.Object is VirtualServer).ToList();
-        var servers = VirtualServerSetResolver.Resolve([.. serverDocuments.Select(d => (VirtualServer)d.Object)], virtualIps, ValidationMode.Standalone);
+        var servers = VirtualServerSetResolver.Resolve([.. serverDocuments.Select(d => (VirtualServer)d.Object)], virtualIps);
         errors.AddRange(servers.Errors.Select(e => serverDocuments[e.Index].Error(e.Error.Path, e.Error.Message)));
 
         if (errors.Count > 0)
@@ -111,5 +94,22 @@ public sealed class StandaloneConfig
         }
 
         return new StandaloneConfig(source, instances, servers.Definitions, warnings);
+    }
+
+    /// <summary>What a standalone agent does not evaluate: pods checks and the node selector need a cluster.</summary>
+    private static IEnumerable<FieldError> IgnoredFields(VirtualIp vip)
+    {
+        for (var i = 0; i < (vip.Spec.Track?.Count ?? 0); i++)
+        {
+            if (vip.Spec.Track![i].Pods is not null)
+            {
+                yield return new($"spec.track[{i}]", $"pods check \"{vip.Spec.Track[i].Name}\" needs a cluster (the operator evaluates it); ignored");
+            }
+        }
+
+        if (vip.Spec.NodeSelector is { Count: > 0 })
+        {
+            yield return new("spec.nodeSelector", "needs a cluster (the operator evaluates it); ignored");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using KeepOperator.Api.Logging;
 using System.Threading.Channels;
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
@@ -137,7 +138,7 @@ public sealed class ClusterAgent
             return false;
         }
 
-        var wanted = ClusterInstanceResolver.Resolve(config, _nodeName, _hostAddresses.List(),
+        var wanted = ClusterInstanceResolver.Resolve(config, _hostAddresses.List(),
             r => secrets.GetValueOrDefault((r.Namespace ?? "", r.Name ?? "", r.Key ?? "")));
         foreach (var (name, error) in wanted.Errors)
         {
@@ -171,19 +172,18 @@ public sealed class ClusterAgent
     /// The virtual servers of the VirtualIps this node runs; those of a VirtualIp that failed to start are left out (that
     /// failure is reported already), one that names no VirtualIp of this node is an error.
     /// </summary>
-    private static VirtualServerSetResolution ResolveVirtualServers(List<NodeVirtualServer> servers, List<NodeVrrpInstance> instances, ClusterInstances wanted)
+    private static VirtualServerSetResolution ResolveVirtualServers(List<NodeVirtualServer> servers, List<VrrpInstance> instances, ClusterInstances wanted)
     {
         var running = wanted.Settings.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var virtualIps = instances.Where(i => running.Contains(i.Name))
-            .ToDictionary(i => i.Name, i => (IReadOnlyList<string>)i.Spec.Addresses, StringComparer.Ordinal);
+            .ToDictionary(i => i.Name, i => (IReadOnlyList<string>)[.. i.Addresses.Select(a => a.ToString())], StringComparer.Ordinal);
         var configured = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var kept = servers.Select((s, i) => (Server: s, Index: i))
             .Where(x => virtualIps.ContainsKey(x.Server.Spec.VirtualIpRef) || !configured.Contains(x.Server.Spec.VirtualIpRef))
             .ToList();
         var resolution = VirtualServerSetResolver.Resolve(
             [.. kept.Select(x => new VirtualServer { Metadata = new ObjectMeta { Namespace = x.Server.Namespace, Name = x.Server.Name }, Spec = x.Server.Spec })],
-            virtualIps,
-            ValidationMode.Cluster);
+            virtualIps);
         return resolution with { Errors = [.. resolution.Errors.Select(e => (kept[e.Index].Index, e.Error))] };
     }
 
@@ -226,7 +226,7 @@ public sealed class ClusterAgent
         var values = new Dictionary<(string, string, string), string?>();
         foreach (var instance in config.Spec.Instances)
         {
-            if (instance.Spec.Authentication?.PasswordSecretRef is { Namespace: { } ns, Name: { } name, Key: { } key } && !values.ContainsKey((ns, name, key)))
+            if (instance.PasswordSecretRef is { Namespace: { } ns, Name: { } name, Key: { } key } && !values.ContainsKey((ns, name, key)))
             {
                 values[(ns, name, key)] = await _client.GetSecretValueAsync(ns, name, key, stop).ConfigureAwait(false);
             }

@@ -11,22 +11,16 @@ public sealed record VirtualServerResolution(VirtualServerDefinition? Definition
 
 /// <summary>
 /// Pure: a VirtualServer (and the addresses of the VirtualIp it names) to what the dataplane programs, with
-/// <see cref="VirtualServerDefaults"/> applied; the same rules as <see cref="VirtualServerValidator"/> plus those that need
-/// the VirtualIp.
+/// <see cref="VirtualServerDefaults"/> applied. The server passed <see cref="VirtualServerValidator"/> already (the
+/// operator's, or the standalone file reader's); what is checked here needs the VirtualIp.
 /// </summary>
 public static class VirtualServerResolver
 {
     /// <param name="virtualIpAddresses">The VirtualIp's spec.addresses (a prefix length is allowed and ignored).</param>
-    public static VirtualServerResolution Resolve(VirtualServer server, IReadOnlyList<string> virtualIpAddresses, ValidationMode mode)
+    public static VirtualServerResolution Resolve(VirtualServer server, IReadOnlyList<string> virtualIpAddresses)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(virtualIpAddresses);
-        var invalid = VirtualServerValidator.Validate(server, mode);
-        if (invalid.Count > 0)
-        {
-            return new(null, invalid);
-        }
-
         var spec = server.Spec;
         var errors = new List<FieldError>();
         var vips = virtualIpAddresses

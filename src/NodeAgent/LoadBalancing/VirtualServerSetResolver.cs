@@ -10,7 +10,7 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 public static class VirtualServerSetResolver
 {
     /// <param name="virtualIps">The VirtualIps' spec.addresses by name.</param>
-    public static VirtualServerSetResolution Resolve(IReadOnlyList<VirtualServer> servers, IReadOnlyDictionary<string, IReadOnlyList<string>> virtualIps, ValidationMode mode)
+    public static VirtualServerSetResolution Resolve(IReadOnlyList<VirtualServer> servers, IReadOnlyDictionary<string, IReadOnlyList<string>> virtualIps)
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(virtualIps);
@@ -26,7 +26,7 @@ public static class VirtualServerSetResolver
                 continue;
             }
 
-            var resolution = VirtualServerResolver.Resolve(server, addresses, mode);
+            var resolution = VirtualServerResolver.Resolve(server, addresses);
             if (resolution.Definition is not { } definition)
             {
                 errors.AddRange(resolution.Errors.Select(e => (i, e)));

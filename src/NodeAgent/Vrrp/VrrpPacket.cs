@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.NodeAgent.Vrrp;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.NodeAgent.Vrrp;
 

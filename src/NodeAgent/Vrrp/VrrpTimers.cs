@@ -1,3 +1,5 @@
+using KeepOperator.Api.Instances;
+
 namespace KeepOperator.NodeAgent.Vrrp;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -14,11 +15,11 @@ public static class MaintenanceRules
     public const int MaxPriority = 254;
 
     /// <param name="cordonedPriorityOffset">How far below the lowest schedulable node's priority a cordoned node goes (at least 1).</param>
-    /// <param name="trackedPriorities">Each node's priority after its pods tracks (<see cref="PodTrackRule"/>); default: <see cref="BasePriority"/>.</param>
+    /// <param name="trackedPriorities">Each node's priority after its pods tracks (<see cref="PodTrackRule"/>); default: <see cref="VirtualIpResolver.PriorityFor"/>.</param>
     public static PriorityDecision Decide(VirtualIp vip, IReadOnlyList<NodeInfo> eligible, int cordonedPriorityOffset, IReadOnlyDictionary<string, int>? trackedPriorities = null)
     {
         var spec = vip.Spec;
-        var priorities = eligible.ToDictionary(n => n.Name, n => trackedPriorities is not null && trackedPriorities.TryGetValue(n.Name, out var tracked) ? tracked : BasePriority(spec, n.Name), StringComparer.Ordinal);
+        var priorities = eligible.ToDictionary(n => n.Name, n => trackedPriorities is not null && trackedPriorities.TryGetValue(n.Name, out var tracked) ? tracked : VirtualIpResolver.PriorityFor(spec, n.Name), StringComparer.Ordinal);
 
         var schedulable = eligible.Where(n => !n.Unschedulable).ToList();
         if (schedulable.Count > 0 && schedulable.Count < eligible.Count)
@@ -64,7 +65,4 @@ public static class MaintenanceRules
                 message + ", but preempt is off: it takes over only when the current master fails");
         return new PriorityDecision(priorities, condition);
     }
-
-    public static int BasePriority(VirtualIpSpec spec, string nodeName) =>
-        spec.Priorities?.FirstOrDefault(p => p.NodeName == nodeName)?.Priority ?? spec.DefaultPriority ?? VirtualIpDefaults.Priority;
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -31,7 +31,7 @@ public static class Planner
         var allocation = VridAllocator.Allocate(valid.Select(v => new VridClaim(
             Name(v), SegmentKey.Of(v.Spec), v.Spec.VirtualRouterId, v.Status?.VirtualRouterId, v.Metadata.CreationTimestamp)));
 
-        var instances = nodes.ToDictionary(n => n.Name, _ => new List<NodeVrrpInstance>(), StringComparer.Ordinal);
+        var instances = nodes.ToDictionary(n => n.Name, _ => new List<VrrpInstance>(), StringComparer.Ordinal);
         var plans = new Dictionary<string, VirtualIpPlan>(StringComparer.Ordinal);
         foreach (var vip in state.VirtualIps.OrderBy(Name, StringComparer.Ordinal))
         {
@@ -89,7 +89,7 @@ public static class Planner
 
             if (!withheld)
             {
-                AddInstances(vip, vrid!.Value, decision.Priorities, instances);
+                AddInstances(vip, vrid!.Value, decision.Priorities, options.SecretNamespace, instances);
             }
 
             plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld, withheld ? [] : tracked.Faulted);
@@ -104,20 +104,11 @@ public static class Planner
 
     public static string Name(VirtualIp vip) => vip.Metadata.Name ?? "";
 
-    private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, Dictionary<string, List<NodeVrrpInstance>> instances)
+    private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, string secretNamespace, Dictionary<string, List<VrrpInstance>> instances)
     {
-        // A deep copy per node through the source-generated serializer: every spec field (present or added later)
-        // reaches the agent, and no two nodes share a mutable spec.
-        var template = JsonSerializer.SerializeToUtf8Bytes(vip.Spec, ApiJsonContext.Default.VirtualIpSpec);
         foreach (var (node, priority) in priorities)
         {
-            var spec = JsonSerializer.Deserialize(template, ApiJsonContext.Default.VirtualIpSpec)!;
-            spec.VirtualRouterId = vrid;
-            spec.Priorities = [new NodePriority { NodeName = node, Priority = priority }];
-            spec.DefaultPriority = null;
-            spec.NodeSelector = null; // evaluated here; the agent runs what it is given
-            spec.Track = spec.Track?.Where(t => t.Pods is null).ToList() is { Count: > 0 } agentTracks ? agentTracks : null; // pods tracks: in the priority already
-            instances[node].Add(new NodeVrrpInstance { Name = Name(vip), Generation = vip.Metadata.Generation, Spec = spec });
+            instances[node].Add(VirtualIpResolver.Resolve(vip, vrid, priority, secretNamespace));
         }
     }
 

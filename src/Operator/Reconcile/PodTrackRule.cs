@@ -1,4 +1,5 @@
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -24,7 +25,7 @@ public static class PodTrackRule
         var failures = new List<(string Node, string Failing)>();
         foreach (var node in eligible)
         {
-            var priority = MaintenanceRules.BasePriority(vip.Spec, node.Name);
+            var priority = VirtualIpResolver.PriorityFor(vip.Spec, node.Name);
             var fault = false;
             var failing = new List<string>();
             foreach (var (check, pods, readyOn) in tracks)

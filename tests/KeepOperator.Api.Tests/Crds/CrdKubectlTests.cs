@@ -1,5 +1,7 @@
-using KeepOperator.LocalCluster;
+using System.Text.Json;
+using KeepOperator.Api.Instances;
 using KeepOperator.LocalCluster.Tests;
+using KeepOperator.LocalCluster;
 using Xunit;
 
 namespace KeepOperator.Api.Tests.Crds;
@@ -101,16 +103,20 @@ public sealed class CrdKubectlTests(CrdClusterFixture fixture) : IClassFixture<C
     [Fact]
     public async Task Get_nac_shows_dataplane_and_heartbeat()
     {
-        await K.OkAsync("apply", "-f", fixture.WriteFile("nac.yaml", """
-            apiVersion: keepoperator.io/v1alpha1
-            kind: NodeAgentConfig
-            metadata: {name: n1}
-            spec:
-              instances:
-              - name: web
-                generation: 1
-                spec: {addresses: [10.77.0.250], virtualRouterId: 51, priorities: [{nodeName: n1, priority: 100}]}
-            """));
+        // What the operator writes: a VirtualIp with every kind of field, resolved for n1.
+        var vip = Samples.Web();
+        vip.Metadata.Generation = 1;
+        vip.Spec.Authentication = new VrrpAuthentication { PasswordSecretRef = new SecretKeySelector { Name = "vrrp", Key = "password" } };
+        vip.Spec.GratuitousArp = new GratuitousArp { Repeat = 2, RefreshInterval = "1m" };
+        vip.Spec.Track =
+        [
+            new TrackCheck { Name = "api", Tcp = new TcpCheck { Port = 6443 }, Weight = -20 },
+            new TrackCheck { Name = "web", Http = new HttpCheck { Url = "http://127.0.0.1:8080/healthz", ExpectedStatus = "200,204" } },
+        ];
+        var written = JsonSerializer.Serialize(
+            new NodeAgentConfig { Metadata = new ObjectMeta { Name = "n1" }, Spec = new NodeAgentConfigSpec { Instances = [VirtualIpResolver.Resolve(vip, 51, 100, "kube-system")] } },
+            ApiJsonContext.Default.NodeAgentConfig);
+        await K.OkAsync("apply", "-f", fixture.WriteFile("nac.json", written));
         await K.OkAsync("patch", "nac", "n1", "--subresource=status", "--type=merge", "-p", """
             {"status":{"dataplane":"ipvs","lastHeartbeatTime":"2020-01-01T00:00:00Z"}}
             """);
@@ -118,7 +124,15 @@ public sealed class CrdKubectlTests(CrdClusterFixture fixture) : IClassFixture<C
         var lines = Lines(await K.OkAsync("get", "nac"));
         Assert.Matches(@"^NAME\s+DATAPLANE\s+HEARTBEAT\s+AGE$", lines[0]);
         Assert.Matches(@"^n1\s+ipvs\s+\d+y\d*d?\s+\d+s$", Assert.Single(lines[1..]));
-        Assert.Equal("100", await K.OkAsync("get", "nac", "n1", "-o", "jsonpath={.spec.instances[0].spec.priorities[0].priority}"));
+        Assert.Equal("100", await K.OkAsync("get", "nac", "n1", "-o", "jsonpath={.spec.instances[0].priority}"));
+
+        // The schema keeps every field the operator writes (nothing pruned), and the agent reads back what was written.
+        var stored = JsonSerializer.Deserialize(await K.OkAsync("get", "nac", "n1", "-o", "json"), ApiJsonContext.Default.NodeAgentConfig)!;
+        Assert.Equal(
+            JsonSerializer.Serialize(JsonSerializer.Deserialize(written, ApiJsonContext.Default.NodeAgentConfig)!.Spec, ApiJsonContext.Default.NodeAgentConfigSpec),
+            JsonSerializer.Serialize(stored.Spec, ApiJsonContext.Default.NodeAgentConfigSpec));
+        Assert.Equal(TimeSpan.FromMinutes(1), stored.Spec.Instances[0].GratuitousArp.RefreshInterval);
+        Assert.Equal(new HttpTrackTarget(new Uri("http://127.0.0.1:8080/healthz"), HttpStatusRanges.Parse("200,204")), stored.Spec.Instances[0].Track[1].Target);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace KeepOperator.Api.Tests.Crds;
@@ -102,6 +103,12 @@ internal static class SchemaDrift
 
     private static void WalkObject(JsonTypeInfo info, JsonObject schema, string path, Context c)
     {
+        if (info.PolymorphismOptions is { } polymorphism)
+        {
+            WalkPolymorphic(info, polymorphism, schema, path, c);
+            return;
+        }
+
         var properties = schema["properties"] as JsonObject ?? [];
         var csharp = info.Properties.ToDictionary(p => p.Name);
         foreach (var name in csharp.Keys.Where(n => !properties.ContainsKey(n)))
@@ -151,8 +158,54 @@ internal static class SchemaDrift
         }
     }
 
+    /// <summary>
+    /// A type written as one of several derived types, told apart by a discriminator: the schema lists the discriminator
+    /// (required, an enum of the derived types' names) and the union of their properties; the rest is optional.
+    /// </summary>
+    private static void WalkPolymorphic(JsonTypeInfo info, JsonPolymorphismOptions polymorphism, JsonObject schema, string path, Context c)
+    {
+        var properties = schema["properties"] as JsonObject ?? [];
+        var discriminator = polymorphism.TypeDiscriminatorPropertyName;
+        var names = polymorphism.DerivedTypes.Select(d => d.TypeDiscriminator?.ToString() ?? "").Order(StringComparer.Ordinal).ToList();
+        var schemaNames = (properties[discriminator]?["enum"] as JsonArray ?? []).Select(n => (string)n!).Order(StringComparer.Ordinal).ToList();
+        if (!names.SequenceEqual(schemaNames))
+        {
+            c.Add(Join(path, discriminator), $"enum [{string.Join(", ", schemaNames)}] in the CRD, [{string.Join(", ", names)}] in C# ({info.Type.Name})");
+        }
+
+        var known = new HashSet<string>(StringComparer.Ordinal) { discriminator };
+        foreach (var derived in polymorphism.DerivedTypes)
+        {
+            foreach (var property in info.Options.GetTypeInfo(derived.DerivedType).Properties)
+            {
+                known.Add(property.Name);
+                if (properties[property.Name] is JsonObject propertySchema)
+                {
+                    Walk(info.Options.GetTypeInfo(property.PropertyType), propertySchema, Join(path, property.Name), c);
+                }
+                else
+                {
+                    c.Add(Join(path, property.Name), $"in C# ({derived.DerivedType.Name}) but not in the CRD");
+                }
+            }
+        }
+
+        foreach (var (name, _) in properties.Where(p => !known.Contains(p.Key)))
+        {
+            c.Add(Join(path, name), $"in the CRD but not in C# ({info.Type.Name} or a type derived from it)");
+        }
+
+        var required = (schema["required"] as JsonArray ?? []).Select(n => (string)n!).ToList();
+        if (!required.SequenceEqual([discriminator]))
+        {
+            c.Add(path, $"required [{string.Join(", ", required)}] in the CRD, [{discriminator}] for a polymorphic {info.Type.Name}");
+        }
+    }
+
+    /// <summary>JSON types of the leaves: .NET primitives, enums (numbers), and the types our converters write as strings.</summary>
     private static (string Type, string? Format) Primitive(Type type) =>
-        type == typeof(string) ? ("string", null)
+        type == typeof(string) || type == typeof(TimeSpan) || type == typeof(Uri) || type.IsDefined(typeof(JsonConverterAttribute), inherit: false) ? ("string", null)
+        : type.IsEnum ? ("integer", null)
         : type == typeof(int) ? ("integer", null)
         : type == typeof(long) ? ("integer", "int64")
         : type == typeof(bool) ? ("boolean", null)

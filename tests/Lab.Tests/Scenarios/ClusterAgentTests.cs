@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using KeepOperator.Api.Instances;
 using KeepOperator.Api;
 using KeepOperator.Lab.Tests.Lab;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace KeepOperator.Lab.Tests.Scenarios;
 
@@ -17,20 +18,16 @@ public sealed class ClusterAgentTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StatusDelay = TimeSpan.FromSeconds(2);
 
-    private static NodeVrrpInstance Instance(string name, int vrid, string vip, int priority, string node) => new()
-    {
-        Name = name,
-        Generation = 1,
-        Spec = new VirtualIpSpec
+    /// <summary>What the operator sends a node: the VirtualIp resolved with its VRID and the node's priority.</summary>
+    private static VrrpInstance Instance(string name, int vrid, string vip, int priority) => VirtualIpResolver.Resolve(
+        new VirtualIp
         {
-            Addresses = [vip],
-            Interface = "eth0",
-            VirtualRouterId = vrid,
-            VrrpVersion = 2,
-            AdvertInterval = "1s",
-            Priorities = [new NodePriority { NodeName = node, Priority = priority }],
+            Metadata = new ObjectMeta { Name = name, Generation = 1 },
+            Spec = new VirtualIpSpec { Addresses = [vip], Interface = "eth0", VrrpVersion = 2, AdvertInterval = "1s" },
         },
-    };
+        vrid,
+        priority,
+        "default");
 
     private static NodeAgentConfig Config(LabNode node, int priority, bool withDb) => new()
     {
@@ -38,8 +35,8 @@ public sealed class ClusterAgentTests(ITestOutputHelper output)
         Spec = new NodeAgentConfigSpec
         {
             Instances = withDb
-                ? [Instance("web", 51, "10.77.0.250", priority, node.Name), Instance("db", 52, "10.77.0.251", priority, node.Name)]
-                : [Instance("web", 51, "10.77.0.250", priority, node.Name)],
+                ? [Instance("web", 51, "10.77.0.250", priority), Instance("db", 52, "10.77.0.251", priority)]
+                : [Instance("web", 51, "10.77.0.250", priority)],
         },
     };
 

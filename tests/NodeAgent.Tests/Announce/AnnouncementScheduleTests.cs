@@ -1,3 +1,4 @@
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using Xunit;

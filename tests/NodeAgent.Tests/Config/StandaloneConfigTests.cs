@@ -11,12 +11,12 @@ public class StandaloneConfigTests
     private const string WebYaml = KeepOperator.Api.Tests.Samples.WebYaml;
 
     private static ManifestException Refused(string yaml) =>
-        Assert.Throws<ManifestException>(() => StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceResolverTests.Host));
+        Assert.Throws<ManifestException>(() => StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceBinderTests.Host));
 
     [Fact]
     public void The_issue_sample_resolves_on_n1_and_n2()
     {
-        var n1 = StandaloneConfig.Parse(WebYaml, "web.yaml", "n1", InstanceResolverTests.Host);
+        var n1 = StandaloneConfig.Parse(WebYaml, "web.yaml", "n1", InstanceBinderTests.Host);
         var instance = Assert.Single(n1.Instances);
         Assert.Equal("web", instance.Name);
         Assert.Equal(100, instance.Router.Priority);
@@ -26,7 +26,7 @@ public class StandaloneConfigTests
         Assert.Equal(IPAddress.Parse("10.77.0.11"), instance.Router.PrimaryAddress);
         Assert.Empty(n1.Warnings);
 
-        Assert.Equal(90, StandaloneConfig.Parse(WebYaml, "web.yaml", "n2", InstanceResolverTests.Host).Instances.Single().Router.Priority);
+        Assert.Equal(90, StandaloneConfig.Parse(WebYaml, "web.yaml", "n2", InstanceBinderTests.Host).Instances.Single().Router.Priority);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class StandaloneConfigTests
         File.WriteAllText(path, WebYaml);
         try
         {
-            var config = StandaloneConfig.Load(path, "n1", InstanceResolverTests.Host);
+            var config = StandaloneConfig.Load(path, "n1", InstanceBinderTests.Host);
             Assert.Equal(path, config.Source);
             Assert.Single(config.Instances);
         }
@@ -45,7 +45,7 @@ public class StandaloneConfigTests
             File.Delete(path);
         }
 
-        var e = Assert.Throws<ManifestException>(() => StandaloneConfig.Load(path, "n1", InstanceResolverTests.Host));
+        var e = Assert.Throws<ManifestException>(() => StandaloneConfig.Load(path, "n1", InstanceBinderTests.Host));
         Assert.Contains("cannot read", e.Message, StringComparison.Ordinal);
     }
 
@@ -141,7 +141,7 @@ public class StandaloneConfigTests
             metadata: {name: v6}
             spec: {addresses: ["2001:db8:77::250"], virtualRouterId: 51, vrrpVersion: 3}
             """;
-        var config = StandaloneConfig.Parse(yaml, "all.yaml", "n1", InstanceResolverTests.Host);
+        var config = StandaloneConfig.Parse(yaml, "all.yaml", "n1", InstanceBinderTests.Host);
         Assert.Equal(["web", "api", "v6"], config.Instances.Select(i => i.Name));
         Assert.Equal(["eth0", "eth1", "eth0"], config.Instances.Select(i => i.InterfaceName));
     }
@@ -156,7 +156,7 @@ public class StandaloneConfigTests
                 - name: pods
                   pods: {selector: {matchLabels: {app: web}}}
             """;
-        var config = StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceResolverTests.Host);
+        var config = StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceBinderTests.Host);
         Assert.Empty(config.Instances.Single().Track);
         Assert.Equal(["spec.track[0]", "spec.nodeSelector"], config.Warnings.Select(w => w.Path));
         Assert.All(config.Warnings, w => Assert.StartsWith("web.yaml: VirtualIp \"web\" (document 1): ", w.ToString(), StringComparison.Ordinal));
@@ -180,7 +180,7 @@ public class StandaloneConfigTests
     [Fact]
     public void VirtualServers_of_the_file_s_VirtualIps_are_run()
     {
-        var config = StandaloneConfig.Parse(WebYaml + VirtualServerYaml, "web.yaml", "n1", InstanceResolverTests.Host);
+        var config = StandaloneConfig.Parse(WebYaml + VirtualServerYaml, "web.yaml", "n1", InstanceBinderTests.Host);
 
         var server = Assert.Single(config.VirtualServers);
         Assert.Equal(("web-80", "web", "-t 10.77.0.250:80"), (server.DisplayName, server.VirtualIpRef, server.Key.ToString()));

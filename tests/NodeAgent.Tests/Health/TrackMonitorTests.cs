@@ -205,15 +205,15 @@ public class TrackMonitorTests
     {
         var settings = new KeepOperator.NodeAgent.Config.VrrpInstanceSettings(
             "web",
-            new KeepOperator.NodeAgent.Vrrp.VrrpRouterConfig("web", KeepOperator.NodeAgent.Vrrp.VrrpVersion.V2, 51, 90, TimeSpan.FromSeconds(1), true, TimeSpan.Zero, System.Net.IPAddress.Loopback, []),
+            new KeepOperator.NodeAgent.Vrrp.VrrpRouterConfig("web", KeepOperator.Api.Instances.VrrpVersion.V2, 51, 90, TimeSpan.FromSeconds(1), true, TimeSpan.Zero, System.Net.IPAddress.Loopback, []),
             "eth0",
             2,
             [],
             null,
-            KeepOperator.NodeAgent.Config.GratuitousArpSettings.Default,
+            KeepOperator.Api.Instances.GratuitousArpSettings.Default,
             [
-                new("tcp", new KeepOperator.NodeAgent.Config.TcpTrackTarget("127.0.0.1", 80), -10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
-                new("http", new KeepOperator.NodeAgent.Config.HttpTrackTarget(new Uri("http://127.0.0.1/"), KeepOperator.Api.HttpStatusRanges.Default), 5, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
+                new("tcp", new KeepOperator.Api.Instances.TcpTrackTarget("127.0.0.1", 80), -10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
+                new("http", new KeepOperator.Api.Instances.HttpTrackTarget(new Uri("http://127.0.0.1/"), KeepOperator.Api.HttpStatusRanges.Default), 5, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
             ]);
         var monitor = TrackMonitor.ForInstance(settings);
         Assert.Equal(90, monitor.Current.EffectivePriority);

@@ -16,7 +16,7 @@ public sealed class ClusterAgentTests
     private static NodeAgentConfig Config(params (string Name, VirtualIpSpec Spec)[] instances) => new()
     {
         Metadata = new ObjectMeta { Name = "n1" },
-        Spec = new NodeAgentConfigSpec { Instances = [.. instances.Select(i => new NodeVrrpInstance { Name = i.Name, Generation = 1, Spec = i.Spec })] },
+        Spec = new NodeAgentConfigSpec { Instances = [.. instances.Select(i => Instance(i.Name, i.Spec))] },
     };
 
     private static async Task Until(Func<Task<bool>> condition, string what, CapturedLog log)
@@ -72,13 +72,14 @@ public sealed class ClusterAgentTests
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         var config = Config(("web", Spec(51)), ("bad", Spec(52, vip: "10.99.0.251", change: s => s.Interface = "eth9")));
-        NodeVirtualServer Server(string name, string vip, int? port) => new()
+        NodeVirtualServer Server(string name, string vip, string? address = null) => new()
         {
             Namespace = "default",
             Name = name,
-            Spec = new VirtualServerSpec { VirtualIpRef = vip, Port = port, RealServers = [new RealServer { Address = "10.99.0.11" }] },
+            Spec = new VirtualServerSpec { VirtualIpRef = vip, Address = address, Port = 80, RealServers = [new RealServer { Address = "10.99.0.11" }] },
         };
-        config.Spec.VirtualServers = [Server("web-80", "web", 80), Server("on-bad", "bad", 80), Server("no-port", "web", null)];
+        // Only the node knows the third is wrong: its VirtualIp holds no such address.
+        config.Spec.VirtualServers = [Server("web-80", "web"), Server("on-bad", "bad"), Server("not-the-vip", "web", "10.99.0.77")];
         await cluster.CreateConfigAsync(config);
         var log = new CapturedLog();
         var host = new FakeHost(log);
@@ -102,7 +103,7 @@ public sealed class ClusterAgentTests
         Assert.Equal([("10.99.0.11", 80, true, 1)], status.VirtualServers![0].RealServers!.Select(r => (r.Address, r.Port ?? 0, r.Healthy, r.Weight ?? -1)));
         var condition = Assert.Single(status.Conditions!);
         Assert.Equal((NodeStatusBuilder.VirtualServersCondition, "False"), (condition.Type, condition.Status));
-        Assert.StartsWith("default/no-port: spec: must have exactly one of port and fwmark", condition.Message, StringComparison.Ordinal);
+        Assert.StartsWith("default/not-the-vip: spec.address: 10.99.0.77 is not an address of VirtualIp \"web\"", condition.Message, StringComparison.Ordinal);
         Assert.Equal(["-t 10.99.0.250:80"], dataplane.Applied[^1].Select(s => s.Key.ToString()));
 
         await stop.CancelAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.Api.Instances;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Netlink;
@@ -6,7 +7,7 @@ using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
-/// <summary>Instance settings resolved the way the agent resolves them, on a made-up host with eth0 in 10.99.0.0/24.</summary>
+/// <summary>Instances resolved as the operator resolves them and bound as the agent binds them, on a made-up host with eth0 in 10.99.0.0/24.</summary>
 public static class TestInstances
 {
     public static readonly IReadOnlyList<InterfaceAddress> Host =
@@ -30,9 +31,13 @@ public static class TestInstances
         return spec;
     }
 
+    /// <summary>The instance the operator would send node n1 for this spec (its VRID, n1's priority).</summary>
+    public static VrrpInstance Instance(string name, VirtualIpSpec spec, long? generation = 1) =>
+        VirtualIpResolver.Resolve(new VirtualIp { Metadata = new ObjectMeta { Name = name, Generation = generation }, Spec = spec }, spec.VirtualRouterId!.Value, VirtualIpResolver.PriorityFor(spec, "n1"), "default");
+
     public static VrrpInstanceSettings Settings(string name, int vrid, int priority = 100, string vip = "10.99.0.250", Action<VirtualIpSpec>? change = null)
     {
-        var result = InstanceResolver.Resolve(new VirtualIp { Metadata = new ObjectMeta { Name = name }, Spec = Spec(vrid, priority, vip, change) }, "n1", Host);
+        var result = InstanceBinder.Bind(Instance(name, Spec(vrid, priority, vip, change)), Host);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Settings!;
     }

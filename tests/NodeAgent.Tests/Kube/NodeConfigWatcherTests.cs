@@ -79,7 +79,7 @@ public sealed class NodeConfigWatcherTests
         await cluster.ReplaceSpecAsync(ForNode("n1", "web", "db"));
         var changed = await watcher.NextAsync();
         Assert.Equal(["web", "db"], changed!.Spec.Instances.Select(i => i.Name));
-        Assert.Equal(10, changed.Spec.Instances[0].Spec.VirtualRouterId);
+        Assert.Equal(10, changed.Spec.Instances[0].VirtualRouterId);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, await cluster.DeleteAsync(NodeConfigWatcher.ObjectPath("n1")));
         Assert.Null(await watcher.NextAsync());

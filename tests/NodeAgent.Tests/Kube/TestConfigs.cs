@@ -1,4 +1,5 @@
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 
 namespace KeepOperator.NodeAgent.Tests.Kube;
 
@@ -11,12 +12,11 @@ public static class TestConfigs
         Metadata = new ObjectMeta { Name = node },
         Spec = new NodeAgentConfigSpec
         {
-            Instances = [.. instances.Select((name, i) => new NodeVrrpInstance
-            {
-                Name = name,
-                Generation = 1,
-                Spec = new VirtualIpSpec { Addresses = [$"10.99.0.{10 + i}"], VirtualRouterId = 10 + i, Priorities = [new NodePriority { NodeName = node, Priority = 100 }] },
-            })],
+            Instances = [.. instances.Select((name, i) => VirtualIpResolver.Resolve(
+                new VirtualIp { Metadata = new ObjectMeta { Name = name, Generation = 1 }, Spec = new VirtualIpSpec { Addresses = [$"10.99.0.{10 + i}"] } },
+                virtualRouterId: 10 + i,
+                priority: 100,
+                secretNamespace: "default"))],
         },
     };
 }

@@ -92,7 +92,7 @@ public class VirtualServerResolverTests
         server.Spec.RealServers = [new RealServer { Address = "2001:db8::21" }];
         server.Spec.HealthCheck!.Tcp!.Port = 80;
 
-        var definition = VirtualServerResolver.Resolve(server, ["10.77.0.250", "2001:db8::10/64"], ValidationMode.Cluster).Definition!;
+        var definition = VirtualServerResolver.Resolve(server, ["10.77.0.250", "2001:db8::10/64"]).Definition!;
 
         Assert.Equal(IpvsServiceKey.ForFirewallMark(7, System.Net.Sockets.AddressFamily.InterNetworkV6), definition.Key);
         Assert.Equal(0, definition.RealServers.Single().Port);
@@ -108,23 +108,12 @@ public class VirtualServerResolverTests
         fwmark.Spec.Fwmark = 3;
         fwmark.Spec.RealServers = [new RealServer { Address = "10.0.0.1" }];
 
-        var address = Assert.Single(VirtualServerResolver.Resolve(other, VirtualServerSamples.VipAddresses, ValidationMode.Cluster).Errors);
-        var port = Assert.Single(VirtualServerResolver.Resolve(fwmark, VirtualServerSamples.VipAddresses, ValidationMode.Cluster).Errors);
+        var address = Assert.Single(VirtualServerResolver.Resolve(other, VirtualServerSamples.VipAddresses).Errors);
+        var port = Assert.Single(VirtualServerResolver.Resolve(fwmark, VirtualServerSamples.VipAddresses).Errors);
 
         Assert.Equal("spec.address", address.Path);
         Assert.Contains("10.77.0.250", address.Message, StringComparison.Ordinal);
         Assert.Equal("spec.healthCheck", port.Path);
-    }
-
-    [Fact]
-    public void The_validator_s_rules_apply()
-    {
-        var server = VirtualServerSamples.Web();
-        server.Spec.Scheduler = "fastest";
-
-        var error = Assert.Single(VirtualServerResolver.Resolve(server, VirtualServerSamples.VipAddresses, ValidationMode.Cluster).Errors);
-
-        Assert.Equal("spec.scheduler", error.Path);
     }
 
     [Fact]
@@ -134,7 +123,7 @@ public class VirtualServerResolverTests
         unknown.Spec.VirtualIpRef = "nope";
         var servers = new[] { VirtualServerSamples.Web("a"), unknown, VirtualServerSamples.Web("b"), VirtualServerSamples.Web("c", 443) };
 
-        var set = VirtualServerSetResolver.Resolve(servers, new Dictionary<string, IReadOnlyList<string>> { ["vi-1"] = VirtualServerSamples.VipAddresses }, ValidationMode.Cluster);
+        var set = VirtualServerSetResolver.Resolve(servers, new Dictionary<string, IReadOnlyList<string>> { ["vi-1"] = VirtualServerSamples.VipAddresses });
 
         Assert.Equal(["default/a", "default/c"], set.Definitions.Select(d => d.DisplayName));
         Assert.Equal([(1, "spec.virtualIpRef"), (2, "spec.port")], set.Errors.Select(e => (e.Index, e.Error.Path)));

@@ -30,7 +30,7 @@ internal static class VirtualServerSamples
     };
 
     public static VirtualServerDefinition Definition(VirtualServer server) =>
-        VirtualServerResolver.Resolve(server, VipAddresses, ValidationMode.Cluster).Definition
+        VirtualServerResolver.Resolve(server, VipAddresses).Definition
         ?? throw new InvalidOperationException("sample does not resolve");
 
     /// <summary>A definition with the given real-server weights (10.0.0.1, 10.0.0.2, ...) and no check.</summary>

@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.NetworkInformation;
+using System.Net;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;

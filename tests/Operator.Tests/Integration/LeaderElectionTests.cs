@@ -45,7 +45,7 @@ public sealed class LeaderElectionTests
             spec: {addresses: ["10.77.0.251"]}
             """);
         var config = await EventuallyAsync(() => c.GetNodeAgentConfigAsync("l-n1"), x => x?.Spec.Instances.Count == 2, "second on l-n1, from replica-b");
-        Assert.Equal([1, 2], config!.Spec.Instances.Select(i => i.Spec.VirtualRouterId ?? 0).Order());
+        Assert.Equal([1, 2], config!.Spec.Instances.Select(i => i.VirtualRouterId).Order());
         Assert.True(b.Reconciles > 0);
     }
 }

@@ -150,11 +150,11 @@ public sealed class OperatorCluster : IAsyncDisposable
 
     /// <summary>The priority the node's NodeAgentConfig gives the VirtualIp (null when it has no such instance).</summary>
     public async Task<int?> PriorityAsync(string node, string vip) =>
-        (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.Spec.Priorities?.Single().Priority;
+        (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.Priority;
 
     /// <summary>The VRID the node's NodeAgentConfig gives the VirtualIp (null when it has no such instance).</summary>
     public async Task<int?> VirtualRouterIdAsync(string node, string vip) =>
-        (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.Spec.VirtualRouterId;
+        (await GetNodeAgentConfigAsync(node))?.Spec.Instances.FirstOrDefault(i => i.Name == vip)?.VirtualRouterId;
 
     /// <summary>Polls until the condition holds (the operator is eventually consistent), failing with the last value seen.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, double seconds = 10)

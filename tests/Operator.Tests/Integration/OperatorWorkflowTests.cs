@@ -43,8 +43,8 @@ public sealed class OperatorWorkflowTests(OperatorWorkflowFixture fixture) : ICl
         await SetUpAsync("flow");
         var n1 = await EventuallyAsync(() => C.GetNodeAgentConfigAsync("flow-n1"), c => c?.Spec.Instances.Any(i => i.Name == "flow-web") == true, "flow-n1's instance");
         var instance = n1!.Spec.Instances.Single(i => i.Name == "flow-web");
-        Assert.Equal(1, instance.Spec.VirtualRouterId);
-        Assert.Equal(150, instance.Spec.Priorities!.Single().Priority);
+        Assert.Equal(1, instance.VirtualRouterId);
+        Assert.Equal(150, instance.Priority);
         Assert.Equal(1, instance.Generation);
         Assert.Equal(100, await EventuallyAsync(() => C.PriorityAsync("flow-n2", "flow-web"), p => p is not null, "flow-n2's instance"));
 

@@ -52,6 +52,6 @@ public sealed class WatchExpiryTests
         Assert.Equal(2, await EventuallyAsync(() => c.VirtualRouterIdAsync("x-n1", "after"), v => v is not null, "after on x-n1"));
         await c.Kubectl.OkAsync("delete", "virtualip", "before");
         var config = await EventuallyAsync(() => c.GetNodeAgentConfigAsync("x-n1"), x => x?.Spec.Instances.Select(i => i.Name).SequenceEqual(["after"]) == true, "only 'after' on x-n1");
-        Assert.Equal(2, config!.Spec.Instances[0].Spec.VirtualRouterId); // allocated while 'before' held 1, and kept after it went
+        Assert.Equal(2, config!.Spec.Instances[0].VirtualRouterId); // allocated while 'before' held 1, and kept after it went
     }
 }

@@ -22,11 +22,9 @@ public sealed class PlannerTests
 
         var web = plan.NodeConfigs["n1"].Instances.Single(i => i.Name == "web");
         Assert.Equal(1, web.Generation);
-        Assert.Equal(1, web.Spec.VirtualRouterId);
-        var only = Assert.Single(web.Spec.Priorities!);
-        Assert.Equal(("n1", 150), (only.NodeName, only.Priority));
-        Assert.Null(web.Spec.NodeSelector);
-        Assert.Equal(100, plan.NodeConfigs["n2"].Instances.Single().Spec.Priorities![0].Priority);
+        Assert.Equal(1, web.VirtualRouterId);
+        Assert.Equal(150, web.Priority);
+        Assert.Equal(100, plan.NodeConfigs["n2"].Instances.Single().Priority);
         Assert.Equal(2, plan.VirtualIps["db"].VirtualRouterId);
     }
 
@@ -74,9 +72,9 @@ public sealed class PlannerTests
 
         var present = Planner.Build(State([vip], [Node("n1")], new() { ["default/vrrp"] = new HashSet<string> { "password" } }), Options);
         Assert.False(present.VirtualIps["web"].Conditions.Single(c => c.Type == ConditionTypes.SecretMissing).Status);
-        var auth = present.NodeConfigs["n1"].Instances.Single().Spec.Authentication!;
-        Assert.Null(auth.Password);
-        Assert.Equal("vrrp", auth.PasswordSecretRef!.Name);
+        var instance = present.NodeConfigs["n1"].Instances.Single();
+        Assert.Null(instance.Password);
+        Assert.Equal(("default", "vrrp", "password"), (instance.PasswordSecretRef!.Namespace, instance.PasswordSecretRef.Name, instance.PasswordSecretRef.Key)); // the namespace resolved: the agent needs no default
     }
 
     [Fact]
@@ -88,6 +86,6 @@ public sealed class PlannerTests
         Assert.Equal(
             System.Text.Json.JsonSerializer.Serialize(one.NodeConfigs["n2"], ApiJsonContext.Default.NodeAgentConfigSpec),
             System.Text.Json.JsonSerializer.Serialize(two.NodeConfigs["n2"], ApiJsonContext.Default.NodeAgentConfigSpec));
-        Assert.Equal(99, one.NodeConfigs["n2"].Instances[0].Spec.Priorities![0].Priority);
+        Assert.Equal(99, one.NodeConfigs["n2"].Instances[0].Priority);
     }
 }

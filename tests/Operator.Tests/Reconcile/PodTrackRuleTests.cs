@@ -157,10 +157,10 @@ public sealed class PodTrackRuleTests
     {
         // n1: 150 - 60 = 90; n2 (cordoned, ready pod) goes below the lowest schedulable node: 89.
         var lowered = Planner.Build(State([Tracked(-60, priorities: [("n1", 150)])], [Node("n1"), Node("n2", cordoned: true)]) with { Pods = [Pod("n2")] }, new PlannerOptions());
-        Assert.Equal(90, lowered.NodeConfigs["n1"].Instances.Single().Spec.Priorities!.Single().Priority);
-        Assert.Equal(89, lowered.NodeConfigs["n2"].Instances.Single().Spec.Priorities!.Single().Priority);
+        Assert.Equal(90, lowered.NodeConfigs["n1"].Instances.Single().Priority);
+        Assert.Equal(89, lowered.NodeConfigs["n2"].Instances.Single().Priority);
         Assert.Contains(lowered.VirtualIps["web"].Conditions, c => c.Type == ConditionTypes.TrackFailing && c.Status);
-        Assert.Null(lowered.NodeConfigs["n1"].Instances.Single().Spec.Track); // applied here: the agent has nothing left to run
+        Assert.Empty(lowered.NodeConfigs["n1"].Instances.Single().Track); // applied here: the agent has nothing left to run
 
         var faultVip = Tracked(weight: 0);
         var faulted = Planner.Build(State([faultVip], TwoNodes) with { Pods = [Pod("n1")] }, new PlannerOptions());

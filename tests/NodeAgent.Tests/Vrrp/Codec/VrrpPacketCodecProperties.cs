@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
-using FsCheck;
+using System.Net;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 
 namespace KeepOperator.NodeAgent.Tests.Vrrp.Codec;

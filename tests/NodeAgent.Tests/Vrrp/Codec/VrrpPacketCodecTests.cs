@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 using static KeepOperator.NodeAgent.Tests.Vrrp.StateMachine.VrrpTestKit;

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.Api.Instances;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Netlink;
@@ -7,7 +8,8 @@ using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Config;
 
-public class InstanceResolverTests
+/// <summary>A VirtualIp resolved as the operator or the standalone loader resolves it, then bound to a made-up host.</summary>
+public class InstanceBinderTests
 {
     internal static readonly IReadOnlyList<InterfaceAddress> Host =
     [
@@ -33,16 +35,19 @@ public class InstanceResolverTests
         return vip;
     }
 
+    private static InstanceBinding Bind(VirtualIp vip, string node = "n1", IReadOnlyList<InterfaceAddress>? host = null, Func<SecretKeySelector, string?>? readSecret = null) =>
+        InstanceBinder.Bind(VirtualIpResolver.Resolve(vip, vip.Spec.VirtualRouterId!.Value, VirtualIpResolver.PriorityFor(vip.Spec, node), "default"), host ?? Host, readSecret);
+
     private static VrrpInstanceSettings Resolved(VirtualIp vip, string node = "n1", IReadOnlyList<InterfaceAddress>? host = null)
     {
-        var result = InstanceResolver.Resolve(vip, node, host ?? Host);
+        var result = Bind(vip, node, host);
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         return result.Settings!;
     }
 
     private static FieldError Failed(VirtualIp vip, string node = "n1", IReadOnlyList<InterfaceAddress>? host = null)
     {
-        var result = InstanceResolver.Resolve(vip, node, host ?? Host);
+        var result = Bind(vip, node, host);
         Assert.False(result.Succeeded);
         return Assert.Single(result.Errors);
     }
@@ -191,23 +196,14 @@ public class InstanceResolverTests
     }
 
     [Fact]
-    public void Vrid_may_come_from_status_in_a_cluster()
-    {
-        var vip = Vip(s => s.VirtualRouterId = null);
-        Assert.Equal("spec.virtualRouterId", Failed(vip).Path);
-        vip.Status = new VirtualIpStatus { VirtualRouterId = 9 };
-        Assert.Equal(9, Resolved(vip).Router.VirtualRouterId);
-    }
-
-    [Fact]
     public void Secret_password_is_read_through_the_callback()
     {
         var vip = Vip(s => s.Authentication = new() { PasswordSecretRef = new() { Name = "vrrp", Key = "pw" } });
         vip.Metadata.Namespace = "prod";
         Assert.Equal("spec.authentication.passwordSecretRef", Failed(vip).Path);
-        var result = InstanceResolver.Resolve(vip, "n1", Host, r => r.Name == "vrrp" && r.Key == "pw" ? "s3cret" : null);
+        var result = Bind(vip, readSecret: r => r is { Namespace: "default", Name: "vrrp", Key: "pw" } ? "s3cret" : null); // cluster-scoped: the operator's namespace
         Assert.Equal("s3cret", result.Settings!.Password);
-        var tooLong = InstanceResolver.Resolve(vip, "n1", Host, _ => "too-long-password");
+        var tooLong = Bind(vip, readSecret: _ => "too-long-password");
         Assert.Contains("1 to 8 bytes", Assert.Single(tooLong.Errors).Message, StringComparison.Ordinal);
     }
 
@@ -220,24 +216,12 @@ public class InstanceResolverTests
             new() { Name = "web", Http = new() { Url = "http://127.0.0.1:8080/healthz", ExpectedStatus = "200,204" }, Weight = -20, Interval = "5s", Timeout = "2s", Rise = 3, Fall = 2 },
             new() { Name = "pods", Pods = new() { Selector = new() { MatchLabels = new() { ["app"] = "web" } } } },
         ]);
-        var result = InstanceResolver.Resolve(vip, "n1", Host);
-        var track = result.Settings!.Track;
+        var track = Resolved(vip).Track;
         Assert.Equal(2, track.Count);
         Assert.Equal(new TrackCheckSettings("api", new TcpTrackTarget("127.0.0.1", 6443), 0, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1), track[0]);
         Assert.Equal(
             new TrackCheckSettings("web", new HttpTrackTarget(new Uri("http://127.0.0.1:8080/healthz"), HttpStatusRanges.Parse("200,204")), -20, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 3, 2),
             track[1]);
-        var warning = Assert.Single(result.Warnings);
-        Assert.Equal("spec.track[2]", warning.Path);
-        Assert.Contains("evaluated by the operator", warning.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Invalid_specs_return_the_validator_errors()
-    {
-        var result = InstanceResolver.Resolve(Vip(s => s.Addresses = ["nope"]), "n1", Host);
-        Assert.False(result.Succeeded);
-        Assert.Equal("spec.addresses[0]", Assert.Single(result.Errors).Path);
     }
 
     [Theory]
@@ -253,6 +237,6 @@ public class InstanceResolverTests
     [InlineData("2001:db8::1", 64, "10.0.0.1", false)]
     public void Subnet_contains(string network, int prefix, string address, bool expected)
     {
-        Assert.Equal(expected, InstanceResolver.SubnetContains(IPAddress.Parse(network), prefix, IPAddress.Parse(address)));
+        Assert.Equal(expected, InstanceBinder.SubnetContains(IPAddress.Parse(network), prefix, IPAddress.Parse(address)));
     }
 }

@@ -1,0 +1,67 @@
+namespace KeepOperator.Api.Instances;
+
+/// <summary>
+/// Pure: a valid VirtualIp to the <see cref="VrrpInstance"/> one node runs. The one place VirtualIp defaults are applied,
+/// used by the operator (per node, VRID and priority decided) and by the standalone agent (VRID and priority from the file).
+/// The input must have passed <see cref="VirtualIpValidator"/>: this does not check again.
+/// </summary>
+public static class VirtualIpResolver
+{
+    /// <param name="virtualRouterId">The spec's, or the one the operator allocated.</param>
+    /// <param name="priority">This node's priority (<see cref="PriorityFor"/>, or the operator's decision).</param>
+    /// <param name="secretNamespace">The namespace of a passwordSecretRef that names none.</param>
+    public static VrrpInstance Resolve(VirtualIp vip, int virtualRouterId, int priority, string secretNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(vip);
+        var spec = vip.Spec;
+        return new VrrpInstance
+        {
+            Name = string.IsNullOrEmpty(vip.Metadata.Namespace) ? vip.Metadata.Name ?? "" : $"{vip.Metadata.Namespace}/{vip.Metadata.Name}",
+            Generation = vip.Metadata.Generation,
+            VirtualRouterId = virtualRouterId,
+            Version = (VrrpVersion)(spec.VrrpVersion ?? VirtualIpDefaults.VrrpVersion),
+            Priority = priority,
+            AdvertInterval = GoDuration.Parse(spec.AdvertInterval ?? VirtualIpDefaults.AdvertInterval),
+            Preempt = spec.Preempt ?? VirtualIpDefaults.Preempt,
+            PreemptDelay = GoDuration.Parse(spec.PreemptDelay ?? VirtualIpDefaults.PreemptDelay),
+            Addresses = [.. spec.Addresses.Select(Address)],
+            Interface = spec.Interface,
+            Password = spec.Authentication?.Password,
+            PasswordSecretRef = spec.Authentication?.PasswordSecretRef is { } secretRef
+                ? new SecretKeySelector { Namespace = secretRef.Namespace ?? secretNamespace, Name = secretRef.Name, Key = secretRef.Key }
+                : null,
+            GratuitousArp = spec.GratuitousArp is { } g
+                ? new GratuitousArpSettings(
+                    g.Repeat ?? VirtualIpDefaults.GratuitousArpRepeat,
+                    GoDuration.Parse(g.Delay ?? VirtualIpDefaults.GratuitousArpDelay),
+                    GoDuration.Parse(g.RefreshInterval ?? VirtualIpDefaults.GratuitousArpRefreshInterval))
+                : GratuitousArpSettings.Default,
+            Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
+        };
+    }
+
+    /// <summary>The priorities entry for this node (node names compare case-insensitively), else defaultPriority, else 100.</summary>
+    public static int PriorityFor(VirtualIpSpec spec, string nodeName)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var entry = spec.Priorities?.FirstOrDefault(p => string.Equals(p.NodeName, nodeName, StringComparison.OrdinalIgnoreCase));
+        return entry?.Priority ?? spec.DefaultPriority ?? VirtualIpDefaults.Priority;
+    }
+
+    private static VirtualAddress Address(string text)
+    {
+        VirtualIpValidator.TryParseAddress(text, out var address, out var prefixLength, out _);
+        return new VirtualAddress(address, prefixLength);
+    }
+
+    private static TrackCheckSettings Track(TrackCheck check) => new(
+        check.Name!,
+        check.Tcp is { } tcp
+            ? new TcpTrackTarget(tcp.Host ?? VirtualIpDefaults.TcpHost, tcp.Port!.Value)
+            : new HttpTrackTarget(new Uri(check.Http!.Url!), HttpStatusRanges.Parse(check.Http.ExpectedStatus ?? VirtualIpDefaults.HttpExpectedStatus)),
+        check.Weight ?? VirtualIpDefaults.TrackWeight,
+        GoDuration.Parse(check.Interval ?? VirtualIpDefaults.TrackInterval),
+        GoDuration.Parse(check.Timeout ?? VirtualIpDefaults.TrackTimeout),
+        check.Rise ?? VirtualIpDefaults.TrackRise,
+        check.Fall ?? VirtualIpDefaults.TrackFall);
+}

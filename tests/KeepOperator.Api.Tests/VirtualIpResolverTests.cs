@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text.Json;
+using KeepOperator.Api.Instances;
+using Xunit;
+
+namespace KeepOperator.Api.Tests;
+
+public sealed class VirtualIpResolverTests
+{
+    private static VirtualIp Vip(Action<VirtualIpSpec>? change = null)
+    {
+        var vip = new VirtualIp { Metadata = new ObjectMeta { Name = "web", Generation = 4 }, Spec = new VirtualIpSpec { Addresses = ["10.77.0.250"] } };
+        change?.Invoke(vip.Spec);
+        Assert.Empty(VirtualIpValidator.Validate(vip)); // the resolver's contract: only valid input
+        return vip;
+    }
+
+    [Fact]
+    public void Every_default_is_applied()
+    {
+        var instance = VirtualIpResolver.Resolve(Vip(), 7, 100, "kube-system");
+        Assert.Equal("web", instance.Name);
+        Assert.Equal(4, instance.Generation);
+        Assert.Equal(7, instance.VirtualRouterId);
+        Assert.Equal(VrrpVersion.V2, instance.Version);
+        Assert.Equal(100, instance.Priority);
+        Assert.Equal(TimeSpan.FromSeconds(1), instance.AdvertInterval);
+        Assert.True(instance.Preempt);
+        Assert.Equal(TimeSpan.Zero, instance.PreemptDelay);
+        Assert.Equal([new VirtualAddress(IPAddress.Parse("10.77.0.250"), 32)], instance.Addresses);
+        Assert.Null(instance.Interface);
+        Assert.Null(instance.Password);
+        Assert.Null(instance.PasswordSecretRef);
+        Assert.Equal(new GratuitousArpSettings(5, TimeSpan.FromSeconds(5), TimeSpan.Zero), instance.GratuitousArp);
+        Assert.Empty(instance.Track);
+    }
+
+    [Theory]
+    [InlineData("n1", 150)]
+    [InlineData("N2", 90)]
+    [InlineData("n3", 70)]
+    public void Priority_is_the_node_entry_else_the_default(string node, int expected)
+    {
+        var vip = Vip(s =>
+        {
+            s.Priorities = [new() { NodeName = "n1", Priority = 150 }, new() { NodeName = "n2", Priority = 90 }];
+            s.DefaultPriority = 70;
+        });
+        Assert.Equal(expected, VirtualIpResolver.PriorityFor(vip.Spec, node));
+    }
+
+    [Fact]
+    public void A_secret_without_a_namespace_gets_the_one_given()
+    {
+        var vip = Vip(s => s.Authentication = new() { PasswordSecretRef = new() { Name = "vrrp", Key = "pw" } });
+        var secret = VirtualIpResolver.Resolve(vip, 7, 100, "kube-system").PasswordSecretRef!;
+        Assert.Equal(("kube-system", "vrrp", "pw"), (secret.Namespace, secret.Name, secret.Key));
+        vip.Spec.Authentication!.PasswordSecretRef!.Namespace = "prod";
+        Assert.Equal("prod", VirtualIpResolver.Resolve(vip, 7, 100, "kube-system").PasswordSecretRef!.Namespace);
+    }
+
+    [Fact]
+    public void Pods_tracks_stay_with_the_operator_the_others_get_defaults()
+    {
+        var vip = Vip(s => s.Track =
+        [
+            new() { Name = "api", Tcp = new() { Port = 6443 } },
+            new() { Name = "pods", Pods = new() { Selector = new() { MatchLabels = new() { ["app"] = "web" } } }, Weight = -10 },
+            new() { Name = "web", Http = new() { Url = "http://127.0.0.1:8080/healthz" }, Weight = -20, Interval = "5s", Timeout = "2s", Rise = 3, Fall = 2 },
+        ]);
+        Assert.Equal(
+            [
+                new TrackCheckSettings("api", new TcpTrackTarget("127.0.0.1", 6443), 0, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
+                new TrackCheckSettings("web", new HttpTrackTarget(new Uri("http://127.0.0.1:8080/healthz"), HttpStatusRanges.Default), -20, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2), 3, 2),
+            ],
+            VirtualIpResolver.Resolve(vip, 7, 100, "default").Track);
+    }
+
+    [Fact]
+    public void On_the_wire_durations_are_Go_durations_and_addresses_carry_their_prefix()
+    {
+        var vip = Vip(s => { s.Addresses = ["2001:db8::5/64"]; s.VrrpVersion = 3; s.AdvertInterval = "50ms"; s.Track = [new() { Name = "api", Tcp = new() { Port = 6443 } }]; });
+        var instance = VirtualIpResolver.Resolve(vip, 7, 100, "default");
+        var json = JsonSerializer.SerializeToNode(instance, ApiJsonContext.Default.VrrpInstance)!;
+        Assert.Equal("50ms", (string?)json["advertInterval"]);
+        Assert.Equal(3, (int?)json["version"]);
+        Assert.Equal("2001:db8::5/64", (string?)json["addresses"]![0]);
+        Assert.Equal("tcp", (string?)json["track"]![0]!["target"]!["type"]);
+        var back = json.Deserialize(ApiJsonContext.Default.VrrpInstance)!;
+        Assert.Equal(instance.AdvertInterval, back.AdvertInterval);
+        Assert.Equal(instance.Addresses, back.Addresses);
+        Assert.Equal(instance.Track, back.Track);
+    }
+}
