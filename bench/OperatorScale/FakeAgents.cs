@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s;
-using k8s.Models;
+using System.Text.Json;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using k8s.Models;
+using k8s;
 
 namespace KeepOperator.Bench.OperatorScale;
 
@@ -43,7 +44,7 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
         foreach (var config in configs)
         {
             var node = config.Metadata.Name!;
-            var desired = config.Spec.Instances.Select(i => (i.Name, State: masters[i.Name] == node ? "Master" : "Backup")).ToList();
+            var desired = config.Spec.Instances.Select(i => (i.Name, State: masters[i.Name] == node ? VrrpStateNames.Master : VrrpStateNames.Backup)).ToList();
             var reported = config.Status?.Instances?.Select(i => (i.Name, i.State)).ToList() ?? [];
             var fresh = config.Status?.LastHeartbeatTime is { } beat && now - beat < heartbeat;
             if (fresh && desired.SequenceEqual(reported))

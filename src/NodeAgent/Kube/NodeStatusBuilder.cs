@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.LoadBalancing;
@@ -8,20 +9,6 @@ namespace KeepOperator.NodeAgent.Kube;
 /// <summary>Pure: the NodeAgentConfig status this node reports, from what it was told to run and what runs.</summary>
 public static class NodeStatusBuilder
 {
-    public const string Master = "Master";
-    public const string Backup = "Backup";
-    public const string Fault = "Fault";
-    public const string Stopped = "Stopped";
-
-    /// <summary>Condition: False while IP forwarding is off and NAT virtual servers need it.</summary>
-    public const string IpForwardingCondition = "IpForwarding";
-
-    /// <summary>Condition: True while kube-proxy in IPVS mode may delete this node's IPVS services.</summary>
-    public const string KubeProxyIpvsCondition = "KubeProxyIpvsConflict";
-
-    /// <summary>Condition: False while some of spec.virtualServers cannot be programmed.</summary>
-    public const string VirtualServersCondition = "VirtualServersValid";
-
     /// <param name="configured">Instance names in the order of the applied spec.</param>
     /// <param name="running">The loop's snapshots by name.</param>
     /// <param name="errors">Instances that could not be started, with why (configuration or host errors).</param>
@@ -61,7 +48,7 @@ public static class NodeStatusBuilder
                 instances.Add(new NodeInstanceStatus
                 {
                     Name = name,
-                    State = Stopped,
+                    State = VrrpStateNames.Stopped,
                     Message = errors.TryGetValue(name, out var error) ? error : "not running",
                 });
             }
@@ -83,21 +70,21 @@ public static class NodeStatusBuilder
         var conditions = new List<Condition>();
         if (loadBalancing.ForwardingProblems.Count > 0)
         {
-            conditions.Add(new Condition { Type = IpForwardingCondition, Status = "False", Reason = "IpForwardingOff", Message = string.Join(" ", loadBalancing.ForwardingProblems) });
+            conditions.Add(new Condition { Type = ConditionTypes.IpForwarding, Status = "False", Reason = NodeAgentConfigReasons.IpForwardingOff, Message = string.Join(" ", loadBalancing.ForwardingProblems) });
         }
 
         if (kubeProxyWarning is not null)
         {
-            conditions.Add(new Condition { Type = KubeProxyIpvsCondition, Status = "True", Reason = "KubeProxyIpvsMode", Message = kubeProxyWarning });
+            conditions.Add(new Condition { Type = ConditionTypes.KubeProxyIpvsConflict, Status = "True", Reason = NodeAgentConfigReasons.KubeProxyIpvsMode, Message = kubeProxyWarning });
         }
 
         if (virtualServerErrors is { Count: > 0 })
         {
             conditions.Add(new Condition
             {
-                Type = VirtualServersCondition,
+                Type = ConditionTypes.VirtualServersValid,
                 Status = "False",
-                Reason = "InvalidVirtualServer",
+                Reason = NodeAgentConfigReasons.InvalidVirtualServer,
                 Message = string.Join("; ", virtualServerErrors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {e.Value}")),
             });
         }
@@ -110,9 +97,9 @@ public static class NodeStatusBuilder
     /// <summary>Initialize is the moment before Startup: not running yet.</summary>
     public static string StateName(VrrpState state) => state switch
     {
-        VrrpState.Master => Master,
-        VrrpState.Backup => Backup,
-        VrrpState.Fault => Fault,
-        _ => Stopped,
+        VrrpState.Master => VrrpStateNames.Master,
+        VrrpState.Backup => VrrpStateNames.Backup,
+        VrrpState.Fault => VrrpStateNames.Fault,
+        _ => VrrpStateNames.Stopped,
     };
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using k8s.Models;
+using System.Net;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using k8s.Models;
 
 namespace KeepOperator.Operator.Reconcile;
 

@@ -1,5 +1,6 @@
-using KeepOperator.Api;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Vocabulary;
+using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -10,7 +11,6 @@ namespace KeepOperator.Operator.Reconcile;
 /// </summary>
 public static class MaintenanceRules
 {
-    public const string PreferredMasterAnnotation = "keepoperator.io/preferred-master";
     public const int MinPriority = 1;
     public const int MaxPriority = 254;
 
@@ -31,7 +31,7 @@ public static class MaintenanceRules
             }
         }
 
-        var preferred = vip.Metadata.Annotations?.GetValueOrDefault(PreferredMasterAnnotation);
+        var preferred = vip.Metadata.Annotations?.GetValueOrDefault(Annotations.PreferredMaster);
         if (string.IsNullOrEmpty(preferred))
         {
             return new PriorityDecision(priorities, null);
@@ -40,13 +40,13 @@ public static class MaintenanceRules
         var target = eligible.FirstOrDefault(n => n.Name == preferred);
         if (target is null)
         {
-            return new PriorityDecision(priorities, new(ConditionTypes.PreferredMaster, false, "NodeNotEligible",
+            return new PriorityDecision(priorities, new(ConditionTypes.PreferredMaster, false, VirtualIpReasons.NodeNotEligible,
                 $"preferred master {preferred} is not a node this VirtualIp runs on"));
         }
 
         if (target.Unschedulable)
         {
-            return new PriorityDecision(priorities, new(ConditionTypes.PreferredMaster, false, "NodeCordoned",
+            return new PriorityDecision(priorities, new(ConditionTypes.PreferredMaster, false, VirtualIpReasons.NodeCordoned,
                 $"preferred master {preferred} is cordoned; it hands the VIP over instead"));
         }
 
@@ -60,8 +60,8 @@ public static class MaintenanceRules
 
         var message = $"{preferred} raised to priority {raised}, above every other node";
         var condition = spec.Preempt ?? VirtualIpDefaults.Preempt
-            ? new PlannedCondition(ConditionTypes.PreferredMaster, true, "PriorityRaised", message)
-            : new PlannedCondition(ConditionTypes.PreferredMaster, false, "PreemptDisabled",
+            ? new PlannedCondition(ConditionTypes.PreferredMaster, true, VirtualIpReasons.PriorityRaised, message)
+            : new PlannedCondition(ConditionTypes.PreferredMaster, false, VirtualIpReasons.PreemptDisabled,
                 message + ", but preempt is off: it takes over only when the current master fails");
         return new PriorityDecision(priorities, condition);
     }

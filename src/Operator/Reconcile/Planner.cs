@@ -1,5 +1,6 @@
-using KeepOperator.Api;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Vocabulary;
+using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -41,25 +42,25 @@ public static class Planner
 
             var invalidMessage = invalid.GetValueOrDefault(name);
             conditions.Add(invalidMessage is null
-                ? new(ConditionTypes.Invalid, false, "Valid", "the spec is valid")
-                : new(ConditionTypes.Invalid, true, "InvalidSpec", invalidMessage));
+                ? new(ConditionTypes.Invalid, false, VirtualIpReasons.Valid, "the spec is valid")
+                : new(ConditionTypes.Invalid, true, VirtualIpReasons.InvalidSpec, invalidMessage));
             withheld |= invalidMessage is not null;
 
             var conflictsWith = allocation.Conflicts.GetValueOrDefault(name);
             var vrid = allocation.Assigned.TryGetValue(name, out var v) ? v : (int?)null;
             if (conflictsWith is not null)
             {
-                conditions.Add(new(ConditionTypes.Conflict, true, "VirtualRouterIdInUse",
+                conditions.Add(new(ConditionTypes.Conflict, true, VirtualIpReasons.VirtualRouterIdInUse,
                     $"VRID {vrid} on {SegmentKey.Of(vip.Spec)} is also used by {string.Join(", ", conflictsWith)}; none of them is given to agents until one changes"));
             }
             else if (allocation.Exhausted.Contains(name))
             {
-                conditions.Add(new(ConditionTypes.Conflict, true, "NoFreeVirtualRouterId",
+                conditions.Add(new(ConditionTypes.Conflict, true, VirtualIpReasons.NoFreeVirtualRouterId,
                     $"all {VridAllocator.MaxVrid} VRIDs on {SegmentKey.Of(vip.Spec)} are taken"));
             }
             else
             {
-                conditions.Add(new(ConditionTypes.Conflict, false, "NoConflict", invalidMessage is null ? $"VRID {vrid} is unique on {SegmentKey.Of(vip.Spec)}" : "not checked: the spec is invalid"));
+                conditions.Add(new(ConditionTypes.Conflict, false, VirtualIpReasons.NoConflict, invalidMessage is null ? $"VRID {vrid} is unique on {SegmentKey.Of(vip.Spec)}" : "not checked: the spec is invalid"));
             }
 
             withheld |= conflictsWith is not null || allocation.Exhausted.Contains(name);
@@ -68,8 +69,8 @@ public static class Planner
             {
                 var missing = MissingSecret(secretRef, options.SecretNamespace, state.SecretKeys);
                 conditions.Add(missing is null
-                    ? new(ConditionTypes.SecretMissing, false, "SecretFound", "the password Secret and key exist")
-                    : new(ConditionTypes.SecretMissing, true, "SecretNotFound", missing));
+                    ? new(ConditionTypes.SecretMissing, false, VirtualIpReasons.SecretFound, "the password Secret and key exist")
+                    : new(ConditionTypes.SecretMissing, true, VirtualIpReasons.SecretNotFound, missing));
                 withheld |= missing is not null;
             }
 

@@ -1,5 +1,6 @@
-using KeepOperator.Api;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Vocabulary;
+using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
 
@@ -58,8 +59,8 @@ public static class PodTrackRule
         }
 
         PlannedCondition? condition = tracks.Count == 0 ? null
-            : failures.Count == 0 ? new(ConditionTypes.TrackFailing, false, "PodsReady", "every node has a Ready pod for each pods track")
-            : new(ConditionTypes.TrackFailing, true, "NoReadyPod", Summary(failures));
+            : failures.Count == 0 ? new(ConditionTypes.TrackFailing, false, VirtualIpReasons.PodsReady, "every node has a Ready pod for each pods track")
+            : new(ConditionTypes.TrackFailing, true, VirtualIpReasons.NoReadyPod, Summary(failures));
         return new PodTrackDecision(priorities, faulted, condition);
     }
 

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
@@ -11,11 +12,6 @@ namespace KeepOperator.Operator.Reconcile;
 /// </summary>
 public static class StatusAggregator
 {
-    public const string Unknown = "Unknown";
-
-    /// <summary>The state of a node a failing weight-0 pods track keeps the instance from (keepalived's FAULT).</summary>
-    public const string Fault = "Fault";
-
     public static VirtualIpStatus Aggregate(
         VirtualIp vip,
         VirtualIpPlan plan,
@@ -29,7 +25,7 @@ public static class StatusAggregator
         var reporting = 0;
         foreach (var node in plan.Faulted)
         {
-            nodes.Add(new VirtualIpNodeStatus { Name = node, State = Fault }); // runs no instance: nothing to report
+            nodes.Add(new VirtualIpNodeStatus { Name = node, State = VrrpStateNames.Fault }); // runs no instance: nothing to report
         }
 
         foreach (var (node, priority) in plan.Priorities)
@@ -45,7 +41,7 @@ public static class StatusAggregator
             nodes.Add(new VirtualIpNodeStatus
             {
                 Name = node,
-                State = reported?.State ?? Unknown,
+                State = reported?.State ?? VrrpStateNames.Unknown,
                 Priority = priority,
                 EffectivePriority = reported?.EffectivePriority,
                 LastTransitionTime = reported?.LastTransitionTime,
@@ -53,17 +49,17 @@ public static class StatusAggregator
         }
 
         nodes.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var latestTakeover = nodes.Where(n => n.State == "Master").Max(n => n.LastTransitionTime);
+        var latestTakeover = nodes.Where(n => n.State == VrrpStateNames.Master).Max(n => n.LastTransitionTime);
         foreach (var node in nodes)
         {
             // Timestamps are whole seconds: a heartbeat in the takeover's second is no proof of life after it.
-            if (node.State == "Master" && latestTakeover is { } takeover && node.LastTransitionTime < takeover && heartbeats[node.Name!] <= takeover)
+            if (node.State == VrrpStateNames.Master && latestTakeover is { } takeover && node.LastTransitionTime < takeover && heartbeats[node.Name!] <= takeover)
             {
-                node.State = Unknown;
+                node.State = VrrpStateNames.Unknown;
             }
         }
 
-        var masters = nodes.Where(n => n.State == "Master").Select(n => n.Name!).ToList();
+        var masters = nodes.Where(n => n.State == VrrpStateNames.Master).Select(n => n.Name!).ToList();
         var planned = plan.Conditions.ToList();
         planned.Add(Ready(plan, masters, nodes.Count, reporting));
 
@@ -72,7 +68,7 @@ public static class StatusAggregator
         {
             VirtualRouterId = plan.VirtualRouterId,
             Master = masters.Count == 1 ? masters[0] : null,
-            Backups = nodes.Where(n => n.State == "Backup").Select(n => n.Name!).ToList(),
+            Backups = nodes.Where(n => n.State == VrrpStateNames.Backup).Select(n => n.Name!).ToList(),
             Nodes = nodes,
             Conditions = planned.Select(c => ToCondition(c, vip.Status?.Conditions, generation, now)).ToList(),
             ObservedGeneration = generation,
@@ -89,10 +85,10 @@ public static class StatusAggregator
 
         return (nodeCount, masters.Count) switch
         {
-            (0, _) => new(ConditionTypes.Ready, false, "NoEligibleNodes", "no node matches spec.nodeSelector"),
-            (_, 1) => new(ConditionTypes.Ready, true, "MasterElected", $"{masters[0]} is master"),
-            (_, 0) => new(ConditionTypes.Ready, false, "NoMaster", $"no live node reports Master ({reporting} of {nodeCount} nodes reporting)"),
-            _ => new(ConditionTypes.Ready, false, "MultipleMasters", $"{string.Join(", ", masters)} all report Master"),
+            (0, _) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoEligibleNodes, "no node matches spec.nodeSelector"),
+            (_, 1) => new(ConditionTypes.Ready, true, VirtualIpReasons.MasterElected, $"{masters[0]} is master"),
+            (_, 0) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoMaster, $"no live node reports Master ({reporting} of {nodeCount} nodes reporting)"),
+            _ => new(ConditionTypes.Ready, false, VirtualIpReasons.MultipleMasters, $"{string.Join(", ", masters)} all report Master"),
         };
     }
 

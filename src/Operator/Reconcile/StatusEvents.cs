@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
@@ -15,29 +16,29 @@ public static class StatusEvents
         {
             var was = old?.Master is { } previous ? $" (was {previous})" : "";
             events.Add(updated.Master is { } master
-                ? new("Normal", "MasterChanged", $"{master} is master{was}")
-                : new("Warning", "MasterChanged", $"no node is master{was}"));
+                ? new(EventReasons.Normal, EventReasons.MasterChanged, $"{master} is master{was}")
+                : new(EventReasons.Warning, EventReasons.MasterChanged, $"no node is master{was}"));
         }
 
         foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing })
         {
             if (Find(updated, type) is { Status: "True" } now && Find(old, type)?.Status != "True")
             {
-                events.Add(new("Warning", type, now.Message ?? type));
+                events.Add(new(EventReasons.Warning, type, now.Message ?? type));
             }
         }
 
         if (Find(updated, ConditionTypes.PreferredMaster) is { } preferred
             && (Find(old, ConditionTypes.PreferredMaster) is not { } before || before.Status != preferred.Status || before.Message != preferred.Message))
         {
-            events.Add(new(preferred.Status == "True" ? "Normal" : "Warning", ConditionTypes.PreferredMaster, preferred.Message ?? ""));
+            events.Add(new(preferred.Status == "True" ? EventReasons.Normal : EventReasons.Warning, ConditionTypes.PreferredMaster, preferred.Message ?? ""));
         }
 
         // Every change of which node fails which pods track changes the message; a first "all pass" is no news.
         if (Find(updated, ConditionTypes.TrackFailing) is { } track
             && (Find(old, ConditionTypes.TrackFailing) is { } previousTrack ? previousTrack.Status != track.Status || previousTrack.Message != track.Message : track.Status == "True"))
         {
-            events.Add(new(track.Status == "True" ? "Warning" : "Normal", track.Reason ?? ConditionTypes.TrackFailing, track.Message ?? ""));
+            events.Add(new(track.Status == "True" ? EventReasons.Warning : EventReasons.Normal, track.Reason ?? ConditionTypes.TrackFailing, track.Message ?? ""));
         }
 
         return events;

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;

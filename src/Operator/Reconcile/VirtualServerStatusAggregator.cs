@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
@@ -62,7 +63,7 @@ public static class VirtualServerStatusAggregator
         static Condition? ReadyOf(VirtualServerStatus? s) => s?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready);
         var now = ReadyOf(current);
         return now?.Reason == VirtualServerReasons.ForwardingUnsupported && ReadyOf(previous)?.Reason != VirtualServerReasons.ForwardingUnsupported
-            ? new EventSpec("Warning", VirtualServerReasons.ForwardingUnsupported, now.Message ?? "")
+            ? new EventSpec(EventReasons.Warning, VirtualServerReasons.ForwardingUnsupported, now.Message ?? "")
             : null;
     }
 

@@ -1,9 +1,10 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
-using KeepOperator.NodeAgent.Tests.LoadBalancing;
 using KeepOperator.NodeAgent.Tests.Kube;
+using KeepOperator.NodeAgent.Tests.LoadBalancing;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
@@ -102,7 +103,7 @@ public sealed class ClusterAgentTests
         Assert.Equal("nftables (requested with --dataplane nftables)", status.Dataplane);
         Assert.Equal([("10.99.0.11", 80, true, 1)], status.VirtualServers![0].RealServers!.Select(r => (r.Address, r.Port ?? 0, r.Healthy, r.Weight ?? -1)));
         var condition = Assert.Single(status.Conditions!);
-        Assert.Equal((NodeStatusBuilder.VirtualServersCondition, "False"), (condition.Type, condition.Status));
+        Assert.Equal((ConditionTypes.VirtualServersValid, "False"), (condition.Type, condition.Status));
         Assert.StartsWith("default/not-the-vip: spec.address: 10.99.0.77 is not an address of VirtualIp \"web\"", condition.Message, StringComparison.Ordinal);
         Assert.Equal(["-t 10.99.0.250:80"], dataplane.Applied[^1].Select(s => s.Key.ToString()));
 

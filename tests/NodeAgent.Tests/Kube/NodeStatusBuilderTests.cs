@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
@@ -59,9 +60,9 @@ public sealed class NodeStatusBuilderTests
         Assert.Same(realServer, status.VirtualServers!.Single().RealServers!.Single());
         Assert.Equal(
             [
-                (NodeStatusBuilder.IpForwardingCondition, "False", "IpForwardingOff"),
-                (NodeStatusBuilder.KubeProxyIpvsCondition, "True", "KubeProxyIpvsMode"),
-                (NodeStatusBuilder.VirtualServersCondition, "False", "InvalidVirtualServer"),
+                (ConditionTypes.IpForwarding, "False", "IpForwardingOff"),
+                (ConditionTypes.KubeProxyIpvsConflict, "True", "KubeProxyIpvsMode"),
+                (ConditionTypes.VirtualServersValid, "False", "InvalidVirtualServer"),
             ],
             status.Conditions!.Select(c => (c.Type, c.Status, c.Reason ?? "")));
         Assert.Equal("default/bad: spec.port: required", status.Conditions![2].Message);

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
@@ -88,7 +89,7 @@ public sealed class OperatorWorkflowTests(OperatorWorkflowFixture fixture) : ICl
     {
         await SetUpAsync("pref");
         await EventuallyAsync(() => C.PriorityAsync("pref-n2", "pref-web"), p => p == 100, "pref-n2's instance");
-        await C.Kubectl.OkAsync("annotate", "virtualip", "pref-web", $"{MaintenanceRules.PreferredMasterAnnotation}=pref-n2");
+        await C.Kubectl.OkAsync("annotate", "virtualip", "pref-web", $"{Annotations.PreferredMaster}=pref-n2");
         await EventuallyAsync(() => C.PriorityAsync("pref-n2", "pref-web"), p => p == 151, "pref-n2 raised to 151");
         Assert.Equal(150, await C.PriorityAsync("pref-n1", "pref-web"));
         var vip = await EventuallyAsync(() => C.GetVirtualIpAsync("pref-web"), v => Find(v, ConditionTypes.PreferredMaster)?.Status == "True", "PreferredMaster condition");

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
 using static KeepOperator.Operator.Tests.TestObjects;
@@ -38,7 +39,7 @@ public sealed class MaintenanceRulesTests
     public void PreferredMaster_IsRaisedAboveEveryOtherNode()
     {
         var vip = Vip("web", priorities: [("n1", 150), ("n2", 100)]);
-        vip.Metadata.Annotations = new() { [MaintenanceRules.PreferredMasterAnnotation] = "n2" };
+        vip.Metadata.Annotations = new() { [Annotations.PreferredMaster] = "n2" };
         var decision = MaintenanceRules.Decide(vip, [Node("n1"), Node("n2")], 1);
         Assert.Equal(151, decision.Priorities["n2"]);
         Assert.Equal(150, decision.Priorities["n1"]);
@@ -50,7 +51,7 @@ public sealed class MaintenanceRulesTests
     public void PreferredMaster_WhenOthersAreAtTheTop_CapsAt254AndLowersThem()
     {
         var vip = Vip("web", priorities: [("n1", 254), ("n2", 100)]);
-        vip.Metadata.Annotations = new() { [MaintenanceRules.PreferredMasterAnnotation] = "n2" };
+        vip.Metadata.Annotations = new() { [Annotations.PreferredMaster] = "n2" };
         var decision = MaintenanceRules.Decide(vip, [Node("n1"), Node("n2")], 1);
         Assert.Equal(254, decision.Priorities["n2"]);
         Assert.Equal(253, decision.Priorities["n1"]);
@@ -61,7 +62,7 @@ public sealed class MaintenanceRulesTests
     {
         var vip = Vip("web");
         vip.Spec.Preempt = false;
-        vip.Metadata.Annotations = new() { [MaintenanceRules.PreferredMasterAnnotation] = "n2" };
+        vip.Metadata.Annotations = new() { [Annotations.PreferredMaster] = "n2" };
         var decision = MaintenanceRules.Decide(vip, [Node("n1"), Node("n2")], 1);
         Assert.Equal(101, decision.Priorities["n2"]);
         Assert.False(decision.PreferredMaster!.Status);
@@ -75,7 +76,7 @@ public sealed class MaintenanceRulesTests
     public void PreferredMaster_ThatCannotBeHonoured_IsReported(string preferred, string reason)
     {
         var vip = Vip("web");
-        vip.Metadata.Annotations = new() { [MaintenanceRules.PreferredMasterAnnotation] = preferred };
+        vip.Metadata.Annotations = new() { [Annotations.PreferredMaster] = preferred };
         var decision = MaintenanceRules.Decide(vip, [Node("n1", cordoned: true), Node("n2")], 1);
         Assert.False(decision.PreferredMaster!.Status);
         Assert.Equal(reason, decision.PreferredMaster.Reason);

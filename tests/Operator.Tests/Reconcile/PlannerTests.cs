@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.Operator.Reconcile;
 using Xunit;

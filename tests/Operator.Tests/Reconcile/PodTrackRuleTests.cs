@@ -1,6 +1,7 @@
-using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FsCheck;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
@@ -169,7 +170,7 @@ public sealed class PodTrackRuleTests
         Assert.Equal(["n2"], faulted.VirtualIps["web"].Faulted);
 
         var status = StatusAggregator.Aggregate(faultVip, faulted.VirtualIps["web"], _ => null, Epoch, TimeSpan.FromSeconds(30));
-        Assert.Equal([("n1", StatusAggregator.Unknown), ("n2", StatusAggregator.Fault)], status.Nodes!.Select(n => (n.Name!, n.State!)));
+        Assert.Equal([("n1", VrrpStateNames.Unknown), ("n2", VrrpStateNames.Fault)], status.Nodes!.Select(n => (n.Name!, n.State!)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
@@ -29,7 +30,7 @@ public sealed class StatusAggregatorTests
         Assert.Equal(1, status.VirtualRouterId);
         Assert.Equal(["n1", "n2", "n3"], status.Nodes!.Select(n => n.Name));
         Assert.Equal([150, 100, 100], status.Nodes!.Select(n => n.Priority ?? 0));
-        Assert.Equal(StatusAggregator.Unknown, status.Nodes![2].State);
+        Assert.Equal(VrrpStateNames.Unknown, status.Nodes![2].State);
         var ready = status.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
         Assert.Equal(("True", "MasterElected", 1L), (ready.Status, ready.Reason!, ready.ObservedGeneration ?? 0));
         Assert.Equal("False", status.Conditions!.Single(c => c.Type == ConditionTypes.Conflict).Status);
@@ -63,7 +64,7 @@ public sealed class StatusAggregatorTests
         var status = StatusAggregator.Aggregate(vip, plan, Reports(killed, took), Now, Timeout);
 
         Assert.Equal("n2", status.Master);
-        Assert.Equal(StatusAggregator.Unknown, status.Nodes!.Single(n => n.Name == "n1").State);
+        Assert.Equal(VrrpStateNames.Unknown, status.Nodes!.Single(n => n.Name == "n1").State);
         Assert.Equal("MasterElected", status.Conditions!.Single(c => c.Type == ConditionTypes.Ready).Reason);
     }
 

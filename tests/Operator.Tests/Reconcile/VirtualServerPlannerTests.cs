@@ -1,7 +1,8 @@
-using k8s.Models;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
+using k8s.Models;
 using static KeepOperator.Operator.Tests.TestObjects;
 using static KeepOperator.Operator.Tests.VirtualServerObjects;
 

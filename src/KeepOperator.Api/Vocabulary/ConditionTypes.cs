@@ -1,6 +1,6 @@
-namespace KeepOperator.Operator.Reconcile;
+namespace KeepOperator.Api.Vocabulary;
 
-/// <summary>The VirtualIp condition types the operator writes.</summary>
+/// <summary>The condition types the operator writes on VirtualIps (and Ready on VirtualServers), and the agents on NodeAgentConfigs.</summary>
 public static class ConditionTypes
 {
     /// <summary>True when exactly one live node reports Master.</summary>
@@ -20,4 +20,13 @@ public static class ConditionTypes
 
     /// <summary>Present only with a pods track: True while some node has no Ready pod for one (the message says which and the effect).</summary>
     public const string TrackFailing = "TrackFailing";
+
+    /// <summary>NodeAgentConfig: False while IP forwarding is off and NAT virtual servers need it.</summary>
+    public const string IpForwarding = "IpForwarding";
+
+    /// <summary>NodeAgentConfig: True while kube-proxy in IPVS mode may delete this node's IPVS services.</summary>
+    public const string KubeProxyIpvsConflict = "KubeProxyIpvsConflict";
+
+    /// <summary>NodeAgentConfig: False while some of spec.virtualServers cannot be programmed.</summary>
+    public const string VirtualServersValid = "VirtualServersValid";
 }

@@ -1,4 +1,4 @@
-namespace KeepOperator.Operator.Reconcile;
+namespace KeepOperator.Api.Vocabulary;
 
 /// <summary>The reasons of a VirtualServer's Ready condition (its only condition type: <see cref="ConditionTypes.Ready"/>).</summary>
 public static class VirtualServerReasons
