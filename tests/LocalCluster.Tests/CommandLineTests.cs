@@ -27,7 +27,7 @@ public sealed class CommandLineTests
     [InlineData("--watch-history: must be an integer, got \"lots\"", "--kubeconfig", "kc", "--watch-history", "lots")]
     [InlineData("--bookmark-interval: must be a number of seconds, got \"10s\"", "--kubeconfig", "kc", "--bookmark-interval", "10s")]
     [InlineData("Unrecognized command or argument '--frobnicate'", "--kubeconfig", "kc", "--frobnicate")]
-    [InlineData("--kubeconfig", "--listen", "127.0.0.1:0")]
+    [InlineData("Option '--kubeconfig' is required", "--listen", "127.0.0.1:0")]
     public void Bad_usage_exits_two_naming_the_problem(string message, params string[] args)
     {
         var parsed = LocalClusterCommandLine.Parse(args, TextWriter.Null);

@@ -42,7 +42,8 @@ public static class CommandLineParsing
         // Arguments are taken literally: no @response files and no [directives], which the hand-rolled parsers never had.
         root.Directives.Clear();
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        var name = root.Name;
+        // Named as the executable even under another host (tests run in testhost).
+        var name = root.HelpName ?? root.Name;
         if (result.Action is HelpAction)
         {
             var help = new StringWriter { NewLine = "\n" };
@@ -92,7 +93,10 @@ public static class CommandLineParsing
         {
             HelpName = helpName,
             Description = description,
-            DefaultValueFactory = _ => defaultValue,
+            // No factory for a null default: a required option would count as given, and absent is null anyway.
+            DefaultValueFactory = defaultValue is null ? null : _ => defaultValue,
+            // One value per occurrence, and several occurrences: the last wins, as with the hand-rolled parsers.
+            Arity = ArgumentArity.OneOrMore,
             CustomParser = result =>
             {
                 var text = result.Tokens[^1].Value;
@@ -127,7 +131,23 @@ public static class CommandLineParsing
         Typed<LogFormat>("--log-format", "logfmt|json", "logfmt or json: one line per event on stdout", "logfmt or json",
             StructuredLog.TryParseFormat, defaultValue);
 
-    /// <summary>An address to serve HTTP on (--metrics-address, --health-address); "off" is null.</summary>
-    public static Option<MetricsAddress?> Address(string name, string description, MetricsAddress? defaultValue) =>
-        Typed(name, "IP:PORT|:PORT|off", $"{description}: {MetricsAddress.Syntax}", MetricsAddress.Syntax, MetricsAddress.TryParse, defaultValue);
+    /// <summary>An address to serve HTTP on (--metrics-address, --health-address); "off" is a null <see cref="Setting{T}.Value"/>.</summary>
+    public static Option<Setting<MetricsAddress?>> Address(string name, string description, MetricsAddress? defaultValue) =>
+        Typed(name, "IP:PORT|:PORT|off", $"{description}: {MetricsAddress.Syntax}", MetricsAddress.Syntax,
+            (string text, out Setting<MetricsAddress?> value) =>
+            {
+                var ok = MetricsAddress.TryParse(text, out var address);
+                value = new Setting<MetricsAddress?>(address);
+                return ok;
+            },
+            new Setting<MetricsAddress?>(defaultValue));
+}
+
+/// <summary>
+/// A value that may be null ("off"): System.CommandLine takes a custom parser's null for a missing value, so null
+/// travels inside this.
+/// </summary>
+public readonly record struct Setting<T>(T Value)
+{
+    public override string ToString() => Value?.ToString() ?? MetricsAddress.Off;
 }

@@ -79,7 +79,7 @@ public static class AgentCommandLine
             result.GetValue(logFormat),
             result.GetValue(dataplane),
             result.GetValue(dryRun),
-            result.GetValue(metricsAddress)));
+            result.GetValue(metricsAddress).Value));
     }
 
     public static int Run(string[] args)

@@ -68,8 +68,8 @@ public static class OperatorCommandLine
                 HeartbeatTimeout = result.GetValue(heartbeatTimeout),
                 Workers = result.GetValue(workers),
                 LogFormat = result.GetValue(logFormat),
-                MetricsAddress = result.GetValue(metricsAddress),
-                HealthAddress = result.GetValue(healthAddress),
+                MetricsAddress = result.GetValue(metricsAddress).Value,
+                HealthAddress = result.GetValue(healthAddress).Value,
             }));
     }
 }

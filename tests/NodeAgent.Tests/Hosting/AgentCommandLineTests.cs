@@ -34,7 +34,7 @@ public sealed class AgentCommandLineTests
     [InlineData("Unrecognized command or argument '--frobnicate'", "--frobnicate")]
     [InlineData("--config (standalone) and --kubeconfig (cluster) exclude each other", "--config", "a", "--kubeconfig", "b")]
     [InlineData("--dry-run needs --config", "--dry-run")]
-    [InlineData("--node-name", "--node-name")]
+    [InlineData("Required argument missing for option: '--node-name'", "--node-name")]
     public void Bad_usage_exits_two_naming_the_problem(string message, params string[] args)
     {
         var parsed = AgentCommandLine.Parse(args, null);
