@@ -44,17 +44,36 @@ public class CommandTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("--node-name-map lb1")]
-    [InlineData("good.conf --node-name-map lb1=a,lb1=b")]
-    [InlineData("good.conf --node-name-map")]
-    [InlineData("good.conf --verbose")]
-    public void BadUsageExitsTwoWithTheUsage(string commandLine)
+    [InlineData("", "Required argument 'FILE' missing")]
+    [InlineData("--node-name-map lb1", "--node-name-map: expected ROUTER_ID=NODE, got \"lb1\"")]
+    [InlineData("good.conf --node-name-map lb1=a,lb1=b", "--node-name-map: lb1 is mapped twice")]
+    [InlineData("good.conf --node-name-map", "--node-name-map")]
+    [InlineData("good.conf --verbose", "unknown option or missing value: --verbose")]
+    public void BadUsageExitsTwoWithTheReason(string commandLine, string reason)
     {
         var run = Run.Convert(Files, commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("", run.Stdout);
-        Assert.StartsWith("usage: keepoperator convert FILE...", run.StderrLines[^1], StringComparison.Ordinal);
+        Assert.Contains(run.StderrLines, line => line.StartsWith("keepoperator: ", StringComparison.Ordinal) && line.Contains(reason, StringComparison.Ordinal));
+        Assert.Equal("see 'keepoperator --help' for usage", run.StderrLines[^1]);
+    }
+
+    [Fact]
+    public void HelpExitsZeroAndNamesTheOption()
+    {
+        var run = Run.Convert(Files, "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("keepoperator convert <FILE>...", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--node-name-map", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", run.Stderr);
+    }
+
+    [Fact]
+    public void RepeatedMapsAddUpOnTheCommandLine()
+    {
+        var run = Run.Convert(Files, "good.conf", "--node-name-map", "lb0=other", "--node-name-map", "lb1=node-b");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("  - nodeName: node-b\n", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

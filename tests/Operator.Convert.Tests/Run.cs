@@ -9,7 +9,11 @@ internal sealed record Run(int ExitCode, string Stdout, string Stderr)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var code = KeepalivedConvertCommand.Run(args, stdout, stderr, files);
+        // `keepoperator convert ARGS`, parsed as the operator parses it, then run on the given files.
+        var parsed = KeepOperator.Operator.Hosting.OperatorCommandLine.Parse(["convert", .. args], new KeepOperator.Operator.Hosting.OperatorOptions());
+        var code = parsed.TryGetOptions(stdout, stderr, out var command)
+            ? KeepalivedConvertCommand.Run(Xunit.Assert.IsType<KeepOperator.Operator.Hosting.ConvertKeepalived>(command).Options, stdout, stderr, files)
+            : parsed.ExitCode;
         return new Run(code, stdout.ToString(), stderr.ToString());
     }
 

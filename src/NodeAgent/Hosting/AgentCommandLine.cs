@@ -1,4 +1,6 @@
+using KeepOperator.Api.Cli;
 using KeepOperator.Api.Logging;
+using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -13,6 +15,13 @@ using KeepOperator.NodeAgent.Netlink;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
+/// <summary>The agent's settings from its command line.</summary>
+/// <param name="ConfigPath">--config: standalone mode; null: cluster mode.</param>
+/// <param name="KubeconfigPath">--kubeconfig (cluster mode); null: $KUBECONFIG, the service account, then ~/.kube/config.</param>
+/// <param name="NodeName">--node-name, else $NODE_NAME, else the host name.</param>
+/// <param name="MetricsAddress">--metrics-address; null: off.</param>
+public sealed record AgentOptions(string? ConfigPath, string? KubeconfigPath, string NodeName, LogFormat LogFormat, DataplaneMode Dataplane, bool DryRun, MetricsAddress? MetricsAddress);
+
 /// <summary>
 /// Parses the agent's command line. Standalone (--config): validates the whole file before touching the host, then
 /// runs it (or, with --dry-run, prints what it would program). Cluster (no --config): follows this node's
@@ -20,88 +29,72 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// </summary>
 public static class AgentCommandLine
 {
-    private const string Usage = """
-        usage: keepoperator-agent --config FILE --node-name NAME [--dry-run]  (standalone)
-               keepoperator-agent --node-name NAME [--kubeconfig FILE]        (cluster: follows NodeAgentConfig NAME)
-
-          --config FILE      YAML file of VirtualIp and VirtualServer documents (the same YAML kubectl apply takes)
-          --node-name NAME   this node's name (default: $NODE_NAME, then the host name)
-          --kubeconfig FILE  cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's
-                             service account, then ~/.kube/config)
-          --log-format F     logfmt (default) or json: one line per event on stdout
-          --dataplane D      auto (default), ipvs or nftables: what programs the virtual servers; auto takes IPVS
-                             when the kernel has it (generic netlink family IPVS), else nftables
-          --dry-run          with --config: print the requests that would program the virtual servers into a kernel
-                             holding none (IPVS: an "# ipvsadm ..." line and the netlink request in hex for each;
-                             nftables: the nft script) and exit without changing the host
-          --metrics-address A
-                             serve Prometheus metrics on http://A/metrics: IP:PORT, [IPv6]:PORT, :PORT (every
-                             address) or off (default :9650)
-        """;
-
     /// <summary>The chart's metrics.port: the agent shares the host's ports, away from node-exporter's 9100 and the kubelet's.</summary>
     public const int DefaultMetricsPort = 9650;
 
+    /// <summary>The options to run with, or the help or usage error to print; <paramref name="nodeNameVariable"/> is $NODE_NAME.</summary>
+    public static CommandLineResult<AgentOptions> Parse(IReadOnlyList<string> args, string? nodeNameVariable)
+    {
+        var config = CommandLineParsing.Text("--config", "FILE",
+            "standalone: YAML file of VirtualIp and VirtualServer documents (the same YAML kubectl apply takes)");
+        var nodeName = CommandLineParsing.Text("--node-name", "NAME", "this node's name (default: $NODE_NAME, then the host name)");
+        var kubeconfig = CommandLineParsing.Text("--kubeconfig", "FILE",
+            "cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's service account, then ~/.kube/config)");
+        var logFormat = CommandLineParsing.LogFormatOption();
+        var dataplane = CommandLineParsing.Typed<DataplaneMode>("--dataplane", "auto|ipvs|nftables",
+            "auto, ipvs or nftables: what programs the virtual servers; auto takes IPVS when the kernel has it " +
+            "(generic netlink family IPVS), else nftables", "auto, ipvs or nftables", DataplaneSelector.TryParseMode, DataplaneMode.Auto);
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "with --config: print the requests that would program the virtual servers into a kernel holding none " +
+                "(IPVS: an \"# ipvsadm ...\" line and the netlink request in hex for each; nftables: the nft script) and exit without changing the host",
+        };
+        var metricsAddress = CommandLineParsing.Address("--metrics-address",
+            "serve Prometheus metrics on http://A/metrics", new MetricsAddress(null, DefaultMetricsPort));
+        var root = CommandLineParsing.Root("keepoperator-agent",
+            "keepoperator-agent --config FILE --node-name NAME [--dry-run]: standalone, runs the file's VIPs and virtual servers.\n" +
+            "keepoperator-agent --node-name NAME [--kubeconfig FILE]: cluster, follows NodeAgentConfig NAME.");
+        root.Options.Add(config);
+        root.Options.Add(nodeName);
+        root.Options.Add(kubeconfig);
+        root.Options.Add(logFormat);
+        root.Options.Add(dataplane);
+        root.Options.Add(dryRun);
+        root.Options.Add(metricsAddress);
+        root.Validators.Add(command =>
+        {
+            if (command.Has(config) && command.Has(kubeconfig))
+            {
+                command.AddError("--config (standalone) and --kubeconfig (cluster) exclude each other");
+            }
+            else if (command.Has(dryRun) && !command.Has(config))
+            {
+                command.AddError("--dry-run needs --config");
+            }
+        });
+        return CommandLineParsing.Parse(root, args, result => new AgentOptions(
+            result.GetValue(config),
+            result.GetValue(kubeconfig),
+            result.GetValue(nodeName) ?? nodeNameVariable ?? Environment.MachineName,
+            result.GetValue(logFormat),
+            result.GetValue(dataplane),
+            result.GetValue(dryRun),
+            result.GetValue(metricsAddress).Value));
+    }
+
     public static int Run(string[] args)
     {
-        string? configPath = null;
-        string? kubeconfigPath = null;
-        string? nodeName = Environment.GetEnvironmentVariable("NODE_NAME");
-        var logFormat = LogFormat.Logfmt;
-        var dataplane = DataplaneMode.Auto;
-        bool dryRun = false;
-        MetricsAddress? metricsAddress = new(null, DefaultMetricsPort);
-        for (int i = 0; i < args.Length; i++)
+        var parsed = Parse(args, Environment.GetEnvironmentVariable("NODE_NAME"));
+        if (!parsed.TryGetOptions(Console.Out, Console.Error, out var options))
         {
-            switch (args[i])
-            {
-                case "--config" when i + 1 < args.Length:
-                    configPath = args[++i];
-                    break;
-                case "--kubeconfig" when i + 1 < args.Length:
-                    kubeconfigPath = args[++i];
-                    break;
-                case "--node-name" when i + 1 < args.Length:
-                    nodeName = args[++i];
-                    break;
-                case "--log-format" when i + 1 < args.Length && StructuredLog.TryParseFormat(args[i + 1], out logFormat):
-                    i++;
-                    break;
-                case "--dataplane" when i + 1 < args.Length && DataplaneSelector.TryParseMode(args[i + 1], out dataplane):
-                    i++;
-                    break;
-                case "--dry-run":
-                    dryRun = true;
-                    break;
-                case "--metrics-address" when i + 1 < args.Length && MetricsAddress.TryParse(args[i + 1], out metricsAddress):
-                    i++;
-                    break;
-                case "-h" or "--help":
-                    Console.WriteLine(Usage);
-                    return 0;
-                default:
-                    Console.Error.WriteLine($"keepoperator-agent: unknown or incomplete argument '{args[i]}'");
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return parsed.ExitCode;
         }
-        if (configPath is not null && kubeconfigPath is not null)
-        {
-            Console.Error.WriteLine("keepoperator-agent: --config (standalone) and --kubeconfig (cluster) exclude each other");
-            return 2;
-        }
-        if (dryRun && configPath is null)
-        {
-            Console.Error.WriteLine("keepoperator-agent: --dry-run needs --config");
-            return 2;
-        }
-        nodeName ??= Environment.MachineName;
 
         var time = TimeProvider.System;
-        var log = new StructuredLog(Console.Out, time, logFormat);
-        return configPath is null
-            ? RunCluster(kubeconfigPath, nodeName, dataplane, time, log, metricsAddress)
-            : RunStandalone(configPath, nodeName, dataplane, dryRun, time, log, metricsAddress);
+        var log = new StructuredLog(Console.Out, time, options.LogFormat);
+        return options.ConfigPath is null
+            ? RunCluster(options.KubeconfigPath, options.NodeName, options.Dataplane, time, log, options.MetricsAddress)
+            : RunStandalone(options.ConfigPath, options.NodeName, options.Dataplane, options.DryRun, time, log, options.MetricsAddress);
     }
 
     private static int RunStandalone(string configPath, string nodeName, DataplaneMode dataplane, bool dryRun, TimeProvider time, StructuredLog log, MetricsAddress? metricsAddress)

@@ -1,4 +1,9 @@
+using System.CommandLine;
+
 namespace KeepOperator.Operator.Convert;
+
+/// <summary>What `keepoperator convert` converts: the files and the --node-name-map (router_id to node name).</summary>
+public sealed record KeepalivedConvertOptions(IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string> NodeNames);
 
 /// <summary>
 /// <c>keepoperator convert FILE... [--node-name-map lb01=n1,lb02=n2]</c>: prints the VirtualIp/VirtualServer YAML for
@@ -7,50 +12,58 @@ namespace KeepOperator.Operator.Convert;
 /// </summary>
 public static class KeepalivedConvertCommand
 {
-    private const string Usage = "usage: keepoperator convert FILE... [--node-name-map ROUTER_ID=NODE[,ROUTER_ID=NODE...]]";
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, PhysicalConfigFileSource.Instance);
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, IConfigFileSource files)
+    /// <summary>The `convert` subcommand and how its parse becomes <see cref="KeepalivedConvertOptions"/>.</summary>
+    public static (Command Command, Func<ParseResult, KeepalivedConvertOptions> Bind) Define()
     {
-        ArgumentNullException.ThrowIfNull(args);
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "the nodes' keepalived.conf files",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        // System.CommandLine takes an unknown "--flag" for a FILE; the hand-rolled parser refused it, and so does this.
+        files.Validators.Add(result =>
+        {
+            foreach (var option in result.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')))
+            {
+                result.AddError($"unknown option or missing value: {option}");
+            }
+        });
+        var nodeNameMap = new Option<Dictionary<string, string>>("--node-name-map")
+        {
+            HelpName = "ROUTER_ID=NODE[,ROUTER_ID=NODE...]",
+            Description = "name each file's node after its router_id; repeated maps add up",
+            Arity = ArgumentArity.OneOrMore,
+            DefaultValueFactory = _ => new Dictionary<string, string>(StringComparer.Ordinal),
+            CustomParser = result =>
+            {
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var token in result.Tokens)
+                {
+                    if (!TryAddNodeNames(token.Value, map, out var problem))
+                    {
+                        result.AddError($"--node-name-map: {problem}");
+                    }
+                }
+
+                return map;
+            },
+        };
+        var command = new Command("convert", "print the VirtualIp/VirtualServer YAML for the nodes' keepalived configurations; warnings (FILE:LINE: ...) go to stderr")
+        {
+            files,
+            nodeNameMap,
+        };
+        return (command, result => new KeepalivedConvertOptions(result.GetValue(files)!, result.GetValue(nodeNameMap)!));
+    }
+
+    public static int Run(KeepalivedConvertOptions options, TextWriter stdout, TextWriter stderr) => Run(options, stdout, stderr, PhysicalConfigFileSource.Instance);
+
+    public static int Run(KeepalivedConvertOptions options, TextWriter stdout, TextWriter stderr, IConfigFileSource files)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        var paths = new List<string>();
-        var nodeNames = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "-h" or "--help":
-                    stdout.WriteLine(Usage);
-                    return 0;
-                case "--node-name-map" when i + 1 < args.Length:
-                    if (!TryAddNodeNames(args[++i], nodeNames, out var problem))
-                    {
-                        stderr.WriteLine($"keepoperator convert: --node-name-map: {problem}");
-                        stderr.WriteLine(Usage);
-                        return 2;
-                    }
-
-                    break;
-                case var option when option.StartsWith('-'):
-                    stderr.WriteLine($"keepoperator convert: unknown option or missing value: {option}");
-                    stderr.WriteLine(Usage);
-                    return 2;
-                default:
-                    paths.Add(args[i]);
-                    break;
-            }
-        }
-
-        if (paths.Count == 0)
-        {
-            stderr.WriteLine(Usage);
-            return 2;
-        }
-
-        var result = KeepalivedConverter.Convert(paths, nodeNames, files);
+        var result = KeepalivedConverter.Convert(options.Paths, options.NodeNames, files);
         foreach (var diagnostic in result.Diagnostics)
         {
             stderr.WriteLine(diagnostic.ToString());

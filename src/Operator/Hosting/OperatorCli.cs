@@ -8,51 +8,35 @@ using Prometheus;
 
 namespace KeepOperator.Operator.Hosting;
 
-/// <summary>`keepoperator [run] ...` or `keepoperator convert FILE...`: the first argument picks the subcommand (run is the default).</summary>
+/// <summary>`keepoperator [run] ...` or `keepoperator convert FILE...`: parses the command line (<see cref="OperatorCommandLine"/>) and runs what it names.</summary>
 public static class OperatorCli
 {
     private const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var command = args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) ? "run" : args[0];
-        var rest = command == "run" && args.Length > 0 && args[0] == "run" ? args[1..] : args;
-        switch (command)
-        {
-            case "run":
-                return await RunOperatorAsync(rest, stdout, stderr);
-            case "convert":
-                return KeepalivedConvertCommand.Run(args[1..], stdout, stderr);
-            case "help" or "-h":
-                await stdout.WriteLineAsync(OperatorCommandLine.Usage);
-                return 0;
-            default:
-                await stderr.WriteLineAsync($"keepoperator: unknown command \"{command}\"\n{OperatorCommandLine.Usage}");
-                return 2;
-        }
-    }
-
-    private static async Task<int> RunOperatorAsync(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        if (args.Contains("--help"))
-        {
-            await stdout.WriteLineAsync(OperatorCommandLine.Usage);
-            return 0;
-        }
-
         var defaults = new OperatorOptions
         {
             Namespace = KubernetesClientConfiguration.IsInCluster() && File.Exists(ServiceAccountNamespaceFile)
                 ? File.ReadAllText(ServiceAccountNamespaceFile).Trim()
                 : "default",
         };
-        var (options, error) = OperatorCommandLine.Parse(args, defaults);
-        if (options is null)
+        var parsed = OperatorCommandLine.Parse(args, defaults);
+        if (!parsed.TryGetOptions(stdout, stderr, out var command))
         {
-            await stderr.WriteLineAsync($"keepoperator: {error}\n{OperatorCommandLine.Usage}");
-            return 2;
+            return parsed.ExitCode;
         }
 
+        return command switch
+        {
+            ConvertKeepalived convert => KeepalivedConvertCommand.Run(convert.Options, stdout, stderr),
+            RunOperator run => await RunOperatorAsync(run.Options, stdout, stderr),
+            _ => throw new InvalidOperationException($"no such command: {command}"),
+        };
+    }
+
+    private static async Task<int> RunOperatorAsync(OperatorOptions options, TextWriter stdout, TextWriter stderr)
+    {
         KubernetesClientConfiguration config;
         try
         {

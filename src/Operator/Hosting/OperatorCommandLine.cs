@@ -1,101 +1,75 @@
+using System.CommandLine;
 using System.Globalization;
 using KeepOperator.Api;
-using KeepOperator.Api.Metrics;
+using KeepOperator.Api.Cli;
+using KeepOperator.Operator.Convert;
 
 namespace KeepOperator.Operator.Hosting;
 
-/// <summary>Flags of `keepoperator run`.</summary>
+/// <summary>What `keepoperator` was asked to do.</summary>
+public abstract record OperatorCommand;
+
+/// <summary>`keepoperator [run] ...`: run the operator.</summary>
+public sealed record RunOperator(OperatorOptions Options) : OperatorCommand;
+
+/// <summary>`keepoperator convert FILE...`: print keepalived.conf files as VirtualIp/VirtualServer YAML.</summary>
+public sealed record ConvertKeepalived(KeepalivedConvertOptions Options) : OperatorCommand;
+
+/// <summary>`keepoperator [run] ...` or `keepoperator convert FILE...`: run is the default when no subcommand is named.</summary>
 public static class OperatorCommandLine
 {
-    public const string Usage = """
-        usage: keepoperator [run] [--kubeconfig FILE] [--leader-election-namespace NS] [--lease-name NAME] [--identity ID]
-                                  [--cordoned-priority-offset N] [--heartbeat-timeout DURATION] [--workers N]
-                                  [--log-format logfmt|json] [--metrics-address IP:PORT|:PORT|off]
-                                  [--health-address IP:PORT|:PORT|off]
-               keepoperator convert KEEPALIVED.CONF... [--node-name-map lb01=n1,...]
-        Without --kubeconfig: $KUBECONFIG, ~/.kube/config, then the in-cluster service account.
-        Metrics: http://ADDRESS/metrics, --metrics-address :8080 by default.
-        Probes: http://ADDRESS/healthz and /readyz, --health-address :8081 by default.
-        """;
-
-    public static (OperatorOptions? Options, string? Error) Parse(IReadOnlyList<string> args, OperatorOptions defaults)
+    /// <summary>The command to run, or the help or usage error to print; <paramref name="defaults"/> are the options no flag sets.</summary>
+    public static CommandLineResult<OperatorCommand> Parse(IReadOnlyList<string> args, OperatorOptions defaults)
     {
-        var options = defaults;
-        for (var i = 0; i < args.Count; i++)
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var kubeconfig = CommandLineParsing.Text("--kubeconfig", "FILE",
+            "API server and credentials (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)", defaults.Kubeconfig);
+        var leaseNamespace = CommandLineParsing.Text("--leader-election-namespace", "NS",
+            "namespace of the leader Lease, of Events and of passwordSecretRefs without one", defaults.Namespace);
+        var leaseName = CommandLineParsing.Text("--lease-name", "NAME", "the leader Lease", defaults.LeaseName);
+        var identity = CommandLineParsing.Text("--identity", "ID", "this replica's name in the Lease (default: $POD_NAME, else HOST_PID)", defaults.Identity);
+        var cordonedOffset = CommandLineParsing.Integer("--cordoned-priority-offset",
+            "how far below the others a cordoned node's VRRP priority goes", defaults.CordonedPriorityOffset, 1, 253, NumberStyles.None);
+        var heartbeatTimeout = CommandLineParsing.Typed("--heartbeat-timeout", "DURATION",
+            "an agent silent for longer no longer counts as master or backup", "must be a positive duration such as \"30s\"",
+            (string text, out TimeSpan value) => GoDuration.TryParse(text, out value) && value > TimeSpan.Zero, defaults.HeartbeatTimeout);
+        var workers = CommandLineParsing.Integer("--workers", "reconciles run at once", defaults.Workers, 1, 64, NumberStyles.None);
+        var logFormat = CommandLineParsing.LogFormatOption(defaults.LogFormat);
+        var metricsAddress = CommandLineParsing.Address("--metrics-address", "serve Prometheus metrics on http://ADDRESS/metrics", defaults.MetricsAddress);
+        var healthAddress = CommandLineParsing.Address("--health-address", "serve the probes on http://ADDRESS/healthz and /readyz", defaults.HealthAddress);
+        Option[] runOptions = [kubeconfig, leaseNamespace, leaseName, identity, cordonedOffset, heartbeatTimeout, workers, logFormat, metricsAddress, healthAddress];
+
+        var run = new Command("run", "run the operator (the default command)");
+        var (convert, bindConvert) = KeepalivedConvertCommand.Define();
+        var root = CommandLineParsing.Root("keepoperator", "KeepOperator: keepalived for Kubernetes.");
+        foreach (var option in runOptions)
         {
-            var flag = args[i];
-            if (i + 1 >= args.Count)
-            {
-                return (null, $"{flag}: needs a value");
-            }
-
-            var value = args[++i];
-            switch (flag)
-            {
-                case "--kubeconfig":
-                    options = options with { Kubeconfig = value };
-                    break;
-                case "--log-format":
-                    if (!KeepOperator.Api.Logging.StructuredLog.TryParseFormat(value, out var format))
-                    {
-                        return (null, $"--log-format: logfmt or json, got \"{value}\"");
-                    }
-                    options = options with { LogFormat = format };
-                    break;
-                case "--metrics-address":
-                    if (!MetricsAddress.TryParse(value, out var metricsAddress))
-                    {
-                        return (null, $"--metrics-address: {MetricsAddress.Syntax}, got \"{value}\"");
-                    }
-
-                    options = options with { MetricsAddress = metricsAddress };
-                    break;
-                case "--health-address":
-                    if (!MetricsAddress.TryParse(value, out var healthAddress))
-                    {
-                        return (null, $"--health-address: {MetricsAddress.Syntax}, got \"{value}\"");
-                    }
-
-                    options = options with { HealthAddress = healthAddress };
-                    break;
-                case "--leader-election-namespace":
-                    options = options with { Namespace = value };
-                    break;
-                case "--lease-name":
-                    options = options with { LeaseName = value };
-                    break;
-                case "--identity":
-                    options = options with { Identity = value };
-                    break;
-                case "--cordoned-priority-offset":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset is < 1 or > 253)
-                    {
-                        return (null, $"--cordoned-priority-offset: must be a number from 1 to 253, got \"{value}\"");
-                    }
-
-                    options = options with { CordonedPriorityOffset = offset };
-                    break;
-                case "--heartbeat-timeout":
-                    if (!GoDuration.TryParse(value, out var timeout) || timeout <= TimeSpan.Zero)
-                    {
-                        return (null, $"--heartbeat-timeout: must be a positive duration such as \"30s\", got \"{value}\"");
-                    }
-
-                    options = options with { HeartbeatTimeout = timeout };
-                    break;
-                case "--workers":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) || workers is < 1 or > 64)
-                    {
-                        return (null, $"--workers: must be a number from 1 to 64, got \"{value}\"");
-                    }
-
-                    options = options with { Workers = workers };
-                    break;
-                default:
-                    return (null, $"unknown flag {flag}");
-            }
+            // On the root too: `keepoperator --flag ...` runs the operator, as it always did.
+            root.Options.Add(option);
+            run.Options.Add(option);
         }
 
-        return (options, null);
+        // Without an action of its own the root would demand a subcommand; the caller runs what the parse names.
+        root.SetAction(_ => { });
+        run.SetAction(_ => { });
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(convert);
+        // `keepoperator help` printed the usage before subcommands had their own --help.
+        return CommandLineParsing.Parse<OperatorCommand>(root, args is ["help", ..] ? ["--help"] : args, result => result.CommandResult.Command == convert
+            ? new ConvertKeepalived(bindConvert(result))
+            : new RunOperator(defaults with
+            {
+                Kubeconfig = result.GetValue(kubeconfig),
+                Namespace = result.GetValue(leaseNamespace)!,
+                LeaseName = result.GetValue(leaseName)!,
+                Identity = result.GetValue(identity)!,
+                CordonedPriorityOffset = result.GetValue(cordonedOffset),
+                HeartbeatTimeout = result.GetValue(heartbeatTimeout),
+                Workers = result.GetValue(workers),
+                LogFormat = result.GetValue(logFormat),
+                MetricsAddress = result.GetValue(metricsAddress).Value,
+                HealthAddress = result.GetValue(healthAddress).Value,
+            }));
     }
 }

@@ -29,8 +29,8 @@ public sealed class HealthServerTests
     public void The_flag_takes_the_metrics_spellings_and_defaults_to_8081()
     {
         Assert.Equal(8081, new OperatorOptions().HealthAddress?.Port);
-        Assert.Equal(9440, OperatorCommandLine.Parse(["--health-address", ":9440"], new OperatorOptions()).Options?.HealthAddress?.Port);
-        Assert.Null(OperatorCommandLine.Parse(["--health-address", "off"], new OperatorOptions()).Options!.HealthAddress);
+        Assert.Equal(9440, OperatorCommandLineTests.RunOptions("--health-address", ":9440").HealthAddress?.Port);
+        Assert.Null(OperatorCommandLineTests.RunOptions("--health-address", "off").HealthAddress);
         Assert.Contains("--health-address", OperatorCommandLine.Parse(["--health-address", "nope"], new OperatorOptions()).Error, StringComparison.Ordinal);
     }
 

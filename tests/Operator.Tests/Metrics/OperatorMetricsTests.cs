@@ -74,19 +74,19 @@ public sealed class OperatorMetricsTests
     [InlineData("off", null)]
     public void The_metrics_address_flag_sets_the_option(string value, string? expected)
     {
-        var (options, error) = OperatorCommandLine.Parse(["--metrics-address", value], new OperatorOptions());
+        var options = KeepOperator.Operator.Tests.Hosting.OperatorCommandLineTests.RunOptions("--metrics-address", value);
 
-        Assert.Null(error);
-        Assert.Equal(expected, options!.MetricsAddress?.ToString());
+        Assert.Equal(expected, options.MetricsAddress?.ToString());
     }
 
     [Fact]
     public void A_bad_metrics_address_is_refused_with_the_spellings_it_takes()
     {
-        var (options, error) = OperatorCommandLine.Parse(["--metrics-address", "localhost:9091"], new OperatorOptions());
+        var parsed = OperatorCommandLine.Parse(["--metrics-address", "localhost:9091"], new OperatorOptions());
 
-        Assert.Null(options);
-        Assert.Equal("--metrics-address: IP:PORT, [IPv6]:PORT, :PORT (every address) or off, got \"localhost:9091\"", error);
+        Assert.Null(parsed.Options);
+        Assert.Equal(2, parsed.ExitCode);
+        Assert.StartsWith("keepoperator: --metrics-address: IP:PORT, [IPv6]:PORT, :PORT (every address) or off, got \"localhost:9091\"\n", parsed.Error, StringComparison.Ordinal);
     }
 
     private async Task<string> Scrape()
