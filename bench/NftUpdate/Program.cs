@@ -6,6 +6,7 @@ using KeepOperator.Bench.NftUpdate;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 
 // Health change -> nftables rule updated, for bench/nft-update.sh, which runs it inside a throwaway network namespace
 // (so plain `nft` acts on that namespace). SERVERS real servers per virtual server are TCP_CHECKed by the agent's
@@ -33,7 +34,7 @@ var policy = new RealServerCheckPolicy(TimeSpan.FromMilliseconds(100), 0, TimeSp
 var connectTimeout = TimeSpan.FromMilliseconds(500);
 var flipped = new IPEndPoint(IPAddress.Parse("127.3.0.1"), 8081);
 var services = Enumerable.Range(0, virtualServers)
-    .Select(v => new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse($"10.200.{v / 250}.{(v % 250) + 1}"), 80)) { Scheduler = "rr" })
+    .Select(v => new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse($"10.200.{v / 250}.{(v % 250) + 1}"), 80)) { Scheduler = "rr" })
     .ToArray();
 var checks = services.SelectMany((service, v) => Enumerable.Range(0, servers).Select(r =>
         RealServerCheck.TcpConnect(service.Key.ToString(), v == 0 && r == servers - 1 ? flipped : RealServer((v * servers) + r), connectTimeout, policy)))
@@ -146,10 +147,10 @@ async Task ApplyVerdictsAsync(CancellationToken cancellationToken)
     }
 }
 
-IpvsVirtualServer[] Desired() => services
-    .Select(service => new IpvsVirtualServer(service, checks
+LoadBalancedService[] Desired() => services
+    .Select(service => new LoadBalancedService(service, checks
         .Where(c => c.VirtualServer == service.Key.ToString() && healthy[(c.VirtualServer, c.RealServer)])
-        .Select(c => new IpvsDestination(c.RealServer.Address, (ushort)c.RealServer.Port) { ForwardingMethod = IpvsForwardingMethod.Masquerade })
+        .Select(c => new ServiceDestination(c.RealServer.Address, (ushort)c.RealServer.Port) { ForwardingMethod = PacketForwarding.Masquerade })
         .ToArray()))
     .ToArray();
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using KeepOperator.Api.Json;
 
 namespace KeepOperator.Api.Instances;
 

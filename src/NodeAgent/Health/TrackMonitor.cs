@@ -1,5 +1,4 @@
 using KeepOperator.Api.Instances;
-using KeepOperator.NodeAgent.Config;
 
 namespace KeepOperator.NodeAgent.Health;
 
@@ -76,14 +75,14 @@ public sealed class TrackMonitor
 
     public TrackStatus Current => Volatile.Read(ref current);
 
-    /// <summary>A monitor for a resolved instance: its base priority and its (tcp/http) checks.</summary>
-    public static TrackMonitor ForInstance(VrrpInstanceSettings settings, TimeProvider? timeProvider = null, Random? random = null)
+    /// <summary>A monitor for an instance's base priority and its (tcp/http) checks.</summary>
+    public static TrackMonitor ForChecks(byte basePriority, IReadOnlyList<TrackCheckSettings> track, TimeProvider? timeProvider = null, Random? random = null)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var tracked = settings.Track
+        ArgumentNullException.ThrowIfNull(track);
+        var tracked = track
             .Select(t => new TrackedCheck(t.Name, TrackProbeFactory.Create(t, timeProvider), t.Weight, t.Interval, t.Rise, t.Fall))
             .ToList();
-        return new TrackMonitor(settings.Router.Priority, tracked, timeProvider, random);
+        return new TrackMonitor(basePriority, tracked, timeProvider, random);
     }
 
     /// <summary>Probes until cancelled; returns (without throwing) once <paramref name="cancellationToken"/> is cancelled.</summary>

@@ -59,7 +59,7 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
         {
             return null;
         }
-        var monitor = TrackMonitor.ForInstance(settings, time);
+        var monitor = TrackMonitor.ForChecks(settings.Router.Priority, settings.Track, time);
         monitor.CheckChanged += check => log.Info("track", ("instance", settings.Name), ("check", check.Name), ("state", check.State),
             ("message", check.LastResult?.Message));
         monitor.StatusChanged += status => verdict(status.EffectivePriority, status.Fault);

@@ -1,4 +1,5 @@
 using System.Net;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Ipvs;
 
@@ -14,32 +15,32 @@ public abstract record IpvsCommand
     }
 
     /// <summary>ipvsadm -A: IPVS_CMD_NEW_SERVICE.</summary>
-    public sealed record AddService(IpvsService Service) : IpvsCommand;
+    public sealed record AddService(VirtualService Service) : IpvsCommand;
 
     /// <summary>ipvsadm -E: IPVS_CMD_SET_SERVICE (every setting is sent, not only the changed ones).</summary>
-    public sealed record EditService(IpvsService Service) : IpvsCommand;
+    public sealed record EditService(VirtualService Service) : IpvsCommand;
 
     /// <summary>ipvsadm -D: IPVS_CMD_DEL_SERVICE (its real servers go with it).</summary>
-    public sealed record DeleteService(IpvsServiceKey Service) : IpvsCommand;
+    public sealed record DeleteService(ServiceKey Service) : IpvsCommand;
 
     /// <summary>ipvsadm -a: IPVS_CMD_NEW_DEST.</summary>
-    public sealed record AddDestination(IpvsServiceKey Service, IpvsDestination Destination) : IpvsCommand;
+    public sealed record AddDestination(ServiceKey Service, ServiceDestination Destination) : IpvsCommand;
 
     /// <summary>ipvsadm -e: IPVS_CMD_SET_DEST.</summary>
-    public sealed record EditDestination(IpvsServiceKey Service, IpvsDestination Destination) : IpvsCommand;
+    public sealed record EditDestination(ServiceKey Service, ServiceDestination Destination) : IpvsCommand;
 
     /// <summary>ipvsadm -d: IPVS_CMD_DEL_DEST for the real server at <paramref name="Address"/>:<paramref name="Port"/>.</summary>
-    public sealed record DeleteDestination(IpvsServiceKey Service, IPAddress Address, ushort Port) : IpvsCommand;
+    public sealed record DeleteDestination(ServiceKey Service, IPAddress Address, ushort Port) : IpvsCommand;
 
     /// <summary>ipvsadm -C: IPVS_CMD_FLUSH, removes every service.</summary>
     public sealed record Flush : IpvsCommand;
 
     /// <summary>ipvsadm -Z [service]: IPVS_CMD_ZERO, resets counters of one service or all.</summary>
-    public sealed record Zero(IpvsServiceKey? Service = null) : IpvsCommand;
+    public sealed record Zero(ServiceKey? Service = null) : IpvsCommand;
 
     /// <summary>ipvsadm -L -n (first request): IPVS_CMD_GET_SERVICE dump of all services.</summary>
     public sealed record ListServices : IpvsCommand;
 
     /// <summary>IPVS_CMD_GET_DEST dump of one service's real servers (ipvsadm -L issues one per service).</summary>
-    public sealed record ListDestinations(IpvsServiceKey Service) : IpvsCommand;
+    public sealed record ListDestinations(ServiceKey Service) : IpvsCommand;
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Ipvs;
 
@@ -39,22 +40,22 @@ public static class IpvsMessageCodec
                 break;
             case IpvsCommand.DeleteService c:
                 writer = Start(familyId, IpvsGenl.CmdDelService, RequestFlags, sequence, portId);
-                PutService(writer, new IpvsService(c.Service) { Scheduler = "" });
+                PutService(writer, new VirtualService(c.Service) { Scheduler = "" });
                 break;
             case IpvsCommand.AddDestination c:
                 writer = Start(familyId, IpvsGenl.CmdNewDest, RequestFlags, sequence, portId);
-                PutService(writer, new IpvsService(c.Service) { Scheduler = "" });
+                PutService(writer, new VirtualService(c.Service) { Scheduler = "" });
                 PutDestination(writer, c.Destination);
                 break;
             case IpvsCommand.EditDestination c:
                 writer = Start(familyId, IpvsGenl.CmdSetDest, RequestFlags, sequence, portId);
-                PutService(writer, new IpvsService(c.Service) { Scheduler = "" });
+                PutService(writer, new VirtualService(c.Service) { Scheduler = "" });
                 PutDestination(writer, c.Destination);
                 break;
             case IpvsCommand.DeleteDestination c:
                 writer = Start(familyId, IpvsGenl.CmdDelDest, RequestFlags, sequence, portId);
-                PutService(writer, new IpvsService(c.Service) { Scheduler = "" });
-                PutDestination(writer, new IpvsDestination(c.Address, c.Port));
+                PutService(writer, new VirtualService(c.Service) { Scheduler = "" });
+                PutDestination(writer, new ServiceDestination(c.Address, c.Port));
                 break;
             case IpvsCommand.Flush:
                 writer = Start(familyId, IpvsGenl.CmdFlush, RequestFlags, sequence, portId);
@@ -63,7 +64,7 @@ public static class IpvsMessageCodec
                 writer = Start(familyId, IpvsGenl.CmdZero, RequestFlags, sequence, portId);
                 if (c.Service is not null)
                 {
-                    PutService(writer, new IpvsService(c.Service) { Scheduler = "" });
+                    PutService(writer, new VirtualService(c.Service) { Scheduler = "" });
                 }
                 break;
             case IpvsCommand.ListServices:
@@ -136,7 +137,7 @@ public static class IpvsMessageCodec
     /// Counters are not part of the model and are skipped; the kernel-internal HASHED flag is dropped.
     /// </summary>
     /// <exception cref="FormatException">Malformed message or missing attributes.</exception>
-    public static IpvsService DecodeService(ReadOnlySpan<byte> message)
+    public static VirtualService DecodeService(ReadOnlySpan<byte> message)
     {
         var msg = Read(message);
         if (msg.Command != IpvsGenl.CmdNewService)
@@ -151,7 +152,7 @@ public static class IpvsMessageCodec
     /// <paramref name="serviceFamily"/> applies when the kernel predates IPVS_DEST_ATTR_ADDR_FAMILY.
     /// </summary>
     /// <exception cref="FormatException">Malformed message or missing attributes.</exception>
-    public static IpvsDestination DecodeDestination(ReadOnlySpan<byte> message, AddressFamily serviceFamily)
+    public static ServiceDestination DecodeDestination(ReadOnlySpan<byte> message, AddressFamily serviceFamily)
     {
         var msg = Read(message);
         if (msg.Command != IpvsGenl.CmdNewDest)
@@ -166,7 +167,7 @@ public static class IpvsMessageCodec
     private static NetlinkMessageWriter Start(ushort familyId, byte command, ushort flags, uint sequence, uint portId) =>
         GenericNetlink.CreateWriter(familyId, flags, command, IpvsGenl.Version, sequence, portId);
 
-    private static void PutServiceKey(NetlinkMessageWriter writer, IpvsServiceKey key)
+    private static void PutServiceKey(NetlinkMessageWriter writer, ServiceKey key)
     {
         writer.PutU16(IpvsGenl.SvcAttrAf, (ushort)ToLinuxFamily(key.Family));
         if (key.IsFirewallMark)
@@ -181,7 +182,7 @@ public static class IpvsMessageCodec
         }
     }
 
-    private static void PutService(NetlinkMessageWriter writer, IpvsService service)
+    private static void PutService(NetlinkMessageWriter writer, VirtualService service)
     {
         writer.BeginNested(IpvsGenl.CmdAttrService);
         PutServiceKey(writer, service.Key);
@@ -191,7 +192,7 @@ public static class IpvsMessageCodec
             writer.PutString(IpvsGenl.SvcAttrPeName, CheckName(service.PersistenceEngine, "persistence engine"));
         }
         Span<byte> flags = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(flags, (uint)(service.Flags & ~IpvsServiceFlags.Hashed));
+        BinaryPrimitives.WriteUInt32LittleEndian(flags, (uint)(service.Flags & ~ServiceFlags.Hashed));
         BinaryPrimitives.WriteUInt32LittleEndian(flags[4..], uint.MaxValue);
         writer.PutBytes(IpvsGenl.SvcAttrFlags, flags);
         writer.PutU32(IpvsGenl.SvcAttrTimeout, service.PersistenceTimeout);
@@ -212,7 +213,7 @@ public static class IpvsMessageCodec
         writer.EndNested();
     }
 
-    private static void PutDestination(NetlinkMessageWriter writer, IpvsDestination destination)
+    private static void PutDestination(NetlinkMessageWriter writer, ServiceDestination destination)
     {
         ArgumentNullException.ThrowIfNull(destination.Address);
         if (destination.Weight < 0)
@@ -301,7 +302,7 @@ public static class IpvsMessageCodec
             ? nest
             : throw new FormatException(type == IpvsGenl.CmdAttrService ? "Missing IPVS_CMD_ATTR_SERVICE." : "Missing IPVS_CMD_ATTR_DEST.");
 
-    private static IpvsService DecodeServiceNest(ReadOnlySpan<byte> nest)
+    private static VirtualService DecodeServiceNest(ReadOnlySpan<byte> nest)
     {
         AddressFamily? family = null;
         ushort? protocol = null;
@@ -359,10 +360,10 @@ public static class IpvsMessageCodec
         {
             throw new FormatException("Service without IPVS_SVC_ATTR_AF.");
         }
-        IpvsServiceKey key;
+        ServiceKey key;
         if (fwmark != 0)
         {
-            key = IpvsServiceKey.ForFirewallMark(fwmark, af);
+            key = ServiceKey.ForFirewallMark(fwmark, af);
         }
         else
         {
@@ -370,16 +371,16 @@ public static class IpvsMessageCodec
             {
                 throw new FormatException("Service without a firewall mark lacks PROTOCOL, ADDR or PORT.");
             }
-            if (proto is not ((ushort)IpvsProtocol.Tcp or (ushort)IpvsProtocol.Udp or (ushort)IpvsProtocol.Sctp))
+            if (proto is not ((ushort)ServiceProtocol.Tcp or (ushort)ServiceProtocol.Udp or (ushort)ServiceProtocol.Sctp))
             {
                 throw new FormatException($"Unsupported service protocol {proto}.");
             }
-            key = IpvsServiceKey.ForAddress((IpvsProtocol)proto, ReadAddress(address, af), p);
+            key = ServiceKey.ForAddress((ServiceProtocol)proto, ReadAddress(address, af), p);
         }
 
-        var service = new IpvsService(key)
+        var service = new VirtualService(key)
         {
-            Flags = (IpvsServiceFlags)flags & ~IpvsServiceFlags.Hashed,
+            Flags = (ServiceFlags)flags & ~ServiceFlags.Hashed,
             PersistenceTimeout = timeout,
             PersistenceEngine = string.IsNullOrEmpty(engine) ? null : engine,
         };
@@ -397,13 +398,13 @@ public static class IpvsMessageCodec
         return service;
     }
 
-    private static IpvsDestination DecodeDestinationNest(ReadOnlySpan<byte> nest, AddressFamily serviceFamily)
+    private static ServiceDestination DecodeDestinationNest(ReadOnlySpan<byte> nest, AddressFamily serviceFamily)
     {
         AddressFamily family = serviceFamily;
         ReadOnlySpan<byte> address = default;
         bool haveAddress = false;
         ushort? port = null;
-        uint fwd = (uint)IpvsForwardingMethod.DirectRoute;
+        uint fwd = (uint)PacketForwarding.DirectRoute;
         uint weight = 1;
         uint upper = 0;
         uint lower = 0;
@@ -455,7 +456,7 @@ public static class IpvsMessageCodec
         {
             throw new FormatException("Destination without ADDR or PORT.");
         }
-        if (fwd > (uint)IpvsForwardingMethod.DirectRoute)
+        if (fwd > (uint)PacketForwarding.DirectRoute)
         {
             throw new FormatException($"Unsupported forwarding method {fwd}.");
         }
@@ -463,15 +464,15 @@ public static class IpvsMessageCodec
         {
             throw new FormatException($"Weight {weight} out of range.");
         }
-        return new IpvsDestination(ReadAddress(address, family), p)
+        return new ServiceDestination(ReadAddress(address, family), p)
         {
-            ForwardingMethod = (IpvsForwardingMethod)fwd,
+            ForwardingMethod = (PacketForwarding)fwd,
             Weight = (int)weight,
             UpperThreshold = upper,
             LowerThreshold = lower,
-            TunnelType = (IpvsTunnelType)tunnelType,
+            TunnelType = (TunnelEncapsulation)tunnelType,
             TunnelPort = tunnelPort,
-            TunnelFlags = (IpvsTunnelFlags)tunnelFlags,
+            TunnelFlags = (TunnelOptions)tunnelFlags,
         };
     }
 

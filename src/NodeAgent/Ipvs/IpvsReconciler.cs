@@ -1,3 +1,5 @@
+using KeepOperator.NodeAgent.ServiceModel;
+
 namespace KeepOperator.NodeAgent.Ipvs;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace KeepOperator.NodeAgent.Ipvs;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>A service is identified by its <see cref="IpvsServiceKey"/>, a real server by address and
+/// <item>A service is identified by its <see cref="ServiceKey"/>, a real server by address and
 /// port within its service; every other setting is edited in place (SET_SERVICE / SET_DEST), never by
 /// deleting and re-creating.</item>
 /// <item>Order: services in desired order, each as add-or-edit, then its new real servers, edited
@@ -15,23 +17,23 @@ namespace KeepOperator.NodeAgent.Ipvs;
 /// takes its real servers with it, so they get no commands of their own.</item>
 /// <item>A desired service is managed whole, whoever created it: real servers missing from the
 /// desired set are removed. A current service that is not desired and not owned gets no command.</item>
-/// <item>The kernel-internal <see cref="IpvsServiceFlags.Hashed"/> flag is ignored on both sides.</item>
+/// <item>The kernel-internal <see cref="ServiceFlags.Hashed"/> flag is ignored on both sides.</item>
 /// </list>
 /// </remarks>
 public static class IpvsReconciler
 {
     /// <exception cref="ArgumentException">The desired table repeats a service key, or a service repeats a real server.</exception>
     public static IReadOnlyList<IpvsCommand> Plan(
-        IEnumerable<IpvsVirtualServer> desired,
-        IEnumerable<IpvsVirtualServer> current,
-        Func<IpvsServiceKey, bool> owned)
+        IEnumerable<LoadBalancedService> desired,
+        IEnumerable<LoadBalancedService> current,
+        Func<ServiceKey, bool> owned)
     {
         ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(owned);
 
         var desiredList = desired.ToList();
-        var desiredKeys = new HashSet<IpvsServiceKey>();
+        var desiredKeys = new HashSet<ServiceKey>();
         foreach (var server in desiredList)
         {
             if (!desiredKeys.Add(server.Key))
@@ -42,7 +44,7 @@ public static class IpvsReconciler
         }
 
         var currentList = current.ToList();
-        var currentByKey = new Dictionary<IpvsServiceKey, IpvsVirtualServer>();
+        var currentByKey = new Dictionary<ServiceKey, LoadBalancedService>();
         foreach (var server in currentList)
         {
             // A dump never repeats a service; if one did, the first entry wins.
@@ -93,7 +95,7 @@ public static class IpvsReconciler
             }
         }
 
-        var deleted = new HashSet<IpvsServiceKey>();
+        var deleted = new HashSet<ServiceKey>();
         foreach (var have in currentList)
         {
             if (!desiredKeys.Contains(have.Key) && owned(have.Key) && deleted.Add(have.Key))
@@ -109,14 +111,14 @@ public static class IpvsReconciler
     /// service and contains no other owned service (the same test as an empty <see cref="Plan"/>).
     /// </summary>
     public static bool IsConverged(
-        IEnumerable<IpvsVirtualServer> desired,
-        IEnumerable<IpvsVirtualServer> current,
-        Func<IpvsServiceKey, bool> owned) => Plan(desired, current, owned).Count == 0;
+        IEnumerable<LoadBalancedService> desired,
+        IEnumerable<LoadBalancedService> current,
+        Func<ServiceKey, bool> owned) => Plan(desired, current, owned).Count == 0;
 
-    private static IpvsService Normalize(IpvsService service) =>
-        (service.Flags & IpvsServiceFlags.Hashed) == 0 ? service : service with { Flags = service.Flags & ~IpvsServiceFlags.Hashed };
+    private static VirtualService Normalize(VirtualService service) =>
+        (service.Flags & ServiceFlags.Hashed) == 0 ? service : service with { Flags = service.Flags & ~ServiceFlags.Hashed };
 
-    private static void CheckUniqueDestinations(IpvsVirtualServer server, string parameter)
+    private static void CheckUniqueDestinations(LoadBalancedService server, string parameter)
     {
         var seen = new HashSet<(System.Net.IPAddress, ushort)>();
         foreach (var destination in server.Destinations)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Ipvs;
 
@@ -77,35 +78,10 @@ public static class IpvsadmCommandRenderer
     }
 
     /// <summary>"-t 10.0.0.1:80", "-u [2001:db8::1]:53", "--sctp-service ...", "-f 7" or "-f 7 -6".</summary>
-    public static string RenderServiceKey(IpvsServiceKey key)
-    {
-        var args = new List<string>();
-        AddKey(args, key);
-        return string.Join(' ', args);
-    }
+    // ServiceKey writes itself as ipvsadm does ("-t 10.0.0.1:80"); the words are kept apart like the other arguments.
+    private static void AddKey(List<string> args, ServiceKey key) => args.AddRange(key.ToString().Split(' '));
 
-    private static void AddKey(List<string> args, IpvsServiceKey key)
-    {
-        if (key.IsFirewallMark)
-        {
-            args.Add("-f");
-            args.Add(key.FirewallMark.ToString(CultureInfo.InvariantCulture));
-            if (key.Family == AddressFamily.InterNetworkV6)
-            {
-                args.Add("-6");
-            }
-            return;
-        }
-        args.Add(key.Protocol switch
-        {
-            IpvsProtocol.Tcp => "-t",
-            IpvsProtocol.Udp => "-u",
-            _ => "--sctp-service",
-        });
-        args.Add(AddressPort(key.Address!, key.Port));
-    }
-
-    private static void AddServiceSettings(List<string> args, IpvsService service)
+    private static void AddServiceSettings(List<string> args, VirtualService service)
     {
         AddKey(args, service.Key);
         args.Add("-s");
@@ -128,40 +104,40 @@ public static class IpvsadmCommandRenderer
             args.Add("--pe");
             args.Add(service.PersistenceEngine);
         }
-        var schedFlags = service.Flags & (IpvsServiceFlags.Sched1 | IpvsServiceFlags.Sched2 | IpvsServiceFlags.Sched3);
+        var schedFlags = service.Flags & (ServiceFlags.Sched1 | ServiceFlags.Sched2 | ServiceFlags.Sched3);
         if (schedFlags != 0)
         {
             bool sh = service.Scheduler == "sh";
             var names = new List<string>();
-            if ((schedFlags & IpvsServiceFlags.Sched1) != 0)
+            if ((schedFlags & ServiceFlags.Sched1) != 0)
             {
                 names.Add(sh ? "sh-fallback" : "flag-1");
             }
-            if ((schedFlags & IpvsServiceFlags.Sched2) != 0)
+            if ((schedFlags & ServiceFlags.Sched2) != 0)
             {
                 names.Add(sh ? "sh-port" : "flag-2");
             }
-            if ((schedFlags & IpvsServiceFlags.Sched3) != 0)
+            if ((schedFlags & ServiceFlags.Sched3) != 0)
             {
                 names.Add("flag-3");
             }
             args.Add("-b");
             args.Add(string.Join(',', names));
         }
-        if ((service.Flags & IpvsServiceFlags.OnePacket) != 0)
+        if ((service.Flags & ServiceFlags.OnePacket) != 0)
         {
             args.Add("-o");
         }
     }
 
-    private static void AddDestinationSettings(List<string> args, IpvsServiceKey key, IpvsDestination destination)
+    private static void AddDestinationSettings(List<string> args, ServiceKey key, ServiceDestination destination)
     {
         args.Add("-r");
         args.Add(RenderServer(key, destination.Address, destination.Port));
         args.Add(destination.ForwardingMethod switch
         {
-            IpvsForwardingMethod.Masquerade => "-m",
-            IpvsForwardingMethod.Tunnel => "-i",
+            PacketForwarding.Masquerade => "-m",
+            PacketForwarding.Tunnel => "-i",
             _ => "-g",
         });
         args.Add("-w");
@@ -176,20 +152,20 @@ public static class IpvsadmCommandRenderer
             args.Add("-y");
             args.Add(destination.LowerThreshold.ToString(CultureInfo.InvariantCulture));
         }
-        if (destination.ForwardingMethod == IpvsForwardingMethod.Tunnel && destination.TunnelType != IpvsTunnelType.IpIp)
+        if (destination.ForwardingMethod == PacketForwarding.Tunnel && destination.TunnelType != TunnelEncapsulation.IpIp)
         {
             args.Add("--tun-type");
-            args.Add(destination.TunnelType == IpvsTunnelType.Gue ? "gue" : "gre");
-            if (destination.TunnelType == IpvsTunnelType.Gue)
+            args.Add(destination.TunnelType == TunnelEncapsulation.Gue ? "gue" : "gre");
+            if (destination.TunnelType == TunnelEncapsulation.Gue)
             {
                 args.Add("--tun-port");
                 args.Add(destination.TunnelPort.ToString(CultureInfo.InvariantCulture));
             }
-            if ((destination.TunnelFlags & IpvsTunnelFlags.RemoteChecksum) != 0)
+            if ((destination.TunnelFlags & TunnelOptions.RemoteChecksum) != 0)
             {
                 args.Add("--tun-remcsum");
             }
-            else if ((destination.TunnelFlags & IpvsTunnelFlags.Checksum) != 0)
+            else if ((destination.TunnelFlags & TunnelOptions.Checksum) != 0)
             {
                 args.Add("--tun-csum");
             }
@@ -197,17 +173,12 @@ public static class IpvsadmCommandRenderer
     }
 
     /// <summary>A real server: its port is left out only for a firewall-mark service's port 0.</summary>
-    private static string RenderServer(IpvsServiceKey key, IPAddress address, ushort port)
+    private static string RenderServer(ServiceKey key, IPAddress address, ushort port)
     {
         if (key.IsFirewallMark && port == 0)
         {
             return address.ToString();
         }
-        return AddressPort(address, port);
+        return ServiceKey.AddressPort(address, port);
     }
-
-    private static string AddressPort(IPAddress address, ushort port) =>
-        address.AddressFamily == AddressFamily.InterNetworkV6
-            ? $"[{address}]:{port.ToString(CultureInfo.InvariantCulture)}"
-            : $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
 }

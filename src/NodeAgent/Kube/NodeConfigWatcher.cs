@@ -2,7 +2,6 @@ using KeepOperator.Api.Logging;
 using System.Net;
 using System.Text.Json;
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Hosting;
 
 namespace KeepOperator.NodeAgent.Kube;
 

@@ -1,6 +1,5 @@
 using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Vrrp;
 

@@ -1,7 +1,6 @@
 using KeepOperator.Api.Logging;
 using System.Threading.Channels;
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Hosting;
 
 namespace KeepOperator.NodeAgent.Kube;
 

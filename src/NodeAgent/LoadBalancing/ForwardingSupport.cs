@@ -1,4 +1,5 @@
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -10,9 +11,9 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 public static class ForwardingSupport
 {
     /// <summary>Why <paramref name="dataplane"/> cannot carry out <paramref name="forwarding"/>, or null when it can.</summary>
-    public static string? Refusal(DataplaneKind dataplane, IpvsForwardingMethod forwarding) =>
-        dataplane == DataplaneKind.Nftables && forwarding is IpvsForwardingMethod.DirectRoute or IpvsForwardingMethod.Tunnel
-            ? $"forwarding {(forwarding == IpvsForwardingMethod.Tunnel ? "TUN" : "DR")} needs IPVS, which this node's kernel lacks: the nftables "
+    public static string? Refusal(DataplaneKind dataplane, PacketForwarding forwarding) =>
+        dataplane == DataplaneKind.Nftables && forwarding is PacketForwarding.DirectRoute or PacketForwarding.Tunnel
+            ? $"forwarding {(forwarding == PacketForwarding.Tunnel ? "TUN" : "DR")} needs IPVS, which this node's kernel lacks: the nftables "
               + "dataplane can only rewrite addresses, so the real servers would not get the client's packets as sent; "
               + "use forwarding NAT, or a kernel with ip_vs"
             : null;

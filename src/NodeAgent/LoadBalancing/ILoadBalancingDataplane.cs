@@ -1,4 +1,5 @@
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -11,12 +12,12 @@ public interface ILoadBalancingDataplane
     DataplaneKind Kind { get; }
 
     /// <returns>Remarks to log (what this dataplane cannot reproduce exactly).</returns>
-    Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken);
+    Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes what this agent programmed (clean shutdown), and nothing else. <paramref name="configured"/> counts as
     /// programmed: an agent restarted after kill -9 and stopped before its first update must still take away the
     /// services its earlier run left.
     /// </summary>
-    Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken);
+    Task RemoveAsync(IReadOnlyCollection<ServiceKey> configured, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -12,8 +13,8 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
 {
     private const int NoSuchEntry = 2; // ENOENT: the controller knows no such family
 
-    private readonly HashSet<IpvsServiceKey> _owned = [];
-    private IReadOnlyList<IpvsVirtualServer>? _applied;
+    private readonly HashSet<ServiceKey> _owned = [];
+    private IReadOnlyList<LoadBalancedService>? _applied;
 
     public DataplaneKind Kind => DataplaneKind.Ipvs;
 
@@ -40,10 +41,10 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
 
     /// <summary>The requests that turn <paramref name="current"/> into <paramref name="desired"/>, as ipvsadm would send them.</summary>
     public static IReadOnlyList<(IpvsCommand Command, byte[] Request)> Requests(
-        IReadOnlyList<IpvsVirtualServer> desired, IReadOnlyList<IpvsVirtualServer> current, Func<IpvsServiceKey, bool> owned, ushort familyId, Func<uint> sequence) =>
+        IReadOnlyList<LoadBalancedService> desired, IReadOnlyList<LoadBalancedService> current, Func<ServiceKey, bool> owned, ushort familyId, Func<uint> sequence) =>
         IpvsReconciler.Plan(desired, current, owned).Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence()))).ToList();
 
-    public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var snapshot = desired.ToArray();
@@ -52,7 +53,7 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
-    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken)
+    public Task RemoveAsync(IReadOnlyCollection<ServiceKey> configured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configured);
         _owned.UnionWith(configured);
@@ -60,7 +61,7 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
         return Task.CompletedTask;
     }
 
-    private void Send(IReadOnlyList<IpvsVirtualServer> desired)
+    private void Send(IReadOnlyList<LoadBalancedService> desired)
     {
         var current = _applied ?? Dump();
         var requests = Requests(desired, current, _owned.Contains, familyId, transport.NextSequence);
@@ -76,9 +77,9 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
     }
 
     /// <summary>The kernel's table: every service, then each one's real servers.</summary>
-    private List<IpvsVirtualServer> Dump()
+    private List<LoadBalancedService> Dump()
     {
-        var table = new List<IpvsVirtualServer>();
+        var table = new List<LoadBalancedService>();
         foreach (var reply in transport.Request(IpvsMessageCodec.Encode(new IpvsCommand.ListServices(), familyId, transport.NextSequence())))
         {
             var service = IpvsMessageCodec.DecodeService(reply);
@@ -86,7 +87,7 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
                 .Request(IpvsMessageCodec.Encode(new IpvsCommand.ListDestinations(service.Key), familyId, transport.NextSequence()))
                 .Select(d => IpvsMessageCodec.DecodeDestination(d, service.Key.Family))
                 .ToList();
-            table.Add(new IpvsVirtualServer(service, destinations));
+            table.Add(new LoadBalancedService(service, destinations));
         }
 
         return table;

@@ -5,6 +5,7 @@ using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -22,7 +23,7 @@ public sealed class LoadBalancer
     private readonly Channel<LoadBalancerEvent> _events = Channel.CreateUnbounded<LoadBalancerEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILoadBalancingDataplane _dataplane;
     private readonly IRealServerChecker _checker;
-    private readonly Func<IReadOnlyList<IpvsVirtualServer>, IReadOnlyList<string>> _forwardingCheck;
+    private readonly Func<IReadOnlyList<LoadBalancedService>, IReadOnlyList<string>> _forwardingCheck;
     private readonly TimeProvider _time;
     private readonly StructuredLog _log;
     private readonly Dictionary<string, bool> _quorumUp = new(StringComparer.Ordinal);
@@ -39,7 +40,7 @@ public sealed class LoadBalancer
     private volatile LoadBalancerStatus _status = LoadBalancerStatus.Empty;
 
     /// <param name="forwardingCheck">Explains which NAT virtual servers IP forwarding breaks (<see cref="IpForwardingCheck.Check"/> on the host).</param>
-    public LoadBalancer(ILoadBalancingDataplane dataplane, IRealServerChecker checker, Func<IReadOnlyList<IpvsVirtualServer>, IReadOnlyList<string>> forwardingCheck, TimeProvider time, StructuredLog log)
+    public LoadBalancer(ILoadBalancingDataplane dataplane, IRealServerChecker checker, Func<IReadOnlyList<LoadBalancedService>, IReadOnlyList<string>> forwardingCheck, TimeProvider time, StructuredLog log)
     {
         _dataplane = dataplane;
         _checker = checker;
@@ -263,7 +264,7 @@ public sealed class LoadBalancer
         // nftables forwards every virtual server by NAT; IPVS only those with NAT real servers.
         var nat = _dataplane.Kind == DataplaneKind.Nftables
             ? desired
-            : desired.Where(s => s.Destinations.Any(d => d.ForwardingMethod == IpvsForwardingMethod.Masquerade)).ToList();
+            : desired.Where(s => s.Destinations.Any(d => d.ForwardingMethod == PacketForwarding.Masquerade)).ToList();
         var problems = _forwardingCheck(nat);
         if (problems.SequenceEqual(_forwardingProblems))
         {

@@ -1,5 +1,6 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -10,12 +11,12 @@ public sealed class NftablesLoadBalancingDataplane(INftablesRunner runner) : ILo
 
     public DataplaneKind Kind => DataplaneKind.Nftables;
 
-    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
         var plan = await _dataplane.ApplyAsync(desired, cancellationToken).ConfigureAwait(false);
         return plan.Script.Notes;
     }
 
     /// <summary>Deletes our table, which holds every service this agent programs.</summary>
-    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken) => _dataplane.RemoveAsync(cancellationToken);
+    public Task RemoveAsync(IReadOnlyCollection<ServiceKey> configured, CancellationToken cancellationToken) => _dataplane.RemoveAsync(cancellationToken);
 }

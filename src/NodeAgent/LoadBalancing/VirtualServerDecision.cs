@@ -1,4 +1,5 @@
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -7,4 +8,4 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 /// <param name="QuorumUp">The quorum state to carry into the next decision (hysteresis).</param>
 /// <param name="Weights">Per configured real server (same order): the weight programmed, or null when it is not programmed.</param>
 /// <param name="SorryServerActive">True while the sorry server stands in.</param>
-public sealed record VirtualServerDecision(IpvsVirtualServer Server, bool QuorumUp, IReadOnlyList<int?> Weights, bool SorryServerActive);
+public sealed record VirtualServerDecision(LoadBalancedService Server, bool QuorumUp, IReadOnlyList<int?> Weights, bool SorryServerActive);

@@ -1,4 +1,5 @@
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -15,8 +16,8 @@ public sealed record VirtualServerDefinition(
     string Namespace,
     string Name,
     string VirtualIpRef,
-    IpvsService Service,
-    IpvsForwardingMethod Forwarding,
+    VirtualService Service,
+    PacketForwarding Forwarding,
     IReadOnlyList<ConfiguredRealServer> RealServers,
     ConfiguredRealServer? SorryServer,
     bool InhibitOnFailure,
@@ -30,14 +31,14 @@ public sealed record VirtualServerDefinition(
     /// <summary>"namespace/name", or the name alone for a standalone document: how checks, logs and metrics name it.</summary>
     public static string DisplayNameOf(string ns, string name) => ns.Length == 0 ? name : $"{ns}/{name}";
 
-    public IpvsServiceKey Key => Service.Key;
+    public ServiceKey Key => Service.Key;
 
     /// <summary>
     /// The IPVS destination of a real server. Only NAT rewrites the port: with DR and TUN the real server gets the
     /// service's port (0 for a firewall mark), as keepalived and ipvsadm program it; checks keep the configured port.
     /// </summary>
-    public IpvsDestination Destination(ConfiguredRealServer server, int weight) =>
-        new(server.Address, Forwarding == IpvsForwardingMethod.Masquerade ? server.Port : Key.Port) { ForwardingMethod = Forwarding, Weight = weight };
+    public ServiceDestination Destination(ConfiguredRealServer server, int weight) =>
+        new(server.Address, Forwarding == PacketForwarding.Masquerade ? server.Port : Key.Port) { ForwardingMethod = Forwarding, Weight = weight };
 
     public bool Equals(VirtualServerDefinition? other) =>
         other is not null

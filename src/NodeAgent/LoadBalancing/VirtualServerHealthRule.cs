@@ -29,7 +29,7 @@ public static class VirtualServerHealthRule
 
         bool quorumUp = QuorumUp(healthyWeight, definition.QuorumMinimum, definition.QuorumHysteresis, quorumWasUp);
         var weights = new int?[servers.Count];
-        var destinations = new List<Ipvs.IpvsDestination>(servers.Count + 1);
+        var destinations = new List<KeepOperator.NodeAgent.ServiceModel.ServiceDestination>(servers.Count + 1);
         var added = new HashSet<(System.Net.IPAddress, int)>(servers.Count); // one entry per endpoint, found in O(1)
         var sorry = quorumUp ? null : definition.SorryServer;
         for (var i = 0; i < servers.Count; i++)
@@ -50,7 +50,7 @@ public static class VirtualServerHealthRule
             destinations.Add(definition.Destination(sorry, sorry.Weight));
         }
 
-        return new VirtualServerDecision(new Ipvs.IpvsVirtualServer(definition.Service, destinations), quorumUp, weights, sorry is not null);
+        return new VirtualServerDecision(new KeepOperator.NodeAgent.ServiceModel.LoadBalancedService(definition.Service, destinations), quorumUp, weights, sorry is not null);
     }
 
     /// <summary>keepalived's update_quorum_state: hysteresis around the minimum once there is a previous state.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -51,15 +52,15 @@ public static class VirtualServerResolver
         }
 
         var key = spec.Fwmark is { } mark
-            ? IpvsServiceKey.ForFirewallMark((uint)mark, address.AddressFamily)
-            : IpvsServiceKey.ForAddress(Protocol(spec.Protocol ?? VirtualServerDefaults.Protocol), address, (ushort)spec.Port!.Value);
-        var service = new IpvsService(key) { Scheduler = spec.Scheduler ?? VirtualServerDefaults.Scheduler };
+            ? ServiceKey.ForFirewallMark((uint)mark, address.AddressFamily)
+            : ServiceKey.ForAddress(Protocol(spec.Protocol ?? VirtualServerDefaults.Protocol), address, (ushort)spec.Port!.Value);
+        var service = new VirtualService(key) { Scheduler = spec.Scheduler ?? VirtualServerDefaults.Scheduler };
         var persistence = spec.PersistenceTimeout is { } timeout ? GoDuration.Parse(timeout) : TimeSpan.Zero;
         if (persistence > TimeSpan.Zero)
         {
             service = service with
             {
-                Flags = IpvsServiceFlags.Persistent,
+                Flags = ServiceFlags.Persistent,
                 // IPVS counts whole seconds; a fraction rounds up so that persistence never ends early.
                 PersistenceTimeout = (uint)Math.Ceiling(persistence.TotalSeconds),
             };
@@ -130,17 +131,17 @@ public static class VirtualServerResolver
         return IPAddress.Parse(netmask).GetAddressBytes().Sum(b => System.Numerics.BitOperations.PopCount(b));
     }
 
-    private static IpvsProtocol Protocol(string protocol) => protocol switch
+    private static ServiceProtocol Protocol(string protocol) => protocol switch
     {
-        "UDP" => IpvsProtocol.Udp,
-        "SCTP" => IpvsProtocol.Sctp,
-        _ => IpvsProtocol.Tcp,
+        "UDP" => ServiceProtocol.Udp,
+        "SCTP" => ServiceProtocol.Sctp,
+        _ => ServiceProtocol.Tcp,
     };
 
-    private static IpvsForwardingMethod Forwarding(string forwarding) => forwarding switch
+    private static PacketForwarding Forwarding(string forwarding) => forwarding switch
     {
-        "DR" => IpvsForwardingMethod.DirectRoute,
-        "TUN" => IpvsForwardingMethod.Tunnel,
-        _ => IpvsForwardingMethod.Masquerade,
+        "DR" => PacketForwarding.DirectRoute,
+        "TUN" => PacketForwarding.Tunnel,
+        _ => PacketForwarding.Masquerade,
     };
 }

@@ -1,5 +1,6 @@
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
@@ -16,7 +17,7 @@ public static class VirtualServerSetResolver
         ArgumentNullException.ThrowIfNull(virtualIps);
         var definitions = new List<VirtualServerDefinition>();
         var errors = new List<(int, FieldError)>();
-        var owners = new Dictionary<IpvsServiceKey, VirtualServerDefinition>();
+        var owners = new Dictionary<ServiceKey, VirtualServerDefinition>();
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -14,13 +14,13 @@ public static class IpForwardingCheck
 
     /// <summary>Reads the forwarding switches under <paramref name="procRoot"/> and explains which virtual servers they break.</summary>
     /// <remarks>A missing IPv6 switch means IPv6 is disabled, which breaks IPv6 virtual servers as surely.</remarks>
-    public static IReadOnlyList<string> Check(IEnumerable<IpvsVirtualServer> desired, string procRoot = "/proc")
+    public static IReadOnlyList<string> Check(IEnumerable<LoadBalancedService> desired, string procRoot = "/proc")
     {
         return Explain(desired, IsOn(Path.Combine(procRoot, Ipv4Setting)), IsOn(Path.Combine(procRoot, Ipv6Setting)));
     }
 
     /// <summary>One message per address family whose forwarding is off while a virtual server of it has real servers.</summary>
-    public static IReadOnlyList<string> Explain(IEnumerable<IpvsVirtualServer> desired, bool ipv4Forwarding, bool ipv6Forwarding)
+    public static IReadOnlyList<string> Explain(IEnumerable<LoadBalancedService> desired, bool ipv4Forwarding, bool ipv6Forwarding)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var messages = new List<string>();
@@ -30,7 +30,7 @@ public static class IpForwardingCheck
         return messages;
     }
 
-    private static void Add(List<string> messages, List<IpvsVirtualServer> forwarded, AddressFamily family, bool on, string name, string sysctl)
+    private static void Add(List<string> messages, List<LoadBalancedService> forwarded, AddressFamily family, bool on, string name, string sysctl)
     {
         var broken = forwarded.Where(v => v.Key.Family == family).Select(v => v.Key.ToString()).ToList();
         if (!on && broken.Count > 0)

@@ -1,4 +1,4 @@
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -9,11 +9,11 @@ namespace KeepOperator.NodeAgent.Nftables;
 /// </summary>
 public sealed class NftablesDataplane(INftablesRunner runner)
 {
-    private IReadOnlyList<IpvsVirtualServer>? _applied;
+    private IReadOnlyList<LoadBalancedService>? _applied;
 
     /// <summary>Makes our table serve <paramref name="desired"/>. The plan's notes are for the caller to log.</summary>
     /// <exception cref="NftablesException">nft rejected the script; the next call renders the full table.</exception>
-    public async Task<NftablesPlan> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    public async Task<NftablesPlan> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
         var snapshot = desired.ToArray();

@@ -1,4 +1,4 @@
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -16,7 +16,7 @@ public static class NftablesPlanner
     /// otherwise incremental for the virtual servers whose slots or chain rules changed, or none.
     /// </returns>
     /// <exception cref="ArgumentException">The desired set cannot be rendered (see <see cref="NftablesRulesetRenderer.RenderFull"/>).</exception>
-    public static NftablesPlan Plan(IReadOnlyList<IpvsVirtualServer>? applied, IReadOnlyList<IpvsVirtualServer> desired)
+    public static NftablesPlan Plan(IReadOnlyList<LoadBalancedService>? applied, IReadOnlyList<LoadBalancedService> desired)
     {
         var after = NftablesRulesetRenderer.Layouts(desired);
         if (applied is null || applied.Count != desired.Count)
@@ -24,7 +24,7 @@ public static class NftablesPlanner
             return Full(desired);
         }
         var before = NftablesRulesetRenderer.Layouts(applied);
-        var changes = new List<(IpvsVirtualServer, IpvsVirtualServer)>();
+        var changes = new List<(LoadBalancedService, LoadBalancedService)>();
         for (int i = 0; i < desired.Count; i++)
         {
             if (!NftablesRulesetRenderer.CanUpdateInPlace(before[i], after[i]))
@@ -43,6 +43,6 @@ public static class NftablesPlanner
             : new NftablesPlan(NftablesPlanKind.Incremental, NftablesRulesetRenderer.RenderUpdate(changes));
     }
 
-    private static NftablesPlan Full(IReadOnlyList<IpvsVirtualServer> desired) =>
+    private static NftablesPlan Full(IReadOnlyList<LoadBalancedService> desired) =>
         new(NftablesPlanKind.Full, NftablesRulesetRenderer.RenderFull(desired));
 }

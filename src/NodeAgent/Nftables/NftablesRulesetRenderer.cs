@@ -1,5 +1,5 @@
 using System.Text;
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -36,7 +36,7 @@ public static class NftablesRulesetRenderer
 
     /// <summary>The whole table for <paramref name="desired"/>, replacing whatever our table held.</summary>
     /// <exception cref="ArgumentException">A service key repeats, or a virtual server cannot be expressed (see the message).</exception>
-    public static NftablesScript RenderFull(IReadOnlyList<IpvsVirtualServer> desired)
+    public static NftablesScript RenderFull(IReadOnlyList<LoadBalancedService> desired)
     {
         var layouts = Layouts(desired);
         var text = new StringBuilder();
@@ -85,7 +85,7 @@ public static class NftablesRulesetRenderer
     /// A persistence map is flushed when one of its possible values went away.
     /// </summary>
     /// <exception cref="ArgumentException">A pair differs in more than its real servers and scheduler; that needs <see cref="RenderFull"/>.</exception>
-    public static NftablesScript RenderUpdate(IReadOnlyList<(IpvsVirtualServer Before, IpvsVirtualServer After)> changes)
+    public static NftablesScript RenderUpdate(IReadOnlyList<(LoadBalancedService Before, LoadBalancedService After)> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var text = new StringBuilder();
@@ -125,16 +125,16 @@ public static class NftablesRulesetRenderer
     public static string RenderRemove() => $"add table {Table}\ndelete table {Table}\n";
 
     /// <summary>True when <paramref name="after"/> differs from <paramref name="before"/> at most in its real servers and scheduler, so <see cref="RenderUpdate"/> applies.</summary>
-    public static bool CanUpdateInPlace(IpvsVirtualServer before, IpvsVirtualServer after) =>
+    public static bool CanUpdateInPlace(LoadBalancedService before, LoadBalancedService after) =>
         CanUpdateInPlace(NftablesVirtualServerLayout.Of(before), NftablesVirtualServerLayout.Of(after));
 
     internal static bool CanUpdateInPlace(NftablesVirtualServerLayout before, NftablesVirtualServerLayout after) =>
         before.Chain == after.Chain && before.Shape == after.Shape;
 
-    internal static List<NftablesVirtualServerLayout> Layouts(IReadOnlyList<IpvsVirtualServer> servers)
+    internal static List<NftablesVirtualServerLayout> Layouts(IReadOnlyList<LoadBalancedService> servers)
     {
         ArgumentNullException.ThrowIfNull(servers);
-        var keys = new HashSet<IpvsServiceKey>();
+        var keys = new HashSet<ServiceKey>();
         foreach (var server in servers)
         {
             if (!keys.Add(server.Key))

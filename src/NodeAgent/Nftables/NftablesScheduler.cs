@@ -1,4 +1,4 @@
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -37,17 +37,17 @@ internal static class NftablesScheduler
     /// <param name="Comment">Rule comment for approximations; null when the mapping is exact.</param>
     /// <param name="Notes">Human-readable remarks about this mapping (approximation, scaled weights).</param>
     public sealed record Mapping(
-        IReadOnlyList<IpvsDestination> Slots,
+        IReadOnlyList<ServiceDestination> Slots,
         string Selector,
         bool IsHash,
         string? Comment,
         IReadOnlyList<string> Notes);
 
-    public static Mapping Map(IpvsService service, IReadOnlyList<IpvsDestination> destinations)
+    public static Mapping Map(VirtualService service, IReadOnlyList<ServiceDestination> destinations)
     {
         var live = destinations.Where(d => d.Weight > 0).ToList();
         var notes = new List<string>();
-        bool port = (service.Flags & IpvsServiceFlags.Sched2) != 0;
+        bool port = (service.Flags & ServiceFlags.Sched2) != 0;
         string sourceHash = port ? "jhash {saddr} . th sport" : "jhash {saddr}";
         string name = service.Scheduler;
         switch (name)
@@ -73,10 +73,10 @@ internal static class NftablesScheduler
         }
     }
 
-    private static IReadOnlyList<IpvsDestination> FirstHeaviest(List<IpvsDestination> live)
+    private static IReadOnlyList<ServiceDestination> FirstHeaviest(List<ServiceDestination> live)
     {
         // IPVS fo takes the first server whose weight beats every earlier one (strictly greater).
-        IpvsDestination? best = null;
+        ServiceDestination? best = null;
         foreach (var destination in live)
         {
             if (best is null || destination.Weight > best.Weight)
@@ -88,9 +88,9 @@ internal static class NftablesScheduler
     }
 
     /// <summary>Each server repeated by its (reduced) weight, in list order.</summary>
-    private static IReadOnlyList<IpvsDestination> Weighted(IpvsServiceKey key, List<IpvsDestination> live, List<string> notes)
+    private static IReadOnlyList<ServiceDestination> Weighted(ServiceKey key, List<ServiceDestination> live, List<string> notes)
     {
-        var slots = new List<IpvsDestination>();
+        var slots = new List<ServiceDestination>();
         foreach (var (destination, weight) in Scale(key, live, notes))
         {
             for (int i = 0; i < weight; i++)
@@ -106,9 +106,9 @@ internal static class NftablesScheduler
     /// time the scan wraps, and a server is chosen when its weight reaches the current weight.
     /// The cycle has sum(weights)/gcd entries, after which the sequence repeats.
     /// </summary>
-    private static IReadOnlyList<IpvsDestination> WrrCycle(IReadOnlyList<(IpvsDestination Destination, int Weight)> weighted)
+    private static IReadOnlyList<ServiceDestination> WrrCycle(IReadOnlyList<(ServiceDestination Destination, int Weight)> weighted)
     {
-        var slots = new List<IpvsDestination>();
+        var slots = new List<ServiceDestination>();
         if (weighted.Count == 0)
         {
             return slots;
@@ -137,7 +137,7 @@ internal static class NftablesScheduler
     }
 
     /// <summary>Weights divided by their gcd, then scaled down (at least 1 each) if they still sum past <see cref="MaxSlots"/>.</summary>
-    private static IReadOnlyList<(IpvsDestination Destination, int Weight)> Scale(IpvsServiceKey key, List<IpvsDestination> live, List<string> notes)
+    private static IReadOnlyList<(ServiceDestination Destination, int Weight)> Scale(ServiceKey key, List<ServiceDestination> live, List<string> notes)
     {
         var weights = ReduceByGcd(live.Select(d => (long)d.Weight).ToList());
         long sum = weights.Sum();

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Nftables;
 
@@ -13,7 +13,7 @@ namespace KeepOperator.NodeAgent.Nftables;
 /// </summary>
 internal sealed class NftablesVirtualServerLayout
 {
-    private NftablesVirtualServerLayout(IpvsVirtualServer server)
+    private NftablesVirtualServerLayout(LoadBalancedService server)
     {
         var key = server.Key;
         bool v6 = key.Family == AddressFamily.InterNetworkV6;
@@ -56,7 +56,7 @@ internal sealed class NftablesVirtualServerLayout
         var mapping = NftablesScheduler.Map(server.Service, server.Destinations);
         Slots = mapping.Slots.Select(d => Value(d, key)).ToList();
         Values = server.Destinations.Select(d => Value(d, key)).ToHashSet();
-        if (server.Destinations.Any(d => d.ForwardingMethod is IpvsForwardingMethod.DirectRoute or IpvsForwardingMethod.Tunnel))
+        if (server.Destinations.Any(d => d.ForwardingMethod is PacketForwarding.DirectRoute or PacketForwarding.Tunnel))
         {
             // nftables rewrites addresses only; the load balancer refuses DR and TUN before they get here.
             throw new ArgumentException($"{key}: nftables cannot forward by DR or TUN", nameof(server));
@@ -79,7 +79,7 @@ internal sealed class NftablesVirtualServerLayout
                 ? $"{family} saddr"
                 : $"{family} saddr & {Mask(prefix, v6)}";
             // A persistent service without a timeout gets ipvsadm's default, as -p alone does.
-            uint timeout = server.Service.PersistenceTimeout == 0 ? IpvsService.DefaultPersistenceTimeout : server.Service.PersistenceTimeout;
+            uint timeout = server.Service.PersistenceTimeout == 0 ? VirtualService.DefaultPersistenceTimeout : server.Service.PersistenceTimeout;
             PersistMapBody =
             [
                 $"type {addressType} : {addressType}{(WithPort ? " . inet_service" : "")}",
@@ -158,7 +158,7 @@ internal sealed class NftablesVirtualServerLayout
     /// <summary>Everything outside the map elements and chain rules; equal shapes allow an incremental update.</summary>
     public string Shape { get; }
 
-    public static NftablesVirtualServerLayout Of(IpvsVirtualServer server)
+    public static NftablesVirtualServerLayout Of(LoadBalancedService server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return new NftablesVirtualServerLayout(server);
@@ -168,7 +168,7 @@ internal sealed class NftablesVirtualServerLayout
     /// vs_tcp_10_77_7_250_80, vs_udp_2001_db8__1_53, vs_fwm_5_ip6: canonical address text with
     /// separators turned into underscores, which is unique per key and a valid nft identifier.
     /// </summary>
-    public static string ChainName(IpvsServiceKey key)
+    public static string ChainName(ServiceKey key)
     {
         if (key.IsFirewallMark)
         {
@@ -180,7 +180,7 @@ internal sealed class NftablesVirtualServerLayout
 
     public IEnumerable<string> SlotElements() => Slots.Select((value, i) => $"{i.ToString(CultureInfo.InvariantCulture)} : {value}");
 
-    private string Value(IpvsDestination destination, IpvsServiceKey key)
+    private string Value(ServiceDestination destination, ServiceKey key)
     {
         if (!WithPort)
         {
@@ -190,7 +190,7 @@ internal sealed class NftablesVirtualServerLayout
         return $"{destination.Address} . {port.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static void CheckDestinations(IpvsVirtualServer server, bool v6)
+    private static void CheckDestinations(LoadBalancedService server, bool v6)
     {
         var seen = new HashSet<(IPAddress, ushort)>();
         foreach (var destination in server.Destinations)
@@ -222,11 +222,11 @@ internal sealed class NftablesVirtualServerLayout
         return new IPAddress(bytes).ToString();
     }
 
-    private static string Protocol(IpvsProtocol protocol) => protocol switch
+    private static string Protocol(ServiceProtocol protocol) => protocol switch
     {
-        IpvsProtocol.Tcp => "tcp",
-        IpvsProtocol.Udp => "udp",
-        IpvsProtocol.Sctp => "sctp",
+        ServiceProtocol.Tcp => "tcp",
+        ServiceProtocol.Udp => "udp",
+        ServiceProtocol.Sctp => "sctp",
         _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "An address service is TCP, UDP or SCTP."),
     };
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using KeepOperator.Api;
-using KeepOperator.Operator.Hosting;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;

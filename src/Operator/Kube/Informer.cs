@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Autorest;
-using KeepOperator.Operator.Hosting;
 
 namespace KeepOperator.Operator.Kube;
 

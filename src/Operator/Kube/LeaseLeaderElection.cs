@@ -2,7 +2,6 @@ using KeepOperator.Api.Logging;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
-using KeepOperator.Operator.Hosting;
 
 namespace KeepOperator.Operator.Kube;
 

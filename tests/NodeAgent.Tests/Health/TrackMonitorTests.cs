@@ -1,3 +1,4 @@
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Health;
 using Xunit;
 
@@ -201,24 +202,17 @@ public class TrackMonitorTests
     }
 
     [Fact]
-    public void For_instance_uses_the_base_priority_and_builds_probes()
+    public void For_checks_uses_the_base_priority_and_builds_probes()
     {
-        var settings = new KeepOperator.NodeAgent.Config.VrrpInstanceSettings(
-            "web",
-            new KeepOperator.NodeAgent.Vrrp.VrrpRouterConfig("web", KeepOperator.Api.Instances.VrrpVersion.V2, 51, 90, TimeSpan.FromSeconds(1), true, TimeSpan.Zero, System.Net.IPAddress.Loopback, []),
-            "eth0",
-            2,
-            [],
-            null,
-            KeepOperator.Api.Instances.GratuitousArpSettings.Default,
-            [
-                new("tcp", new KeepOperator.Api.Instances.TcpTrackTarget("127.0.0.1", 80), -10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
-                new("http", new KeepOperator.Api.Instances.HttpTrackTarget(new Uri("http://127.0.0.1/"), KeepOperator.Api.HttpStatusRanges.Default), 5, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
-            ]);
-        var monitor = TrackMonitor.ForInstance(settings);
+        TrackCheckSettings[] track =
+        [
+            new("tcp", new TcpTrackTarget("127.0.0.1", 80), -10, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
+            new("http", new HttpTrackTarget(new Uri("http://127.0.0.1/"), KeepOperator.Api.HttpStatusRanges.Default), 5, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1), 1, 1),
+        ];
+        var monitor = TrackMonitor.ForChecks(90, track);
         Assert.Equal(90, monitor.Current.EffectivePriority);
         Assert.Equal(["tcp", "http"], monitor.Current.Checks.Select(c => c.Name));
-        Assert.IsType<TcpConnectProbe>(TrackProbeFactory.Create(settings.Track[0]));
-        Assert.IsType<HttpGetProbe>(TrackProbeFactory.Create(settings.Track[1]));
+        Assert.IsType<TcpConnectProbe>(TrackProbeFactory.Create(track[0]));
+        Assert.IsType<HttpGetProbe>(TrackProbeFactory.Create(track[1]));
     }
 }

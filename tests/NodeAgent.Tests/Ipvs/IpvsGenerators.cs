@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using FsCheck;
 using FsCheck.Fluent;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
@@ -30,24 +31,24 @@ public static class IpvsGenerators
 
     public static Gen<string> Name => Gen.Elements("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos");
 
-    public static Gen<IpvsServiceKey> Key =>
+    public static Gen<ServiceKey> Key =>
         from family in Family
         from isMark in Gen.Frequency((1, Gen.Constant(true)), (3, Gen.Constant(false)))
         from mark in Gen.Choose(1, int.MaxValue).Select(i => (uint)i)
-        from protocol in Gen.Elements(IpvsProtocol.Tcp, IpvsProtocol.Udp, IpvsProtocol.Sctp)
+        from protocol in Gen.Elements(ServiceProtocol.Tcp, ServiceProtocol.Udp, ServiceProtocol.Sctp)
         from address in AddressOf(family)
         from port in Port
-        select isMark ? IpvsServiceKey.ForFirewallMark(mark, family) : IpvsServiceKey.ForAddress(protocol, address, port);
+        select isMark ? ServiceKey.ForFirewallMark(mark, family) : ServiceKey.ForAddress(protocol, address, port);
 
     /// <summary>Any encodable service (the HASHED flag aside, which the codec drops on purpose).</summary>
-    public static Gen<IpvsService> Service =>
+    public static Gen<VirtualService> Service =>
         from key in Key
         from scheduler in Name
-        from flags in Gen.Choose(0, 0x3f).Select(f => (IpvsServiceFlags)f & ~IpvsServiceFlags.Hashed)
+        from flags in Gen.Choose(0, 0x3f).Select(f => (ServiceFlags)f & ~ServiceFlags.Hashed)
         from timeout in AnyUInt
         from prefix in Gen.Choose(0, key.MaxPrefixLength)
         from engine in Gen.Elements<string?>(null, null, "sip")
-        select new IpvsService(key)
+        select new VirtualService(key)
         {
             Scheduler = scheduler,
             Flags = flags,
@@ -56,18 +57,18 @@ public static class IpvsGenerators
             PersistenceEngine = engine,
         };
 
-    public static Gen<IpvsDestination> Destination =>
+    public static Gen<ServiceDestination> Destination =>
         from address in Family.SelectMany(AddressOf)
         from port in Port
-        from method in Gen.Elements(IpvsForwardingMethod.Masquerade, IpvsForwardingMethod.LocalNode,
-            IpvsForwardingMethod.Tunnel, IpvsForwardingMethod.DirectRoute)
+        from method in Gen.Elements(PacketForwarding.Masquerade, PacketForwarding.LocalNode,
+            PacketForwarding.Tunnel, PacketForwarding.DirectRoute)
         from weight in Gen.Frequency((3, Gen.Choose(0, 100)), (1, Gen.Choose(0, int.MaxValue)))
         from upper in AnyUInt
         from lower in AnyUInt
-        from tunnelType in Gen.Elements(IpvsTunnelType.IpIp, IpvsTunnelType.Gue, IpvsTunnelType.Gre)
+        from tunnelType in Gen.Elements(TunnelEncapsulation.IpIp, TunnelEncapsulation.Gue, TunnelEncapsulation.Gre)
         from tunnelPort in Port
-        from tunnelFlags in Gen.Choose(0, 3).Select(f => (IpvsTunnelFlags)f)
-        select new IpvsDestination(address, port)
+        from tunnelFlags in Gen.Choose(0, 3).Select(f => (TunnelOptions)f)
+        select new ServiceDestination(address, port)
         {
             ForwardingMethod = method,
             Weight = weight,
@@ -95,14 +96,14 @@ public static class IpvsGenerators
     // ---- what ipvsadm can express ----
 
     /// <summary>A service ipvsadm -A/-E can set: persistent means a timeout 1..31 days, port 0 only when persistent, -o only for UDP or fwmark.</summary>
-    public static Gen<IpvsService> ExpressibleService =>
+    public static Gen<VirtualService> ExpressibleService =>
         from key0 in Key
         from persistent in Gen.Elements(true, false)
         let key = !key0.IsFirewallMark && key0.Port == 0 && !persistent
-            ? IpvsServiceKey.ForAddress(key0.Protocol, key0.Address!, 80)
+            ? ServiceKey.ForAddress(key0.Protocol, key0.Address!, 80)
             : key0
         from scheduler in Name
-        from schedFlags in Gen.Choose(0, 7).Select(f => (IpvsServiceFlags)(f << 3))
+        from schedFlags in Gen.Choose(0, 7).Select(f => (ServiceFlags)(f << 3))
         from onePacket in Gen.Elements(true, false)
         from timeout in Gen.Frequency(
             (3, Gen.Elements(50u, 360u, 3600u)),
@@ -111,42 +112,42 @@ public static class IpvsGenerators
             (1, Gen.Constant(key.MaxPrefixLength)),
             (1, Gen.Choose(key.Family == AddressFamily.InterNetworkV6 ? 1 : 0, key.MaxPrefixLength)))
         from engine in Gen.Elements<string?>(null, null, "sip")
-        let onePacketOk = key.IsFirewallMark || key.Protocol == IpvsProtocol.Udp
-        select new IpvsService(key)
+        let onePacketOk = key.IsFirewallMark || key.Protocol == ServiceProtocol.Udp
+        select new VirtualService(key)
         {
             Scheduler = scheduler,
             Flags = schedFlags
-                | (persistent ? IpvsServiceFlags.Persistent : IpvsServiceFlags.None)
-                | (onePacket && onePacketOk ? IpvsServiceFlags.OnePacket : IpvsServiceFlags.None),
+                | (persistent ? ServiceFlags.Persistent : ServiceFlags.None)
+                | (onePacket && onePacketOk ? ServiceFlags.OnePacket : ServiceFlags.None),
             PersistenceTimeout = persistent ? timeout : 0,
             NetmaskPrefixLength = prefix,
             PersistenceEngine = engine,
         };
 
     /// <summary>A real server ipvsadm -a/-e can set under <paramref name="key"/>.</summary>
-    public static Gen<IpvsDestination> ExpressibleDestination(IpvsServiceKey key) =>
+    public static Gen<ServiceDestination> ExpressibleDestination(ServiceKey key) =>
         from destination in Destination
-        from method in Gen.Elements(IpvsForwardingMethod.Masquerade, IpvsForwardingMethod.Tunnel, IpvsForwardingMethod.DirectRoute)
+        from method in Gen.Elements(PacketForwarding.Masquerade, PacketForwarding.Tunnel, PacketForwarding.DirectRoute)
         from sameFamilyAddress in AddressOf(key.Family)
-        from tunnelType in Gen.Elements(IpvsTunnelType.IpIp, IpvsTunnelType.Gue, IpvsTunnelType.Gre)
+        from tunnelType in Gen.Elements(TunnelEncapsulation.IpIp, TunnelEncapsulation.Gue, TunnelEncapsulation.Gre)
         from tunnelPort in Gen.Choose(1, 65535).Select(p => (ushort)p)
-        from checksum in Gen.Elements(IpvsTunnelFlags.None, IpvsTunnelFlags.Checksum, IpvsTunnelFlags.RemoteChecksum)
-        let tunnel = method == IpvsForwardingMethod.Tunnel
+        from checksum in Gen.Elements(TunnelOptions.None, TunnelOptions.Checksum, TunnelOptions.RemoteChecksum)
+        let tunnel = method == PacketForwarding.Tunnel
         let address = tunnel ? destination.Address : sameFamilyAddress
-        let port = !key.IsFirewallMark && method != IpvsForwardingMethod.Masquerade ? key.Port : destination.Port
-        select new IpvsDestination(address, port)
+        let port = !key.IsFirewallMark && method != PacketForwarding.Masquerade ? key.Port : destination.Port
+        select new ServiceDestination(address, port)
         {
             ForwardingMethod = method,
             Weight = destination.Weight,
             UpperThreshold = destination.UpperThreshold & int.MaxValue,
             LowerThreshold = destination.LowerThreshold & int.MaxValue,
-            TunnelType = tunnel ? tunnelType : IpvsTunnelType.IpIp,
-            TunnelPort = tunnel && tunnelType == IpvsTunnelType.Gue ? tunnelPort : (ushort)0,
-            TunnelFlags = !tunnel ? IpvsTunnelFlags.None : tunnelType switch
+            TunnelType = tunnel ? tunnelType : TunnelEncapsulation.IpIp,
+            TunnelPort = tunnel && tunnelType == TunnelEncapsulation.Gue ? tunnelPort : (ushort)0,
+            TunnelFlags = !tunnel ? TunnelOptions.None : tunnelType switch
             {
-                IpvsTunnelType.Gue => checksum,
-                IpvsTunnelType.Gre => checksum & IpvsTunnelFlags.Checksum,
-                _ => IpvsTunnelFlags.None,
+                TunnelEncapsulation.Gue => checksum,
+                TunnelEncapsulation.Gre => checksum & TunnelOptions.Checksum,
+                _ => TunnelOptions.None,
             },
         };
 

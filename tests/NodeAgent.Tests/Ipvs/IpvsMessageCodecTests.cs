@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using FsCheck.Xunit;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
@@ -35,14 +36,14 @@ public sealed class IpvsMessageCodecTests
     [Fact]
     public void Get_destinations_dump_sends_only_the_service_key()
     {
-        var key = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
+        var key = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
         // libipvs ipvs_get_dests: AF, PROTOCOL, ADDR, PORT (or AF, FWMARK) and nothing else, with NLM_F_DUMP.
         Assert.Equal(
             "44000000420005030000000000000000080100003000018006000100020000000600020006000000"
             + "140003000a000001000000000000000000000000060004000050" + "0000",
             Convert.ToHexStringLower(IpvsMessageCodec.Encode(new IpvsCommand.ListDestinations(key), Family)));
 
-        var mark = IpvsServiceKey.ForFirewallMark(7, AddressFamily.InterNetworkV6);
+        var mark = ServiceKey.ForFirewallMark(7, AddressFamily.InterNetworkV6);
         Assert.Equal(
             "2800000042000503000000000000000008010000" + "14000180" + "060001000a000000" + "0800050007000000",
             Convert.ToHexStringLower(IpvsMessageCodec.Encode(new IpvsCommand.ListDestinations(mark), Family)));
@@ -81,11 +82,11 @@ public sealed class IpvsMessageCodecTests
         var service = IpvsMessageCodec.DecodeService(w.ToArray());
 
         Assert.Equal(
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.0.0.53"), 53))
+            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("10.0.0.53"), 53))
             {
                 Scheduler = "sh",
                 PersistenceEngine = "sip",
-                Flags = IpvsServiceFlags.Persistent | IpvsServiceFlags.Sched1 | IpvsServiceFlags.Sched2,
+                Flags = ServiceFlags.Persistent | ServiceFlags.Sched1 | ServiceFlags.Sched2,
                 PersistenceTimeout = 300,
                 NetmaskPrefixLength = 24,
             },
@@ -106,7 +107,7 @@ public sealed class IpvsMessageCodecTests
         w.EndNested();
 
         Assert.Equal(
-            new IpvsService(IpvsServiceKey.ForFirewallMark(9, AddressFamily.InterNetworkV6)) { Scheduler = "rr", NetmaskPrefixLength = 64 },
+            new VirtualService(ServiceKey.ForFirewallMark(9, AddressFamily.InterNetworkV6)) { Scheduler = "rr", NetmaskPrefixLength = 64 },
             IpvsMessageCodec.DecodeService(w.ToArray()));
     }
 
@@ -148,13 +149,13 @@ public sealed class IpvsMessageCodecTests
         w.EndNested();
 
         Assert.Equal(
-            new IpvsDestination(IPAddress.Parse("2001:db8::21"), 8080)
+            new ServiceDestination(IPAddress.Parse("2001:db8::21"), 8080)
             {
-                ForwardingMethod = IpvsForwardingMethod.Tunnel,
+                ForwardingMethod = PacketForwarding.Tunnel,
                 Weight = 7,
-                TunnelType = IpvsTunnelType.Gue,
+                TunnelType = TunnelEncapsulation.Gue,
                 TunnelPort = 6080,
-                TunnelFlags = IpvsTunnelFlags.RemoteChecksum,
+                TunnelFlags = TunnelOptions.RemoteChecksum,
                 UpperThreshold = 100,
                 LowerThreshold = 10,
             },
@@ -176,7 +177,7 @@ public sealed class IpvsMessageCodecTests
         w.EndNested();
 
         Assert.Equal(
-            new IpvsDestination(IPAddress.Parse("192.168.1.9"), 80) { ForwardingMethod = IpvsForwardingMethod.Masquerade },
+            new ServiceDestination(IPAddress.Parse("192.168.1.9"), 80) { ForwardingMethod = PacketForwarding.Masquerade },
             IpvsMessageCodec.DecodeDestination(w.ToArray(), AddressFamily.InterNetwork));
     }
 
@@ -204,21 +205,21 @@ public sealed class IpvsMessageCodecTests
     [Fact]
     public void Encoder_rejects_what_the_kernel_would()
     {
-        var key = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
+        var key = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
         Assert.Throws<ArgumentException>(() => IpvsMessageCodec.Encode(
-            new IpvsCommand.AddService(new IpvsService(key) { Scheduler = "a-name-longer-than-15" }), Family));
+            new IpvsCommand.AddService(new VirtualService(key) { Scheduler = "a-name-longer-than-15" }), Family));
         Assert.Throws<ArgumentException>(() => IpvsMessageCodec.Encode(
-            new IpvsCommand.AddService(new IpvsService(key) { NetmaskPrefixLength = 33 }), Family));
+            new IpvsCommand.AddService(new VirtualService(key) { NetmaskPrefixLength = 33 }), Family));
         Assert.Throws<ArgumentException>(() => IpvsMessageCodec.Encode(
-            new IpvsCommand.AddDestination(key, new IpvsDestination(IPAddress.Parse("10.0.0.2"), 80) { Weight = -1 }), Family));
+            new IpvsCommand.AddDestination(key, new ServiceDestination(IPAddress.Parse("10.0.0.2"), 80) { Weight = -1 }), Family));
     }
 
     [Fact]
     public void Hashed_flag_is_never_sent()
     {
-        var key = IpvsServiceKey.ForFirewallMark(3);
-        var withHashed = new IpvsService(key) { Flags = IpvsServiceFlags.Persistent | IpvsServiceFlags.Hashed, PersistenceTimeout = 5 };
-        var without = withHashed with { Flags = IpvsServiceFlags.Persistent };
+        var key = ServiceKey.ForFirewallMark(3);
+        var withHashed = new VirtualService(key) { Flags = ServiceFlags.Persistent | ServiceFlags.Hashed, PersistenceTimeout = 5 };
+        var without = withHashed with { Flags = ServiceFlags.Persistent };
         Assert.Equal(
             IpvsMessageCodec.Encode(new IpvsCommand.AddService(without), Family),
             IpvsMessageCodec.Encode(new IpvsCommand.AddService(withHashed), Family));

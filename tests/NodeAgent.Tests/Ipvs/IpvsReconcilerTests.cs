@@ -4,22 +4,23 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
 /// <summary>A desired table, the kernel's current one, and which services we own.</summary>
 public sealed record ReconcileScenario(
-    IReadOnlyList<IpvsVirtualServer> Desired,
-    IReadOnlyList<IpvsVirtualServer> Current,
-    IReadOnlySet<IpvsServiceKey> Owned)
+    IReadOnlyList<LoadBalancedService> Desired,
+    IReadOnlyList<LoadBalancedService> Current,
+    IReadOnlySet<ServiceKey> Owned)
 {
-    public bool IsOwned(IpvsServiceKey key) => Owned.Contains(key);
+    public bool IsOwned(ServiceKey key) => Owned.Contains(key);
 
     public override string ToString() =>
         $"Desired:\n{Describe(Desired)}\nCurrent:\n{Describe(Current)}\nOwned: {string.Join(", ", Owned)}";
 
-    private static string Describe(IEnumerable<IpvsVirtualServer> table) => string.Join("\n", table.Select(v =>
+    private static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
         $"  {v.Service}\n" + string.Concat(v.Destinations.Select(d => $"    {d}\n"))));
 }
 
@@ -29,14 +30,14 @@ public sealed record ReconcileScenario(
 /// </summary>
 public static class ReconcileScenarioArbitrary
 {
-    private static readonly IpvsServiceKey[] Keys =
+    private static readonly ServiceKey[] Keys =
     [
-        IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
-        IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 443),
-        IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.0.0.1"), 53),
-        IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 80),
-        IpvsServiceKey.ForFirewallMark(1),
-        IpvsServiceKey.ForFirewallMark(2, AddressFamily.InterNetworkV6),
+        ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80),
+        ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 443),
+        ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("10.0.0.1"), 53),
+        ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 80),
+        ServiceKey.ForFirewallMark(1),
+        ServiceKey.ForFirewallMark(2, AddressFamily.InterNetworkV6),
     ];
 
     private static readonly IPAddress[] V4Servers = [IPAddress.Parse("10.0.1.1"), IPAddress.Parse("10.0.1.2"), IPAddress.Parse("10.0.1.3")];
@@ -52,57 +53,57 @@ public static class ReconcileScenarioArbitrary
         from owned in Gen.SubListOf(Keys)
         select new ReconcileScenario(desired, current, owned.ToHashSet());
 
-    private static Gen<IpvsService> Service(IpvsServiceKey key, bool hashed) =>
+    private static Gen<VirtualService> Service(ServiceKey key, bool hashed) =>
         from scheduler in Gen.Elements("rr", "wlc")
         from persistent in Gen.Elements(false, true)
         from narrow in Gen.Elements(false, true)
         from setHashed in Gen.Elements(false, hashed)
-        select new IpvsService(key)
+        select new VirtualService(key)
         {
             Scheduler = scheduler,
-            Flags = (persistent ? IpvsServiceFlags.Persistent : 0) | (setHashed ? IpvsServiceFlags.Hashed : 0),
+            Flags = (persistent ? ServiceFlags.Persistent : 0) | (setHashed ? ServiceFlags.Hashed : 0),
             PersistenceTimeout = persistent ? 50u : 0u,
             NetmaskPrefixLength = narrow ? key.MaxPrefixLength / 2 : key.MaxPrefixLength,
         };
 
-    private static Gen<IpvsDestination> Destination(IPAddress address) =>
+    private static Gen<ServiceDestination> Destination(IPAddress address) =>
         from port in Gen.Elements<ushort>(80, 8080)
-        from method in Gen.Elements(IpvsForwardingMethod.DirectRoute, IpvsForwardingMethod.Masquerade)
+        from method in Gen.Elements(PacketForwarding.DirectRoute, PacketForwarding.Masquerade)
         from weight in Gen.Elements(0, 1, 2)
         from upper in Gen.Elements(0u, 10u)
-        select new IpvsDestination(address, port) { ForwardingMethod = method, Weight = weight, UpperThreshold = upper };
+        select new ServiceDestination(address, port) { ForwardingMethod = method, Weight = weight, UpperThreshold = upper };
 
-    private static Gen<IpvsVirtualServer> VirtualServer(IpvsServiceKey key, bool hashed) =>
+    private static Gen<LoadBalancedService> VirtualServer(ServiceKey key, bool hashed) =>
         from service in Service(key, hashed)
         from addresses in Gen.SubListOf(key.Family == AddressFamily.InterNetworkV6 ? V6Servers : V4Servers)
         from destinations in Gen.CollectToList(addresses, Destination)
-        select new IpvsVirtualServer(service, Distinct(destinations));
+        select new LoadBalancedService(service, Distinct(destinations));
 
-    private static Gen<IReadOnlyList<IpvsVirtualServer>> Table(bool hashed) =>
+    private static Gen<IReadOnlyList<LoadBalancedService>> Table(bool hashed) =>
         from keys in Gen.SubListOf(Keys)
         from shuffled in Gen.Shuffle(keys.ToArray())
         from servers in Gen.CollectToList(shuffled, k => VirtualServer(k, hashed))
-        select (IReadOnlyList<IpvsVirtualServer>)servers.ToList();
+        select (IReadOnlyList<LoadBalancedService>)servers.ToList();
 
     /// <summary>The desired table with some services dropped, re-set or given other real servers, plus maybe extra services.</summary>
-    private static Gen<IReadOnlyList<IpvsVirtualServer>> Mutate(IReadOnlyList<IpvsVirtualServer> desired) =>
+    private static Gen<IReadOnlyList<LoadBalancedService>> Mutate(IReadOnlyList<LoadBalancedService> desired) =>
         from kept in Gen.CollectToList(desired, MutateOne)
         from extra in Table(hashed: true)
         from shuffled in Gen.Shuffle(kept.Where(v => v is not null).Select(v => v!)
             .Concat(extra.Where(e => desired.All(d => d.Key != e.Key))).ToArray())
-        select (IReadOnlyList<IpvsVirtualServer>)shuffled.ToList();
+        select (IReadOnlyList<LoadBalancedService>)shuffled.ToList();
 
-    private static Gen<IpvsVirtualServer?> MutateOne(IpvsVirtualServer server) =>
+    private static Gen<LoadBalancedService?> MutateOne(LoadBalancedService server) =>
         Gen.Frequency(
-            (3, Gen.Constant<IpvsVirtualServer?>(server)),
-            (1, Gen.Constant<IpvsVirtualServer?>(null)),
-            (1, Service(server.Key, hashed: true).Select(s => (IpvsVirtualServer?)(server with { Service = s }))),
-            (2, VirtualServer(server.Key, hashed: true).Select(v => (IpvsVirtualServer?)(server with { Destinations = v.Destinations }))),
-            (1, Gen.Constant<IpvsVirtualServer?>(server with { Service = server.Service with { Flags = server.Service.Flags | IpvsServiceFlags.Hashed } })));
+            (3, Gen.Constant<LoadBalancedService?>(server)),
+            (1, Gen.Constant<LoadBalancedService?>(null)),
+            (1, Service(server.Key, hashed: true).Select(s => (LoadBalancedService?)(server with { Service = s }))),
+            (2, VirtualServer(server.Key, hashed: true).Select(v => (LoadBalancedService?)(server with { Destinations = v.Destinations }))),
+            (1, Gen.Constant<LoadBalancedService?>(server with { Service = server.Service with { Flags = server.Service.Flags | ServiceFlags.Hashed } })));
 
-    private static List<IpvsDestination> Distinct(IEnumerable<IpvsDestination> destinations)
+    private static List<ServiceDestination> Distinct(IEnumerable<ServiceDestination> destinations)
     {
-        var result = new List<IpvsDestination>();
+        var result = new List<ServiceDestination>();
         foreach (var d in destinations)
         {
             if (!result.Any(r => r.SameServerAs(d)))
@@ -116,10 +117,10 @@ public static class ReconcileScenarioArbitrary
 
 public sealed class IpvsReconcilerTests
 {
-    private static readonly IpvsServiceKey Web = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("192.168.216.250"), 80);
-    private static readonly IpvsDestination Rs204 = new(IPAddress.Parse("192.168.216.204"), 80);
-    private static readonly IpvsDestination Rs179 = new(IPAddress.Parse("192.168.216.179"), 80);
-    private static readonly IpvsService WebService = new(Web) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent, PersistenceTimeout = 50 };
+    private static readonly ServiceKey Web = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("192.168.216.250"), 80);
+    private static readonly ServiceDestination Rs204 = new(IPAddress.Parse("192.168.216.204"), 80);
+    private static readonly ServiceDestination Rs179 = new(IPAddress.Parse("192.168.216.179"), 80);
+    private static readonly VirtualService WebService = new(Web) { Scheduler = "rr", Flags = ServiceFlags.Persistent, PersistenceTimeout = 50 };
 
     // ---- properties ----
 
@@ -187,7 +188,7 @@ public sealed class IpvsReconcilerTests
         Assert.Equal(6, kinds.Count);
         Assert.Contains(plans, p => p.Count == 0);
         Assert.Contains(samples, s => s.Current.Any(c => !s.Desired.Any(d => d.Key == c.Key) && !s.IsOwned(c.Key)));
-        Assert.Contains(samples, s => s.Current.Any(c => (c.Service.Flags & IpvsServiceFlags.Hashed) != 0));
+        Assert.Contains(samples, s => s.Current.Any(c => (c.Service.Flags & ServiceFlags.Hashed) != 0));
     }
 
     // ---- examples ----
@@ -195,7 +196,7 @@ public sealed class IpvsReconcilerTests
     [Fact]
     public void Empty_kernel_gets_service_then_servers()
     {
-        var desired = new[] { new IpvsVirtualServer(WebService, Rs204, Rs179) };
+        var desired = new[] { new LoadBalancedService(WebService, Rs204, Rs179) };
         var plan = IpvsReconciler.Plan(desired, [], _ => true);
         Assert.Equal(
             [
@@ -209,8 +210,8 @@ public sealed class IpvsReconcilerTests
     [Fact]
     public void Weight_change_is_one_edit_not_a_delete_and_add()
     {
-        var desired = new[] { new IpvsVirtualServer(WebService, Rs204, Rs179 with { Weight = 0 }) };
-        var current = new[] { new IpvsVirtualServer(WebService with { Flags = WebService.Flags | IpvsServiceFlags.Hashed }, Rs179, Rs204) };
+        var desired = new[] { new LoadBalancedService(WebService, Rs204, Rs179 with { Weight = 0 }) };
+        var current = new[] { new LoadBalancedService(WebService with { Flags = WebService.Flags | ServiceFlags.Hashed }, Rs179, Rs204) };
         var plan = IpvsReconciler.Plan(desired, current, _ => true);
         Assert.Equal(["ipvsadm -e -t 192.168.216.250:80 -r 192.168.216.179:80 -g -w 0"], plan.Select(IpvsadmCommandRenderer.Render));
     }
@@ -218,8 +219,8 @@ public sealed class IpvsReconcilerTests
     [Fact]
     public void Scheduler_change_is_one_service_edit()
     {
-        var desired = new[] { new IpvsVirtualServer(WebService with { Scheduler = "wlc" }, Rs204) };
-        var current = new[] { new IpvsVirtualServer(WebService, Rs204) };
+        var desired = new[] { new LoadBalancedService(WebService with { Scheduler = "wlc" }, Rs204) };
+        var current = new[] { new LoadBalancedService(WebService, Rs204) };
         var plan = IpvsReconciler.Plan(desired, current, _ => true);
         Assert.Equal([new IpvsCommand.EditService(WebService with { Scheduler = "wlc" })], plan);
     }
@@ -227,14 +228,14 @@ public sealed class IpvsReconcilerTests
     [Fact]
     public void Servers_are_added_before_others_are_removed_and_stale_services_go_last()
     {
-        var stale = IpvsServiceKey.ForFirewallMark(9);
-        var foreign = IpvsServiceKey.ForFirewallMark(10);
-        var desired = new[] { new IpvsVirtualServer(WebService, Rs204) };
+        var stale = ServiceKey.ForFirewallMark(9);
+        var foreign = ServiceKey.ForFirewallMark(10);
+        var desired = new[] { new LoadBalancedService(WebService, Rs204) };
         var current = new[]
         {
-            new IpvsVirtualServer(new IpvsService(stale), new IpvsDestination(IPAddress.Parse("10.9.9.9"), 0)),
-            new IpvsVirtualServer(WebService, Rs179),
-            new IpvsVirtualServer(new IpvsService(foreign)),
+            new LoadBalancedService(new VirtualService(stale), new ServiceDestination(IPAddress.Parse("10.9.9.9"), 0)),
+            new LoadBalancedService(WebService, Rs179),
+            new LoadBalancedService(new VirtualService(foreign)),
         };
         var plan = IpvsReconciler.Plan(desired, current, key => key != foreign);
         Assert.Equal(
@@ -249,8 +250,8 @@ public sealed class IpvsReconcilerTests
     [Fact]
     public void A_desired_service_is_managed_whole_even_if_someone_else_created_it()
     {
-        var desired = new[] { new IpvsVirtualServer(WebService, Rs204) };
-        var current = new[] { new IpvsVirtualServer(WebService, Rs204, Rs179) };
+        var desired = new[] { new LoadBalancedService(WebService, Rs204) };
+        var current = new[] { new LoadBalancedService(WebService, Rs204, Rs179) };
         var plan = IpvsReconciler.Plan(desired, current, _ => false);
         Assert.Equal([new IpvsCommand.DeleteDestination(Web, Rs179.Address, Rs179.Port)], plan);
     }
@@ -259,23 +260,23 @@ public sealed class IpvsReconcilerTests
     public void Duplicates_in_the_desired_table_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => IpvsReconciler.Plan(
-            [new IpvsVirtualServer(WebService), new IpvsVirtualServer(WebService with { Scheduler = "lc" })], [], _ => true));
+            [new LoadBalancedService(WebService), new LoadBalancedService(WebService with { Scheduler = "lc" })], [], _ => true));
         Assert.Throws<ArgumentException>(() => IpvsReconciler.Plan(
-            [new IpvsVirtualServer(WebService, Rs204, Rs204 with { Weight = 3 })], [], _ => true));
+            [new LoadBalancedService(WebService, Rs204, Rs204 with { Weight = 3 })], [], _ => true));
     }
 
     [Fact]
     public void Virtual_server_equality_ignores_server_order_but_not_content()
     {
-        Assert.Equal(new IpvsVirtualServer(WebService, Rs204, Rs179), new IpvsVirtualServer(WebService, Rs179, Rs204));
-        Assert.Equal(new IpvsVirtualServer(WebService, Rs204, Rs179).GetHashCode(), new IpvsVirtualServer(WebService, Rs179, Rs204).GetHashCode());
-        Assert.NotEqual(new IpvsVirtualServer(WebService, Rs204, Rs179), new IpvsVirtualServer(WebService, Rs204, Rs179 with { Weight = 2 }));
-        Assert.NotEqual(new IpvsVirtualServer(WebService, Rs204), new IpvsVirtualServer(WebService, Rs204, Rs204));
+        Assert.Equal(new LoadBalancedService(WebService, Rs204, Rs179), new LoadBalancedService(WebService, Rs179, Rs204));
+        Assert.Equal(new LoadBalancedService(WebService, Rs204, Rs179).GetHashCode(), new LoadBalancedService(WebService, Rs179, Rs204).GetHashCode());
+        Assert.NotEqual(new LoadBalancedService(WebService, Rs204, Rs179), new LoadBalancedService(WebService, Rs204, Rs179 with { Weight = 2 }));
+        Assert.NotEqual(new LoadBalancedService(WebService, Rs204), new LoadBalancedService(WebService, Rs204, Rs204));
     }
 
     // ---- helpers ----
 
-    private static IpvsServiceKey? KeyOf(IpvsCommand command) => command switch
+    private static ServiceKey? KeyOf(IpvsCommand command) => command switch
     {
         IpvsCommand.AddService c => c.Service.Key,
         IpvsCommand.EditService c => c.Service.Key,
@@ -286,11 +287,11 @@ public sealed class IpvsReconcilerTests
         _ => null,
     };
 
-    private static IpvsService Strip(IpvsService s) => s with { Flags = s.Flags & ~IpvsServiceFlags.Hashed };
+    private static VirtualService Strip(VirtualService s) => s with { Flags = s.Flags & ~ServiceFlags.Hashed };
 
-    private static bool SameTable(IReadOnlyList<IpvsVirtualServer> expected, IReadOnlyList<IpvsVirtualServer> actual)
+    private static bool SameTable(IReadOnlyList<LoadBalancedService> expected, IReadOnlyList<LoadBalancedService> actual)
     {
-        static IpvsVirtualServer Normalize(IpvsVirtualServer v) => v with { Service = Strip(v.Service) };
+        static LoadBalancedService Normalize(LoadBalancedService v) => v with { Service = Strip(v.Service) };
         var e = expected.Select(Normalize).ToList();
         var a = actual.Select(Normalize).ToList();
         return e.Count == a.Count && e.All(x => a.Contains(x));
@@ -303,11 +304,11 @@ public sealed class IpvsReconcilerTests
 /// </summary>
 internal static class FakeIpvsKernel
 {
-    public static IReadOnlyList<IpvsVirtualServer> Apply(IEnumerable<IpvsVirtualServer> initial, IEnumerable<IpvsCommand> plan)
+    public static IReadOnlyList<LoadBalancedService> Apply(IEnumerable<LoadBalancedService> initial, IEnumerable<IpvsCommand> plan)
     {
         var table = initial.Select(v => (Service: v.Service, Destinations: v.Destinations.ToList())).ToList();
 
-        int Find(IpvsServiceKey key, bool mustExist)
+        int Find(ServiceKey key, bool mustExist)
         {
             int index = table.FindIndex(t => t.Service.Key == key);
             if (mustExist && index < 0)
@@ -326,12 +327,12 @@ internal static class FakeIpvsKernel
                     {
                         throw new InvalidOperationException($"EEXIST: service {c.Service.Key}");
                     }
-                    table.Add((c.Service with { Flags = c.Service.Flags | IpvsServiceFlags.Hashed }, []));
+                    table.Add((c.Service with { Flags = c.Service.Flags | ServiceFlags.Hashed }, []));
                     break;
                 case IpvsCommand.EditService c:
                 {
                     int i = Find(c.Service.Key, true);
-                    table[i] = (c.Service with { Flags = c.Service.Flags | IpvsServiceFlags.Hashed }, table[i].Destinations);
+                    table[i] = (c.Service with { Flags = c.Service.Flags | ServiceFlags.Hashed }, table[i].Destinations);
                     break;
                 }
                 case IpvsCommand.DeleteService c:
@@ -371,6 +372,6 @@ internal static class FakeIpvsKernel
                     throw new InvalidOperationException($"A reconcile plan should not contain {command}.");
             }
         }
-        return table.Select(t => new IpvsVirtualServer(t.Service, t.Destinations.ToArray())).ToList();
+        return table.Select(t => new LoadBalancedService(t.Service, t.Destinations.ToArray())).ToList();
     }
 }

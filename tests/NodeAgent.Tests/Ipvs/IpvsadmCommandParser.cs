@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
@@ -246,7 +247,7 @@ public static class IpvsadmCommandParser
             throw new FormatException("-6 is only valid with -f.");
         }
 
-        IpvsServiceKey? key = seen.ContainsKey("service") ? ParseServiceKey(seen) : null;
+        ServiceKey? key = seen.ContainsKey("service") ? ParseServiceKey(seen) : null;
         bool serviceRequired = verb is not (Verb.Clear or Verb.Zero or Verb.List);
         if (serviceRequired && key is null)
         {
@@ -301,7 +302,7 @@ public static class IpvsadmCommandParser
         }
     }
 
-    private static IpvsServiceKey ParseServiceKey(Dictionary<string, string?> seen)
+    private static ServiceKey ParseServiceKey(Dictionary<string, string?> seen)
     {
         string text = seen["service"]!;
         string kind = seen["service:kind"]!;
@@ -311,31 +312,31 @@ public static class IpvsadmCommandParser
             {
                 throw new FormatException($"Invalid fwmark value '{text}' specified.");
             }
-            return IpvsServiceKey.ForFirewallMark(mark,
+            return ServiceKey.ForFirewallMark(mark,
                 seen.ContainsKey("ipv6") ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
         }
         var protocol = kind switch
         {
-            "tcp-service" => IpvsProtocol.Tcp,
-            "udp-service" => IpvsProtocol.Udp,
-            _ => IpvsProtocol.Sctp,
+            "tcp-service" => ServiceProtocol.Tcp,
+            "udp-service" => ServiceProtocol.Udp,
+            _ => ServiceProtocol.Sctp,
         };
         var (address, port) = ParseAddressPort(text, "virtual service");
-        return IpvsServiceKey.ForAddress(protocol, address, port ?? 0);
+        return ServiceKey.ForAddress(protocol, address, port ?? 0);
     }
 
-    private static IpvsService ParseService(IpvsServiceKey key, Dictionary<string, string?> seen)
+    private static VirtualService ParseService(ServiceKey key, Dictionary<string, string?> seen)
     {
-        var flags = IpvsServiceFlags.None;
+        var flags = ServiceFlags.None;
         uint timeout = 0;
         if (seen.TryGetValue("persistent", out var persistText))
         {
-            flags |= IpvsServiceFlags.Persistent;
-            timeout = persistText is null ? IpvsService.DefaultPersistenceTimeout : ParseNumber(persistText, 1, MaxTimeout, "timeout");
+            flags |= ServiceFlags.Persistent;
+            timeout = persistText is null ? VirtualService.DefaultPersistenceTimeout : ParseNumber(persistText, 1, MaxTimeout, "timeout");
         }
         if (seen.ContainsKey("ops"))
         {
-            flags |= IpvsServiceFlags.OnePacket;
+            flags |= ServiceFlags.OnePacket;
         }
         if (seen.TryGetValue("sched-flags", out var schedFlags))
         {
@@ -348,7 +349,7 @@ public static class IpvsadmCommandParser
             prefix = ParseNetmask(maskText!, key.Family);
         }
 
-        string scheduler = seen.TryGetValue("scheduler", out var s) ? s! : IpvsService.DefaultScheduler;
+        string scheduler = seen.TryGetValue("scheduler", out var s) ? s! : VirtualService.DefaultScheduler;
         if (scheduler.Length == 0 || scheduler.Length >= IpvsGenl.NameMaxLength)
         {
             throw new FormatException($"Invalid scheduler name '{scheduler}'.");
@@ -359,16 +360,16 @@ public static class IpvsadmCommandParser
             throw new FormatException($"Invalid persistence engine name '{engine}'.");
         }
 
-        if (!key.IsFirewallMark && key.Port == 0 && (flags & IpvsServiceFlags.Persistent) == 0)
+        if (!key.IsFirewallMark && key.Port == 0 && (flags & ServiceFlags.Persistent) == 0)
         {
             throw new FormatException("Zero port specified for non-persistent service.");
         }
-        if ((flags & IpvsServiceFlags.OnePacket) != 0 && !key.IsFirewallMark && key.Protocol != IpvsProtocol.Udp)
+        if ((flags & ServiceFlags.OnePacket) != 0 && !key.IsFirewallMark && key.Protocol != ServiceProtocol.Udp)
         {
             throw new FormatException("One-Packet Scheduling is only for UDP virtual services.");
         }
 
-        return new IpvsService(key)
+        return new VirtualService(key)
         {
             Scheduler = scheduler,
             Flags = flags,
@@ -378,32 +379,32 @@ public static class IpvsadmCommandParser
         };
     }
 
-    private static IpvsDestination ParseDestination(IpvsServiceKey key, string text, Dictionary<string, string?> seen, bool forDelete)
+    private static ServiceDestination ParseDestination(ServiceKey key, string text, Dictionary<string, string?> seen, bool forDelete)
     {
         var (address, port) = ParseAddressPort(text, "real server");
-        var method = IpvsForwardingMethod.DirectRoute;
+        var method = PacketForwarding.DirectRoute;
         if (seen.TryGetValue("forward:kind", out var fwd))
         {
             method = fwd switch
             {
-                "masquerading" => IpvsForwardingMethod.Masquerade,
-                "ipip" => IpvsForwardingMethod.Tunnel,
-                _ => IpvsForwardingMethod.DirectRoute,
+                "masquerading" => PacketForwarding.Masquerade,
+                "ipip" => PacketForwarding.Tunnel,
+                _ => PacketForwarding.DirectRoute,
             };
         }
-        if (address.AddressFamily != key.Family && method != IpvsForwardingMethod.Tunnel)
+        if (address.AddressFamily != key.Family && method != PacketForwarding.Tunnel)
         {
             throw new FormatException("Different address family is allowed only for tunneling servers.");
         }
 
         ushort destinationPort = port ?? key.Port;
-        if (!forDelete && !key.IsFirewallMark && method is IpvsForwardingMethod.DirectRoute or IpvsForwardingMethod.Tunnel)
+        if (!forDelete && !key.IsFirewallMark && method is PacketForwarding.DirectRoute or PacketForwarding.Tunnel)
         {
             // ipvsadm: with -g or -i the real server's port must be the service's.
             destinationPort = key.Port;
         }
 
-        var destination = new IpvsDestination(address, destinationPort) { ForwardingMethod = method };
+        var destination = new ServiceDestination(address, destinationPort) { ForwardingMethod = method };
         if (seen.TryGetValue("weight", out var w))
         {
             destination = destination with { Weight = (int)ParseNumber(w!, 0, int.MaxValue, "weight") };
@@ -419,7 +420,7 @@ public static class IpvsadmCommandParser
 
         bool anyTunnelOption = seen.ContainsKey("tun-type") || seen.ContainsKey("tun-port")
             || seen.ContainsKey("tun-nocsum") || seen.ContainsKey("tun-csum") || seen.ContainsKey("tun-remcsum");
-        if (anyTunnelOption && method != IpvsForwardingMethod.Tunnel)
+        if (anyTunnelOption && method != PacketForwarding.Tunnel)
         {
             throw new FormatException("Tunnel options are only valid with -i.");
         }
@@ -429,22 +430,22 @@ public static class IpvsadmCommandParser
             {
                 TunnelType = tunType switch
                 {
-                    "ipip" => IpvsTunnelType.IpIp,
-                    "gue" => IpvsTunnelType.Gue,
-                    "gre" => IpvsTunnelType.Gre,
+                    "ipip" => TunnelEncapsulation.IpIp,
+                    "gue" => TunnelEncapsulation.Gue,
+                    "gre" => TunnelEncapsulation.Gre,
                     _ => throw new FormatException($"Invalid tunnel type '{tunType}' (ipip, gue or gre)."),
                 },
             };
         }
         if (seen.TryGetValue("tun-port", out var tunPort))
         {
-            if (destination.TunnelType != IpvsTunnelType.Gue)
+            if (destination.TunnelType != TunnelEncapsulation.Gue)
             {
                 throw new FormatException("--tun-port is only valid with --tun-type gue.");
             }
             destination = destination with { TunnelPort = (ushort)ParseNumber(tunPort!, 1, 65535, "tunnel port") };
         }
-        else if (destination.TunnelType == IpvsTunnelType.Gue)
+        else if (destination.TunnelType == TunnelEncapsulation.Gue)
         {
             throw new FormatException("--tun-type gue needs --tun-port.");
         }
@@ -454,21 +455,21 @@ public static class IpvsadmCommandParser
         {
             throw new FormatException("Only one of --tun-nocsum, --tun-csum and --tun-remcsum may be given.");
         }
-        if (checksumOptions == 1 && destination.TunnelType == IpvsTunnelType.IpIp)
+        if (checksumOptions == 1 && destination.TunnelType == TunnelEncapsulation.IpIp)
         {
             throw new FormatException("Tunnel checksum options are only valid with --tun-type gue or gre.");
         }
         if (seen.ContainsKey("tun-csum"))
         {
-            destination = destination with { TunnelFlags = IpvsTunnelFlags.Checksum };
+            destination = destination with { TunnelFlags = TunnelOptions.Checksum };
         }
         else if (seen.ContainsKey("tun-remcsum"))
         {
-            if (destination.TunnelType != IpvsTunnelType.Gue)
+            if (destination.TunnelType != TunnelEncapsulation.Gue)
             {
                 throw new FormatException("--tun-remcsum is only valid with --tun-type gue.");
             }
-            destination = destination with { TunnelFlags = IpvsTunnelFlags.RemoteChecksum };
+            destination = destination with { TunnelFlags = TunnelOptions.RemoteChecksum };
         }
         return destination;
     }
@@ -536,16 +537,16 @@ public static class IpvsadmCommandParser
         return prefix;
     }
 
-    private static IpvsServiceFlags ParseSchedFlags(string text)
+    private static ServiceFlags ParseSchedFlags(string text)
     {
-        var flags = IpvsServiceFlags.None;
+        var flags = ServiceFlags.None;
         foreach (var name in text.Split(','))
         {
             flags |= name switch
             {
-                "flag-1" or "sh-fallback" => IpvsServiceFlags.Sched1,
-                "flag-2" or "sh-port" => IpvsServiceFlags.Sched2,
-                "flag-3" => IpvsServiceFlags.Sched3,
+                "flag-1" or "sh-fallback" => ServiceFlags.Sched1,
+                "flag-2" or "sh-port" => ServiceFlags.Sched2,
+                "flag-3" => ServiceFlags.Sched3,
                 _ => throw new FormatException($"Invalid scheduler flag '{name}'."),
             };
         }

@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using FsCheck.Xunit;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Ipvs;
 
 public sealed class IpvsadmSyntaxTests
 {
-    private static readonly IpvsServiceKey Web = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("192.168.216.250"), 80);
+    private static readonly ServiceKey Web = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("192.168.216.250"), 80);
 
     [Property(Arbitrary = [typeof(ExpressibleIpvsCommandArbitrary)], MaxTest = 1000)]
     public bool Parse_of_render_is_identity(IpvsCommand command) =>
@@ -18,10 +19,10 @@ public sealed class IpvsadmSyntaxTests
     public void Parses_the_walkthrough_service()
     {
         Assert.Equal(
-            new IpvsCommand.AddService(new IpvsService(Web)
+            new IpvsCommand.AddService(new VirtualService(Web)
             {
                 Scheduler = "rr",
-                Flags = IpvsServiceFlags.Persistent,
+                Flags = ServiceFlags.Persistent,
                 PersistenceTimeout = 50,
             }),
             IpvsadmCommandParser.Parse("ipvsadm -A -t 192.168.216.250:80 -s rr -p 50"));
@@ -44,8 +45,8 @@ public sealed class IpvsadmSyntaxTests
         Assert.Equal(AddressFamily.InterNetworkV6, v6.Service.Key.Family);
 
         var server = Assert.IsType<IpvsCommand.AddDestination>(IpvsadmCommandParser.Parse("-a -t 10.0.0.1:80 -r 10.0.0.2"));
-        Assert.Equal(new IpvsDestination(IPAddress.Parse("10.0.0.2"), 80), server.Destination);
-        Assert.Equal(IpvsForwardingMethod.DirectRoute, server.Destination.ForwardingMethod);
+        Assert.Equal(new ServiceDestination(IPAddress.Parse("10.0.0.2"), 80), server.Destination);
+        Assert.Equal(PacketForwarding.DirectRoute, server.Destination.ForwardingMethod);
         Assert.Equal(1, server.Destination.Weight);
     }
 
@@ -122,20 +123,20 @@ public sealed class IpvsadmSyntaxTests
     [Fact]
     public void Renders_each_command_kind()
     {
-        var v6 = IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("2001:db8::10"), 53);
-        var sctp = IpvsServiceKey.ForAddress(IpvsProtocol.Sctp, IPAddress.Parse("10.0.0.9"), 3868);
-        var mark = IpvsServiceKey.ForFirewallMark(7, AddressFamily.InterNetworkV6);
+        var v6 = ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("2001:db8::10"), 53);
+        var sctp = ServiceKey.ForAddress(ServiceProtocol.Sctp, IPAddress.Parse("10.0.0.9"), 3868);
+        var mark = ServiceKey.ForFirewallMark(7, AddressFamily.InterNetworkV6);
         var cases = new (IpvsCommand Command, string Line)[]
         {
-            (new IpvsCommand.AddService(new IpvsService(Web) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent, PersistenceTimeout = 50, NetmaskPrefixLength = 24 }),
+            (new IpvsCommand.AddService(new VirtualService(Web) { Scheduler = "rr", Flags = ServiceFlags.Persistent, PersistenceTimeout = 50, NetmaskPrefixLength = 24 }),
                 "ipvsadm -A -t 192.168.216.250:80 -s rr -p 50 -M 255.255.255.0"),
-            (new IpvsCommand.EditService(new IpvsService(v6) { Scheduler = "sh", Flags = IpvsServiceFlags.Sched1 | IpvsServiceFlags.Sched2 | IpvsServiceFlags.OnePacket, NetmaskPrefixLength = 64, PersistenceEngine = "sip" }),
+            (new IpvsCommand.EditService(new VirtualService(v6) { Scheduler = "sh", Flags = ServiceFlags.Sched1 | ServiceFlags.Sched2 | ServiceFlags.OnePacket, NetmaskPrefixLength = 64, PersistenceEngine = "sip" }),
                 "ipvsadm -E -u [2001:db8::10]:53 -s sh -M 64 --pe sip -b sh-fallback,sh-port -o"),
             (new IpvsCommand.DeleteService(sctp), "ipvsadm -D --sctp-service 10.0.0.9:3868"),
-            (new IpvsCommand.AddDestination(mark, new IpvsDestination(IPAddress.Parse("2001:db8::5"), 0)),
+            (new IpvsCommand.AddDestination(mark, new ServiceDestination(IPAddress.Parse("2001:db8::5"), 0)),
                 "ipvsadm -a -f 7 -6 -r 2001:db8::5 -g -w 1"),
-            (new IpvsCommand.EditDestination(Web, new IpvsDestination(IPAddress.Parse("10.0.0.2"), 80)
-                { ForwardingMethod = IpvsForwardingMethod.Tunnel, Weight = 0, UpperThreshold = 100, LowerThreshold = 10, TunnelType = IpvsTunnelType.Gue, TunnelPort = 6080, TunnelFlags = IpvsTunnelFlags.Checksum }),
+            (new IpvsCommand.EditDestination(Web, new ServiceDestination(IPAddress.Parse("10.0.0.2"), 80)
+                { ForwardingMethod = PacketForwarding.Tunnel, Weight = 0, UpperThreshold = 100, LowerThreshold = 10, TunnelType = TunnelEncapsulation.Gue, TunnelPort = 6080, TunnelFlags = TunnelOptions.Checksum }),
                 "ipvsadm -e -t 192.168.216.250:80 -r 10.0.0.2:80 -i -w 0 -x 100 -y 10 --tun-type gue --tun-port 6080 --tun-csum"),
             (new IpvsCommand.DeleteDestination(Web, IPAddress.Parse("10.0.0.2"), 80), "ipvsadm -d -t 192.168.216.250:80 -r 10.0.0.2:80"),
             (new IpvsCommand.Flush(), "ipvsadm -C"),

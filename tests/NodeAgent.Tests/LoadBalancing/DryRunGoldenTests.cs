@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Ipvs;
 using Xunit;
 
@@ -133,8 +134,8 @@ public class DryRunGoldenTests
     {
         var definition = new VirtualServerDefinition(
             "", "v6", "v6",
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("2001:db8::10"), 80)) { Scheduler = "rr" },
-            IpvsForwardingMethod.DirectRoute,
+            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("2001:db8::10"), 80)) { Scheduler = "rr" },
+            PacketForwarding.DirectRoute,
             [new ConfiguredRealServer(IPAddress.Parse("2001:db8::21"), 80, 5)],
             null, false, 1, 0, null);
 

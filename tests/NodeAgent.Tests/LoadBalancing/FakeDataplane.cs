@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
 
 /// <summary>A dataplane that records each desired table (and can refuse a number of them first).</summary>
 internal sealed class FakeDataplane : ILoadBalancingDataplane
 {
-    private readonly ConcurrentQueue<IReadOnlyList<IpvsVirtualServer>> _applied = new();
+    private readonly ConcurrentQueue<IReadOnlyList<LoadBalancedService>> _applied = new();
     private int _calls;
 
     public DataplaneKind Kind => DataplaneKind.Nftables;
@@ -19,9 +20,9 @@ internal sealed class FakeDataplane : ILoadBalancingDataplane
 
     public bool Removed { get; private set; }
 
-    public IReadOnlyList<IReadOnlyList<IpvsVirtualServer>> Applied => [.. _applied];
+    public IReadOnlyList<IReadOnlyList<LoadBalancedService>> Applied => [.. _applied];
 
-    public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<IpvsVirtualServer> desired, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         if (FailuresLeft > 0)
@@ -34,9 +35,9 @@ internal sealed class FakeDataplane : ILoadBalancingDataplane
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
-    public IReadOnlyCollection<IpvsServiceKey>? RemovedConfigured { get; private set; }
+    public IReadOnlyCollection<ServiceKey>? RemovedConfigured { get; private set; }
 
-    public Task RemoveAsync(IReadOnlyCollection<IpvsServiceKey> configured, CancellationToken cancellationToken)
+    public Task RemoveAsync(IReadOnlyCollection<ServiceKey> configured, CancellationToken cancellationToken)
     {
         Removed = true;
         RemovedConfigured = configured;

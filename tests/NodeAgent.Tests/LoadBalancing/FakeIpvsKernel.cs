@@ -1,6 +1,7 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
 
@@ -12,7 +13,7 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
 {
     private uint _sequence;
 
-    public List<IpvsVirtualServer> Table { get; } = [];
+    public List<LoadBalancedService> Table { get; } = [];
 
     /// <summary>Every command that changed the table, decoded, in order.</summary>
     public List<IpvsCommand> Changes { get; } = [];
@@ -69,7 +70,7 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
         switch (command)
         {
             case IpvsCommand.AddService add:
-                Table.Add(new IpvsVirtualServer(add.Service, []));
+                Table.Add(new LoadBalancedService(add.Service, []));
                 break;
             case IpvsCommand.EditService edit:
                 Replace(edit.Service.Key, s => s with { Service = edit.Service });
@@ -93,10 +94,10 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
         return [];
     }
 
-    private IpvsVirtualServer Find(IpvsServiceKey key) =>
+    private LoadBalancedService Find(ServiceKey key) =>
         Table.FirstOrDefault(s => s.Key == key) ?? throw new NetlinkException(0, 3, "no such service"); // ESRCH, as the kernel
 
-    private void Replace(IpvsServiceKey key, Func<IpvsVirtualServer, IpvsVirtualServer> change)
+    private void Replace(ServiceKey key, Func<LoadBalancedService, LoadBalancedService> change)
     {
         var index = Table.IndexOf(Find(key));
         Table[index] = change(Table[index]);

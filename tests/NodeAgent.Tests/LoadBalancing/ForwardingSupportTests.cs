@@ -1,6 +1,7 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Hosting;
 using Xunit;
 
@@ -17,12 +18,12 @@ public sealed class ForwardingSupportTests
     }
 
     [Theory]
-    [InlineData(DataplaneKind.Nftables, IpvsForwardingMethod.DirectRoute, true)]
-    [InlineData(DataplaneKind.Nftables, IpvsForwardingMethod.Tunnel, true)]
-    [InlineData(DataplaneKind.Nftables, IpvsForwardingMethod.Masquerade, false)]
-    [InlineData(DataplaneKind.Ipvs, IpvsForwardingMethod.DirectRoute, false)]
-    [InlineData(DataplaneKind.Ipvs, IpvsForwardingMethod.Tunnel, false)]
-    public void Only_nftables_refuses_and_only_DR_and_TUN(DataplaneKind dataplane, IpvsForwardingMethod forwarding, bool refused) =>
+    [InlineData(DataplaneKind.Nftables, PacketForwarding.DirectRoute, true)]
+    [InlineData(DataplaneKind.Nftables, PacketForwarding.Tunnel, true)]
+    [InlineData(DataplaneKind.Nftables, PacketForwarding.Masquerade, false)]
+    [InlineData(DataplaneKind.Ipvs, PacketForwarding.DirectRoute, false)]
+    [InlineData(DataplaneKind.Ipvs, PacketForwarding.Tunnel, false)]
+    public void Only_nftables_refuses_and_only_DR_and_TUN(DataplaneKind dataplane, PacketForwarding forwarding, bool refused) =>
         Assert.Equal(refused, ForwardingSupport.Refusal(dataplane, forwarding) is not null);
 
     [Fact]

@@ -1,17 +1,18 @@
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
 
 public class IpvsDataplaneTests
 {
-    private static readonly IpvsServiceKey Web = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80);
-    private static readonly IpvsServiceKey Other = IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.96.0.10"), 53);
+    private static readonly ServiceKey Web = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80);
+    private static readonly ServiceKey Other = ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("10.96.0.10"), 53);
 
-    private static IpvsVirtualServer Server(IpvsServiceKey key, params (string Address, int Weight)[] destinations) =>
-        new(new IpvsService(key) { Scheduler = "rr" }, [.. destinations.Select(d => new IpvsDestination(IPAddress.Parse(d.Address), 80) { ForwardingMethod = IpvsForwardingMethod.Masquerade, Weight = d.Weight })]);
+    private static LoadBalancedService Server(ServiceKey key, params (string Address, int Weight)[] destinations) =>
+        new(new VirtualService(key) { Scheduler = "rr" }, [.. destinations.Select(d => new ServiceDestination(IPAddress.Parse(d.Address), 80) { ForwardingMethod = PacketForwarding.Masquerade, Weight = d.Weight })]);
 
     [Fact]
     public void Probe_finds_the_family_or_says_the_kernel_has_none()

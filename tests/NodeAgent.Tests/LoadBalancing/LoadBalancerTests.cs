@@ -2,6 +2,7 @@ using System.Net;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Hosting;
 using Xunit;
 
@@ -46,7 +47,7 @@ public sealed class LoadBalancerTests : IAsyncDisposable
         }
     }
 
-    private static IReadOnlyList<string> Destinations(IReadOnlyList<IpvsVirtualServer> table, int port = 80) =>
+    private static IReadOnlyList<string> Destinations(IReadOnlyList<LoadBalancedService> table, int port = 80) =>
         [.. table.Single(s => s.Key.Port == port).Destinations.Select(d => $"{d.Address}:{d.Port}/{d.Weight}")];
 
     private void Verdict(IPEndPoint realServer, bool healthy, string vs = "default/web") =>

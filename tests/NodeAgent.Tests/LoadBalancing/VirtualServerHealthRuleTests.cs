@@ -109,7 +109,7 @@ public class VirtualServerHealthRuleTests
         Assert.Equal([("10.0.0.1", 1)], removed.Server.Destinations.Select(d => (d.Address.ToString(), d.Weight)));
         Assert.Equal([("10.0.0.1", 1), ("10.0.0.2", 0)], inhibited.Server.Destinations.Select(d => (d.Address.ToString(), d.Weight)));
         Assert.Equal([1, 0], inhibited.Weights);
-        Assert.All(inhibited.Server.Destinations, d => Assert.Equal(KeepOperator.NodeAgent.Ipvs.IpvsForwardingMethod.Masquerade, d.ForwardingMethod));
+        Assert.All(inhibited.Server.Destinations, d => Assert.Equal(KeepOperator.NodeAgent.ServiceModel.PacketForwarding.Masquerade, d.ForwardingMethod));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using KeepOperator.Api;
 using KeepOperator.Api.Manifests;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
@@ -33,12 +34,12 @@ public class VirtualServerResolverTests
     {
         var definition = VirtualServerSamples.Definition(LabVirtualServer());
 
-        Assert.Equal(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80), definition.Key);
+        Assert.Equal(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80), definition.Key);
         Assert.Equal("rr", definition.Service.Scheduler);
         Assert.True(definition.Service.IsPersistent);
         Assert.Equal(50u, definition.Service.PersistenceTimeout);
         Assert.Equal(32, definition.Service.NetmaskPrefixLength);
-        Assert.Equal(IpvsForwardingMethod.Masquerade, definition.Forwarding); // the lab says NAT: its hosts may lack IPVS
+        Assert.Equal(PacketForwarding.Masquerade, definition.Forwarding); // the lab says NAT: its hosts may lack IPVS
         Assert.Equal(
             [new ConfiguredRealServer(IPAddress.Parse("10.77.0.11"), 80, 1), new ConfiguredRealServer(IPAddress.Parse("10.77.0.12"), 80, 1)],
             definition.RealServers);
@@ -61,7 +62,7 @@ public class VirtualServerResolverTests
 
         Assert.Equal("wlc", definition.Service.Scheduler);
         Assert.False(definition.Service.IsPersistent);
-        Assert.Equal(IpvsForwardingMethod.Masquerade, definition.Forwarding);
+        Assert.Equal(PacketForwarding.Masquerade, definition.Forwarding);
         Assert.Equal(1, definition.RealServers[0].Weight);
         Assert.Equal(80, definition.RealServers[1].Port); // the virtual server's port
         Assert.Equal(new RealServerCheckSpec(null, "/", null, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), 1, TimeSpan.FromSeconds(1)), definition.HealthCheck);
@@ -94,7 +95,7 @@ public class VirtualServerResolverTests
 
         var definition = VirtualServerResolver.Resolve(server, ["10.77.0.250", "2001:db8::10/64"]).Definition!;
 
-        Assert.Equal(IpvsServiceKey.ForFirewallMark(7, System.Net.Sockets.AddressFamily.InterNetworkV6), definition.Key);
+        Assert.Equal(ServiceKey.ForFirewallMark(7, System.Net.Sockets.AddressFamily.InterNetworkV6), definition.Key);
         Assert.Equal(0, definition.RealServers.Single().Port);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using KeepOperator.Api;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
 
@@ -39,8 +40,8 @@ internal static class VirtualServerSamples
             "default",
             "vs",
             "vi-1",
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80)),
-            IpvsForwardingMethod.Masquerade,
+            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.77.0.250"), 80)),
+            PacketForwarding.Masquerade,
             [.. weights.Select((w, i) => new ConfiguredRealServer(IPAddress.Parse($"10.0.0.{i + 1}"), 80, w))],
             sorry,
             inhibit,

@@ -1,12 +1,13 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
 
 public sealed class IpForwardingCheckTests
 {
-    private static readonly IReadOnlyList<IpvsVirtualServer> Desired =
+    private static readonly IReadOnlyList<LoadBalancedService> Desired =
         [NftablesSamples.Web, NftablesSamples.Dns, NftablesSamples.Empty];
 
     [Fact]

@@ -1,5 +1,6 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
@@ -25,7 +26,7 @@ public sealed class NftablesDataplaneTests
         }
     }
 
-    private static IReadOnlyList<IpvsVirtualServer> WithoutSecondWebServer()
+    private static IReadOnlyList<LoadBalancedService> WithoutSecondWebServer()
     {
         var web = NftablesSamples.Web;
         return [web with { Destinations = [web.Destinations[0], web.Destinations[2]] }, .. NftablesSamples.All.Skip(1)];

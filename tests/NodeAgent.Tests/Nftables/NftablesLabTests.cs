@@ -1,9 +1,10 @@
-using KeepOperator.NodeAgent.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
+using KeepOperator.NodeAgent.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -12,8 +13,8 @@ namespace KeepOperator.NodeAgent.Tests.Nftables;
 /// <summary>End to end: real connections from a client namespace through the director's nftables rules to two real servers.</summary>
 public sealed class NftablesLabTests(ITestOutputHelper output)
 {
-    private static IpvsVirtualServer Web(params (string Address, int Weight)[] servers) => new(
-        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse(LoadBalancerLab.Vip), 80)) { Scheduler = "wrr" },
+    private static LoadBalancedService Web(params (string Address, int Weight)[] servers) => new(
+        new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse(LoadBalancerLab.Vip), 80)) { Scheduler = "wrr" },
         servers.Select(s => NftablesSamples.Nat(s.Address, 80, s.Weight)).ToArray());
 
     /// <summary>Answers per real server name; every answer must have come through the director's masquerade.</summary>
@@ -83,7 +84,7 @@ public sealed class NftablesLabTests(ITestOutputHelper output)
         using var lab = new LoadBalancerLab();
         var dataplane = new NftablesDataplane(new NftProcessRunner("ip", ["netns", "exec", lab.Director.Name, "nft"]));
         var persistent = Web((LoadBalancerLab.Rs1Address, 1), (LoadBalancerLab.Rs2Address, 1));
-        persistent = persistent with { Service = persistent.Service with { Flags = IpvsServiceFlags.Persistent, PersistenceTimeout = 60 } };
+        persistent = persistent with { Service = persistent.Service with { Flags = ServiceFlags.Persistent, PersistenceTimeout = 60 } };
         try
         {
             await dataplane.ApplyAsync([persistent], CancellationToken.None);

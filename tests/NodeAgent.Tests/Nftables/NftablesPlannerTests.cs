@@ -1,12 +1,13 @@
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
 
 public sealed class NftablesPlannerTests
 {
-    private static readonly IReadOnlyList<IpvsVirtualServer> Applied = NftablesSamples.All;
+    private static readonly IReadOnlyList<LoadBalancedService> Applied = NftablesSamples.All;
 
     [Fact]
     public void Unknown_state_renders_the_full_table()
@@ -90,7 +91,7 @@ public sealed class NftablesPlannerTests
         switch (change)
         {
             case "added":
-                desired.Add(NftablesSamples.Empty with { Service = new IpvsService(IpvsServiceKey.ForFirewallMark(99)) });
+                desired.Add(NftablesSamples.Empty with { Service = new VirtualService(ServiceKey.ForFirewallMark(99)) });
                 break;
             case "removed":
                 desired.RemoveAt(1);

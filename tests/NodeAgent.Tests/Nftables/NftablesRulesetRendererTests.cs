@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
@@ -126,9 +127,9 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     }
 
     [Theory]
-    [InlineData(IpvsForwardingMethod.DirectRoute)]
-    [InlineData(IpvsForwardingMethod.Tunnel)]
-    public void DR_and_TUN_never_render_as_NAT(IpvsForwardingMethod method)
+    [InlineData(PacketForwarding.DirectRoute)]
+    [InlineData(PacketForwarding.Tunnel)]
+    public void DR_and_TUN_never_render_as_NAT(PacketForwarding method)
     {
         var server = NftablesSamples.Web with { Destinations = [NftablesSamples.Web.Destinations[0] with { ForwardingMethod = method }] };
 
@@ -176,14 +177,14 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     }
 
     [Theory]
-    [InlineData("sh", IpvsServiceFlags.None, "jhash ip saddr mod 2 seed 0x0")]
-    [InlineData("sh", IpvsServiceFlags.Sched2, "jhash ip saddr . th sport mod 2 seed 0x0")]
-    [InlineData("mh", IpvsServiceFlags.None, "jhash ip saddr mod 2 seed 0x0")]
-    [InlineData("dh", IpvsServiceFlags.None, "jhash ip daddr mod 2 seed 0x0")]
-    [InlineData("rr", IpvsServiceFlags.None, "numgen inc mod 2 map")]
-    [InlineData("nq", IpvsServiceFlags.None, "numgen random mod 2 map @vs_tcp_10_0_0_1_80_backends comment \"nq approximated by random\"")]
-    [InlineData("lblcr", IpvsServiceFlags.None, "numgen random mod 2 map @vs_tcp_10_0_0_1_80_backends comment \"lblcr approximated by weighted random\"")]
-    public void Selector_matches_the_scheduler(string scheduler, IpvsServiceFlags flags, string expected)
+    [InlineData("sh", ServiceFlags.None, "jhash ip saddr mod 2 seed 0x0")]
+    [InlineData("sh", ServiceFlags.Sched2, "jhash ip saddr . th sport mod 2 seed 0x0")]
+    [InlineData("mh", ServiceFlags.None, "jhash ip saddr mod 2 seed 0x0")]
+    [InlineData("dh", ServiceFlags.None, "jhash ip daddr mod 2 seed 0x0")]
+    [InlineData("rr", ServiceFlags.None, "numgen inc mod 2 map")]
+    [InlineData("nq", ServiceFlags.None, "numgen random mod 2 map @vs_tcp_10_0_0_1_80_backends comment \"nq approximated by random\"")]
+    [InlineData("lblcr", ServiceFlags.None, "numgen random mod 2 map @vs_tcp_10_0_0_1_80_backends comment \"lblcr approximated by weighted random\"")]
+    public void Selector_matches_the_scheduler(string scheduler, ServiceFlags flags, string expected)
     {
         var server = Server(scheduler, [1, 1]);
         server = server with { Service = server.Service with { Flags = flags } };
@@ -193,11 +194,11 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     [Fact]
     public void Ipv6_persistence_masks_the_client_address_by_the_prefix()
     {
-        var server = new IpvsVirtualServer(
-            new IpvsService(IpvsServiceKey.ForFirewallMark(4, AddressFamily.InterNetworkV6))
+        var server = new LoadBalancedService(
+            new VirtualService(ServiceKey.ForFirewallMark(4, AddressFamily.InterNetworkV6))
             {
                 Scheduler = "rr",
-                Flags = IpvsServiceFlags.Persistent,
+                Flags = ServiceFlags.Persistent,
                 NetmaskPrefixLength = 64,
             },
             NftablesSamples.Nat("2001:db8::2", 0, 1));
@@ -211,9 +212,9 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     [Fact]
     public void Ipv6_persistence_with_ports_is_left_out_with_a_note()
     {
-        var server = new IpvsVirtualServer(
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443)) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent },
-            new IpvsDestination(IPAddress.Parse("2001:db8::2"), 443) { ForwardingMethod = IpvsForwardingMethod.Masquerade });
+        var server = new LoadBalancedService(
+            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("2001:db8::1"), 443)) { Scheduler = "rr", Flags = ServiceFlags.Persistent },
+            new ServiceDestination(IPAddress.Parse("2001:db8::2"), 443) { ForwardingMethod = PacketForwarding.Masquerade });
         var script = NftablesRulesetRenderer.RenderFull([server]);
         Assert.DoesNotContain("persist", script.Text, StringComparison.Ordinal);
         Assert.Equal(["-t [2001:db8::1]:443: persistence is not rendered for an IPv6 service with ports (nft 1.0.6 cannot update such a map); connections are scheduled one by one."], script.Notes);
@@ -222,11 +223,11 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
     [Fact]
     public void Chain_names_are_valid_identifiers_unique_per_key()
     {
-        Assert.Equal("vs_fwm_9_ip6", NftablesVirtualServerLayout.ChainName(IpvsServiceKey.ForFirewallMark(9, AddressFamily.InterNetworkV6)));
-        Assert.Equal("vs_udp___ffff_10_0_0_1_53", NftablesVirtualServerLayout.ChainName(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("::ffff:10.0.0.1"), 53)));
+        Assert.Equal("vs_fwm_9_ip6", NftablesVirtualServerLayout.ChainName(ServiceKey.ForFirewallMark(9, AddressFamily.InterNetworkV6)));
+        Assert.Equal("vs_udp___ffff_10_0_0_1_53", NftablesVirtualServerLayout.ChainName(ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("::ffff:10.0.0.1"), 53)));
         Assert.NotEqual(
-            NftablesVirtualServerLayout.ChainName(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)),
-            NftablesVirtualServerLayout.ChainName(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("10.0.0.1"), 80)));
+            NftablesVirtualServerLayout.ChainName(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)),
+            NftablesVirtualServerLayout.ChainName(ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("10.0.0.1"), 80)));
     }
 
     [Fact]
@@ -265,8 +266,8 @@ add rule inet keepoperator vs_fwm_8_ip meta l4proto { tcp, udp, sctp } dnat ip t
         Assert.Contains("flush map inet keepoperator vs_tcp_10_77_7_250_80_backends", text, StringComparison.Ordinal);
     }
 
-    private static IpvsVirtualServer Server(string scheduler, int[] weights) => new(
-        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)) { Scheduler = scheduler },
+    private static LoadBalancedService Server(string scheduler, int[] weights) => new(
+        new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)) { Scheduler = scheduler },
         weights.Select((w, i) => NftablesSamples.Nat($"10.0.1.{i + 1}", 80, w)).ToArray());
 
     /// <summary>The slot table as letters: A for the first real server, B for the second, ...</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
 
@@ -10,11 +11,11 @@ namespace KeepOperator.NodeAgent.Tests.Nftables;
 /// </summary>
 public static class NftablesSamples
 {
-    public static readonly IpvsVirtualServer Web = new(
-        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.77.7.250"), 80))
+    public static readonly LoadBalancedService Web = new(
+        new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.77.7.250"), 80))
         {
             Scheduler = "wrr",
-            Flags = IpvsServiceFlags.Persistent,
+            Flags = ServiceFlags.Persistent,
             PersistenceTimeout = 300,
             NetmaskPrefixLength = 24,
         },
@@ -22,32 +23,32 @@ public static class NftablesSamples
         Nat("10.77.7.12", 0, 1),
         Nat("10.77.7.13", 80, 0));
 
-    public static readonly IpvsVirtualServer Dns = new(
-        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Udp, IPAddress.Parse("2001:db8::53"), 53))
+    public static readonly LoadBalancedService Dns = new(
+        new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Udp, IPAddress.Parse("2001:db8::53"), 53))
         {
             Scheduler = "sh",
-            Flags = IpvsServiceFlags.Sched2,
+            Flags = ServiceFlags.Sched2,
         },
         Nat("2001:db8::11", 53, 2),
         Nat("2001:db8::12", 53, 2));
 
-    public static readonly IpvsVirtualServer Mark = new(
-        new IpvsService(IpvsServiceKey.ForFirewallMark(7)) { Scheduler = "wlc" },
+    public static readonly LoadBalancedService Mark = new(
+        new VirtualService(ServiceKey.ForFirewallMark(7)) { Scheduler = "wlc" },
         Nat("10.77.7.21", 0, 2),
         Nat("10.77.7.22", 0, 1));
 
-    public static readonly IpvsVirtualServer Empty = new(
-        new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Sctp, IPAddress.Parse("10.77.7.250"), 9)) { Scheduler = "rr" });
+    public static readonly LoadBalancedService Empty = new(
+        new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Sctp, IPAddress.Parse("10.77.7.250"), 9)) { Scheduler = "rr" });
 
-    public static readonly IpvsVirtualServer MarkWithPorts = new(
-        new IpvsService(IpvsServiceKey.ForFirewallMark(8)) { Scheduler = "rr", Flags = IpvsServiceFlags.Persistent },
+    public static readonly LoadBalancedService MarkWithPorts = new(
+        new VirtualService(ServiceKey.ForFirewallMark(8)) { Scheduler = "rr", Flags = ServiceFlags.Persistent },
         Nat("10.77.7.21", 81, 1),
         Nat("10.77.7.22", 82, 1));
 
-    public static IReadOnlyList<IpvsVirtualServer> All => [Web, Dns, Mark, Empty, MarkWithPorts];
+    public static IReadOnlyList<LoadBalancedService> All => [Web, Dns, Mark, Empty, MarkWithPorts];
 
     /// <summary>One real-server change per sample: dropped, emptied, dropped, added, dropped.</summary>
-    public static IReadOnlyList<(IpvsVirtualServer Before, IpvsVirtualServer After)> Changes =>
+    public static IReadOnlyList<(LoadBalancedService Before, LoadBalancedService After)> Changes =>
     [
         (Web, Web with { Destinations = [Web.Destinations[0]] }),
         (Dns, Dns with { Destinations = [] }),
@@ -56,6 +57,6 @@ public static class NftablesSamples
         (MarkWithPorts, MarkWithPorts with { Destinations = [MarkWithPorts.Destinations[1]] }),
     ];
 
-    public static IpvsDestination Nat(string address, ushort port, int weight) =>
-        new(IPAddress.Parse(address), port) { Weight = weight, ForwardingMethod = IpvsForwardingMethod.Masquerade };
+    public static ServiceDestination Nat(string address, ushort port, int weight) =>
+        new(IPAddress.Parse(address), port) { Weight = weight, ForwardingMethod = PacketForwarding.Masquerade };
 }

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Xunit;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
 
@@ -16,7 +17,7 @@ public sealed class NftablesSchedulerPropertyTests
     public bool Weighted_slots_are_proportional_to_weights(NonEmptyArray<NonNegativeInt> raw, bool wrr)
     {
         var weights = raw.Get.Take(30).Select(w => w.Get * 7).ToArray();
-        var service = new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)) { Scheduler = wrr ? "wrr" : "wlc" };
+        var service = new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80)) { Scheduler = wrr ? "wrr" : "wlc" };
         var destinations = weights.Select((w, i) => NftablesSamples.Nat($"10.0.{i / 250}.{(i % 250) + 1}", 80, w)).ToArray();
 
         var slots = NftablesScheduler.Map(service, destinations).Slots;

@@ -1,7 +1,8 @@
-using KeepOperator.NodeAgent.Tests.Infrastructure;
 using System.Net;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
+using KeepOperator.NodeAgent.ServiceModel;
+using KeepOperator.NodeAgent.Tests.Infrastructure;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;
@@ -9,24 +10,24 @@ namespace KeepOperator.NodeAgent.Tests.Nftables;
 /// <summary>Every rendered script goes through the real nft and kernel, inside a namespace of our own.</summary>
 public sealed class NftablesSyntaxTests
 {
-    private static IEnumerable<IpvsVirtualServer> Variants()
+    private static IEnumerable<LoadBalancedService> Variants()
     {
-        var key = IpvsServiceKey.ForAddress(IpvsProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
+        var key = ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("10.0.0.1"), 80);
         var servers = new[] { NftablesSamples.Nat("10.0.1.1", 80, 65535), NftablesSamples.Nat("10.0.1.2", 0, 1) };
         foreach (var scheduler in new[] { "rr", "wrr", "lc", "wlc", "sh", "dh", "mh", "fo", "sed", "nq", "ovf", "lblc", "lblcr" })
         {
-            yield return new IpvsVirtualServer(new IpvsService(key) { Scheduler = scheduler, Flags = IpvsServiceFlags.Sched2 }, servers);
+            yield return new LoadBalancedService(new VirtualService(key) { Scheduler = scheduler, Flags = ServiceFlags.Sched2 }, servers);
         }
-        yield return new IpvsVirtualServer(
-            new IpvsService(IpvsServiceKey.ForAddress(IpvsProtocol.Sctp, IPAddress.Parse("2001:db8::1"), 443))
+        yield return new LoadBalancedService(
+            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Sctp, IPAddress.Parse("2001:db8::1"), 443))
             {
                 Scheduler = "sh",
-                Flags = IpvsServiceFlags.Persistent,
+                Flags = ServiceFlags.Persistent,
                 NetmaskPrefixLength = 64,
             },
             NftablesSamples.Nat("2001:db8::2", 8443, 1));
-        yield return new IpvsVirtualServer(
-            new IpvsService(IpvsServiceKey.ForFirewallMark(3, System.Net.Sockets.AddressFamily.InterNetworkV6)) { Flags = IpvsServiceFlags.Persistent },
+        yield return new LoadBalancedService(
+            new VirtualService(ServiceKey.ForFirewallMark(3, System.Net.Sockets.AddressFamily.InterNetworkV6)) { Flags = ServiceFlags.Persistent },
             NftablesSamples.Nat("2001:db8::2", 0, 1));
     }
 

@@ -103,7 +103,9 @@ public sealed class HealthCheckSchedulerUpdateTests
         var liveEndpoint = (IPEndPoint)live.LocalEndpoint;
         var connectTimeout = TimeSpan.FromMilliseconds(500);
         var everyTenth = new RealServerCheckPolicy(TimeSpan.FromMilliseconds(100), 0, TimeSpan.Zero, warmup: TimeSpan.Zero);
-        var hangs = RealServerCheck.TcpConnect("vs", hanging.Endpoint, connectTimeout, everyTenth);
+        // Long enough that the removal surely lands while this connect is in flight, even on a loaded machine.
+        var hangTimeout = TimeSpan.FromSeconds(2);
+        var hangs = RealServerCheck.TcpConnect("vs", hanging.Endpoint, hangTimeout, everyTenth);
         var up = RealServerCheck.TcpConnect("vs", liveEndpoint, connectTimeout, everyTenth);
         var scheduler = new HealthCheckScheduler([hangs, up]);
         var changes = new ConcurrentQueue<RealServerHealthChange>();
@@ -115,14 +117,14 @@ public sealed class HealthCheckSchedulerUpdateTests
         try
         {
             await Eventually.WaitUntilAsync(() => !changes.IsEmpty, Limit);
-            scheduler.UpdateChecks([up]); // well before the hanging connect's 500 ms are up
+            scheduler.UpdateChecks([up]); // well before the hanging connect's 2 s are up
             await Eventually.WaitUntilAsync(() => scheduler.Snapshot().Count == 1, Limit);
             var removedAt = DateTimeOffset.UtcNow;
-            await Task.Delay(connectTimeout + TimeSpan.FromMilliseconds(300));
+            await Task.Delay(hangTimeout + TimeSpan.FromMilliseconds(300));
 
             Assert.DoesNotContain(attempts, x => x.Check == hangs);
             Assert.DoesNotContain(changes, x => x.RealServer.Equals(hanging.Endpoint));
-            var ups = attempts.Where(x => x.Check == up && x.At > removedAt).ToArray();
+            var ups = attempts.Where(x => x.Check == up && x.At > removedAt && x.At <= removedAt + TimeSpan.FromMilliseconds(800)).ToArray();
             Assert.InRange(ups.Length, 4, 9); // one every 100 ms (plus the connect) over 800 ms
             Assert.All(ups, x => Assert.True(x.Success));
             Assert.All(ups, x => Assert.InRange(x.Latency, TimeSpan.Zero, TimeSpan.FromMilliseconds(100)));

@@ -1,6 +1,4 @@
-using KeepOperator.NodeAgent.Vrrp;
-
-namespace KeepOperator.NodeAgent.Hosting;
+namespace KeepOperator.NodeAgent.Vrrp;
 
 /// <summary>One running instance as the node reports it (immutable; taken on the event loop).</summary>
 /// <param name="Priority">The configured base priority.</param>

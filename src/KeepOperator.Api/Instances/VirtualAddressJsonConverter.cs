@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using KeepOperator.Api.Instances;
 
-namespace KeepOperator.Api.Json;
+namespace KeepOperator.Api.Instances;
 
 /// <summary>A <see cref="VirtualAddress"/> as "address/prefix".</summary>
 public sealed class VirtualAddressJsonConverter : JsonConverter<VirtualAddress>
