@@ -31,6 +31,21 @@ public sealed class ChartMetricsTests
     }
 
     [HelmFact]
+    public void ThePodMonitorSelectsBothComponentsPods_AndNothingElseOfTheRelease()
+    {
+        var monitor = ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == "PodMonitor");
+        var selector = ((YamlMappingNode)YamlPath.Find(monitor, "spec.selector.matchLabels")!).Children
+            .ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value);
+        Assert.NotEmpty(selector);
+        foreach (var kind in new[] { "Deployment", "DaemonSet" })
+        {
+            var labels = ((YamlMappingNode)YamlPath.Find(ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == kind), "spec.template.metadata.labels")!).Children
+                .ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value);
+            Assert.All(selector, s => Assert.Equal(s.Value, labels.GetValueOrDefault(s.Key))); // the pods it must scrape
+        }
+    }
+
+    [HelmFact]
     public void With_metrics_off_no_component_serves_or_declares_them_and_no_PodMonitor_renders()
     {
         var documents = ChartRender.Documents(HelmToolchain.Helm3, "--set", "metrics.enabled=false", "--set", "metrics.podMonitor.enabled=true");

@@ -14,7 +14,8 @@ public interface IAddressAnnouncer
     /// <paramref name="link"/>. Scheduling repeats is the caller's business. Every address is tried; failures are
     /// thrown together afterwards as an <see cref="AggregateException"/>.
     /// </summary>
-    void Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses);
+    /// <returns>The messages sent (none on a link without an Ethernet address, such as loopback).</returns>
+    int Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses);
 }
 
 /// <summary>
@@ -57,15 +58,16 @@ public sealed class AddressAnnouncer : IAddressAnnouncer, IDisposable
         }
     }
 
-    public void Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
+    public int Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(addresses);
         if (link.HardwareAddress.GetAddressBytes().Length != 6)
         {
-            return;
+            return 0;
         }
         List<Exception>? failures = null;
+        var sent = 0;
         Span<byte> buffer = stackalloc byte[64];
         foreach (var address in addresses)
         {
@@ -75,6 +77,7 @@ public sealed class AddressAnnouncer : IAddressAnnouncer, IDisposable
                 {
                     int length = GratuitousArpFrame.Build(link.HardwareAddress, address, buffer);
                     LinuxSocket.SendTo(_packet, buffer[..length], LinuxSocket.SockaddrLl(link.Index, GratuitousArpFrame.EtherTypeArp, Broadcast), $"gratuitous ARP for {address} on {link.Name}");
+                    sent++;
                 }
                 else if (address.AddressFamily == AddressFamily.InterNetworkV6)
                 {
@@ -84,6 +87,7 @@ public sealed class AddressAnnouncer : IAddressAnnouncer, IDisposable
                     }
                     int length = UnsolicitedNeighborAdvertisement.Build(link.HardwareAddress, address, buffer);
                     LinuxSocket.SendTo(_icmp6, buffer[..length], LinuxSocket.SockaddrIn6(AllNodes, link.Index), $"unsolicited NA for {address} on {link.Name}");
+                    sent++;
                 }
                 else
                 {
@@ -99,6 +103,7 @@ public sealed class AddressAnnouncer : IAddressAnnouncer, IDisposable
         {
             throw new AggregateException($"Announcing on {link.Name} failed for {failures.Count} of {addresses.Count} addresses.", failures);
         }
+        return sent;
     }
 
     public void Dispose()

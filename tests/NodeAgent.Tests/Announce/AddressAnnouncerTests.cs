@@ -31,7 +31,7 @@ public sealed class AddressAnnouncerTests : IDisposable
         Ip(_ns.B, "-6", "neigh", "replace", Vip6.ToString(), "lladdr", ElsewhereMac, "nud", "stale", "dev", LinkB);
         Assert.Contains(ElsewhereMac, Ip(_ns.B, "neigh", "show", Vip4.ToString(), "dev", LinkB));
 
-        announcer.Announce(link, [Vip4, Vip6]);
+        Assert.Equal(2, announcer.Announce(link, [Vip4, Vip6]));
 
         string mac = MacText(link.HardwareAddress);
         Assert.True(WaitUntil(() => Ip(_ns.B, "neigh", "show", Vip4.ToString(), "dev", LinkB).Contains(mac), TimeSpan.FromSeconds(3)),
@@ -62,7 +62,7 @@ public sealed class AddressAnnouncerTests : IDisposable
             return links.Find("lo")!;
         });
 
-        announcer.Announce(loopback with { HardwareAddress = PhysicalAddress.None }, [Vip4, Vip6]);
+        Assert.Equal(0, announcer.Announce(loopback with { HardwareAddress = PhysicalAddress.None }, [Vip4, Vip6]));
     }
 
     private (NetworkLink Link, AddressAnnouncer Announcer) Setup() => _ns.ThreadA.Invoke(() =>

@@ -44,9 +44,7 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
     public IReadOnlyList<InterfaceAddress> List() =>
         [.. TestInstances.Host, .. _addresses.Select(a => new InterfaceAddress(a.Key.Item1, "eth", a.Key.Item2, a.Value))];
 
-    public void Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
-    {
-    }
+    public int Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses) => 0;
 }
 
 /// <summary>Records every advert (VRID, priority); receives nothing.</summary>

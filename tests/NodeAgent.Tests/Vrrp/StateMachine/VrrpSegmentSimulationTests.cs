@@ -42,6 +42,9 @@ public class VrrpSegmentSimulationTests(ITestOutputHelper output)
                 output.WriteLine(line);
             }
 
+            // A replay is worth something only if the same seed gives the same run, and that run keeps the invariants.
+            Assert.NotEmpty(trace);
+            Assert.Equal(trace, VrrpSegmentScenario.TraceOf(seed, profile));
             VrrpSegmentScenario.Run(seed, profile);
         }
     }
