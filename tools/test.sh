@@ -13,6 +13,10 @@ dotnet build KeepOperator.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
 out=$(mktemp)
 status=0
+# The code style of .editorconfig (unused usings, braces, formatting): a change dotnet format would make fails the run.
+echo "== dotnet format --verify-no-changes"
+format_failed=0
+dotnet format KeepOperator.sln --verify-no-changes --no-restore -v q || { format_failed=1; status=1; }
 # The bounded afl-fuzz campaign on the VRRP decoder and the keepalived.conf converter, alone on the CPU like the tests.
 fuzz_failed=0
 if command -v afl-fuzz >/dev/null; then
@@ -36,7 +40,7 @@ done
 passed=$(grep -Eo '^ +Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo '^ +Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -Eo '^ +Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$((failed + fuzz_failed))
+failed=$((failed + fuzz_failed + format_failed))
 rm -f "$log" "$out"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -4,7 +4,6 @@ using System.Net;
 using System.Threading.Channels;
 using KeepOperator.Bench.NftUpdate;
 using KeepOperator.NodeAgent.Health.Checker;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 

@@ -1,9 +1,9 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
-using KeepOperator.Api.Vocabulary;
-using KeepOperator.Api;
-using k8s.Models;
+using System.Text.Json.Nodes;
 using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 
 namespace KeepOperator.Bench.OperatorScale;
 

@@ -58,7 +58,7 @@ try
             Console.Error.WriteLine("operator: " + e.Data);
         }
     };
-    op.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("operator: " + e.Data); };
+    op.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("operator: " + e.Data); } };
     op.BeginOutputReadLine();
     op.BeginErrorReadLine();
 

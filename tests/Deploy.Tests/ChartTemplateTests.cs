@@ -16,9 +16,14 @@ public sealed class ChartTemplateTests
         Assert.Equal(
             new Dictionary<string, int>
             {
-                ["Deployment"] = 1, ["DaemonSet"] = 1, ["ServiceAccount"] = 2, ["ClusterRole"] = 2, ["ClusterRoleBinding"] = 2,
+                ["Deployment"] = 1,
+                ["DaemonSet"] = 1,
+                ["ServiceAccount"] = 2,
+                ["ClusterRole"] = 2,
+                ["ClusterRoleBinding"] = 2,
                 // The leader-election Role, and per secret namespace one Role for each component.
-                ["Role"] = 3, ["RoleBinding"] = 3,
+                ["Role"] = 3,
+                ["RoleBinding"] = 3,
                 ["PodMonitor"] = 1,
             },
             kinds);

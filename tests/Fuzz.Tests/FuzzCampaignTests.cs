@@ -56,7 +56,7 @@ public sealed class FuzzCampaignTests(ITestOutputHelper output)
     public void APlantedCrashIsFoundCountedAndReproduces()
     {
         var target = new PlantedBugTarget(hang: false);
-        var result = FuzzCampaign.Run(target, [[.."some text"u8]], Short with { MaxCrashes = 3 });
+        var result = FuzzCampaign.Run(target, [[.. "some text"u8]], Short with { MaxCrashes = 3 });
 
         Assert.False(result.Passed);
         Assert.Equal(3, result.Crashes.Count);
@@ -70,7 +70,7 @@ public sealed class FuzzCampaignTests(ITestOutputHelper output)
     public void APlantedHangIsReportedAndEndsTheCampaign()
     {
         var target = new PlantedBugTarget(hang: true);
-        var result = FuzzCampaign.Run(target, [[.."some text"u8]], Short with { InputTimeout = TimeSpan.FromMilliseconds(200), WarmUpTimeout = TimeSpan.FromMilliseconds(200) });
+        var result = FuzzCampaign.Run(target, [[.. "some text"u8]], Short with { InputTimeout = TimeSpan.FromMilliseconds(200), WarmUpTimeout = TimeSpan.FromMilliseconds(200) });
 
         Assert.False(result.Passed);
         Assert.NotNull(result.Hang);

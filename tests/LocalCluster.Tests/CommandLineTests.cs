@@ -1,4 +1,3 @@
-using KeepOperator.LocalCluster;
 using Xunit;
 
 namespace KeepOperator.LocalCluster.Tests;

@@ -1,4 +1,3 @@
-using KeepOperator.Api;
 using Xunit;
 
 namespace KeepOperator.Operator.Convert.Tests;

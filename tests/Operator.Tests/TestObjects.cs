@@ -16,17 +16,17 @@ internal static class TestObjects
         (string Node, int Priority)[]? priorities = null,
         Dictionary<string, string>? selector = null,
         int createdSecond = 0) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Generation = 1, Uid = "uid-" + name, CreationTimestamp = Epoch.AddSeconds(createdSecond) },
-        Spec = new VirtualIpSpec
         {
-            Addresses = [address],
-            Interface = iface,
-            VirtualRouterId = vrid,
-            Priorities = priorities?.Select(p => new NodePriority { NodeName = p.Node, Priority = p.Priority }).ToList(),
-            NodeSelector = selector,
-        },
-    };
+            Metadata = new ObjectMeta { Name = name, Generation = 1, Uid = "uid-" + name, CreationTimestamp = Epoch.AddSeconds(createdSecond) },
+            Spec = new VirtualIpSpec
+            {
+                Addresses = [address],
+                Interface = iface,
+                VirtualRouterId = vrid,
+                Priorities = priorities?.Select(p => new NodePriority { NodeName = p.Node, Priority = p.Priority }).ToList(),
+                NodeSelector = selector,
+            },
+        };
 
     public static NodeInfo Node(string name, bool cordoned = false, params (string Key, string Value)[] labels) =>
         new(name, labels.ToDictionary(l => l.Key, l => l.Value), cordoned);

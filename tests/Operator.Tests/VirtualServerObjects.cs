@@ -15,17 +15,17 @@ internal static class VirtualServerObjects
         string? servicePort = null,
         string? address = null,
         params (string Address, int? Port, int? Weight)[] realServers) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Namespace = "default", Generation = 3 },
-        Spec = new VirtualServerSpec
         {
-            VirtualIpRef = vip,
-            Address = address,
-            Port = port,
-            ServiceRef = service is null ? null : new ServiceReference { Name = service, Port = servicePort },
-            RealServers = realServers.Length == 0 ? null : realServers.Select(r => new RealServer { Address = r.Address, Port = r.Port, Weight = r.Weight }).ToList(),
-        },
-    };
+            Metadata = new ObjectMeta { Name = name, Namespace = "default", Generation = 3 },
+            Spec = new VirtualServerSpec
+            {
+                VirtualIpRef = vip,
+                Address = address,
+                Port = port,
+                ServiceRef = service is null ? null : new ServiceReference { Name = service, Port = servicePort },
+                RealServers = realServers.Length == 0 ? null : realServers.Select(r => new RealServer { Address = r.Address, Port = r.Port, Weight = r.Weight }).ToList(),
+            },
+        };
 
     public static V1Service Service(string name, params (string? Name, int Port)[] ports) => new()
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace KeepOperator.LocalCluster;
 
@@ -230,94 +229,94 @@ public sealed class ApiRouter
         switch (method)
         {
             case "GET":
-            {
-                var watch = legacyWatch || q["watch"].FirstOrDefault() is "true" or "1";
-                var labels = LabelSelector.Parse(q["labelSelector"].FirstOrDefault());
-                var fields = FieldSelector.Parse(q["fieldSelector"].FirstOrDefault());
-                if (name != null && !watch)
                 {
-                    var obj = handlers.Get(type, objNs, name);
-                    await WriteObjectAsync(ctx, 200, type, obj);
+                    var watch = legacyWatch || q["watch"].FirstOrDefault() is "true" or "1";
+                    var labels = LabelSelector.Parse(q["labelSelector"].FirstOrDefault());
+                    var fields = FieldSelector.Parse(q["fieldSelector"].FirstOrDefault());
+                    if (name != null && !watch)
+                    {
+                        var obj = handlers.Get(type, objNs, name);
+                        await WriteObjectAsync(ctx, 200, type, obj);
+                        return;
+                    }
+
+                    if (name != null)
+                    {
+                        fields = FieldSelector.Parse($"metadata.name={name}" + (q["fieldSelector"].FirstOrDefault() is { Length: > 0 } f ? "," + f : string.Empty));
+                    }
+
+                    if (watch)
+                    {
+                        await WatchAsync(ctx, type, scopeNs, labels, fields);
+                        return;
+                    }
+
+                    var (items, rv) = handlers.List(type, scopeNs, labels, fields);
+                    if (TableRenderer.WantsTable(ctx.Request.Headers.Accept))
+                    {
+                        await WriteJsonAsync(ctx, 200, TableRenderer.Render(type, items, rv, q["includeObject"].FirstOrDefault()));
+                        return;
+                    }
+
+                    await WriteJsonAsync(ctx, 200, ListOf(type, items, rv));
                     return;
                 }
-
-                if (name != null)
-                {
-                    fields = FieldSelector.Parse($"metadata.name={name}" + (q["fieldSelector"].FirstOrDefault() is { Length: > 0 } f ? "," + f : string.Empty));
-                }
-
-                if (watch)
-                {
-                    await WatchAsync(ctx, type, scopeNs, labels, fields);
-                    return;
-                }
-
-                var (items, rv) = handlers.List(type, scopeNs, labels, fields);
-                if (TableRenderer.WantsTable(ctx.Request.Headers.Accept))
-                {
-                    await WriteJsonAsync(ctx, 200, TableRenderer.Render(type, items, rv, q["includeObject"].FirstOrDefault()));
-                    return;
-                }
-
-                await WriteJsonAsync(ctx, 200, ListOf(type, items, rv));
-                return;
-            }
 
             case "POST" when name == null && (!type.Namespaced || !allNamespaces):
-            {
-                var body = await ReadObjectAsync(ctx);
-                var created = handlers.Create(type, objNs, body, opts);
-                await WriteObjectAsync(ctx, 201, type, created, opts);
-                return;
-            }
-
-            case "PUT" when name != null:
-            {
-                var body = await ReadObjectAsync(ctx);
-                var (result, created) = handlers.Update(type, objNs, name, body, status, opts);
-                await WriteObjectAsync(ctx, created ? 201 : 200, type, result, opts);
-                return;
-            }
-
-            case "PATCH" when name != null:
-            {
-                var contentType = (ctx.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
-                var text = await ReadBodyAsync(ctx);
-                var (result, created) = handlers.Patch(type, objNs, name, text, contentType, status, opts);
-                await WriteObjectAsync(ctx, created ? 201 : 200, type, result, opts);
-                return;
-            }
-
-            case "DELETE" when name != null && !status:
-            {
-                var options = await ReadOptionalObjectAsync(ctx);
-                var propagation = q["propagationPolicy"].FirstOrDefault();
-                if (propagation != null)
                 {
-                    options ??= new JsonObject();
-                    options["propagationPolicy"] = propagation;
-                }
-
-                var deleted = handlers.Delete(type, objNs, name, options, opts);
-                if (Json.Str(deleted["kind"]) == "Status")
-                {
-                    await WriteJsonAsync(ctx, 200, deleted);
+                    var body = await ReadObjectAsync(ctx);
+                    var created = handlers.Create(type, objNs, body, opts);
+                    await WriteObjectAsync(ctx, 201, type, created, opts);
                     return;
                 }
 
-                await WriteObjectAsync(ctx, 200, type, deleted, opts);
-                return;
-            }
+            case "PUT" when name != null:
+                {
+                    var body = await ReadObjectAsync(ctx);
+                    var (result, created) = handlers.Update(type, objNs, name, body, status, opts);
+                    await WriteObjectAsync(ctx, created ? 201 : 200, type, result, opts);
+                    return;
+                }
+
+            case "PATCH" when name != null:
+                {
+                    var contentType = (ctx.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+                    var text = await ReadBodyAsync(ctx);
+                    var (result, created) = handlers.Patch(type, objNs, name, text, contentType, status, opts);
+                    await WriteObjectAsync(ctx, created ? 201 : 200, type, result, opts);
+                    return;
+                }
+
+            case "DELETE" when name != null && !status:
+                {
+                    var options = await ReadOptionalObjectAsync(ctx);
+                    var propagation = q["propagationPolicy"].FirstOrDefault();
+                    if (propagation != null)
+                    {
+                        options ??= new JsonObject();
+                        options["propagationPolicy"] = propagation;
+                    }
+
+                    var deleted = handlers.Delete(type, objNs, name, options, opts);
+                    if (Json.Str(deleted["kind"]) == "Status")
+                    {
+                        await WriteJsonAsync(ctx, 200, deleted);
+                        return;
+                    }
+
+                    await WriteObjectAsync(ctx, 200, type, deleted, opts);
+                    return;
+                }
 
             case "DELETE" when name == null:
-            {
-                var options = await ReadOptionalObjectAsync(ctx);
-                var labels = LabelSelector.Parse(q["labelSelector"].FirstOrDefault());
-                var fields = FieldSelector.Parse(q["fieldSelector"].FirstOrDefault());
-                var deleted = handlers.DeleteCollection(type, scopeNs, labels, fields, options, opts);
-                await WriteJsonAsync(ctx, 200, ListOf(type, deleted, store.CurrentResourceVersion));
-                return;
-            }
+                {
+                    var options = await ReadOptionalObjectAsync(ctx);
+                    var labels = LabelSelector.Parse(q["labelSelector"].FirstOrDefault());
+                    var fields = FieldSelector.Parse(q["fieldSelector"].FirstOrDefault());
+                    var deleted = handlers.DeleteCollection(type, scopeNs, labels, fields, options, opts);
+                    await WriteJsonAsync(ctx, 200, ListOf(type, deleted, store.CurrentResourceVersion));
+                    return;
+                }
 
             default:
                 throw ApiError.MethodNotAllowed();

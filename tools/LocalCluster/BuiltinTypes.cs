@@ -199,7 +199,12 @@ public static class BuiltinTypes
 
     private static ResourceType Rbac(string plural, string kind, bool namespaced, JsonObject schema) => new()
     {
-        Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Singular = kind.ToLowerInvariant(), Kind = kind, Namespaced = namespaced,
+        Group = "rbac.authorization.k8s.io",
+        Version = "v1",
+        Plural = plural,
+        Singular = kind.ToLowerInvariant(),
+        Kind = kind,
+        Namespaced = namespaced,
         Columns = kind.EndsWith("Binding", StringComparison.Ordinal)
             ? [Col("Role", "string", o => $"{Json.Str(Json.At(o, "roleRef.kind"))}/{Json.Str(Json.At(o, "roleRef.name"))}"), Age()]
             : [Col("Created At", "date", o => Json.Str(Json.At(o, "metadata.creationTimestamp")), 0, rawTimestamp: true)],

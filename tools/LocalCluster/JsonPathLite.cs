@@ -44,15 +44,15 @@ public static class JsonPathLite
                 yield return child;
                 break;
             case Index i when node is JsonArray a:
-            {
-                var idx = i.Position < 0 ? a.Count + i.Position : i.Position;
-                if (idx >= 0 && idx < a.Count)
                 {
-                    yield return a[idx];
-                }
+                    var idx = i.Position < 0 ? a.Count + i.Position : i.Position;
+                    if (idx >= 0 && idx < a.Count)
+                    {
+                        yield return a[idx];
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case All when node is JsonArray a:
                 foreach (var item in a)

@@ -87,9 +87,12 @@ public sealed class OpenApi
                 ["type"] = "object",
                 ["properties"] = new JsonObject
                 {
-                    ["apiVersion"] = Prim("string", "APIVersion"), ["kind"] = Prim("string", "Kind"),
-                    ["code"] = Prim("integer", "Suggested HTTP return code for this status."), ["message"] = Prim("string", "A human-readable description of the status of this operation."),
-                    ["reason"] = Prim("string", "A machine-readable description of why this operation is in the Failure status."), ["status"] = Prim("string", "Status of the operation."),
+                    ["apiVersion"] = Prim("string", "APIVersion"),
+                    ["kind"] = Prim("string", "Kind"),
+                    ["code"] = Prim("integer", "Suggested HTTP return code for this status."),
+                    ["message"] = Prim("string", "A human-readable description of the status of this operation."),
+                    ["reason"] = Prim("string", "A machine-readable description of why this operation is in the Failure status."),
+                    ["status"] = Prim("string", "Status of the operation."),
                     ["details"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
                     ["metadata"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = ListMetaRef }) },
                 },

@@ -68,19 +68,19 @@ public static class Patches
                     doc = Add(doc, path, Value(op));
                     break;
                 case "move":
-                {
-                    var from = Json.Str(op["from"]) ?? throw Invalid("json patch move operation has no \"from\"");
-                    doc = Remove(doc, from, out var moved);
-                    doc = Add(doc, path, moved);
-                    break;
-                }
+                    {
+                        var from = Json.Str(op["from"]) ?? throw Invalid("json patch move operation has no \"from\"");
+                        doc = Remove(doc, from, out var moved);
+                        doc = Add(doc, path, moved);
+                        break;
+                    }
 
                 case "copy":
-                {
-                    var from = Json.Str(op["from"]) ?? throw Invalid("json patch copy operation has no \"from\"");
-                    doc = Add(doc, path, Resolve(doc, from)?.DeepClone());
-                    break;
-                }
+                    {
+                        var from = Json.Str(op["from"]) ?? throw Invalid("json patch copy operation has no \"from\"");
+                        doc = Add(doc, path, Resolve(doc, from)?.DeepClone());
+                        break;
+                    }
 
                 case "test":
                     if (!JsonNode.DeepEquals(Resolve(doc, path), op["value"]))
@@ -448,18 +448,18 @@ public static class Patches
         switch (node)
         {
             case JsonObject o:
-            {
-                var r = new JsonObject();
-                foreach (var (k, v) in o)
                 {
-                    if (!k.StartsWith('$'))
+                    var r = new JsonObject();
+                    foreach (var (k, v) in o)
                     {
-                        r[k] = StripDirectives(v);
+                        if (!k.StartsWith('$'))
+                        {
+                            r[k] = StripDirectives(v);
+                        }
                     }
-                }
 
-                return r;
-            }
+                    return r;
+                }
 
             case JsonArray a:
                 return new JsonArray(a.Select(StripDirectives).ToArray());

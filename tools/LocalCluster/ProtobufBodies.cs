@@ -20,49 +20,75 @@ public static class ProtobufBodies
 
     private static readonly Dictionary<int, Field> OwnerReference = new()
     {
-        [1] = new("kind", F.String), [2] = new("name", F.String), [3] = new("uid", F.String), [5] = new("apiVersion", F.String),
-        [6] = new("controller", F.Bool), [7] = new("blockOwnerDeletion", F.Bool),
+        [1] = new("kind", F.String),
+        [2] = new("name", F.String),
+        [3] = new("uid", F.String),
+        [5] = new("apiVersion", F.String),
+        [6] = new("controller", F.Bool),
+        [7] = new("blockOwnerDeletion", F.Bool),
     };
 
     private static readonly Dictionary<int, Field> ObjectMeta = new()
     {
-        [1] = new("name", F.String), [2] = new("generateName", F.String), [3] = new("namespace", F.String), [5] = new("uid", F.String),
-        [6] = new("resourceVersion", F.String), [7] = new("generation", F.Int), [8] = new("creationTimestamp", F.Time),
-        [11] = new("labels", F.StringMap), [12] = new("annotations", F.StringMap), [13] = new("ownerReferences", F.Messages, OwnerReference),
+        [1] = new("name", F.String),
+        [2] = new("generateName", F.String),
+        [3] = new("namespace", F.String),
+        [5] = new("uid", F.String),
+        [6] = new("resourceVersion", F.String),
+        [7] = new("generation", F.Int),
+        [8] = new("creationTimestamp", F.Time),
+        [11] = new("labels", F.StringMap),
+        [12] = new("annotations", F.StringMap),
+        [13] = new("ownerReferences", F.Messages, OwnerReference),
         [14] = new("finalizers", F.Strings),
     };
 
     private static readonly Dictionary<int, Field> ObjectReference = new()
     {
-        [1] = new("kind", F.String), [2] = new("namespace", F.String), [3] = new("name", F.String), [4] = new("uid", F.String),
-        [5] = new("apiVersion", F.String), [6] = new("resourceVersion", F.String), [7] = new("fieldPath", F.String),
+        [1] = new("kind", F.String),
+        [2] = new("namespace", F.String),
+        [3] = new("name", F.String),
+        [4] = new("uid", F.String),
+        [5] = new("apiVersion", F.String),
+        [6] = new("resourceVersion", F.String),
+        [7] = new("fieldPath", F.String),
     };
 
     private static readonly Dictionary<string, Dictionary<int, Field>> Kinds = new()
     {
         ["Secret"] = new()
         {
-            [1] = new("metadata", F.Message, ObjectMeta), [2] = new("data", F.BytesMap), [3] = new("type", F.String),
-            [4] = new("stringData", F.StringMap), [5] = new("immutable", F.Bool),
+            [1] = new("metadata", F.Message, ObjectMeta),
+            [2] = new("data", F.BytesMap),
+            [3] = new("type", F.String),
+            [4] = new("stringData", F.StringMap),
+            [5] = new("immutable", F.Bool),
         },
         ["ConfigMap"] = new()
         {
-            [1] = new("metadata", F.Message, ObjectMeta), [2] = new("data", F.StringMap), [3] = new("binaryData", F.BytesMap), [4] = new("immutable", F.Bool),
+            [1] = new("metadata", F.Message, ObjectMeta),
+            [2] = new("data", F.StringMap),
+            [3] = new("binaryData", F.BytesMap),
+            [4] = new("immutable", F.Bool),
         },
         ["Namespace"] = new()
         {
-            [1] = new("metadata", F.Message, ObjectMeta), [2] = new("spec", F.Message, new Dictionary<int, Field> { [1] = new("finalizers", F.Strings) }),
+            [1] = new("metadata", F.Message, ObjectMeta),
+            [2] = new("spec", F.Message, new Dictionary<int, Field> { [1] = new("finalizers", F.Strings) }),
         },
         // The body of a DELETE (Helm's uninstall purges its release Secrets with one).
         ["DeleteOptions"] = new()
         {
             [1] = new("gracePeriodSeconds", F.Int),
             [2] = new("preconditions", F.Message, new Dictionary<int, Field> { [1] = new("uid", F.String), [2] = new("resourceVersion", F.String) }),
-            [3] = new("orphanDependents", F.Bool), [4] = new("propagationPolicy", F.String), [5] = new("dryRun", F.Strings),
+            [3] = new("orphanDependents", F.Bool),
+            [4] = new("propagationPolicy", F.String),
+            [5] = new("dryRun", F.Strings),
         },
         ["ServiceAccount"] = new()
         {
-            [1] = new("metadata", F.Message, ObjectMeta), [2] = new("secrets", F.Messages, ObjectReference),
+            [1] = new("metadata", F.Message, ObjectMeta),
+            [2] = new("secrets", F.Messages, ObjectReference),
             [3] = new("imagePullSecrets", F.Messages, new Dictionary<int, Field> { [1] = new("name", F.String) }),
             [4] = new("automountServiceAccountToken", F.Bool),
         },
@@ -147,11 +173,11 @@ public static class ProtobufBodies
                     obj[f.Name] = r.Varint() != 0;
                     break;
                 case F.Time:
-                {
-                    var t = Message(r.Slice(), new Dictionary<int, Field> { [1] = new("s", F.Int) });
-                    obj[f.Name] = DateTimeOffset.FromUnixTimeSeconds(Json.Int(t["s"]) ?? 0).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-                    break;
-                }
+                    {
+                        var t = Message(r.Slice(), new Dictionary<int, Field> { [1] = new("s", F.Int) });
+                        obj[f.Name] = DateTimeOffset.FromUnixTimeSeconds(Json.Int(t["s"]) ?? 0).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+                        break;
+                    }
 
                 case F.Message:
                     obj[f.Name] = Message(r.Slice(), f.Message!);
@@ -163,36 +189,36 @@ public static class ProtobufBodies
                     Array(obj, f.Name).Add(r.String());
                     break;
                 case F.StringMap or F.BytesMap:
-                {
-                    var entry = r.Slice();
-                    string key = string.Empty;
-                    JsonNode? value = string.Empty;
-                    while (entry.More)
                     {
-                        var (n, w) = entry.Tag();
-                        if (n == 1)
+                        var entry = r.Slice();
+                        string key = string.Empty;
+                        JsonNode? value = string.Empty;
+                        while (entry.More)
                         {
-                            key = entry.String();
+                            var (n, w) = entry.Tag();
+                            if (n == 1)
+                            {
+                                key = entry.String();
+                            }
+                            else if (n == 2)
+                            {
+                                value = f.Kind == F.StringMap ? entry.String() : Convert.ToBase64String(entry.Bytes());
+                            }
+                            else
+                            {
+                                entry.Skip(w);
+                            }
                         }
-                        else if (n == 2)
-                        {
-                            value = f.Kind == F.StringMap ? entry.String() : Convert.ToBase64String(entry.Bytes());
-                        }
-                        else
-                        {
-                            entry.Skip(w);
-                        }
-                    }
 
-                    if (obj[f.Name] is not JsonObject map)
-                    {
-                        map = new JsonObject();
-                        obj[f.Name] = map;
-                    }
+                        if (obj[f.Name] is not JsonObject map)
+                        {
+                            map = new JsonObject();
+                            obj[f.Name] = map;
+                        }
 
-                    map[key] = value;
-                    break;
-                }
+                        map[key] = value;
+                        break;
+                    }
             }
         }
 

@@ -99,40 +99,40 @@ public static class SchemaValidator
         switch (node)
         {
             case JsonObject o:
-            {
-                var props = schema["properties"] as JsonObject;
-                var preserve = IsTrue(schema["x-kubernetes-preserve-unknown-fields"]);
-                var keepMeta = root || IsTrue(schema["x-kubernetes-embedded-resource"]);
-                var additional = schema["additionalProperties"];
-                foreach (var key in o.Select(kv => kv.Key).ToList())
                 {
-                    var childPath = Join(path, key);
-                    if (keepMeta && RootFields.Contains(key))
+                    var props = schema["properties"] as JsonObject;
+                    var preserve = IsTrue(schema["x-kubernetes-preserve-unknown-fields"]);
+                    var keepMeta = root || IsTrue(schema["x-kubernetes-embedded-resource"]);
+                    var additional = schema["additionalProperties"];
+                    foreach (var key in o.Select(kv => kv.Key).ToList())
                     {
-                        continue;
+                        var childPath = Join(path, key);
+                        if (keepMeta && RootFields.Contains(key))
+                        {
+                            continue;
+                        }
+
+                        if (props != null && props[key] is JsonObject prop)
+                        {
+                            Prune(o[key], prop, childPath, unknown);
+                        }
+                        else if (additional is JsonObject addSchema)
+                        {
+                            Prune(o[key], addSchema, childPath, unknown);
+                        }
+                        else if (additional is JsonValue av && IsTrue(av))
+                        {
+                            // free-form map
+                        }
+                        else if (!preserve)
+                        {
+                            unknown.Add(childPath);
+                            o.Remove(key);
+                        }
                     }
 
-                    if (props != null && props[key] is JsonObject prop)
-                    {
-                        Prune(o[key], prop, childPath, unknown);
-                    }
-                    else if (additional is JsonObject addSchema)
-                    {
-                        Prune(o[key], addSchema, childPath, unknown);
-                    }
-                    else if (additional is JsonValue av && IsTrue(av))
-                    {
-                        // free-form map
-                    }
-                    else if (!preserve)
-                    {
-                        unknown.Add(childPath);
-                        o.Remove(key);
-                    }
+                    break;
                 }
-
-                break;
-            }
 
             case JsonArray a when schema["items"] is JsonObject items:
                 for (var i = 0; i < a.Count; i++)
@@ -483,15 +483,15 @@ public static class SchemaValidator
             case "ip":
                 return IPAddress.TryParse(s, out _) && (s.Contains(':', StringComparison.Ordinal) || s.Count(c => c == '.') == 3);
             case "cidr":
-            {
-                var slash = s.IndexOf('/', StringComparison.Ordinal);
-                if (slash < 0 || !IPAddress.TryParse(s[..slash], out var ip) || !int.TryParse(s[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var bits))
                 {
-                    return false;
-                }
+                    var slash = s.IndexOf('/', StringComparison.Ordinal);
+                    if (slash < 0 || !IPAddress.TryParse(s[..slash], out var ip) || !int.TryParse(s[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var bits))
+                    {
+                        return false;
+                    }
 
-                return bits <= (ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
-            }
+                    return bits <= (ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+                }
 
             case "date-time":
                 return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out _) && s.Contains('T', StringComparison.OrdinalIgnoreCase);

@@ -29,15 +29,15 @@ public static partial class Yaml
         switch (node)
         {
             case YamlMappingNode map:
-            {
-                var o = new JsonObject();
-                foreach (var (k, v) in map.Children)
                 {
-                    o[((YamlScalarNode)k).Value ?? string.Empty] = Convert(v);
-                }
+                    var o = new JsonObject();
+                    foreach (var (k, v) in map.Children)
+                    {
+                        o[((YamlScalarNode)k).Value ?? string.Empty] = Convert(v);
+                    }
 
-                return o;
-            }
+                    return o;
+                }
 
             case YamlSequenceNode seq:
                 return new JsonArray(seq.Children.Select(Convert).ToArray());

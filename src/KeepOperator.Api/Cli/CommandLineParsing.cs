@@ -82,7 +82,7 @@ public static class CommandLineParsing
         return result.GetResult(option) is { Implicit: false };
     }
 
-    /// <summary>Parses the value with <paramref name="tryParse"/>, reporting "--name: EXPECTED, got "VALUE"" otherwise.</summary>
+    /// <summary>A parser for an option value: true and the value, or false (the option then reports "--name: EXPECTED, got "VALUE"").</summary>
     public delegate bool TryParse<TValue>(string text, out TValue value);
 
     /// <summary>An option whose value <paramref name="tryParse"/> turns into <typeparamref name="TValue"/>; the last of repeated ones wins, as before.</summary>

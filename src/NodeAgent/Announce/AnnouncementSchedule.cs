@@ -1,5 +1,4 @@
 using KeepOperator.Api.Instances;
-using KeepOperator.NodeAgent.Config;
 
 namespace KeepOperator.NodeAgent.Announce;
 

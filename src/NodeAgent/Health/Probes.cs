@@ -14,7 +14,7 @@ public readonly record struct ProbeResult(bool Success, string Message, TimeSpan
 /// <summary>
 /// One health probe (keepalived's vrrp_script for tracking, and later TCP_CHECK / HTTP_GET for LVS real servers).
 /// Implementations never throw for a failing target: they return a failed <see cref="ProbeResult"/>.
-/// They throw <see cref="OperationCanceledException"/> only when <paramref name="cancellationToken"/> is cancelled.
+/// They throw <see cref="OperationCanceledException"/> only when the probe's cancellation token is cancelled.
 /// </summary>
 public interface ITrackProbe
 {

@@ -1,11 +1,11 @@
-using KeepOperator.Api.Cli;
-using KeepOperator.Api.Logging;
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using KeepOperator.Api.Metrics;
+using KeepOperator.Api.Cli;
+using KeepOperator.Api.Logging;
 using KeepOperator.Api.Manifests;
+using KeepOperator.Api.Metrics;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;

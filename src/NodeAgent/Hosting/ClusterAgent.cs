@@ -1,7 +1,7 @@
-using KeepOperator.Api.Logging;
 using System.Threading.Channels;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;

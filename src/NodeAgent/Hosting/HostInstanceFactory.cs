@@ -1,6 +1,5 @@
-using KeepOperator.Api.Logging;
-using System.Net.Sockets;
 using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Health;

@@ -1,7 +1,7 @@
-using KeepOperator.Api.Logging;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Vrrp;

@@ -1,6 +1,6 @@
-using KeepOperator.Api.Logging;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;

@@ -105,16 +105,16 @@ public static class IpvsMessageCodec
             case IpvsGenl.CmdNewDest:
             case IpvsGenl.CmdSetDest:
             case IpvsGenl.CmdDelDest:
-            {
-                var key = DecodeServiceNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrService)).Key;
-                var destination = DecodeDestinationNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDest), key.Family);
-                return msg.Command switch
                 {
-                    IpvsGenl.CmdNewDest => new IpvsCommand.AddDestination(key, destination),
-                    IpvsGenl.CmdSetDest => new IpvsCommand.EditDestination(key, destination),
-                    _ => new IpvsCommand.DeleteDestination(key, destination.Address, destination.Port),
-                };
-            }
+                    var key = DecodeServiceNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrService)).Key;
+                    var destination = DecodeDestinationNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDest), key.Family);
+                    return msg.Command switch
+                    {
+                        IpvsGenl.CmdNewDest => new IpvsCommand.AddDestination(key, destination),
+                        IpvsGenl.CmdSetDest => new IpvsCommand.EditDestination(key, destination),
+                        _ => new IpvsCommand.DeleteDestination(key, destination.Address, destination.Port),
+                    };
+                }
             case IpvsGenl.CmdFlush:
                 return new IpvsCommand.Flush();
             case IpvsGenl.CmdZero:

@@ -1,7 +1,7 @@
-using KeepOperator.Api.Logging;
 using System.Net;
 using System.Text.Json;
 using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 
 namespace KeepOperator.NodeAgent.Kube;
 

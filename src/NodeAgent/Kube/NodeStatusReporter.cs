@@ -1,6 +1,6 @@
-using KeepOperator.Api.Logging;
 using System.Threading.Channels;
 using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 
 namespace KeepOperator.NodeAgent.Kube;
 

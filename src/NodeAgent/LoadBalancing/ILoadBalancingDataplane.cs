@@ -1,4 +1,3 @@
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using KeepOperator.Api;
 using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Health.Checker;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;

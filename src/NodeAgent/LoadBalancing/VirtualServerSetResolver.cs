@@ -1,5 +1,4 @@
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;

@@ -1,4 +1,3 @@
-using KeepOperator.Api;
 using KeepOperator.NodeAgent.LoadBalancing;
 
 namespace KeepOperator.NodeAgent.Metrics;

@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using KeepOperator.Api.Instances;
 
 namespace KeepOperator.NodeAgent.Vrrp;

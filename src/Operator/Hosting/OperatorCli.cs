@@ -1,8 +1,8 @@
-using KeepOperator.Api.Logging;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using k8s;
+using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Convert;
 using Prometheus;
 

@@ -1,5 +1,5 @@
-using KeepOperator.Api.Logging;
 using k8s;
+using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Kube;
 using KeepOperator.Operator.Metrics;
 

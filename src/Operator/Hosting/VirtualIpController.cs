@@ -1,7 +1,7 @@
-using KeepOperator.Api.Logging;
 using k8s;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Kube;
 using KeepOperator.Operator.Metrics;
 using KeepOperator.Operator.Reconcile;

@@ -1,8 +1,7 @@
-using KeepOperator.Api.Logging;
 using System.Globalization;
 using k8s;
 using k8s.Models;
-using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;

@@ -1,9 +1,9 @@
-using KeepOperator.Api.Logging;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Autorest;
+using KeepOperator.Api.Logging;
 
 namespace KeepOperator.Operator.Kube;
 

@@ -1,7 +1,7 @@
-using KeepOperator.Api.Logging;
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
+using KeepOperator.Api.Logging;
 
 namespace KeepOperator.Operator.Kube;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Net;
-using KeepOperator.Api.Vocabulary;
-using KeepOperator.Api;
+using System.Net.Sockets;
 using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 
 namespace KeepOperator.Operator.Reconcile;
 

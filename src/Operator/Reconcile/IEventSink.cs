@@ -1,5 +1,3 @@
-using KeepOperator.Api;
-
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>Records a Kubernetes Event about a VirtualIp or a VirtualServer.</summary>

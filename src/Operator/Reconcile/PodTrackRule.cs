@@ -1,6 +1,6 @@
+using KeepOperator.Api;
 using KeepOperator.Api.Instances;
 using KeepOperator.Api.Vocabulary;
-using KeepOperator.Api;
 
 namespace KeepOperator.Operator.Reconcile;
 

@@ -1,8 +1,7 @@
-using System.Net.Sockets;
 using System.Net;
 using System.Text.Json;
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 
 namespace KeepOperator.Operator.Reconcile;
 

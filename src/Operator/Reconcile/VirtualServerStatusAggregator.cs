@@ -1,6 +1,6 @@
 using System.Net;
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 
 namespace KeepOperator.Operator.Reconcile;
 

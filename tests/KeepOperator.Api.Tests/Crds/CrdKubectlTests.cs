@@ -1,7 +1,7 @@
 using System.Text.Json;
 using KeepOperator.Api.Instances;
-using KeepOperator.LocalCluster.Tests;
 using KeepOperator.LocalCluster;
+using KeepOperator.LocalCluster.Tests;
 using Xunit;
 
 namespace KeepOperator.Api.Tests.Crds;

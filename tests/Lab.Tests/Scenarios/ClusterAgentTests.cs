@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using KeepOperator.Api.Instances;
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 using KeepOperator.Lab.Tests.Lab;
-using Xunit.Abstractions;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace KeepOperator.Lab.Tests.Scenarios;
 

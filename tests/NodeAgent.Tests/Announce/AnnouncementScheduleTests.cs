@@ -1,6 +1,5 @@
 using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Announce;
-using KeepOperator.NodeAgent.Config;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Announce;

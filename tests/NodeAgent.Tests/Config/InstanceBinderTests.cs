@@ -1,6 +1,6 @@
 using System.Net;
-using KeepOperator.Api.Instances;
 using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp;

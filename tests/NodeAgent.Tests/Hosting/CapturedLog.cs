@@ -1,6 +1,5 @@
-using KeepOperator.Api.Logging;
 using System.Text;
-using KeepOperator.NodeAgent.Hosting;
+using KeepOperator.Api.Logging;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 

@@ -1,5 +1,5 @@
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;

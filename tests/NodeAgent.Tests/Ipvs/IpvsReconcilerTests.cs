@@ -330,44 +330,44 @@ internal static class FakeIpvsKernel
                     table.Add((c.Service with { Flags = c.Service.Flags | ServiceFlags.Hashed }, []));
                     break;
                 case IpvsCommand.EditService c:
-                {
-                    int i = Find(c.Service.Key, true);
-                    table[i] = (c.Service with { Flags = c.Service.Flags | ServiceFlags.Hashed }, table[i].Destinations);
-                    break;
-                }
+                    {
+                        int i = Find(c.Service.Key, true);
+                        table[i] = (c.Service with { Flags = c.Service.Flags | ServiceFlags.Hashed }, table[i].Destinations);
+                        break;
+                    }
                 case IpvsCommand.DeleteService c:
                     table.RemoveAt(Find(c.Service, true));
                     break;
                 case IpvsCommand.AddDestination c:
-                {
-                    var list = table[Find(c.Service, true)].Destinations;
-                    if (list.Any(d => d.SameServerAs(c.Destination)))
                     {
-                        throw new InvalidOperationException($"EEXIST: {c.Destination.Address}:{c.Destination.Port}");
+                        var list = table[Find(c.Service, true)].Destinations;
+                        if (list.Any(d => d.SameServerAs(c.Destination)))
+                        {
+                            throw new InvalidOperationException($"EEXIST: {c.Destination.Address}:{c.Destination.Port}");
+                        }
+                        list.Add(c.Destination);
+                        break;
                     }
-                    list.Add(c.Destination);
-                    break;
-                }
                 case IpvsCommand.EditDestination c:
-                {
-                    var list = table[Find(c.Service, true)].Destinations;
-                    int j = list.FindIndex(d => d.SameServerAs(c.Destination));
-                    if (j < 0)
                     {
-                        throw new InvalidOperationException($"ENOENT: {c.Destination.Address}:{c.Destination.Port}");
+                        var list = table[Find(c.Service, true)].Destinations;
+                        int j = list.FindIndex(d => d.SameServerAs(c.Destination));
+                        if (j < 0)
+                        {
+                            throw new InvalidOperationException($"ENOENT: {c.Destination.Address}:{c.Destination.Port}");
+                        }
+                        list[j] = c.Destination;
+                        break;
                     }
-                    list[j] = c.Destination;
-                    break;
-                }
                 case IpvsCommand.DeleteDestination c:
-                {
-                    var list = table[Find(c.Service, true)].Destinations;
-                    if (list.RemoveAll(d => d.Address.Equals(c.Address) && d.Port == c.Port) != 1)
                     {
-                        throw new InvalidOperationException($"ENOENT: {c.Address}:{c.Port}");
+                        var list = table[Find(c.Service, true)].Destinations;
+                        if (list.RemoveAll(d => d.Address.Equals(c.Address) && d.Port == c.Port) != 1)
+                        {
+                            throw new InvalidOperationException($"ENOENT: {c.Address}:{c.Port}");
+                        }
+                        break;
                     }
-                    break;
-                }
                 default:
                     throw new InvalidOperationException($"A reconcile plan should not contain {command}.");
             }

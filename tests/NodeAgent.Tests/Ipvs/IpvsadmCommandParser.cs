@@ -266,24 +266,24 @@ public static class IpvsadmCommandParser
                 return new IpvsCommand.DeleteService(key!);
             case Verb.AddService:
             case Verb.EditService:
-            {
-                var service = ParseService(key!, seen);
-                return verb == Verb.AddService ? new IpvsCommand.AddService(service) : new IpvsCommand.EditService(service);
-            }
-            default:
-            {
-                if (!seen.TryGetValue("real-server", out var serverText))
                 {
-                    throw new FormatException($"The {verbName} command needs a real server (-r).");
+                    var service = ParseService(key!, seen);
+                    return verb == Verb.AddService ? new IpvsCommand.AddService(service) : new IpvsCommand.EditService(service);
                 }
-                var destination = ParseDestination(key!, serverText!, seen, verb == Verb.DeleteServer);
-                return verb switch
+            default:
                 {
-                    Verb.AddServer => new IpvsCommand.AddDestination(key!, destination),
-                    Verb.EditServer => new IpvsCommand.EditDestination(key!, destination),
-                    _ => new IpvsCommand.DeleteDestination(key!, destination.Address, destination.Port),
-                };
-            }
+                    if (!seen.TryGetValue("real-server", out var serverText))
+                    {
+                        throw new FormatException($"The {verbName} command needs a real server (-r).");
+                    }
+                    var destination = ParseDestination(key!, serverText!, seen, verb == Verb.DeleteServer);
+                    return verb switch
+                    {
+                        Verb.AddServer => new IpvsCommand.AddDestination(key!, destination),
+                        Verb.EditServer => new IpvsCommand.EditDestination(key!, destination),
+                        _ => new IpvsCommand.DeleteDestination(key!, destination.Address, destination.Port),
+                    };
+                }
         }
     }
 

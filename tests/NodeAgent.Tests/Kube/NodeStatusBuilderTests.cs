@@ -1,5 +1,4 @@
 using KeepOperator.Api.Vocabulary;
-using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Vrrp;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;

@@ -1,6 +1,5 @@
 using System.Net;
 using KeepOperator.NodeAgent.Health.Checker;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Hosting;

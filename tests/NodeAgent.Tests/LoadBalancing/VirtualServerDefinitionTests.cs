@@ -1,4 +1,3 @@
-using KeepOperator.NodeAgent.Ipvs;
 using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.LoadBalancing;

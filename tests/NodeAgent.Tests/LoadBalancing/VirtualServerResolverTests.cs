@@ -1,7 +1,6 @@
 using System.Net;
 using KeepOperator.Api;
 using KeepOperator.Api.Manifests;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;

@@ -1,6 +1,5 @@
 using System.Net;
 using KeepOperator.Api;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.ServiceModel;
 

@@ -1,5 +1,5 @@
-using System.Net.NetworkInformation;
 using System.Net;
+using System.Net.NetworkInformation;
 using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;

@@ -1,5 +1,5 @@
-using Xunit;
 using KeepOperator.NodeAgent.Netlink;
+using Xunit;
 using static KeepOperator.NodeAgent.Tests.Netlink.RtnetlinkAddressCodecTests;
 
 namespace KeepOperator.NodeAgent.Tests.Netlink;

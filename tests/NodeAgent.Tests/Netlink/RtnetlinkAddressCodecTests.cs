@@ -1,7 +1,7 @@
-using Xunit;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Netlink;
+using Xunit;
 
 namespace KeepOperator.NodeAgent.Tests.Netlink;
 

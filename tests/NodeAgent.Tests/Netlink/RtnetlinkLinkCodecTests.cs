@@ -1,6 +1,6 @@
-using Xunit;
 using System.Net.NetworkInformation;
 using KeepOperator.NodeAgent.Netlink;
+using Xunit;
 using static KeepOperator.NodeAgent.Tests.Netlink.RtnetlinkAddressCodecTests;
 
 namespace KeepOperator.NodeAgent.Tests.Netlink;

@@ -1,4 +1,3 @@
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 using Xunit;

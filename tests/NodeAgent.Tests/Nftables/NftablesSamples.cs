@@ -1,5 +1,4 @@
 using System.Net;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.Tests.Nftables;

@@ -1,7 +1,6 @@
 using System.Net;
 using FsCheck;
 using FsCheck.Xunit;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 

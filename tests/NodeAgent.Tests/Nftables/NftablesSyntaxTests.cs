@@ -1,5 +1,4 @@
 using System.Net;
-using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Infrastructure;

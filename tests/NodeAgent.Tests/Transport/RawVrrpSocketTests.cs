@@ -1,9 +1,9 @@
-using KeepOperator.NodeAgent.Vrrp;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Tests.Infrastructure;
+using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 using Xunit;
 using Xunit.Abstractions;

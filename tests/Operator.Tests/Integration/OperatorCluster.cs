@@ -1,4 +1,3 @@
-using KeepOperator.Api.Logging;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Logging;
 using KeepOperator.LocalCluster;
 using KeepOperator.LocalCluster.Tests;
 using KeepOperator.Operator.Hosting;

@@ -1,6 +1,5 @@
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
-using KeepOperator.Operator.Reconcile;
+using KeepOperator.Api.Vocabulary;
 using Xunit;
 using static KeepOperator.Operator.Tests.Integration.OperatorCluster;
 

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using KeepOperator.Api.Vocabulary;
-using KeepOperator.Operator.Reconcile;
-using Xunit;
-using k8s.Models;
 using k8s;
+using k8s.Models;
+using KeepOperator.Api.Vocabulary;
+using Xunit;
 using static KeepOperator.Operator.Tests.Integration.OperatorCluster;
 
 namespace KeepOperator.Operator.Tests.Integration;

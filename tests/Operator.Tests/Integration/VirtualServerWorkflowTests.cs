@@ -1,10 +1,10 @@
 using System.Text.Json;
-using KeepOperator.Api.Vocabulary;
+using k8s;
+using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
-using k8s.Models;
-using k8s;
 using static KeepOperator.Operator.Tests.Integration.OperatorCluster;
 
 namespace KeepOperator.Operator.Tests.Integration;

@@ -1,8 +1,8 @@
+using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using FsCheck;
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
 using static KeepOperator.Operator.Tests.TestObjects;

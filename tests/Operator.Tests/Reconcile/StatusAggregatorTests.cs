@@ -1,5 +1,5 @@
-using KeepOperator.Api.Vocabulary;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
 using static KeepOperator.Operator.Tests.TestObjects;

@@ -1,8 +1,8 @@
-using KeepOperator.Api.Vocabulary;
+using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
-using k8s.Models;
 using static KeepOperator.Operator.Tests.TestObjects;
 using static KeepOperator.Operator.Tests.VirtualServerObjects;
 

@@ -1,8 +1,8 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
+using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using FsCheck;
 using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 

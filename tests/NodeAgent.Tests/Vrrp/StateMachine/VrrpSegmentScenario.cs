@@ -82,7 +82,7 @@ internal sealed class VrrpSegmentScenario
 
     private TimeSpan I => _profile.Interval;
 
-    /// <summary>Runs one seed; throws <see cref="SimulationFailure"/> with the trace when <paramref name="trace"/>.</summary>
+    /// <summary>Runs one seed; throws <see cref="SimulationFailure"/> with the time and the segment's state when an invariant breaks.</summary>
     public static void Run(int seed, VrrpSimProfile profile, VrrpSimStats? stats = null)
     {
         var scenario = new VrrpSegmentScenario(seed, profile, trace: false, stats);
