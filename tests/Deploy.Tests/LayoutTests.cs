@@ -76,9 +76,8 @@ public sealed partial class LayoutTests
     [MemberData(nameof(Projects))]
     public void No_folder_imports_one_that_imports_it_back(string project, string rootNamespace)
     {
-        var imports = Imports(project, rootNamespace);
-        Assert.NotEmpty(imports);
-        Assert.Null(FindCycle(imports));
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, project), "*.cs", SearchOption.AllDirectories));
+        Assert.Null(FindCycle(Imports(project, rootNamespace)));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using KeepOperator.Api.Cli;
+using KeepOperator.Cli;
 
 namespace KeepOperator.Fuzz;
 

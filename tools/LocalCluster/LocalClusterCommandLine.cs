@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using KeepOperator.Api.Cli;
+using KeepOperator.Cli;
 
 namespace KeepOperator.LocalCluster;
 

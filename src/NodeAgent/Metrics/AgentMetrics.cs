@@ -10,8 +10,10 @@ namespace KeepOperator.NodeAgent.Metrics;
 /// <summary>
 /// The agent's Prometheus metrics, named and labelled like keepalived_exporter's and kube-vip's (prefix keepoperator_):
 /// VRRP instances (through <see cref="ForInstance"/>), real servers, and the process. Written from the event loop and
-/// the checkers, rendered by scrapes on other threads. Hand-written rather than prometheus-net: that library cost the
-/// NativeAOT agent 2 MiB of resident memory (15% more) and 1 MB of binary for a dozen metrics.
+/// the checkers, rendered by scrapes on other threads. Hand-written rather than a library: measured with these twelve
+/// families in NativeAOT test programs (2026-12), prometheus-net 8.2.1 cost 1.1 MiB more resident memory (0.4 MiB with its
+/// extra metrics off) and 5 MiB of binary, OpenTelemetry's Prometheus exporter 1.9 MiB and 6 MiB, on a 12.2 MiB baseline;
+/// the agent's footprint is measured against keepalived's (bench/footprint.sh).
 /// </summary>
 public sealed class AgentMetrics
 {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using KeepOperator.Api;
-using KeepOperator.Api.Cli;
+using KeepOperator.Cli;
 using KeepOperator.Operator.Convert;
 
 namespace KeepOperator.Operator.Hosting;

@@ -5,7 +5,7 @@ using System.Globalization;
 using KeepOperator.Api.Logging;
 using KeepOperator.Api.Metrics;
 
-namespace KeepOperator.Api.Cli;
+namespace KeepOperator.Cli;
 
 /// <summary>
 /// What a command line asks for: <see cref="Options"/> to run with, or text to print and an exit code instead (help on
