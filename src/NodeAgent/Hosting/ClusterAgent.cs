@@ -74,7 +74,7 @@ public sealed class ClusterAgent
     public async Task ReportFinalAsync(TimeSpan timeout)
     {
         using var bounded = new CancellationTokenSource(timeout);
-        await _reporter.TryPatchAsync(NodeConfigWatcher.ObjectPath(_nodeName) + "/status", bounded.Token).ConfigureAwait(false);
+        await _reporter.TryPatchAsync(NodeConfigSource.ObjectPath(_nodeName) + "/status", bounded.Token).ConfigureAwait(false);
     }
 
     private Task OnReadAsync(NodeAgentConfig? config)

@@ -25,7 +25,7 @@ public sealed class NodeStatusReporter(KubeApiClient client, string nodeName, Fu
 
     public async Task RunAsync(CancellationToken cancel)
     {
-        var path = NodeConfigWatcher.ObjectPath(nodeName) + "/status";
+        var path = NodeConfigSource.ObjectPath(nodeName) + "/status";
         var wait = TimeSpan.Zero;
         var failing = false;
         while (!cancel.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Kube;
 using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Kube;
 using KeepOperator.Operator.Metrics;

@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Kube;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using KeepOperator.Api;
+using KeepOperator.Api.Kube;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;
@@ -24,7 +25,7 @@ public sealed class CustomObjectSource<T>(IKubernetes client, string plural, Jso
         return (items, list.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? "");
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
+    public async IAsyncEnumerable<(WatchEventKind Type, T Object)> WatchAsync(
         string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = client.CustomObjects.WatchListClusterCustomObjectAsync(
@@ -32,11 +33,13 @@ public sealed class CustomObjectSource<T>(IKubernetes client, string plural, Jso
             timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: cancellationToken);
         await foreach (var (type, obj) in events)
         {
-            yield return (type, ((JsonElement)obj).Deserialize(typeInfo)!);
+            yield return (KubernetesClientErrors.ToKind(type), ((JsonElement)obj).Deserialize(typeInfo)!);
         }
     }
 
     public string KeyOf(T obj) => ObjectKey.Of(metadata(obj).Namespace, metadata(obj).Name);
+
+    public bool IsExpired(Exception error) => KubernetesClientErrors.IsGone(error);
 
     public string? ResourceVersionOf(T obj) => metadata(obj).ResourceVersion;
 }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Kube;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;

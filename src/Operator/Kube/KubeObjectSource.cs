@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
+using KeepOperator.Api.Kube;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;
@@ -27,16 +28,18 @@ public sealed class KubeObjectSource<T>(
         return reduce is null ? (items, resourceVersion) : (items.Select(reduce).ToList(), resourceVersion);
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
+    public async IAsyncEnumerable<(WatchEventKind Type, T Object)> WatchAsync(
         string resourceVersion, TimeSpan timeout, Action<Exception> onError, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var (type, obj) in watch(resourceVersion, timeout, onError, cancellationToken))
         {
-            yield return (type, reduce is null ? obj : reduce(obj));
+            yield return (KubernetesClientErrors.ToKind(type), reduce is null ? obj : reduce(obj));
         }
     }
 
     public string KeyOf(T obj) => ObjectKey.Of(obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+
+    public bool IsExpired(Exception error) => KubernetesClientErrors.IsGone(error);
 
     public string? ResourceVersionOf(T obj) => obj.Metadata?.ResourceVersion;
 }

@@ -45,7 +45,7 @@ public sealed class ClusterAgentTests
         var running = clusterAgent.RunAsync(stop.Token);
 
         async Task<NodeAgentConfigStatus?> Status() =>
-            (await client.GetAsync(NodeConfigWatcher.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
+            (await client.GetAsync(NodeConfigSource.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
 
         await Until(async () => (await Status())?.Instances is [{ Name: "web", State: "Master" }, { Name: "bad", State: "Stopped" }], "web reported Master", log);
         var status = (await Status())!;
@@ -58,7 +58,7 @@ public sealed class ClusterAgentTests
         Assert.True(host.Holds("10.99.0.250") && agent.Snapshots["web"].State == VrrpState.Master, "the API server going away must not stop an instance\n" + log);
 
         await cluster.RestartAsync();
-        await cluster.DeleteAsync(NodeConfigWatcher.ObjectPath("n1"));
+        await cluster.DeleteAsync(NodeConfigSource.ObjectPath("n1"));
         await Until(() => Task.FromResult(!host.Holds("10.99.0.250") && agent.Snapshots.Count == 0), "web stopped after the object was deleted", log);
         Assert.True(log.Has("kube-config-deleted"));
 
@@ -96,7 +96,7 @@ public sealed class ClusterAgentTests
         var running = clusterAgent.RunAsync(stop.Token);
 
         async Task<NodeAgentConfigStatus?> Status() =>
-            (await client.GetAsync(NodeConfigWatcher.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
+            (await client.GetAsync(NodeConfigSource.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
 
         await Until(async () => (await Status())?.VirtualServers is [{ Name: "web-80" }], "web-80 reported", log);
         var status = (await Status())!;

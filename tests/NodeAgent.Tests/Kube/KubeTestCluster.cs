@@ -70,11 +70,11 @@ public sealed class KubeTestCluster : IAsyncDisposable
     }
 
     public Task CreateConfigAsync(NodeAgentConfig config) =>
-        SendAsync(HttpMethod.Post, NodeConfigWatcher.ResourcePath, JsonSerializer.Serialize(config, ApiJsonContext.Default.NodeAgentConfig));
+        SendAsync(HttpMethod.Post, NodeConfigSource.ResourcePath, JsonSerializer.Serialize(config, ApiJsonContext.Default.NodeAgentConfig));
 
     /// <summary>Merge-patches the object's spec to <paramref name="config"/>'s (lists are replaced whole).</summary>
     public Task ReplaceSpecAsync(NodeAgentConfig config) =>
-        SendAsync(HttpMethod.Patch, NodeConfigWatcher.ObjectPath(config.Metadata.Name!),
+        SendAsync(HttpMethod.Patch, NodeConfigSource.ObjectPath(config.Metadata.Name!),
             "{\"spec\":" + JsonSerializer.Serialize(config.Spec, ApiJsonContext.Default.NodeAgentConfigSpec) + "}", "application/merge-patch+json");
 
     public async Task<HttpStatusCode> DeleteAsync(string path)

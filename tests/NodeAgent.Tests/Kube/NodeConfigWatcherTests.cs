@@ -80,7 +80,7 @@ public sealed class NodeConfigWatcherTests
         Assert.Equal(["web", "db"], changed!.Spec.Instances.Select(i => i.Name));
         Assert.Equal(10, changed.Spec.Instances[0].VirtualRouterId);
 
-        Assert.Equal(System.Net.HttpStatusCode.OK, await cluster.DeleteAsync(NodeConfigWatcher.ObjectPath("n1")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await cluster.DeleteAsync(NodeConfigSource.ObjectPath("n1")));
         Assert.Null(await watcher.NextAsync());
         Assert.False(watcher.Reads.Reader.TryRead(out _), "n2's object must not reach n1's watcher");
     }
@@ -99,15 +99,15 @@ public sealed class NodeConfigWatcherTests
             Instances = [new NodeInstanceStatus { Name = "web", State = "Master", Priority = 100, EffectivePriority = 90, LastTransitionTime = at, Message = "master down timer expired" }],
         };
 
-        Assert.True(await client.MergePatchStatusAsync(NodeConfigWatcher.ObjectPath("n1") + "/status", status, ApiJsonContext.Default.NodeAgentConfigStatus, default));
+        Assert.True(await client.MergePatchStatusAsync(NodeConfigSource.ObjectPath("n1") + "/status", status, ApiJsonContext.Default.NodeAgentConfigStatus, default));
 
-        var read = await client.GetAsync(NodeConfigWatcher.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default);
+        var read = await client.GetAsync(NodeConfigSource.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default);
         Assert.Equal("web", Assert.Single(read!.Spec.Instances).Name);
         var instance = Assert.Single(read.Status!.Instances!);
         Assert.Equal(("web", "Master", 100, 90, at, "master down timer expired"),
             (instance.Name, instance.State, instance.Priority!.Value, instance.EffectivePriority!.Value, instance.LastTransitionTime!.Value, instance.Message));
         Assert.Equal(at, read.Status.LastHeartbeatTime);
-        Assert.False(await client.MergePatchStatusAsync(NodeConfigWatcher.ObjectPath("absent") + "/status", status, ApiJsonContext.Default.NodeAgentConfigStatus, default));
+        Assert.False(await client.MergePatchStatusAsync(NodeConfigSource.ObjectPath("absent") + "/status", status, ApiJsonContext.Default.NodeAgentConfigStatus, default));
     }
 
     [Fact]
@@ -132,7 +132,7 @@ public sealed class NodeConfigWatcherTests
         Assert.Equal("web", Assert.Single((await watcher.NextAsync())!.Spec.Instances).Name);
 
         await cluster.StopAsync();
-        await watcher.WaitForLogAsync("kube-watch-failed");
+        await watcher.WaitForLogAsync("watch_failed");
         await Task.Delay(1500); // several retries against a closed port
         Assert.False(watcher.Reads.Reader.TryRead(out var read), $"a failing API server must not deliver anything, got {read?.Spec.Instances.Count} instances");
 
@@ -154,7 +154,7 @@ public sealed class NodeConfigWatcherTests
         {
             await cluster.CreateConfigAsync(ForNode($"other{i}", "x"));
         }
-        await watcher.WaitForLogAsync("kube-relist");
+        await watcher.WaitForLogAsync("relist");
 
         await cluster.ReplaceSpecAsync(ForNode("n1", "web", "db"));
         Assert.Equal(["web", "db"], (await watcher.NextAsync())!.Spec.Instances.Select(i => i.Name));

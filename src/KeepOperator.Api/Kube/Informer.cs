@@ -1,16 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using k8s;
-using k8s.Autorest;
 using KeepOperator.Api.Logging;
 
-namespace KeepOperator.Operator.Kube;
+namespace KeepOperator.Api.Kube;
 
 /// <summary>
 /// A local cache of one kind kept current by list + watch: the watch resumes from the last resourceVersion seen
 /// (bookmarks keep it fresh while nothing changes), and a 410 Expired (history compacted) relists, replacing the
 /// cache so deletions missed meanwhile are seen too. Every change calls <see cref="Changed"/> with old and new copy.
+/// Any other failure is retried with a doubling delay; the cache keeps its last content meanwhile (static stability:
+/// the agent keeps running its configuration while the API server is away). The operator and the agent share it.
 /// </summary>
 public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
     where T : class
@@ -32,6 +31,11 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
 
     public Task Synced => synced.Task;
 
+    /// <summary>The delay before the first retry after a failure; it doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     public ICollection<T> Items => cache.Values;
 
     public T? Get(string key) => cache.GetValueOrDefault(key);
@@ -45,7 +49,7 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
-        var retryDelay = TimeSpan.FromMilliseconds(200);
+        var retryDelay = FirstRetryDelay;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -60,15 +64,15 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
                 }
 
                 var expired = false;
-                await foreach (var (type, obj) in source.WatchAsync(resourceVersion, watchTimeout, e => expired |= IsExpired(e), cancellationToken))
+                await foreach (var (type, obj) in source.WatchAsync(resourceVersion, watchTimeout, e => expired |= source.IsExpired(e), cancellationToken))
                 {
                     resourceVersion = source.ResourceVersionOf(obj) ?? resourceVersion;
                     switch (type)
                     {
-                        case WatchEventType.Added or WatchEventType.Modified:
+                        case WatchEventKind.Added or WatchEventKind.Modified:
                             Apply(obj);
                             break;
-                        case WatchEventType.Deleted:
+                        case WatchEventKind.Deleted:
                             Remove(source.KeyOf(obj));
                             break;
                     }
@@ -80,9 +84,9 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
                     resourceVersion = null;
                 }
 
-                retryDelay = TimeSpan.FromMilliseconds(200);
+                retryDelay = FirstRetryDelay;
             }
-            catch (Exception e) when (IsExpired(e))
+            catch (Exception e) when (source.IsExpired(e))
             {
                 log.Info("relist", ("kind", source.Kind), ("reason", "resourceVersion expired"));
                 resourceVersion = null;
@@ -93,9 +97,9 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
             }
             catch (Exception e)
             {
-                log.Warn("watch_failed", ("kind", source.Kind), ("error", e.Message), ("retry_in", retryDelay));
+                log.Warn("watch_failed", ("kind", source.Kind), ("error", e.Message), ("retry_in", GoDuration.Format(retryDelay)));
                 await Task.Delay(retryDelay, time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
     }
@@ -162,11 +166,4 @@ public sealed class Informer<T>(IListWatchSource<T> source, StructuredLog log, T
         long.TryParse(candidate, NumberStyles.None, CultureInfo.InvariantCulture, out var a)
         && long.TryParse(current, NumberStyles.None, CultureInfo.InvariantCulture, out var b)
         && a < b;
-
-    private static bool IsExpired(Exception e) => e switch
-    {
-        HttpOperationException http => http.Response.StatusCode == HttpStatusCode.Gone,
-        KubernetesException k => k.Status?.Code == (int)HttpStatusCode.Gone,
-        _ => false,
-    };
 }
