@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Vrrp;
 
@@ -63,41 +64,41 @@ public sealed class AgentMetrics
         var w = new ExpositionWriter();
         var instances = _instances.Keys.OrderBy(i => i.Vip, StringComparer.Ordinal).ToList();
 
-        w.Family("keepoperator_vrrp_state", "gauge", "1 for the VRRP instance's current state, 0 for the others.");
+        w.Family(MetricNames.VrrpState, "gauge", "1 for the VRRP instance's current state, 0 for the others.");
         foreach (var i in instances)
         {
             var current = i.State;
             foreach (var state in Enum.GetValues<VrrpState>())
             {
-                w.Sample("keepoperator_vrrp_state", i.StateLabels[(int)state], state == current ? 1 : 0);
+                w.Sample(MetricNames.VrrpState, i.StateLabels[(int)state], state == current ? 1 : 0);
             }
         }
-        w.Family("keepoperator_vrrp_transitions_total", "counter", "State transitions of the VRRP instance.");
+        w.Family(MetricNames.VrrpTransitions, "counter", "State transitions of the VRRP instance.");
         foreach (var (labels, count) in instances.SelectMany(i => i.Transitions))
         {
-            w.Sample("keepoperator_vrrp_transitions_total", labels, count);
+            w.Sample(MetricNames.VrrpTransitions, labels, count);
         }
-        PerInstance(w, instances, "keepoperator_vrrp_adverts_sent_total", "counter", "VRRP advertisements sent (priority 0 on shutdown included).", i => i.Sent);
-        PerInstance(w, instances, "keepoperator_vrrp_adverts_received_total", "counter", "VRRP advertisements received that passed every check.", i => i.Received);
-        w.Family("keepoperator_vrrp_packets_dropped_total", "counter", "Received VRRP packets dropped, by reason.");
+        PerInstance(w, instances, MetricNames.VrrpAdvertsSent, "counter", "VRRP advertisements sent (priority 0 on shutdown included).", i => i.Sent);
+        PerInstance(w, instances, MetricNames.VrrpAdvertsReceived, "counter", "VRRP advertisements received that passed every check.", i => i.Received);
+        w.Family(MetricNames.VrrpPacketsDropped, "counter", "Received VRRP packets dropped, by reason.");
         foreach (var i in instances)
         {
             foreach (var (labels, count) in i.DropLabels.Zip(i.Dropped))
             {
-                w.Sample("keepoperator_vrrp_packets_dropped_total", labels, count);
+                w.Sample(MetricNames.VrrpPacketsDropped, labels, count);
             }
         }
-        w.Family("keepoperator_vrrp_packets_unmatched_total", "counter", "Received VRRP packets for a VRID this node does not run on the interface, or too short to name one.");
+        w.Family(MetricNames.VrrpPacketsUnmatched, "counter", "Received VRRP packets for a VRID this node does not run on the interface, or too short to name one.");
         foreach (var (interfaceName, count) in _unmatched.OrderBy(u => u.Key, StringComparer.Ordinal))
         {
-            w.Sample("keepoperator_vrrp_packets_unmatched_total", ExpositionWriter.Labels(("interface", interfaceName)), Interlocked.Read(ref count.Value));
+            w.Sample(MetricNames.VrrpPacketsUnmatched, ExpositionWriter.Labels(("interface", interfaceName)), Interlocked.Read(ref count.Value));
         }
-        PerInstance(w, instances, "keepoperator_vrrp_effective_priority", "gauge", "The priority the instance advertises: its base priority adjusted by tracking.", i => i.Priority);
+        PerInstance(w, instances, MetricNames.VrrpEffectivePriority, "gauge", "The priority the instance advertises: its base priority adjusted by tracking.", i => i.Priority);
 
-        w.Family("keepoperator_real_server_up", "gauge", "1 while the real server passes its health check, 0 while it fails.");
+        w.Family(MetricNames.RealServerUp, "gauge", "1 while the real server passes its health check, 0 while it fails.");
         foreach (var ((vs, address, port), up) in _realServers.OrderBy(r => r.Key))
         {
-            w.Sample("keepoperator_real_server_up", ExpositionWriter.Labels(("virtual_server", vs), ("address", address), ("port", port.ToString(CultureInfo.InvariantCulture))), up ? 1 : 0);
+            w.Sample(MetricNames.RealServerUp, ExpositionWriter.Labels(("virtual_server", vs), ("address", address), ("port", port.ToString(CultureInfo.InvariantCulture))), up ? 1 : 0);
         }
         WriteChecks(w);
         WriteProcess(w);
@@ -115,7 +116,7 @@ public sealed class AgentMetrics
 
     private void WriteChecks(ExpositionWriter w)
     {
-        const string Name = "keepoperator_health_check_duration_seconds";
+        const string Name = MetricNames.HealthCheckDuration;
         w.Family(Name, "histogram", "How long real-server health checks took.");
         foreach (var (vs, histogram) in _checks.OrderBy(c => c.Key, StringComparer.Ordinal))
         {

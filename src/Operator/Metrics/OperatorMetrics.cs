@@ -1,4 +1,5 @@
 using KeepOperator.Api.Metrics;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Prometheus;
 
@@ -24,16 +25,16 @@ public sealed class OperatorMetrics
         // process_* (CPU, resident memory, threads, start time) and dotnet_* (GC): read at scrape time only.
         DotNetStats.Register(Registry);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        var duration = factory.CreateHistogram("keepoperator_operator_reconcile_duration_seconds", "How long reconciling one work-queue key took, failures included.", "kind");
-        var errors = factory.CreateCounter("keepoperator_operator_reconcile_errors_total", "Reconciles that failed (the key is retried after its backoff).", "kind");
+        var duration = factory.CreateHistogram(MetricNames.ReconcileDuration, "How long reconciling one work-queue key took, failures included.", "kind");
+        var errors = factory.CreateCounter(MetricNames.ReconcileErrors, "Reconciles that failed (the key is retried after its backoff).", "kind");
         // Every kind from the start, so the first error is an increase from 0 rather than a new series.
         foreach (var kind in Enum.GetValues<ReconcileKind>())
         {
             _duration[kind] = duration.WithLabels(MetricLabel.SnakeCase(kind));
             _errors[kind] = errors.WithLabels(MetricLabel.SnakeCase(kind));
         }
-        _queueDepth = factory.CreateGauge("keepoperator_operator_workqueue_depth", "Keys waiting in the work queue (0 while not leading).");
-        _leader = factory.CreateGauge("keepoperator_operator_leader", "1 while this replica holds the leader Lease and reconciles, else 0.");
+        _queueDepth = factory.CreateGauge(MetricNames.WorkQueueDepth, "Keys waiting in the work queue (0 while not leading).");
+        _leader = factory.CreateGauge(MetricNames.Leader, "1 while this replica holds the leader Lease and reconciles, else 0.");
         Registry.AddBeforeCollectCallback(() =>
         {
             _leader.Set(_isLeading() ? 1 : 0);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
@@ -52,6 +53,14 @@ public sealed class AgentMetricsTests
         _metrics.ObserveCheck("web-80", TimeSpan.FromMilliseconds(3));
 
         AssertHelpAndType(Scrape(), name, type);
+    }
+
+    [Fact]
+    public void Exports_exactly_the_vocabularys_agent_metrics()
+    {
+        Runner().Start(T0);
+
+        Assert.Equal(MetricNames.Agent.Order(StringComparer.Ordinal), Families(Scrape(), "keepoperator_"));
     }
 
     [Fact]

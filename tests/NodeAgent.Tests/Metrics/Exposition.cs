@@ -17,6 +17,14 @@ public static partial class Exposition
         Xunit.Assert.Contains($"# TYPE {name} {type}", lines);
     }
 
+    /// <summary>The metric families the exposition declares (its TYPE lines) whose names start with <paramref name="prefix"/>.</summary>
+    public static IReadOnlyList<string> Families(string exposition, string prefix) =>
+        exposition.Split('\n')
+            .Where(l => l.StartsWith("# TYPE " + prefix, StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[2])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>The value of the sample with exactly these labels (in any order); null when there is none.</summary>
     public static double? Value(string exposition, string name, params (string Name, string Value)[] labels)
     {

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Hosting;
 using KeepOperator.Operator.Metrics;
 using KeepOperator.Operator.Reconcile;
@@ -17,6 +18,10 @@ public sealed class OperatorMetricsTests
     [InlineData("keepoperator_operator_leader", "gauge")]
     [InlineData("process_working_set_bytes", "gauge")]
     public async Task EveryMetricHasHelpAndType(string name, string type) => AssertHelpAndType(await Scrape(), name, type);
+
+    [Fact]
+    public async Task Exports_exactly_the_vocabularys_operator_metrics() =>
+        Assert.Equal(MetricNames.Operator.Order(StringComparer.Ordinal), Families(await Scrape(), "keepoperator_"));
 
     [Fact]
     public async Task Every_kind_starts_at_zero_and_nothing_leads_before_tracking()
