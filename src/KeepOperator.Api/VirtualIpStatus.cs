@@ -23,7 +23,7 @@ public sealed class VirtualIpNodeStatus
 {
     public string? Name { get; set; }
 
-    /// <summary>Initialize, Backup, Master or Fault.</summary>
+    /// <summary>Master, Backup, Fault, Stopped or Unknown (see VrrpStateNames).</summary>
     public string? State { get; set; }
 
     public int? Priority { get; set; }
@@ -31,6 +31,9 @@ public sealed class VirtualIpNodeStatus
     public int? EffectivePriority { get; set; }
 
     public DateTimeOffset? LastTransitionTime { get; set; }
+
+    /// <summary>Why the node's instance is in its state, as its agent reports it (the last transition's reason).</summary>
+    public string? Message { get; set; }
 }
 
 /// <summary>Kubernetes' metav1.Condition.</summary>

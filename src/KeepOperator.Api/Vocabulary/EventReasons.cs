@@ -11,4 +11,13 @@ public static class EventReasons
 
     /// <summary>A VirtualIp's master changed (or it lost its master).</summary>
     public const string MasterChanged = "MasterChanged";
+
+    /// <summary>A node's instance became Master (one Event per transition the agents report).</summary>
+    public const string BecameMaster = "BecameMaster";
+
+    /// <summary>A node's instance became Backup.</summary>
+    public const string BecameBackup = "BecameBackup";
+
+    /// <summary>A node's instance went to Fault (a Warning).</summary>
+    public const string Fault = "Fault";
 }

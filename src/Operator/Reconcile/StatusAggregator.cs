@@ -45,6 +45,7 @@ public static class StatusAggregator
                 Priority = priority,
                 EffectivePriority = reported?.EffectivePriority,
                 LastTransitionTime = reported?.LastTransitionTime,
+                Message = reported?.Message,
             });
         }
 

@@ -69,6 +69,27 @@ public sealed class OperatorWorkflowTests(OperatorWorkflowFixture fixture) : ICl
         await C.ReportAsync("flow-n2", ("flow-web", "Master", 100));
         await EventuallyAsync(() => C.GetVirtualIpAsync("flow-web"), v => v?.Status?.Master == "flow-n2", "master flow-n2");
         await EventuallyAsync(() => C.EventsAsync("flow-web"), e => e.Any(x => x.Message.StartsWith("flow-n2 is master", StringComparison.Ordinal)), "the second MasterChanged event");
+
+        // Each node's transitions are Events of their own, with the priority; kubectl shows them.
+        var transitions = await EventuallyAsync(() => C.EventsAsync("flow-web"), e => e.Any(x => x.Reason == "Fault"), "a Fault event");
+        var fault = Assert.Single(transitions, e => e.Reason == "Fault");
+        Assert.Equal(("Warning", "flow-n1 went to fault (priority 150)"), (fault.Type, fault.Message));
+        Assert.Equal(["flow-n1 became master (priority 150)", "flow-n2 became master (priority 100)"], transitions.Where(e => e.Reason == "BecameMaster").Select(e => e.Message).Order(StringComparer.Ordinal));
+        Assert.Equal("flow-n2 became backup (priority 100)", Assert.Single(transitions, e => e.Reason == "BecameBackup").Message);
+        var listed = await C.Kubectl.OkAsync("get", "events", "--field-selector", "involvedObject.name=flow-web", "-o", "custom-columns=REASON:.reason,MESSAGE:.message,COUNT:.count");
+        Assert.Contains("Fault", listed, StringComparison.Ordinal);
+        Assert.Contains("flow-n2 became master (priority 100)", listed, StringComparison.Ordinal);
+
+        // flow-n2 flaps back to Backup and to Master again: the same Event counts twice rather than a new one.
+        await C.ReportAsync("flow-n2", ("flow-web", "Backup", 100));
+        await EventuallyAsync(() => C.GetVirtualIpAsync("flow-web"), v => v?.Status?.Master is null, "no master while flow-n2 is backup");
+        await Task.Delay(1100); // a later transition time, even where timestamps are whole seconds
+        await C.ReportAsync("flow-n2", ("flow-web", "Master", 100));
+        var counted = await EventuallyAsync(
+            () => C.EventsAsync("flow-web"),
+            e => e.Any(x => x.Message == "flow-n2 became master (priority 100)" && x.Count == 2),
+            "the repeated BecameMaster counted on the first");
+        Assert.Single(counted, e => e.Message == "flow-n2 became master (priority 100)");
     }
 
     [Fact]

@@ -98,12 +98,16 @@ public sealed class StatusAggregatorTests
     {
         var (vip, plan) = Planned();
         var n1 = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master"))), Now, Timeout);
-        var changed = Assert.Single(StatusEvents.Between(null, n1));
-        Assert.Equal(("Normal", "MasterChanged", "n1 is master"), (changed.Type, changed.Reason, changed.Message));
+        Assert.Equal(
+            [("Normal", "MasterChanged", "n1 is master"), ("Normal", "BecameMaster", "n1 became master (priority 150, effective 100)")],
+            StatusEvents.Between(null, n1).Select(e => (e.Type, e.Reason, e.Message)));
         Assert.Empty(StatusEvents.Between(n1, n1));
 
+        // n1 stops reporting (Unknown: no transition of its own), n2 takes over
         var n2 = StatusAggregator.Aggregate(vip, plan, Reports(Report("n2", Now, ("web", "Master"))), Now, Timeout);
-        Assert.Equal("n2 is master (was n1)", Assert.Single(StatusEvents.Between(n1, n2)).Message);
+        Assert.Equal(
+            [("Normal", "MasterChanged", "n2 is master (was n1)"), ("Normal", "BecameMaster", "n2 became master (priority 100)")],
+            StatusEvents.Between(n1, n2).Select(e => (e.Type, e.Reason, e.Message)));
 
         vip.Status = n2; // web runs with VRID 1; a newcomer asking for 1 conflicts with it
         var conflicted = Planner.Build(State([vip, Vip("db", "10.0.0.11", vrid: 1)], [Node("n1")]), new PlannerOptions()).VirtualIps["web"];
@@ -111,5 +115,31 @@ public sealed class StatusAggregatorTests
         Assert.Equal(
             [("Warning", "MasterChanged", "no node is master (was n2)"), ("Warning", "Conflict", conflict.Conditions!.Single(c => c.Type == ConditionTypes.Conflict).Message!)],
             StatusEvents.Between(n2, conflict).Select(e => (e.Type, e.Reason, e.Message)));
+    }
+
+    [Fact]
+    public void EveryReportedTransition_IsAnEvent_WithPriorityAndTheAgentsReason()
+    {
+        static VirtualIpStatus Status(params VirtualIpNodeStatus[] nodes) => new() { Nodes = [.. nodes] };
+        static VirtualIpNodeStatus Node(string name, string state, int seconds, int effective = 100, string? why = null) =>
+            new() { Name = name, State = state, Priority = 100, EffectivePriority = effective, LastTransitionTime = Now.AddSeconds(seconds), Message = why };
+
+        var before = Status(Node("n1", "Master", 0), Node("n2", "Backup", 0));
+        var failover = Status(Node("n1", "Fault", 5, effective: 0, why: "interface eth0 down"), Node("n2", "Master", 5, why: "master down timer expired"));
+        Assert.Equal(
+            [
+                ("Warning", "Fault", "n1 went to fault (priority 100, effective 0): interface eth0 down"),
+                ("Normal", "BecameMaster", "n2 became master (priority 100): master down timer expired"),
+            ],
+            StatusEvents.Between(before, failover).Where(e => e.Reason != "MasterChanged").Select(e => (e.Type, e.Reason, e.Message)));
+
+        // A flap between two writes (Backup, then Master again) shows as a new transition time, and is told again.
+        var flapped = Status(Node("n1", "Fault", 5, effective: 0, why: "interface eth0 down"), Node("n2", "Master", 9, why: "higher priority"));
+        Assert.Equal(["BecameMaster"], StatusEvents.Between(failover, flapped).Select(e => e.Reason));
+
+        // Back from Unknown with the same transition time: it did not move, nothing to tell.
+        var unheard = Status(Node("n1", "Unknown", 5), Node("n2", "Master", 9));
+        Assert.DoesNotContain(StatusEvents.Between(unheard, flapped), e => e.Reason != "MasterChanged");
+        Assert.Empty(StatusEvents.Between(flapped, unheard));
     }
 }

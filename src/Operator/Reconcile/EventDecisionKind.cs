@@ -1,0 +1,8 @@
+namespace KeepOperator.Operator.Reconcile;
+
+public enum EventDecisionKind
+{
+    Create,
+    Increment,
+    Drop,
+}
