@@ -31,6 +31,16 @@ public sealed class ChartMetricsTests
     }
 
     [HelmFact]
+    public void ThePodMonitorLabelsEverySeriesWithItsPodsNode_WhichTheDashboardShowsHoldingAVip()
+    {
+        var relabeling = Assert.Single((YamlSequenceNode)YamlPath.Find(ChartTemplateTests.AllDocuments.Single("PodMonitor"), "spec.podMetricsEndpoints.0.relabelings")!);
+
+        Assert.Equal(["__meta_kubernetes_pod_node_name"], YamlPath.Strings(relabeling, "sourceLabels"));
+        Assert.Equal("node", YamlPath.Scalar(relabeling, "targetLabel"));
+        Assert.Equal("replace", YamlPath.Scalar(relabeling, "action"));
+    }
+
+    [HelmFact]
     public void ThePodMonitorSelectsBothComponentsPods_AndNothingElseOfTheRelease()
     {
         var monitor = ChartTemplateTests.AllDocuments.Single(d => YamlPath.Scalar(d, "kind") == "PodMonitor");

@@ -5,8 +5,8 @@ namespace KeepOperator.Deploy.Tests;
 
 /// <summary>
 /// The chart as the real <c>helm template</c> (Helm 3, from tools/install-deps.sh) renders it, release "ko" in
-/// <see cref="Namespace"/>, with the optional parts switched on: the PodMonitor, and VRRP password Secrets in
-/// <see cref="SecretNamespace"/>.
+/// <see cref="Namespace"/>, with the optional parts switched on: the PodMonitor, the Grafana dashboard's ConfigMap,
+/// and VRRP password Secrets in <see cref="SecretNamespace"/>.
 /// </summary>
 internal static class ChartRender
 {
@@ -15,7 +15,11 @@ internal static class ChartRender
     public const string SecretNamespace = "vrrp-secrets";
 
     private static readonly Lazy<IReadOnlyList<YamlMappingNode>> s_everything = new(() =>
-        Documents(HelmToolchain.Helm3, "--set", "metrics.podMonitor.enabled=true", "--set", $"agent.secretNamespaces={{{SecretNamespace}}}"));
+        Documents(
+        HelmToolchain.Helm3,
+        "--set", "metrics.podMonitor.enabled=true",
+        "--set", "metrics.grafanaDashboard.enabled=true",
+        "--set", $"agent.secretNamespaces={{{SecretNamespace}}}"));
 
     /// <summary>Every document of the render with the optional parts on.</summary>
     public static IReadOnlyList<YamlMappingNode> Everything => s_everything.Value;

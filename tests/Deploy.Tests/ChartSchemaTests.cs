@@ -19,6 +19,7 @@ public sealed class ChartSchemaTests
             "",
             "metrics.enabled=false",
             "metrics.podMonitor.enabled=true,metrics.podMonitor.labels.release=prometheus",
+            "metrics.grafanaDashboard.enabled=true,metrics.grafanaDashboard.namespace=monitoring,metrics.grafanaDashboard.annotations.grafana_folder=Network",
             "agent.securityContext.privileged=true",
             "operator.image.repository=registry.example/keepoperator,operator.image.tag=1.2,agent.image.tag=0.2.0,imagePullSecrets[0].name=pull",
             "agent.tolerations[0].key=dedicated,agent.tolerations[0].operator=Exists,agent.nodeSelector.lb=edge",

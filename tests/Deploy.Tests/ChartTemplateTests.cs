@@ -25,6 +25,7 @@ public sealed class ChartTemplateTests
                 ["Role"] = 3,
                 ["RoleBinding"] = 3,
                 ["PodMonitor"] = 1,
+                ["ConfigMap"] = 1, // the Grafana dashboard
             },
             kinds);
     }

@@ -43,6 +43,7 @@ public sealed partial class ChartValuesTests
             data.Add(toolchain, "agent:\n  logFormat: xml", "logFormat");
             data.Add(toolchain, "agent:\n  privileged: true", "privileged");
             data.Add(toolchain, "metrics:\n  port: 70000", "port");
+            data.Add(toolchain, "metrics:\n  grafanaDashboard: {label: \"\"}", "label");
             data.Add(toolchain, "agent:\n  tolerations: [1]", "tolerations");
             data.Add(toolchain, "agent:\n  podLabels: {team: 7}", "team");
             data.Add(toolchain, "agent:\n  image: {tag: [1]}", "tag");
