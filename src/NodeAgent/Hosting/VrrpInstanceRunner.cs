@@ -195,7 +195,7 @@ public sealed class VrrpInstanceRunner
             case StateChanged changed:
                 _lastTransition = now;
                 _lastReason = changed.Reason;
-                _metrics?.Transition(changed.From, changed.To);
+                _metrics?.Transition(changed.From, changed.To, changed.Reason);
                 Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 break;

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using KeepOperator.Api.Metrics;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Vrrp;
@@ -16,7 +18,7 @@ public sealed class InstanceMetrics
 
     private readonly AgentMetrics _owner;
     private readonly long[] _dropped = new long[Reasons.Length];
-    private readonly long[] _transitions = new long[States.Length * States.Length]; // [from * States + to]
+    private readonly ConcurrentDictionary<(VrrpState From, VrrpState To, string Reason), StrongBox<long>> _transitions = new();
     private long _sent;
     private long _received;
     private int _state;
@@ -30,7 +32,6 @@ public sealed class InstanceMetrics
         VipLabels = ExpositionWriter.Labels(("vip", Vip));
         StateLabels = [.. States.Select(s => ExpositionWriter.Labels(("vip", Vip), ("interface", settings.InterfaceName), ("vrid", vrid), ("state", MetricLabel.SnakeCase(s))))];
         DropLabels = [.. Reasons.Select(r => ExpositionWriter.Labels(("vip", Vip), ("reason", MetricLabel.SnakeCase(r))))];
-        TransitionLabels = [.. from f in States from t in States select ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(f)), ("to", MetricLabel.SnakeCase(t)))];
         _state = (int)VrrpState.Initialize;
         _priority = settings.Router.Priority;
     }
@@ -45,9 +46,6 @@ public sealed class InstanceMetrics
     /// <summary>Per drop reason (None left out), in the order of <see cref="Dropped"/>.</summary>
     internal string[] DropLabels { get; }
 
-    /// <summary>Per (from, to) pair, in the order of the transition counters.</summary>
-    private string[] TransitionLabels { get; }
-
     internal VrrpState State => (VrrpState)Volatile.Read(ref _state);
 
     internal long Sent => Interlocked.Read(ref _sent);
@@ -58,12 +56,10 @@ public sealed class InstanceMetrics
 
     internal IEnumerable<long> Dropped => _dropped.Select((_, i) => Interlocked.Read(ref _dropped[i]));
 
-    /// <summary>The transitions that happened at least once.</summary>
+    /// <summary>The transitions that happened at least once, by from, to and reason.</summary>
     internal IEnumerable<(string Labels, long Count)> Transitions =>
-        from i in Enumerable.Range(0, _transitions.Length)
-        let count = Interlocked.Read(ref _transitions[i])
-        where count > 0
-        select (TransitionLabels[i], count);
+        from t in _transitions.OrderBy(t => ((int)t.Key.From, (int)t.Key.To, t.Key.Reason))
+        select (ExpositionWriter.Labels(("vip", Vip), ("from", MetricLabel.SnakeCase(t.Key.From)), ("to", MetricLabel.SnakeCase(t.Key.To)), ("reason", t.Key.Reason)), Interlocked.Read(ref t.Value.Value));
 
     public void AdvertSent() => Interlocked.Increment(ref _sent);
 
@@ -73,9 +69,11 @@ public sealed class InstanceMetrics
 
     public void EffectivePriority(byte priority) => Volatile.Write(ref _priority, priority);
 
-    public void Transition(VrrpState from, VrrpState to)
+    /// <summary>Counts a transition; <paramref name="reason"/> is one of <see cref="VrrpTransitionReason"/>'s texts.</summary>
+    public void Transition(VrrpState from, VrrpState to, string reason)
     {
-        Interlocked.Increment(ref _transitions[((int)from * States.Length) + (int)to]);
+        // Transitions are rare: a dictionary keeps the series to those that happened, reasons included.
+        Interlocked.Increment(ref _transitions.GetOrAdd((from, to, VrrpTransitionReason.LabelOf(reason)), _ => new StrongBox<long>()).Value);
         Volatile.Write(ref _state, (int)to);
     }
 

@@ -35,4 +35,21 @@ public static class VrrpTransitionReason
 
     /// <summary>Fault to Backup (or to Master for the address owner).</summary>
     public const string InterfaceUp = "interface up";
+
+    /// <summary>Each reason as a metric label value (the transitions counter's reason label); "other" for any other text.</summary>
+    public static string LabelOf(string reason) => reason switch
+    {
+        StartupOwner => "startup_owner",
+        Startup => "startup",
+        StartupInterfaceDown => "startup_interface_down",
+        MasterDown => "master_down",
+        Preempt => "preempt",
+        MasterReleased => "master_released",
+        HigherPriorityMaster => "higher_priority_master",
+        HigherAddressMaster => "higher_address_master",
+        Shutdown => "shutdown",
+        InterfaceDown => "interface_down",
+        InterfaceUp => "interface_up",
+        _ => "other",
+    };
 }

@@ -28,7 +28,7 @@ public sealed class AgentMetricsEndpointTests : IDisposable
 
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         Assert.Equal(0, Value(text, "keepoperator_vrrp_state", State("backup")));
-        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "backup"), ("to", "master")));
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "backup"), ("to", "master"), ("reason", "master_down")));
         Assert.True(Value(text, "keepoperator_vrrp_adverts_sent_total", ("vip", "web")) >= 1);
         Assert.Equal(100, Value(text, "keepoperator_vrrp_effective_priority", ("vip", "web")));
         Assert.True(Value(text, "process_resident_memory_bytes") > 0);

@@ -97,8 +97,8 @@ public sealed class AgentMetricsTests
         Assert.Equal(VrrpState.Master, runner.State);
         Assert.Equal(1, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "master")));
         Assert.Equal(0, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "backup")));
-        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "initialize"), ("to", "backup")));
-        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "backup"), ("to", "master")));
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "initialize"), ("to", "backup"), ("reason", "startup")));
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "backup"), ("to", "master"), ("reason", "master_down")));
         Assert.Equal(_host.Opened.Single().Sent.Count, Value(text, "keepoperator_vrrp_adverts_sent_total", ("vip", "web")));
         Assert.True(_host.Opened.Single().Sent.Count >= 1);
     }
@@ -120,7 +120,7 @@ public sealed class AgentMetricsTests
         Assert.Equal(2, Value(text, "keepoperator_vrrp_packets_dropped_total", ("vip", "web"), ("reason", "ttl")));
         Assert.Equal(1, Value(text, "keepoperator_vrrp_packets_dropped_total", ("vip", "web"), ("reason", "checksum")));
         Assert.Equal(1, Value(text, "keepoperator_vrrp_adverts_received_total", ("vip", "web")));
-        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "master"), ("to", "backup")));
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "master"), ("to", "backup"), ("reason", "higher_priority_master")));
         Assert.Equal(1, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "backup")));
         Assert.Equal(70, Value(text, "keepoperator_vrrp_effective_priority", ("vip", "web")));
     }
