@@ -8,6 +8,7 @@ using KeepOperator.Api.Metrics;
 using KeepOperator.Cli;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Interop;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Metrics;
@@ -212,6 +213,8 @@ public static class AgentCommandLine
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var linkMonitor = LinkMonitor.Open(links);
+        var linkEvents = FollowLinksAsync(linkMonitor, agent, log, stopping.Token);
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
         var balancing = loadBalancing.RunAsync(stopping.Token);
@@ -221,11 +224,25 @@ public static class AgentCommandLine
         await stopping.CancelAsync().ConfigureAwait(false);
         await clusterTask.ConfigureAwait(false);
         await balancing.ConfigureAwait(false);
+        await linkEvents.ConfigureAwait(false);
         if (cluster is not null)
         {
             await cluster.ReportFinalAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         log.Info("stopped", ("node", nodeName));
         return 0;
+    }
+
+    /// <summary>Link notifications into the loop; should the netlink socket fail, the agent runs on and says so.</summary>
+    private static async Task FollowLinksAsync(LinkMonitor monitor, VrrpAgent agent, StructuredLog log, CancellationToken stop)
+    {
+        try
+        {
+            await monitor.RunAsync(agent.LinkChanged, stop).ConfigureAwait(false);
+        }
+        catch (LinuxErrorException ex)
+        {
+            log.Error("link-monitor-failed", ("error", ex.Message), ("effect", "interface down no longer puts instances in FAULT"));
+        }
     }
 }

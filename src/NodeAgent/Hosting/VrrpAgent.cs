@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;
+using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -58,6 +59,9 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>Graceful stop of one instance: priority 0 if it is master, its VIPs released; safe from any thread.</summary>
     public void RemoveInstance(string name) => Post(new AgentEvent.Remove(name));
 
+    /// <summary>A link notification from the kernel: the instances on that interface go to FAULT or back; safe from any thread.</summary>
+    public void LinkChanged(NetworkLink link) => Post(new AgentEvent.Link(link));
+
     /// <summary>Asks the loop to stop every instance (priority 0, VIPs released) and return; safe from any thread.</summary>
     public void RequestShutdown() => Post(AgentEvent.Shutdown.Instance);
 
@@ -102,6 +106,13 @@ public sealed class VrrpAgent : IAsyncDisposable
                 return true;
             case AgentEvent.Tracking t when IsCurrent(t.Instance):
                 t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
+                return true;
+            case AgentEvent.Link l:
+                foreach (var entry in _entries.Values.Where(e => e.Runner.Settings.InterfaceIndex == l.Value.Index))
+                {
+                    entry.Runner.ApplyLink(l.Value.IsUp, now);
+                }
+
                 return true;
             case AgentEvent.Add a:
                 AddOrUpdate(a.Settings, now);
@@ -332,5 +343,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         public sealed record Dropped(VrrpInstanceRunner Instance, VrrpDropReason Reason, IPAddress Source) : AgentEvent;
 
         public sealed record Tracking(VrrpInstanceRunner Instance, byte EffectivePriority, bool Fault) : AgentEvent;
+
+        public sealed record Link(NetworkLink Value) : AgentEvent;
     }
 }

@@ -32,6 +32,8 @@ public sealed class VrrpInstanceRunner
     private AnnouncementSchedule _announcements;
     private DateTimeOffset? _lastTransition;
     private string? _lastReason;
+    private bool _linkDown;
+    private bool _trackFault;
 
     public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null)
     {
@@ -67,7 +69,17 @@ public sealed class VrrpInstanceRunner
     /// <summary>The earliest moment this instance needs the loop's attention again.</summary>
     public DateTimeOffset? NextDeadline => Earliest(_state.NextDeadline, _announcements.NextDue);
 
-    public void Start(DateTimeOffset now) => Apply(new VrrpEvent.Startup(), now);
+    /// <summary>Starts the instance: in FAULT at once when its interface is down (keepalived's startup rule).</summary>
+    public void Start(DateTimeOffset now)
+    {
+        _linkDown = !_link.IsUp;
+        if (_linkDown)
+        {
+            Apply(new VrrpEvent.InterfaceDown(), now);
+        }
+
+        Apply(new VrrpEvent.Startup(), now);
+    }
 
     public void Shutdown(DateTimeOffset now)
     {
@@ -86,11 +98,28 @@ public sealed class VrrpInstanceRunner
     public void ApplyTracking(byte effectivePriority, bool fault, DateTimeOffset now)
     {
         Apply(new VrrpEvent.PriorityChanged(effectivePriority), now);
-        Apply(fault ? new VrrpEvent.InterfaceDown(TrackFaultReason) : new VrrpEvent.InterfaceUp(TrackRecoveredReason), now);
+        _trackFault = fault;
+        UpdateFault(fault ? VrrpTransitionReason.TrackFault : VrrpTransitionReason.TrackRecovered, now);
     }
 
-    private const string TrackFaultReason = "tracked check failed (weight 0)";
-    private const string TrackRecoveredReason = "tracked checks recovered";
+    /// <summary>
+    /// The kernel said the instance's interface went down or lost carrier (FAULT, the VIPs released), or came back.
+    /// Only a change is acted on; the kernel repeats a link's state on unrelated changes.
+    /// </summary>
+    public void ApplyLink(bool up, DateTimeOffset now)
+    {
+        if (_linkDown == !up)
+        {
+            return;
+        }
+
+        _linkDown = !up;
+        UpdateFault(up ? VrrpTransitionReason.InterfaceUp : VrrpTransitionReason.InterfaceDown, now);
+    }
+
+    /// <summary>FAULT while the link is down or a weight-0 check fails: one recovering must not clear the other.</summary>
+    private void UpdateFault(string reason, DateTimeOffset now) =>
+        Apply(_linkDown || _trackFault ? new VrrpEvent.InterfaceDown(_linkDown ? VrrpTransitionReason.InterfaceDown : reason) : new VrrpEvent.InterfaceUp(reason), now);
 
     /// <summary>Runs whatever is due: state machine timers, then announcement bursts.</summary>
     public void Tick(DateTimeOffset now)

@@ -41,6 +41,9 @@ public static class RtnetlinkConstants
     /// <summary>IFLA_EXT_MASK bit: leave the (large) statistics out of link dumps.</summary>
     public const uint RtextFilterSkipStats = 1 << 3;
 
+    /// <summary>The rtnetlink multicast group of link notifications (RTMGRP_LINK), a bit of sockaddr_nl.nl_groups.</summary>
+    public const uint RtmgrpLink = 1;
+
     public const uint IffUp = 0x1;
     public const uint IffRunning = 0x40;
     public const uint IffLowerUp = 0x10000;

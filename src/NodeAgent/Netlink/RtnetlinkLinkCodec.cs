@@ -43,6 +43,22 @@ public static class RtnetlinkLinkCodec
         return writer.ToArray();
     }
 
+    /// <summary>
+    /// A link notification (RTMGRP_LINK): RTM_NEWLINK says how the link is now, RTM_DELLINK that it is gone, which is
+    /// returned as a link that is not up.
+    /// </summary>
+    public static bool TryParseChange(NetlinkMessage message, [NotNullWhen(true)] out NetworkLink? link)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        link = null;
+        return message.Type switch
+        {
+            RtmNewLink => TryParse(message.Payload, out link),
+            RtmDelLink when TryParse(message.Payload, out var gone) => (link = gone with { IsUp = false }) is not null,
+            _ => false,
+        };
+    }
+
     public static bool TryParse(NetlinkMessage message, [NotNullWhen(true)] out NetworkLink? link)
     {
         link = null;

@@ -36,6 +36,12 @@ public static class VrrpTransitionReason
     /// <summary>Fault to Backup (or to Master for the address owner).</summary>
     public const string InterfaceUp = "interface up";
 
+    /// <summary>Master or Backup to Fault: a tracked check with weight 0 failed.</summary>
+    public const string TrackFault = "tracked check failed (weight 0)";
+
+    /// <summary>Fault to Backup: the tracked checks pass again (and the interface is up).</summary>
+    public const string TrackRecovered = "tracked checks recovered";
+
     /// <summary>Each reason as a metric label value (the transitions counter's reason label); "other" for any other text.</summary>
     public static string LabelOf(string reason) => reason switch
     {
@@ -50,6 +56,8 @@ public static class VrrpTransitionReason
         Shutdown => "shutdown",
         InterfaceDown => "interface_down",
         InterfaceUp => "interface_up",
+        TrackFault => "track_fault",
+        TrackRecovered => "track_recovered",
         _ => "other",
     };
 }

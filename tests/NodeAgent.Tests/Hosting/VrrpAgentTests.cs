@@ -1,6 +1,8 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;
+using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
@@ -68,6 +70,30 @@ public sealed class VrrpAgentTests : IAsyncDisposable
         _agent.AddInstance(Settings("d", 4, vip: "10.99.0.204"));
         await Until(() => IsMaster("d"), "d master on a reopened eth0 socket");
         Assert.Equal(3, _host.Opened.Count);
+    }
+
+    [Fact]
+    public async Task LinkDown_FaultsOnlyThatInterfacesInstances_ReleasesTheirVips_LinkUpBringsThemBack()
+    {
+        var a = Settings("a", 1, vip: "10.99.0.201");
+        _agent.AddInstance(a);
+        _agent.AddInstance(Settings("c", 3, vip: "10.99.0.203", change: s => s.Interface = "eth1"));
+        await Until(() => IsMaster("a") && IsMaster("c"), "two masters");
+
+        _agent.LinkChanged(new NetworkLink(a.InterfaceIndex, a.InterfaceName, PhysicalAddress.None, IsUp: false));
+        await Until(() => _agent.Snapshots["a"].State == VrrpState.Fault, "a in fault");
+        Assert.Equal(VrrpTransitionReason.InterfaceDown, _agent.Snapshots["a"].Message);
+        await Until(() => !_host.Holds("10.99.0.201"), "a's VIP released");
+        Assert.True(IsMaster("c") && _host.Holds("10.99.0.203"));
+
+        // The kernel repeats a link's state on unrelated changes: no second transition.
+        var transitions = Transitions("a");
+        _agent.LinkChanged(new NetworkLink(a.InterfaceIndex, a.InterfaceName, PhysicalAddress.None, IsUp: false));
+        await Task.Delay(50);
+        Assert.Equal(transitions, Transitions("a"));
+
+        _agent.LinkChanged(new NetworkLink(a.InterfaceIndex, a.InterfaceName, PhysicalAddress.None, IsUp: true));
+        await Until(() => IsMaster("a") && _host.Holds("10.99.0.201"), "a master again (no peer heard)");
     }
 
     [Fact]

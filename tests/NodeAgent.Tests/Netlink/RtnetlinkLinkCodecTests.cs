@@ -53,4 +53,18 @@ public class RtnetlinkLinkCodecTests
         Assert.False(link.IsUp);
         Assert.Equal(PhysicalAddress.None, link.HardwareAddress);
     }
+
+    [Fact]
+    public void Notifications_newlink_is_the_links_state_dellink_is_down_other_types_are_ignored()
+    {
+        byte[] upPayload = Hex("00 00 0100 09000000 43100100 00000000" + "0b00 0300 76657468 2d6100 00");
+        Assert.True(RtnetlinkLinkCodec.TryParseChange(new NetlinkMessage(RtnetlinkConstants.RtmNewLink, 0, 0, 0, upPayload), out var up));
+        Assert.Equal((9, "veth-a", true), (up.Index, up.Name, up.IsUp));
+
+        Assert.True(RtnetlinkLinkCodec.TryParseChange(new NetlinkMessage(RtnetlinkConstants.RtmDelLink, 0, 0, 0, upPayload), out var gone));
+        Assert.Equal((9, "veth-a", false), (gone.Index, gone.Name, gone.IsUp));
+
+        Assert.False(RtnetlinkLinkCodec.TryParseChange(new NetlinkMessage(RtnetlinkConstants.RtmNewAddr, 0, 0, 0, upPayload), out _));
+        Assert.False(RtnetlinkLinkCodec.TryParseChange(new NetlinkMessage(RtnetlinkConstants.RtmNewLink, 0, 0, 0, upPayload[..8]), out _));
+    }
 }
