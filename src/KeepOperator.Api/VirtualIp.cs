@@ -189,10 +189,13 @@ public sealed class PodsCheck
 /// </summary>
 public sealed class VrrpUnicast
 {
-    /// <summary>The peers' addresses, the addresses' family; a standalone configuration must list them. This node's own are skipped.</summary>
+    /// <summary>
+    /// The routers' addresses, the addresses' family; a standalone configuration must list them. A node leaves out its
+    /// own and sends from it, so one list serves every node.
+    /// </summary>
     public List<string>? Peers { get; set; }
 
-    /// <summary>Standalone only: the address advertisements go from (keepalived's unicast_src_ip); default the interface's primary address.</summary>
+    /// <summary>Standalone only: the address advertisements go from (keepalived's unicast_src_ip); default this node's address among the peers, else the interface's primary address.</summary>
     public string? SourceAddress { get; set; }
 }
 

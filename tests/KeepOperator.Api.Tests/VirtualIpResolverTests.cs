@@ -120,12 +120,13 @@ public sealed class VirtualIpResolverTests
     }
 
     [Fact]
-    public void Explicit_unicast_peers_win_without_this_nodes_own_address()
+    public void Explicit_unicast_peers_win_as_listed()
     {
         var vip = Vip(s => s.Unicast = new() { Peers = ["10.77.0.9", "10.77.0.1"] });
         var unicast = VirtualIpResolver.Resolve(vip, 7, 100, "default", new UnicastNodes("n1", DualStackNodes)).Unicast!;
-        Assert.Equal([IPAddress.Parse("10.77.0.9")], unicast.Peers);
-        Assert.Null(unicast.SourceAddress); // the agent's interface address: node InternalIPs need not be on that network
+        // The agent leaves out its own and sends from it: node InternalIPs need not be on the VRRP network.
+        Assert.Equal([IPAddress.Parse("10.77.0.9"), IPAddress.Parse("10.77.0.1")], unicast.Peers);
+        Assert.Null(unicast.SourceAddress);
     }
 
     [Fact]

@@ -45,24 +45,24 @@ public static class VirtualIpResolver
     }
 
     /// <summary>
-    /// Explicit peers win (this node's own addresses left out); else every other eligible node's first InternalIP of the
-    /// addresses' family, sent to from this node's own (a node without one is skipped: it cannot take part by unicast).
+    /// Explicit peers win, passed on as listed (the agent leaves out its own addresses and sends from the one on its
+    /// interface, so one list serves every node); else every other eligible node's first InternalIP of the addresses'
+    /// family, sent to from this node's own (a node without one is skipped: it cannot take part by unicast).
     /// </summary>
     private static UnicastSettings Unicast(VrrpUnicast unicast, VirtualIpSpec spec, UnicastNodes? nodes)
     {
-        var family = Address(spec.Addresses[0]).Address.AddressFamily;
-        IPAddress? First(NodeAddresses node) => node.Addresses.FirstOrDefault(a => a.AddressFamily == family);
-        var self = nodes?.Eligible.FirstOrDefault(n => n.Name == nodes.Self);
-        var own = self?.Addresses ?? [];
         if (unicast.Peers is { Count: > 0 } peers)
         {
             return new UnicastSettings
             {
-                Peers = [.. peers.Select(IPAddress.Parse).Where(p => !own.Contains(p))],
+                Peers = [.. peers.Select(IPAddress.Parse)],
                 SourceAddress = unicast.SourceAddress is { } source ? IPAddress.Parse(source) : null,
             };
         }
 
+        var family = Address(spec.Addresses[0]).Address.AddressFamily;
+        IPAddress? First(NodeAddresses node) => node.Addresses.FirstOrDefault(a => a.AddressFamily == family);
+        var self = nodes?.Eligible.FirstOrDefault(n => n.Name == nodes.Self);
         return new UnicastSettings
         {
             Peers = [.. (nodes?.Eligible ?? []).Where(n => n != self).Select(First).OfType<IPAddress>()],

@@ -50,8 +50,8 @@ public sealed class VrrpAgent : IAsyncDisposable
     public void AddInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
     /// <summary>
-    /// New settings for a running instance: nothing if they are the same, a PriorityChanged if only the base priority
-    /// differs, else a graceful restart of that instance alone; safe from any thread.
+    /// New settings for a running instance: nothing if they are the same, an in-place change if only the base priority
+    /// or the unicast peers differ, else a graceful restart of that instance alone; safe from any thread.
     /// </summary>
     public void UpdateInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
@@ -130,12 +130,17 @@ public sealed class VrrpAgent : IAsyncDisposable
             {
                 case InstanceChangeKind.Unchanged:
                     return;
-                case InstanceChangeKind.PriorityOnly:
-                    _log.Info("instance-priority", ("instance", settings.Name), ("from", entry.Runner.Settings.Router.Priority), ("to", settings.Router.Priority));
-                    entry.Runner.ChangePriority(settings, now);
-                    // The tracked priority is relative to the base: restart the checks on the new one.
-                    entry.Tracking?.Dispose();
-                    _entries[settings.Name] = entry with { Tracking = StartTracking(entry.Runner) };
+                case InstanceChangeKind.InPlace:
+                    var priorityChanged = entry.Runner.Settings.Router.Priority != settings.Router.Priority;
+                    _log.Info("instance-adjusted", ("instance", settings.Name), ("from", entry.Runner.Settings.Router.Priority), ("to", settings.Router.Priority),
+                        ("peers", settings.Router.UnicastPeers is { } peers ? string.Join(',', peers) : null));
+                    entry.Runner.Adjust(settings, now);
+                    if (priorityChanged)
+                    {
+                        // The tracked priority is relative to the base: restart the checks on the new one.
+                        entry.Tracking?.Dispose();
+                        _entries[settings.Name] = entry with { Tracking = StartTracking(entry.Runner) };
+                    }
                     return;
                 default:
                     _log.Info("instance-restart", ("instance", settings.Name));

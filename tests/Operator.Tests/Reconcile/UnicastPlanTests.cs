@@ -78,12 +78,12 @@ public sealed class UnicastPlanTests
     }
 
     [Fact]
-    public void Explicit_peers_are_used_as_given_without_this_nodes_address()
+    public void Explicit_peers_are_passed_on_as_listed()
     {
         var vip = UnicastVip();
         vip.Spec.Unicast!.Peers = ["10.0.0.1", "10.0.0.2", "10.0.0.50"];
         var plan = Planner.Build(State([vip], [Node("n1", "10.0.0.1"), Node("n2", "10.0.0.2")]), Options);
-        Assert.Equal("10.0.0.2,10.0.0.50 from (interface)", Unicast(plan, "n1"));
+        Assert.Equal("10.0.0.1,10.0.0.2,10.0.0.50 from (interface)", Unicast(plan, "n1")); // the agent leaves its own out
     }
 
     [Fact]
