@@ -146,15 +146,15 @@ public sealed class VrrpAgent : IAsyncDisposable
                     _log.Info("instance-restart", ("instance", settings.Name));
                     // The socket stays open across the restart when the instance keeps its interface.
                     Remove(settings.Name, now, closeEmptySocket: false);
-                    Add(settings, now);
+                    Add(settings);
                     CloseIfEmpty(entry.Group, entry.Key);
                     return;
             }
         }
-        Add(settings, now);
+        Add(settings);
     }
 
-    private void Add(VrrpInstanceSettings settings, DateTimeOffset now)
+    private void Add(VrrpInstanceSettings settings)
     {
         var key = (settings.InterfaceIndex, settings.Router.PrimaryAddress.AddressFamily);
         if (!_groups.TryGetValue(key, out var group))
@@ -183,7 +183,9 @@ public sealed class VrrpAgent : IAsyncDisposable
         runner.Changed += OnRunnerChanged;
         group.Instances[settings.Router.VirtualRouterId] = runner;
         _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
-        runner.Start(now);
+        // Timed from now, not from when the event was taken: opening a socket can take a while, and a backup's first
+        // Master_Down_Interval must run while it can hear the master (at 50 ms adverts it is only 182 ms long).
+        runner.Start(_time.GetUtcNow());
         OnRunnerChanged(runner);
     }
 
