@@ -7,7 +7,7 @@ namespace KeepOperator.Api;
 
 /// <summary>
 /// Source-generated System.Text.Json metadata for the API types (NativeAOT-friendly: no reflection).
-/// camelCase names, nulls omitted, timestamps as RFC 3339 and durations as Go durations, like Kubernetes.
+/// camelCase names, nulls omitted, timestamps as RFC 3339 and durations as Go durations, like Kubernetes; IP addresses as text.
 /// <see cref="Default"/> skips unknown members (reading from an API server, which may know newer fields);
 /// <see cref="Strict"/> refuses them (standalone manifests: a typo must not be silently ignored).
 /// </summary>
@@ -16,7 +16,7 @@ namespace KeepOperator.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
     AllowOutOfOrderMetadataProperties = true, // an API server sorts keys: a type discriminator need not come first
-    Converters = [typeof(Rfc3339TimestampConverter), typeof(GoDurationJsonConverter)])]
+    Converters = [typeof(Rfc3339TimestampConverter), typeof(GoDurationJsonConverter), typeof(IpAddressJsonConverter)])]
 [JsonSerializable(typeof(VirtualIp))]
 [JsonSerializable(typeof(List<VirtualIp>))]
 [JsonSerializable(typeof(VirtualServer))]
@@ -37,7 +37,7 @@ public sealed partial class ApiJsonContext : JsonSerializerContext
         RespectNullableAnnotations = true,
         UnmappedMemberHandling = unmapped,
         AllowOutOfOrderMetadataProperties = true,
-        Converters = { new Rfc3339TimestampConverter(), new GoDurationJsonConverter() },
+        Converters = { new Rfc3339TimestampConverter(), new GoDurationJsonConverter(), new IpAddressJsonConverter() },
     };
 }
 

@@ -87,6 +87,9 @@ public sealed class VirtualIpSpec
     public List<TrackCheck>? Track { get; set; }
 
     public GratuitousArp? GratuitousArp { get; set; }
+
+    /// <summary>Present: advertisements go by unicast to each peer instead of to the VRRP multicast group (keepalived's unicast_peer).</summary>
+    public VrrpUnicast? Unicast { get; set; }
 }
 
 public sealed class VrrpAuthentication
@@ -180,6 +183,21 @@ public sealed class PodsCheck
     public LabelSelector? Selector { get; set; }
 }
 
+/// <summary>
+/// Unicast VRRP, for networks that drop multicast. In a cluster, without <see cref="Peers"/> the operator lists the
+/// InternalIP of every other eligible node (of the addresses' family) and each node sends from its own.
+/// </summary>
+public sealed class VrrpUnicast
+{
+    /// <summary>
+    /// The routers' addresses, the addresses' family; a standalone configuration must list them. A node leaves out its
+    /// own and sends from it, so one list serves every node.
+    /// </summary>
+    public List<string>? Peers { get; set; }
+
+    /// <summary>Standalone only: the address advertisements go from (keepalived's unicast_src_ip); default this node's address among the peers, else the interface's primary address.</summary>
+    public string? SourceAddress { get; set; }
+}
 
 /// <summary>Gratuitous ARP (IPv4) / unsolicited neighbour advertisements (IPv6) sent on becoming master.</summary>
 public sealed class GratuitousArp

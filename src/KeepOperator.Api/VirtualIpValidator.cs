@@ -148,6 +148,7 @@ public static partial class VirtualIpValidator
         ValidateNodeSelector(spec.NodeSelector, errors);
         ValidateTrack(spec.Track, errors);
         ValidateGratuitousArp(spec.GratuitousArp, errors);
+        ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
     }
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
@@ -480,6 +481,77 @@ public static partial class VirtualIpValidator
 
         FieldRules.Duration(garp.Delay, "spec.gratuitousArp.delay", errors);
         FieldRules.Duration(garp.RefreshInterval, "spec.gratuitousArp.refreshInterval", errors);
+    }
+
+    private static void ValidateUnicast(VrrpUnicast? unicast, List<string>? addresses, AddressFamily? family, ValidationMode mode, List<FieldError> errors)
+    {
+        if (unicast is null)
+        {
+            return;
+        }
+
+        var vips = (addresses ?? []).Select(a => TryParseAddress(a, out var ip, out _, out _) ? ip : null).OfType<IPAddress>().ToHashSet();
+        var peers = unicast.Peers ?? [];
+        if (peers.Count == 0 && mode == ValidationMode.Standalone)
+        {
+            errors.Add(new("spec.unicast.peers", "must list at least one peer address in a standalone configuration (in a cluster the operator lists the other nodes)"));
+        }
+
+        if (peers.Count > 255)
+        {
+            errors.Add(new("spec.unicast.peers", $"at most 255 peers, got {peers.Count}"));
+        }
+
+        var seen = new HashSet<IPAddress>();
+        for (var i = 0; i < peers.Count; i++)
+        {
+            if (UnicastAddress(peers[i], $"spec.unicast.peers[{i}]", family, vips, errors) is { } peer && !seen.Add(peer))
+            {
+                errors.Add(new($"spec.unicast.peers[{i}]", $"duplicate peer {peer}"));
+            }
+        }
+
+        if (unicast.SourceAddress is { } source)
+        {
+            if (mode == ValidationMode.Cluster)
+            {
+                errors.Add(new("spec.unicast.sourceAddress", "standalone only: in a cluster each node sends from its own address"));
+            }
+            else
+            {
+                UnicastAddress(source, "spec.unicast.sourceAddress", family, vips, errors);
+            }
+        }
+    }
+
+    /// <summary>A plain unicast address (no prefix) of the virtual addresses' family and not one of them; null after an error.</summary>
+    private static IPAddress? UnicastAddress(string? text, string path, AddressFamily? family, HashSet<IPAddress> vips, List<FieldError> errors)
+    {
+        if (!TryParseAddress(text, out var address, out _, out var hasPrefix) || hasPrefix)
+        {
+            errors.Add(new(path, $"must be an IP address without a prefix such as \"10.0.0.2\", got \"{text}\""));
+            return null;
+        }
+
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IsMulticast(address) || address.Equals(IPAddress.Broadcast))
+        {
+            errors.Add(new(path, $"must be a unicast address, got \"{text}\""));
+            return null;
+        }
+
+        if (family is { } f && address.AddressFamily != f)
+        {
+            errors.Add(new(path, $"must be {FamilyName(f)} like spec.addresses, got \"{text}\""));
+            return null;
+        }
+
+        if (vips.Contains(address))
+        {
+            errors.Add(new(path, $"must not be one of spec.addresses, got \"{text}\""));
+            return null;
+        }
+
+        return address;
     }
 
     private static bool IsMulticast(IPAddress address) =>

@@ -91,4 +91,68 @@ public sealed class VirtualIpResolverTests
         Assert.Equal(instance.Addresses, back.Addresses);
         Assert.Equal(instance.Track, back.Track);
     }
+
+    private static readonly NodeAddresses[] DualStackNodes =
+    [
+        new("n1", [IPAddress.Parse("10.77.0.1"), IPAddress.Parse("2001:db8::1")]),
+        new("n2", [IPAddress.Parse("2001:db8::2"), IPAddress.Parse("10.77.0.2")]),
+        new("n3", [IPAddress.Parse("2001:db8::3")]),
+    ];
+
+    [Fact]
+    public void Without_unicast_the_instance_multicasts()
+    {
+        Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "default", new UnicastNodes("n1", DualStackNodes)).Unicast);
+    }
+
+    [Fact]
+    public void Unicast_peers_are_the_other_nodes_of_the_family_and_the_source_this_nodes_own()
+    {
+        var vip = Vip(s => s.Unicast = new());
+        var unicast = VirtualIpResolver.Resolve(vip, 7, 100, "default", new UnicastNodes("n1", DualStackNodes)).Unicast!;
+        Assert.Equal([IPAddress.Parse("10.77.0.2")], unicast.Peers); // n3 has no IPv4 address: skipped
+        Assert.Equal(IPAddress.Parse("10.77.0.1"), unicast.SourceAddress);
+
+        vip = Vip(s => { s.Addresses = ["2001:db8::100"]; s.VrrpVersion = 3; s.Unicast = new(); });
+        unicast = VirtualIpResolver.Resolve(vip, 7, 100, "default", new UnicastNodes("n2", DualStackNodes)).Unicast!;
+        Assert.Equal([IPAddress.Parse("2001:db8::1"), IPAddress.Parse("2001:db8::3")], unicast.Peers);
+        Assert.Equal(IPAddress.Parse("2001:db8::2"), unicast.SourceAddress);
+    }
+
+    [Fact]
+    public void Explicit_unicast_peers_win_as_listed()
+    {
+        var vip = Vip(s => s.Unicast = new() { Peers = ["10.77.0.9", "10.77.0.1"] });
+        var unicast = VirtualIpResolver.Resolve(vip, 7, 100, "default", new UnicastNodes("n1", DualStackNodes)).Unicast!;
+        // The agent leaves out its own and sends from it: node InternalIPs need not be on the VRRP network.
+        Assert.Equal([IPAddress.Parse("10.77.0.9"), IPAddress.Parse("10.77.0.1")], unicast.Peers);
+        Assert.Null(unicast.SourceAddress);
+    }
+
+    [Fact]
+    public void Standalone_unicast_takes_the_file_as_it_is()
+    {
+        var vip = new VirtualIp
+        {
+            Metadata = new ObjectMeta { Name = "web" },
+            Spec = new VirtualIpSpec { Addresses = ["10.77.0.250"], VirtualRouterId = 7, Unicast = new() { Peers = ["10.77.0.2", "10.77.0.3"], SourceAddress = "10.77.0.1" } },
+        };
+        Assert.Empty(VirtualIpValidator.Validate(vip, ValidationMode.Standalone));
+        var unicast = VirtualIpResolver.Resolve(vip, 7, 100, "default").Unicast!;
+        Assert.Equal([IPAddress.Parse("10.77.0.2"), IPAddress.Parse("10.77.0.3")], unicast.Peers);
+        Assert.Equal(IPAddress.Parse("10.77.0.1"), unicast.SourceAddress);
+    }
+
+    [Fact]
+    public void On_the_wire_unicast_addresses_are_text()
+    {
+        var vip = Vip(s => s.Unicast = new());
+        var instance = VirtualIpResolver.Resolve(vip, 7, 100, "default", new UnicastNodes("n1", DualStackNodes));
+        var json = JsonSerializer.SerializeToNode(instance, ApiJsonContext.Default.VrrpInstance)!;
+        Assert.Equal("10.77.0.2", (string?)json["unicast"]!["peers"]![0]);
+        Assert.Equal("10.77.0.1", (string?)json["unicast"]!["sourceAddress"]);
+        var back = json.Deserialize(ApiJsonContext.Default.VrrpInstance)!.Unicast!;
+        Assert.Equal(instance.Unicast!.Peers, back.Peers);
+        Assert.Equal(instance.Unicast.SourceAddress, back.SourceAddress);
+    }
 }

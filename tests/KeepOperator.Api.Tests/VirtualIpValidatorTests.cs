@@ -373,4 +373,42 @@ public class VirtualIpValidatorTests
         AssertError(Errors(v => v.ApiVersion = "v1"), "apiVersion", "keepoperator.io/v1alpha1");
         AssertError(Errors(v => v.Kind = "VirtualIP"), "kind", "VirtualIp");
     }
+
+    [Fact]
+    public void Unicast_needs_peers_standalone_but_not_in_a_cluster()
+    {
+        Assert.Empty(Errors(v => v.Spec.Unicast = new() { Peers = ["10.77.0.2"], SourceAddress = "10.77.0.1" }));
+        Assert.Empty(Errors(v => v.Spec.Unicast = new(), ValidationMode.Cluster));
+        AssertError(Errors(v => v.Spec.Unicast = new()), "spec.unicast.peers", "at least one peer");
+    }
+
+    [Theory]
+    [InlineData("10.77.0.2/24", "without a prefix")]
+    [InlineData("web", "without a prefix")]
+    [InlineData("224.0.0.18", "must be a unicast address")]
+    [InlineData("2001:db8::2", "must be IPv4 like spec.addresses")]
+    [InlineData("10.77.0.250", "must not be one of spec.addresses")]
+    public void Unicast_peers_are_plain_unicast_addresses_of_the_family(string peer, string message)
+    {
+        AssertError(Errors(v => v.Spec.Unicast = new() { Peers = ["10.77.0.3", peer] }), "spec.unicast.peers[1]", message);
+    }
+
+    [Fact]
+    public void Unicast_peers_are_unique()
+    {
+        AssertError(Errors(v => v.Spec.Unicast = new() { Peers = ["10.77.0.3", "10.77.0.3"] }), "spec.unicast.peers[1]", "duplicate peer 10.77.0.3");
+    }
+
+    [Fact]
+    public void Unicast_source_is_standalone_only_and_of_the_family()
+    {
+        AssertError(
+            Errors(v => v.Spec.Unicast = new() { SourceAddress = "10.77.0.1" }, ValidationMode.Cluster),
+            "spec.unicast.sourceAddress",
+            "standalone only");
+        AssertError(
+            Errors(v => v.Spec.Unicast = new() { Peers = ["10.77.0.2"], SourceAddress = "2001:db8::1" }),
+            "spec.unicast.sourceAddress",
+            "must be IPv4");
+    }
 }

@@ -83,7 +83,6 @@ public class InstanceConversionTests
     }
 
     [Theory]
-    [InlineData("unicast_peer {\n  10.1.1.9\n }", "unicast_peer: not converted: no equivalent: the agent speaks VRRP over multicast only")]
     [InlineData("notify_fault /bin/x", "notify_fault: not converted: no equivalent: KeepOperator runs no scripts")]
     [InlineData("track_interface {\n  eth1\n }", "track_interface: not converted: no equivalent; express the condition as a spec.track entry")]
     [InlineData("priorty 5", "priorty: unknown or unsupported keyword in vrrp_instance: ignored")]
@@ -92,6 +91,27 @@ public class InstanceConversionTests
         var result = Convert($" virtual_ipaddress {{\n  10.1.1.1\n }}\n {statement}\n");
         Assert.True(result.Succeeded);
         Assert.Contains(Messages(result), m => m.StartsWith($"k.conf:10: warning: {message}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnicastPeersAndSourceBecomeOnePeerList()
+    {
+        var result = Convert(" unicast_src_ip 10.1.1.2\n unicast_peer {\n  10.1.1.3\n  10.1.1.4 min_ttl 1\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        var spec = Spec(result);
+        Assert.Equal(["10.1.1.2", "10.1.1.3", "10.1.1.4"], spec.Unicast!.Peers);
+        Assert.Null(spec.Unicast.SourceAddress);
+        Assert.Empty(VirtualIpValidator.Validate(Assert.Single(result.VirtualIps)));
+        var messages = Messages(result).ToList();
+        Assert.Contains("k.conf:7: note: unicast_src_ip 10.1.1.2: listed in spec.unicast.peers; the node holding it leaves it out and sends from it", messages);
+        Assert.Contains("k.conf:10: warning: 10.1.1.4: \"min_ttl 1\" not converted: unicast adverts are accepted whatever their TTL", messages);
+    }
+
+    [Fact]
+    public void AUnicastPeerMustBeAnAddress()
+    {
+        var result = Convert(" unicast_peer {\n  lb2\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        Assert.False(result.Succeeded);
+        Assert.Contains("k.conf:8: error: unicast_peer: \"lb2\" is not an IP address", Messages(result));
     }
 
     [Fact]

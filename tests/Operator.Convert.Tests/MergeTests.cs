@@ -44,6 +44,36 @@ public class MergeTests
     }
 
     [Fact]
+    public void UnicastPairsListEveryNodeOnce()
+    {
+        static string Unicast(string routerId, string self, string peer) => $$"""
+            global_defs {
+                router_id {{routerId}}
+            }
+            vrrp_instance VI_WEB {
+                interface eth0
+                virtual_router_id 51
+                unicast_src_ip {{self}}
+                unicast_peer {
+                    {{peer}}
+                }
+                virtual_ipaddress {
+                    10.0.0.250
+                }
+            }
+            """;
+        var result = Convert(Unicast("lb1", "10.0.0.1", "10.0.0.2"), Unicast("lb2", "10.0.0.2", "10.0.0.1"));
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(["10.0.0.1", "10.0.0.2"], Assert.Single(result.VirtualIps).Spec.Unicast!.Peers);
+        Assert.Empty(Warnings(result));
+
+        // Without unicast_src_ip each node lists only the other: the union is every node.
+        var bare = Convert(Unicast("lb1", "10.0.0.1", "10.0.0.2").Replace("unicast_src_ip 10.0.0.1", "", StringComparison.Ordinal), Unicast("lb2", "10.0.0.2", "10.0.0.1").Replace("unicast_src_ip 10.0.0.2", "", StringComparison.Ordinal));
+        Assert.Equal(["10.0.0.2", "10.0.0.1"], Assert.Single(bare.VirtualIps).Spec.Unicast!.Peers);
+        Assert.Empty(Warnings(bare));
+    }
+
+    [Fact]
     public void NodeNamesComeFromTheMap()
     {
         var result = InMemoryConfigFiles.Convert(new() { ["a.conf"] = Node("lb1", 150), ["b.conf"] = Node("lb2", 50) }, new() { ["lb1"] = "n1", ["lb9"] = "n9" });

@@ -107,7 +107,7 @@ public sealed class VrrpPacketTarget : IFuzzTarget
         FuzzOutcome.Require(packet.MessageLength == message.Length, "the decoded fields imply the message's length");
         RequireReencodes(packet, message, source, destination);
 
-        var verdict = instance.Check(packet);
+        var verdict = instance.Check(packet, source);
         if (verdict != VrrpDropReason.None)
         {
             return verdict.ToString();

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace KeepOperator.Api.Instances;
 
 /// <summary>
@@ -10,7 +12,8 @@ public static class VirtualIpResolver
     /// <param name="virtualRouterId">The spec's, or the one the operator allocated.</param>
     /// <param name="priority">This node's priority (<see cref="PriorityFor"/>, or the operator's decision).</param>
     /// <param name="secretNamespace">The namespace of a passwordSecretRef that names none.</param>
-    public static VrrpInstance Resolve(VirtualIp vip, int virtualRouterId, int priority, string secretNamespace)
+    /// <param name="nodes">Cluster: this node's name and the eligible nodes' addresses, where unicast peers come from when the spec lists none.</param>
+    public static VrrpInstance Resolve(VirtualIp vip, int virtualRouterId, int priority, string secretNamespace, UnicastNodes? nodes = null)
     {
         ArgumentNullException.ThrowIfNull(vip);
         var spec = vip.Spec;
@@ -37,6 +40,33 @@ public static class VirtualIpResolver
                     GoDuration.Parse(g.RefreshInterval ?? VirtualIpDefaults.GratuitousArpRefreshInterval))
                 : GratuitousArpSettings.Default,
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
+            Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
+        };
+    }
+
+    /// <summary>
+    /// Explicit peers win, passed on as listed (the agent leaves out its own addresses and sends from the one on its
+    /// interface, so one list serves every node); else every other eligible node's first InternalIP of the addresses'
+    /// family, sent to from this node's own (a node without one is skipped: it cannot take part by unicast).
+    /// </summary>
+    private static UnicastSettings Unicast(VrrpUnicast unicast, VirtualIpSpec spec, UnicastNodes? nodes)
+    {
+        if (unicast.Peers is { Count: > 0 } peers)
+        {
+            return new UnicastSettings
+            {
+                Peers = [.. peers.Select(IPAddress.Parse)],
+                SourceAddress = unicast.SourceAddress is { } source ? IPAddress.Parse(source) : null,
+            };
+        }
+
+        var family = Address(spec.Addresses[0]).Address.AddressFamily;
+        IPAddress? First(NodeAddresses node) => node.Addresses.FirstOrDefault(a => a.AddressFamily == family);
+        var self = nodes?.Eligible.FirstOrDefault(n => n.Name == nodes.Self);
+        return new UnicastSettings
+        {
+            Peers = [.. (nodes?.Eligible ?? []).Where(n => n != self).Select(First).OfType<IPAddress>()],
+            SourceAddress = self is null ? null : First(self),
         };
     }
 

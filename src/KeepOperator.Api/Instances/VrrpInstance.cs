@@ -43,4 +43,7 @@ public sealed record VrrpInstance
 
     /// <summary>The checks the agent probes (pods checks are the operator's, already in <see cref="Priority"/>).</summary>
     public IReadOnlyList<TrackCheckSettings> Track { get; init; } = [];
+
+    /// <summary>Present: advertise by unicast to these peers (and accept only them) instead of multicast.</summary>
+    public UnicastSettings? Unicast { get; init; }
 }

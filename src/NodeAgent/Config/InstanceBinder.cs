@@ -42,6 +42,7 @@ public static class InstanceBinder
             }
         }
 
+        var (source, peers) = primary is null ? (null, null) : Unicast(instance, interfaceIndex, primary, hostAddresses, errors);
         if (errors.Count > 0)
         {
             return new(null, errors);
@@ -55,9 +56,35 @@ public static class InstanceBinder
             instance.AdvertInterval,
             instance.Preempt,
             instance.PreemptDelay,
-            primary!,
-            [.. instance.Addresses.Select(a => a.Address)]);
-        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track), errors);
+            source!,
+            [.. instance.Addresses.Select(a => a.Address)],
+            peers);
+        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track, primary!), errors);
+    }
+
+    /// <summary>
+    /// The advert source and the unicast peers less this host's own addresses, so that one list can serve every router.
+    /// The source: the one given (it must be on the interface), else this host's address among the peers on the
+    /// interface (what the others expect to hear from), else the interface's primary address.
+    /// </summary>
+    private static (IPAddress? Source, IReadOnlyList<IPAddress>? Peers) Unicast(
+        VrrpInstance instance, int interfaceIndex, IPAddress primary, IReadOnlyList<InterfaceAddress> hostAddresses, List<FieldError> errors)
+    {
+        if (instance.Unicast is not { } unicast)
+        {
+            return (primary, null);
+        }
+
+        bool OnInterface(IPAddress address) => hostAddresses.Any(h => h.InterfaceIndex == interfaceIndex && h.Address.Equals(address));
+        var source = unicast.SourceAddress ?? unicast.Peers.FirstOrDefault(OnInterface) ?? primary;
+        if (!OnInterface(source))
+        {
+            errors.Add(new("spec.unicast.sourceAddress",
+                $"unicast source {source} (in a cluster, the node's InternalIP) is not on the interface holding the virtual addresses; in a cluster, list spec.unicast.peers to send from the interface's own address"));
+            return (null, null);
+        }
+
+        return (source, [.. unicast.Peers.Where(p => !hostAddresses.Any(h => h.Address.Equals(p)))]);
     }
 
     /// <summary>True when <paramref name="address"/> lies in <paramref name="network"/>/<paramref name="prefixLength"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Vrrp;
 
@@ -11,6 +12,7 @@ namespace KeepOperator.NodeAgent.Config;
 /// <param name="VirtualAddresses">The VIPs with their prefix lengths, in spec order.</param>
 /// <param name="Password">VRRPv2 simple-text password (at most 8 bytes), or null for no authentication.</param>
 /// <param name="Track">Checks the agent probes itself (pods checks are left to the operator).</param>
+/// <param name="InterfaceAddress">The interface's primary (IPv6: link-local) address, which the VRRP socket shared by the interface's instances opens with; a unicast source may differ.</param>
 public sealed record VrrpInstanceSettings(
     string Name,
     VrrpRouterConfig Router,
@@ -19,4 +21,5 @@ public sealed record VrrpInstanceSettings(
     IReadOnlyList<VirtualAddress> VirtualAddresses,
     string? Password,
     GratuitousArpSettings GratuitousArp,
-    IReadOnlyList<TrackCheckSettings> Track);
+    IReadOnlyList<TrackCheckSettings> Track,
+    IPAddress InterfaceAddress);

@@ -197,7 +197,7 @@ public sealed class ClusterAgent
             _agent.RemoveInstance(name);
             _running.Remove(name);
         }
-        foreach (var s in diff.Restarted.Concat(diff.PriorityChanged))
+        foreach (var s in diff.Restarted.Concat(diff.Adjusted))
         {
             _agent.UpdateInstance(s);
             _running[s.Name] = s;
@@ -212,7 +212,7 @@ public sealed class ClusterAgent
         if (!diff.IsEmpty)
         {
             _log.Info("kube-config-applied", ("node", _nodeName), ("generation", generation), ("added", diff.Added.Count), ("removed", diff.Removed.Count),
-                ("restarted", diff.Restarted.Count), ("priority_changed", diff.PriorityChanged.Count));
+                ("restarted", diff.Restarted.Count), ("adjusted", diff.Adjusted.Count));
         }
         _reporter.Notify();
     }

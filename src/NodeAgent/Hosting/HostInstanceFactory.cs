@@ -28,7 +28,7 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
         {
             try
             {
-                return RawVrrpSocket.Open(link, settings.Router.PrimaryAddress.AddressFamily, settings.Router.PrimaryAddress);
+                return RawVrrpSocket.Open(link, settings.InterfaceAddress.AddressFamily, settings.InterfaceAddress);
             }
             catch (LinuxErrorException ex) when (ex.Errno == EADDRNOTAVAIL && time.GetUtcNow() < deadline)
             {
@@ -46,7 +46,8 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
         var router = settings.Router;
         log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", router.VirtualRouterId),
             ("version", (int)router.Version), ("priority", router.Priority), ("advert_interval", GoDuration.Format(router.AdvertInterval)),
-            ("source", router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses)));
+            ("source", router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses)),
+            ("unicast_peers", router.UnicastPeers is { } peers ? string.Join(',', peers) : null));
         return runner;
     }
 

@@ -8,8 +8,8 @@ public enum InstanceChangeKind
     /// <summary>Same settings: leave the instance alone.</summary>
     Unchanged,
 
-    /// <summary>Only the base priority differs: a PriorityChanged for the state machine, no restart.</summary>
-    PriorityOnly,
+    /// <summary>Only the base priority or the unicast peers differ: applied to the running instance, no restart.</summary>
+    InPlace,
 
     /// <summary>Anything else differs: graceful stop (priority 0 if master), then start with the new settings.</summary>
     Restart,
@@ -22,19 +22,27 @@ public static class InstanceChange
     {
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(next);
-        if (SameIgnoringPriority(current, next))
+        if (!SameIgnoringPriorityAndPeers(current, next))
         {
-            return current.Router.Priority == next.Router.Priority ? InstanceChangeKind.Unchanged : InstanceChangeKind.PriorityOnly;
+            return InstanceChangeKind.Restart;
         }
 
-        return InstanceChangeKind.Restart;
+        return current.Router.Priority == next.Router.Priority && SamePeers(current.Router.UnicastPeers, next.Router.UnicastPeers)
+            ? InstanceChangeKind.Unchanged
+            : InstanceChangeKind.InPlace;
     }
 
-    private static bool SameIgnoringPriority(VrrpInstanceSettings a, VrrpInstanceSettings b)
+    private static bool SamePeers(IReadOnlyList<System.Net.IPAddress>? a, IReadOnlyList<System.Net.IPAddress>? b) =>
+        a is null ? b is null : b is not null && a.SequenceEqual(b);
+
+    /// <summary>Switching between multicast and unicast is not a peer change: the sockets' use differs, so it restarts.</summary>
+    private static bool SameIgnoringPriorityAndPeers(VrrpInstanceSettings a, VrrpInstanceSettings b)
     {
         var ra = a.Router;
-        var rb = b.Router with { Priority = ra.Priority, VirtualAddresses = ra.VirtualAddresses };
+        var rb = b.Router with { Priority = ra.Priority, VirtualAddresses = ra.VirtualAddresses, UnicastPeers = ra.UnicastPeers };
         return ra == rb
+            && (ra.UnicastPeers is null) == (b.Router.UnicastPeers is null)
+            && a.InterfaceAddress.Equals(b.InterfaceAddress)
             && ra.VirtualAddresses.SequenceEqual(b.Router.VirtualAddresses)
             && a.Name == b.Name
             && a.InterfaceName == b.InterfaceName

@@ -3,16 +3,16 @@ using KeepOperator.NodeAgent.Config;
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>
-/// Pure: from the instances running (by name) and the ones wanted, what to add, remove, restart and re-prioritise.
+/// Pure: from the instances running (by name) and the ones wanted, what to add, remove, restart and adjust in place.
 /// Instances not listed in any of them are left untouched.
 /// </summary>
 public sealed record InstanceSetDiff(
     IReadOnlyList<VrrpInstanceSettings> Added,
     IReadOnlyList<string> Removed,
     IReadOnlyList<VrrpInstanceSettings> Restarted,
-    IReadOnlyList<VrrpInstanceSettings> PriorityChanged)
+    IReadOnlyList<VrrpInstanceSettings> Adjusted)
 {
-    public bool IsEmpty => Added.Count == 0 && Removed.Count == 0 && Restarted.Count == 0 && PriorityChanged.Count == 0;
+    public bool IsEmpty => Added.Count == 0 && Removed.Count == 0 && Restarted.Count == 0 && Adjusted.Count == 0;
 
     public static InstanceSetDiff Compute(IReadOnlyDictionary<string, VrrpInstanceSettings> running, IReadOnlyList<VrrpInstanceSettings> wanted)
     {
@@ -20,7 +20,7 @@ public sealed record InstanceSetDiff(
         ArgumentNullException.ThrowIfNull(wanted);
         var added = new List<VrrpInstanceSettings>();
         var restarted = new List<VrrpInstanceSettings>();
-        var priority = new List<VrrpInstanceSettings>();
+        var adjusted = new List<VrrpInstanceSettings>();
         foreach (var next in wanted)
         {
             if (!running.TryGetValue(next.Name, out var current))
@@ -31,8 +31,8 @@ public sealed record InstanceSetDiff(
 
             switch (InstanceChange.Classify(current, next))
             {
-                case InstanceChangeKind.PriorityOnly:
-                    priority.Add(next);
+                case InstanceChangeKind.InPlace:
+                    adjusted.Add(next);
                     break;
                 case InstanceChangeKind.Restart:
                     restarted.Add(next);
@@ -42,6 +42,6 @@ public sealed record InstanceSetDiff(
 
         var names = wanted.Select(w => w.Name).ToHashSet(StringComparer.Ordinal);
         var removed = running.Keys.Where(n => !names.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        return new InstanceSetDiff(added, removed, restarted, priority);
+        return new InstanceSetDiff(added, removed, restarted, adjusted);
     }
 }

@@ -51,8 +51,8 @@ public sealed class VrrpAgent : IAsyncDisposable
     public void AddInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
     /// <summary>
-    /// New settings for a running instance: nothing if they are the same, a PriorityChanged if only the base priority
-    /// differs, else a graceful restart of that instance alone; safe from any thread.
+    /// New settings for a running instance: nothing if they are the same, an in-place change if only the base priority
+    /// or the unicast peers differ, else a graceful restart of that instance alone; safe from any thread.
     /// </summary>
     public void UpdateInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
@@ -141,26 +141,31 @@ public sealed class VrrpAgent : IAsyncDisposable
             {
                 case InstanceChangeKind.Unchanged:
                     return;
-                case InstanceChangeKind.PriorityOnly:
-                    _log.Info("instance-priority", ("instance", settings.Name), ("from", entry.Runner.Settings.Router.Priority), ("to", settings.Router.Priority));
-                    entry.Runner.ChangePriority(settings, now);
-                    // The tracked priority is relative to the base: restart the checks on the new one.
-                    entry.Tracking?.Dispose();
-                    _entries[settings.Name] = entry with { Tracking = StartTracking(entry.Runner) };
+                case InstanceChangeKind.InPlace:
+                    var priorityChanged = entry.Runner.Settings.Router.Priority != settings.Router.Priority;
+                    _log.Info("instance-adjusted", ("instance", settings.Name), ("from", entry.Runner.Settings.Router.Priority), ("to", settings.Router.Priority),
+                        ("peers", settings.Router.UnicastPeers is { } peers ? string.Join(',', peers) : null));
+                    entry.Runner.Adjust(settings, now);
+                    if (priorityChanged)
+                    {
+                        // The tracked priority is relative to the base: restart the checks on the new one.
+                        entry.Tracking?.Dispose();
+                        _entries[settings.Name] = entry with { Tracking = StartTracking(entry.Runner) };
+                    }
                     return;
                 default:
                     _log.Info("instance-restart", ("instance", settings.Name));
                     // The socket stays open across the restart when the instance keeps its interface.
                     Remove(settings.Name, now, closeEmptySocket: false);
-                    Add(settings, now);
+                    Add(settings);
                     CloseIfEmpty(entry.Group, entry.Key);
                     return;
             }
         }
-        Add(settings, now);
+        Add(settings);
     }
 
-    private void Add(VrrpInstanceSettings settings, DateTimeOffset now)
+    private void Add(VrrpInstanceSettings settings)
     {
         var key = (settings.InterfaceIndex, settings.Router.PrimaryAddress.AddressFamily);
         if (!_groups.TryGetValue(key, out var group))
@@ -189,7 +194,9 @@ public sealed class VrrpAgent : IAsyncDisposable
         runner.Changed += OnRunnerChanged;
         group.Instances[settings.Router.VirtualRouterId] = runner;
         _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
-        runner.Start(now);
+        // Timed from now, not from when the event was taken: opening a socket can take a while, and a backup's first
+        // Master_Down_Interval must run while it can hear the master (at 50 ms adverts it is only 182 ms long).
+        runner.Start(_time.GetUtcNow());
         OnRunnerChanged(runner);
     }
 

@@ -24,10 +24,11 @@ public sealed class VrrpInstanceRunner
     private readonly NetworkLink _link;
     private readonly StructuredLog _log;
     private readonly InstanceMetrics? _metrics;
-    private readonly VrrpReceiveFilter _filter;
+    private VrrpReceiveFilter _filter;
     private readonly IPAddress _group;
     private readonly IReadOnlyList<IPAddress> _vips;
     private readonly byte[] _sendBuffer = new byte[1500];
+    private readonly HashSet<IPAddress> _failingPeers = [];
     private VrrpInstanceState _state;
     private AnnouncementSchedule _announcements;
     private DateTimeOffset? _lastTransition;
@@ -45,7 +46,7 @@ public sealed class VrrpInstanceRunner
         _log = log;
         _metrics = metrics;
         var router = settings.Router;
-        _filter = new VrrpReceiveFilter(router.Version, router.VirtualRouterId, settings.Password, router.AdvertInterval);
+        _filter = Filter(settings);
         _group = router.PrimaryAddress.AddressFamily == AddressFamily.InterNetworkV6 ? VrrpProtocol.MulticastGroupV6 : VrrpProtocol.MulticastGroupV4;
         _vips = router.VirtualAddresses;
         _state = VrrpStateMachine.Create(router);
@@ -87,12 +88,23 @@ public sealed class VrrpInstanceRunner
         _metrics?.Remove();
     }
 
-    /// <summary>A new base priority from the configuration: the state machine re-evaluates, the instance keeps running.</summary>
-    public void ChangePriority(VrrpInstanceSettings settings, DateTimeOffset now)
+    /// <summary>
+    /// A new base priority or unicast peer list from the configuration: the instance keeps running (a node joining
+    /// must not make every master step down); a new priority is re-evaluated by the state machine.
+    /// </summary>
+    public void Adjust(VrrpInstanceSettings settings, DateTimeOffset now)
     {
+        var priorityChanged = settings.Router.Priority != _settings.Router.Priority;
         _settings = settings;
-        Apply(new VrrpEvent.PriorityChanged(settings.Router.Priority), now);
+        _filter = Filter(settings);
+        if (priorityChanged)
+        {
+            Apply(new VrrpEvent.PriorityChanged(settings.Router.Priority), now);
+        }
     }
+
+    private static VrrpReceiveFilter Filter(VrrpInstanceSettings settings) =>
+        new(settings.Router.Version, settings.Router.VirtualRouterId, settings.Password, settings.Router.AdvertInterval, settings.Router.UnicastPeers);
 
     /// <summary>A tracking verdict: the new effective priority, and whether a weight-0 check puts the instance in FAULT.</summary>
     public void ApplyTracking(byte effectivePriority, bool fault, DateTimeOffset now)
@@ -146,7 +158,7 @@ public sealed class VrrpInstanceRunner
     /// <summary>A decoded packet for this VRID arrived on the instance's interface.</summary>
     public void Receive(in VrrpPacket packet, IPAddress source, DateTimeOffset now)
     {
-        var reason = _filter.Check(packet);
+        var reason = _filter.Check(packet, source);
         if (reason != VrrpDropReason.None)
         {
             CountDrop(reason, source, now);
@@ -199,10 +211,7 @@ public sealed class VrrpInstanceRunner
         switch (action)
         {
             case SendAdvertisement send:
-                var router = _settings.Router;
-                int length = VrrpPacketCodec.Encode(router.Version, router.VirtualRouterId, send.Priority, send.AdvertInterval, _vips, _settings.Password, _transport.SourceAddress, _group, _sendBuffer);
-                _transport.Send(_sendBuffer.AsSpan(0, length));
-                _metrics?.AdvertSent();
+                SendAdvertisement(send);
                 break;
             case TakeAddresses:
                 foreach (var vip in _settings.VirtualAddresses)
@@ -228,6 +237,39 @@ public sealed class VrrpInstanceRunner
                 Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 break;
+        }
+    }
+
+    /// <summary>To the group, or to each unicast peer (the v3 checksum covers each peer's address, as keepalived 2.x sends it).</summary>
+    private void SendAdvertisement(SendAdvertisement send)
+    {
+        var router = _settings.Router;
+        if (router.UnicastPeers is not { } peers)
+        {
+            int length = VrrpPacketCodec.Encode(router.Version, router.VirtualRouterId, send.Priority, send.AdvertInterval, _vips, _settings.Password, _transport.SourceAddress, _group, _sendBuffer);
+            _transport.Send(_sendBuffer.AsSpan(0, length));
+            _metrics?.AdvertSent();
+            return;
+        }
+
+        foreach (var peer in peers)
+        {
+            int length = VrrpPacketCodec.Encode(router.Version, router.VirtualRouterId, send.Priority, send.AdvertInterval, _vips, _settings.Password, router.PrimaryAddress, peer, _sendBuffer);
+            try
+            {
+                _transport.SendUnicast(_sendBuffer.AsSpan(0, length), peer, router.PrimaryAddress);
+            }
+            catch (Interop.LinuxErrorException ex)
+            {
+                // One unreachable peer (no route yet) must not keep the advert from the others; logged once until it works.
+                if (_failingPeers.Add(peer))
+                {
+                    _log.Warn("send-failed", ("instance", Name), ("peer", peer), ("error", ex.Message));
+                }
+                continue;
+            }
+            _failingPeers.Remove(peer);
+            _metrics?.AdvertSent();
         }
     }
 

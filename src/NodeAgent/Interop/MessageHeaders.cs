@@ -81,6 +81,66 @@ internal static unsafe class MessageHeaders
         }
     }
 
+    /// <summary>
+    /// Writes one cmsghdr with <paramref name="data"/> at the start of <paramref name="control"/> (at least
+    /// <see cref="ControlSpace"/>(data.Length) bytes); returns the bytes used.
+    /// </summary>
+    public static int WriteControl(Span<byte> control, int level, int type, ReadOnlySpan<byte> data)
+    {
+        int length = ControlHeaderLength + data.Length;
+        control[..ControlSpace(data.Length)].Clear();
+        if (sizeof(nuint) == 8)
+        {
+            MemoryMarshal.Write(control, (long)length);
+        }
+        else
+        {
+            MemoryMarshal.Write(control, length);
+        }
+        MemoryMarshal.Write(control[sizeof(nuint)..], level);
+        MemoryMarshal.Write(control[(sizeof(nuint) + 4)..], type);
+        data.CopyTo(control[ControlHeaderLength..]);
+        return ControlSpace(data.Length);
+    }
+
+    /// <summary>sendmsg() of <paramref name="data"/> to <paramref name="name"/> with ancillary data; retries EINTR, throws on any other failure or a short send.</summary>
+    public static void Send(SafeSocketHandle handle, ReadOnlySpan<byte> data, ReadOnlySpan<byte> name, ReadOnlySpan<byte> control, string what)
+    {
+        using var lease = new LinuxSocket.FdLease(handle);
+        fixed (byte* d = data)
+        fixed (byte* n = name)
+        fixed (byte* c = control)
+        {
+            var iov = new IoVector { Base = d, Length = (nuint)data.Length };
+            var header = new MessageHeader
+            {
+                Name = n,
+                NameLength = (uint)name.Length,
+                Iov = &iov,
+                IovLength = 1,
+                Control = c,
+                ControlLength = (nuint)control.Length,
+            };
+            while (true)
+            {
+                long sent = sendmsg(lease.Fd, (msghdr*)&header, MSG_NOSIGNAL);
+                if (sent >= 0)
+                {
+                    if (sent != data.Length)
+                    {
+                        throw new IOException($"sendmsg({what}): sent {sent} of {data.Length} bytes");
+                    }
+                    return;
+                }
+                int error = errno;
+                if (error != EINTR)
+                {
+                    throw new LinuxErrorException($"sendmsg({what})", error);
+                }
+            }
+        }
+    }
+
     /// <summary>Walks the cmsghdr records of a received control buffer.</summary>
     public ref struct ControlMessageReader
     {

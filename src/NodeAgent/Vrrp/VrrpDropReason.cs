@@ -15,4 +15,7 @@ public enum VrrpDropReason
     IntervalMismatch,
     AddressFamily,
     UnknownVirtualRouter,
+
+    /// <summary>Unicast mode: the source is not one of the configured peers (keepalived's check_unicast_src).</summary>
+    UnknownUnicastPeer,
 }

@@ -5,8 +5,8 @@ namespace KeepOperator.NodeAgent.Vrrp;
 
 /// <summary>
 /// The per-instance receive checks keepalived makes on an already decoded packet (see <see cref="VrrpPacketCodec.TryDecode"/>):
-/// version, VRID, and for v2 the auth type, the PASS password and the advert interval. A v3 interval that differs is
-/// not a drop: the backup adopts the master's interval (the state machine's job).
+/// version, VRID, in unicast mode the source (one of the peers), and for v2 the auth type, the PASS password and the
+/// advert interval. A v3 interval that differs is not a drop: the backup adopts the master's interval (the state machine's job).
 /// </summary>
 public sealed class VrrpReceiveFilter
 {
@@ -16,7 +16,8 @@ public sealed class VrrpReceiveFilter
     /// <param name="virtualRouterId">The instance's VRID.</param>
     /// <param name="v2PassPassword">v2: the <c>auth_pass</c> (first 8 UTF-8 bytes count), or null for no authentication. Null for v3.</param>
     /// <param name="advertInterval">The configured advert interval (v2: whole seconds, compared with received ones).</param>
-    public VrrpReceiveFilter(VrrpVersion version, byte virtualRouterId, string? v2PassPassword, TimeSpan advertInterval)
+    /// <param name="unicastPeers">Unicast mode: the only sources accepted. Null: multicast, any source.</param>
+    public VrrpReceiveFilter(VrrpVersion version, byte virtualRouterId, string? v2PassPassword, TimeSpan advertInterval, IReadOnlyList<IPAddress>? unicastPeers = null)
     {
         if (version is not (VrrpVersion.V2 or VrrpVersion.V3))
         {
@@ -38,6 +39,7 @@ public sealed class VrrpReceiveFilter
         AdvertInterval = advertInterval;
         AuthType = v2PassPassword is null ? VrrpAuthType.None : VrrpAuthType.Pass;
         VrrpPacketCodec.WritePassword(v2PassPassword, _authData);
+        UnicastPeers = unicastPeers;
     }
 
     public VrrpVersion Version { get; }
@@ -49,14 +51,18 @@ public sealed class VrrpReceiveFilter
 
     public TimeSpan AdvertInterval { get; }
 
+    public IReadOnlyList<IPAddress>? UnicastPeers { get; }
+
     /// <summary>
     /// <see cref="VrrpDropReason.None"/> when the packet is for this instance; otherwise, in this order:
-    /// <see cref="VrrpDropReason.Version"/>, <see cref="VrrpDropReason.UnknownVirtualRouter"/>, and for v2
-    /// <see cref="VrrpDropReason.AuthType"/>, <see cref="VrrpDropReason.AuthMismatch"/> (the 8-byte zero-padded field
-    /// differs), <see cref="VrrpDropReason.IntervalMismatch"/>.
+    /// <see cref="VrrpDropReason.Version"/>, <see cref="VrrpDropReason.UnknownVirtualRouter"/>,
+    /// <see cref="VrrpDropReason.UnknownUnicastPeer"/>, and for v2 <see cref="VrrpDropReason.AuthType"/>,
+    /// <see cref="VrrpDropReason.AuthMismatch"/> (the 8-byte zero-padded field differs), <see cref="VrrpDropReason.IntervalMismatch"/>.
     /// </summary>
-    public VrrpDropReason Check(in VrrpPacket packet)
+    /// <param name="source">The IP source; an IPv6 scope id is ignored.</param>
+    public VrrpDropReason Check(in VrrpPacket packet, IPAddress source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         if (packet.Version != Version)
         {
             return VrrpDropReason.Version;
@@ -65,6 +71,11 @@ public sealed class VrrpReceiveFilter
         if (packet.VirtualRouterId != VirtualRouterId)
         {
             return VrrpDropReason.UnknownVirtualRouter;
+        }
+
+        if (UnicastPeers is { } peers && !IsPeer(peers, source))
+        {
+            return VrrpDropReason.UnknownUnicastPeer;
         }
 
         if (Version != VrrpVersion.V2)
@@ -83,6 +94,22 @@ public sealed class VrrpReceiveFilter
         }
 
         return packet.AdvertInterval != AdvertInterval ? VrrpDropReason.IntervalMismatch : VrrpDropReason.None;
+    }
+
+    private static bool IsPeer(IReadOnlyList<IPAddress> peers, IPAddress source)
+    {
+        Span<byte> wanted = stackalloc byte[16];
+        Span<byte> peer = stackalloc byte[16];
+        source.TryWriteBytes(wanted, out var length);
+        foreach (var candidate in peers)
+        {
+            if (candidate.AddressFamily == source.AddressFamily && candidate.TryWriteBytes(peer, out _) && peer[..length].SequenceEqual(wanted[..length]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What the state machine gets from a packet that passed: the advertised interval, priority, addresses and sender.</summary>

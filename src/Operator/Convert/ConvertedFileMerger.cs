@@ -72,6 +72,7 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
             var (first, _) = group[0];
             var spec = first.Spec;
             spec.Priorities = [];
+            UnionUnicastPeers(group.Select(g => g.Instance.Spec).ToList());
             foreach (var (instance, node) in group)
             {
                 if (spec.Priorities.Exists(p => p.NodeName == node))
@@ -93,6 +94,19 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Each node's keepalived lists the others (and maybe itself as unicast_src_ip); the VirtualIp lists them all, in
+    /// order of first mention, and each node leaves out its own.
+    /// </summary>
+    private static void UnionUnicastPeers(List<VirtualIpSpec> specs)
+    {
+        var peers = specs.SelectMany(s => s.Unicast?.Peers ?? []).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var unicast in specs.Select(s => s.Unicast).OfType<VrrpUnicast>())
+        {
+            unicast.Peers = [.. peers];
+        }
     }
 
     private static bool SameGroup(VirtualIpSpec a, VirtualIpSpec b) =>

@@ -20,8 +20,6 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         ["notify_deleted"] = NotifyReason,
         ["notify_master_rx_lower_pri"] = NotifyReason,
         ["smtp_alert"] = "no equivalent: KeepOperator sends no mail",
-        ["unicast_peer"] = "no equivalent: the agent speaks VRRP over multicast only",
-        ["unicast_src_ip"] = "no equivalent: the agent speaks VRRP over multicast only",
         ["mcast_src_ip"] = "no equivalent: adverts are sent from the interface's primary address",
         ["track_interface"] = TrackReason,
         ["track_file"] = TrackReason,
@@ -103,6 +101,12 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
                     break;
                 case "track_script":
                     WarnTrackScripts(child, scripts, usedScripts);
+                    break;
+                case "unicast_peer":
+                    ReadUnicastPeers(child, spec.Unicast ??= new VrrpUnicast());
+                    break;
+                case "unicast_src_ip":
+                    ReadUnicastSource(child, spec.Unicast ??= new VrrpUnicast());
                     break;
                 default:
                     if (NoEquivalent.TryGetValue(child.Keyword, out var why))
@@ -232,6 +236,54 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
     {
         "dev", "label", "brd", "broadcast", "scope", "metric", "peer", "preferred_lft", "track_group",
     };
+
+    private void ReadUnicastPeers(ConfigNode node, VrrpUnicast unicast)
+    {
+        foreach (var entry in node.Block)
+        {
+            if (!VirtualIpValidator.TryParseAddress(entry.Keyword, out _, out _, out var hasPrefix) || hasPrefix)
+            {
+                reader.Diagnostics.Error(entry.Location, $"unicast_peer: \"{entry.Keyword}\" is not an IP address");
+                continue;
+            }
+
+            AddPeer(unicast, entry.Keyword);
+            if (entry.Args.Count > 0)
+            {
+                reader.Diagnostics.Warning(entry.Location, $"{entry.Keyword}: \"{string.Join(' ', entry.Args)}\" not converted: unicast adverts are accepted whatever their TTL");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The source joins the peers: a VirtualIp has one list for every node, each node leaving out its own address
+    /// and sending from it, which is what unicast_src_ip says on this node.
+    /// </summary>
+    private void ReadUnicastSource(ConfigNode node, VrrpUnicast unicast)
+    {
+        if (reader.Word(node) is not { } source)
+        {
+            return;
+        }
+
+        if (!VirtualIpValidator.TryParseAddress(source, out _, out _, out var hasPrefix) || hasPrefix)
+        {
+            reader.Diagnostics.Error(node.Location, $"unicast_src_ip: \"{source}\" is not an IP address");
+            return;
+        }
+
+        AddPeer(unicast, source);
+        reader.Diagnostics.Note(node.Location, $"unicast_src_ip {source}: listed in spec.unicast.peers; the node holding it leaves it out and sends from it");
+    }
+
+    private static void AddPeer(VrrpUnicast unicast, string address)
+    {
+        unicast.Peers ??= [];
+        if (!unicast.Peers.Contains(address))
+        {
+            unicast.Peers.Add(address);
+        }
+    }
 
     private void CheckDevices(string? instanceInterface, List<(string Address, string Device, SourceLocation Location)> devices)
     {

@@ -73,7 +73,7 @@ public sealed class VirtualIpController
             queue.Add(ReconcileKey.Node((updated ?? old)!.Metadata.Name));
             if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
             {
-                queue.Add(ReconcileKey.Plan); // cordon and preferred-master priorities are relative to the other nodes
+                queue.Add(ReconcileKey.Plan); // cordon, preferred-master priorities and unicast peers are relative to the other nodes
             }
         };
         secrets.Changed += (old, updated) =>

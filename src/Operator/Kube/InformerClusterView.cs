@@ -1,3 +1,4 @@
+using System.Net;
 using k8s.Models;
 using KeepOperator.Api;
 using KeepOperator.Api.Kube;
@@ -7,7 +8,7 @@ namespace KeepOperator.Operator.Kube;
 
 /// <summary>
 /// The reconciler's view of the informers' caches. <see cref="PlanInputsVersion"/> counts only changes that can move
-/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels or cordon; a Secret's keys; the readiness, node
+/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels, cordon or InternalIPs; a Secret's keys; the readiness, node
 /// or labels of a pod some pods track selects; see also <see cref="VirtualServerInformers"/>), so status writes, node
 /// heartbeats and unrelated pods do not recompute it.
 /// </summary>
@@ -67,7 +68,16 @@ public sealed class InformerClusterView : IClusterView
     public static NodeInfo ToNodeInfo(V1Node node) => new(
         node.Metadata.Name,
         node.Metadata.Labels is { } labels ? new Dictionary<string, string>(labels, StringComparer.Ordinal) : new Dictionary<string, string>(),
-        node.Spec?.Unschedulable ?? false);
+        node.Spec?.Unschedulable ?? false)
+    {
+        InternalAddresses = InternalAddresses(node),
+    };
+
+    /// <summary>The Node's InternalIPs that parse as plain addresses (a malformed one cannot be a peer).</summary>
+    public static IReadOnlyList<IPAddress> InternalAddresses(V1Node node) =>
+        [.. (node.Status?.Addresses ?? []).Where(a => a.Type == "InternalIP")
+            .Select(a => VirtualIpValidator.TryParseAddress(a.Address, out var ip, out _, out var hasPrefix) && !hasPrefix ? ip : null)
+            .OfType<IPAddress>()];
 
     /// <summary>Whether a pod's change can move the plan: it changed what a pods track reads, and some VirtualIp's pods track selects it (before or after).</summary>
     public bool IsPlanInput(V1Pod? old, V1Pod? updated) =>

@@ -20,7 +20,8 @@ public static class PlanRelevance
         ? null
         : string.Join('\n',
             Labels(node.Metadata.Labels),
-            node.Spec?.Unschedulable ?? false);
+            node.Spec?.Unschedulable ?? false,
+            string.Join(',', InformerClusterView.InternalAddresses(node)));
 
     public static string? Of(V1Pod? pod)
     {

@@ -90,7 +90,7 @@ public static class Planner
 
             if (!withheld)
             {
-                AddInstances(vip, vrid!.Value, decision.Priorities, options.SecretNamespace, instances);
+                AddInstances(vip, vrid!.Value, decision.Priorities, options.SecretNamespace, eligible, instances);
             }
 
             plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld, withheld ? [] : tracked.Faulted);
@@ -105,11 +105,13 @@ public static class Planner
 
     public static string Name(VirtualIp vip) => vip.Metadata.Name ?? "";
 
-    private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, string secretNamespace, Dictionary<string, List<VrrpInstance>> instances)
+    /// <param name="eligible">The nodes the nodeSelector matches: a unicast instance's peers, whether or not they run it now.</param>
+    private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, string secretNamespace, IReadOnlyList<NodeInfo> eligible, Dictionary<string, List<VrrpInstance>> instances)
     {
+        var addresses = eligible.Select(n => new NodeAddresses(n.Name, n.InternalAddresses)).ToList();
         foreach (var (node, priority) in priorities)
         {
-            instances[node].Add(VirtualIpResolver.Resolve(vip, vrid, priority, secretNamespace));
+            instances[node].Add(VirtualIpResolver.Resolve(vip, vrid, priority, secretNamespace, new UnicastNodes(node, addresses)));
         }
     }
 

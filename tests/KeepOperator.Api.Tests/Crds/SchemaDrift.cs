@@ -204,7 +204,7 @@ internal static class SchemaDrift
 
     /// <summary>JSON types of the leaves: .NET primitives, enums (numbers), and the types our converters write as strings.</summary>
     private static (string Type, string? Format) Primitive(Type type) =>
-        type == typeof(string) || type == typeof(TimeSpan) || type == typeof(Uri) || type.IsDefined(typeof(JsonConverterAttribute), inherit: false) ? ("string", null)
+        type == typeof(string) || type == typeof(TimeSpan) || type == typeof(Uri) || type == typeof(System.Net.IPAddress) || type.IsDefined(typeof(JsonConverterAttribute), inherit: false) ? ("string", null)
         : type.IsEnum ? ("integer", null)
         : type == typeof(int) ? ("integer", null)
         : type == typeof(long) ? ("integer", "int64")

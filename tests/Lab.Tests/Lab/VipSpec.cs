@@ -10,6 +10,8 @@ namespace KeepOperator.Lab.Tests.Lab;
 /// <param name="Priorities">Node name (n1, n2) to priority.</param>
 /// <param name="AuthPassword">v2 PASS authentication; null for none (ignored for v3).</param>
 /// <param name="Track">A TCP probe of the node's own 127.0.0.1:port (keepalived's track_script); agent only.</param>
+/// <param name="UnicastAddresses">Unicast VRRP: node name to its address. The agent gets them all as spec.unicast.peers
+/// (it leaves out its own and sends from it); keepalived its own as unicast_src_ip and the others as unicast_peer.</param>
 public sealed record VipSpec(
     string Name,
     int VirtualRouterId,
@@ -19,7 +21,8 @@ public sealed record VipSpec(
     IReadOnlyDictionary<string, int> Priorities,
     string? AuthPassword = null,
     bool Preempt = true,
-    TcpTrack? Track = null)
+    TcpTrack? Track = null,
+    IReadOnlyDictionary<string, string>? UnicastAddresses = null)
 {
     public string Vip => LabNetwork.Bare(Addresses[0]);
 
@@ -75,6 +78,12 @@ public sealed record VipSpec(
             sb.Append("      timeout: 300ms\n");
         }
 
+        if (UnicastAddresses is not null)
+        {
+            sb.Append("  unicast:\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    peers: [{string.Join(", ", UnicastAddresses.Values.Select(a => "\"" + a + "\""))}]\n");
+        }
+
         sb.Append("  priorities:\n");
         foreach (var (node, prio) in Priorities)
         {
@@ -107,6 +116,18 @@ public sealed record VipSpec(
         if (AuthPassword is not null && Version == 2)
         {
             sb.Append(CultureInfo.InvariantCulture, $"  authentication {{\n    auth_type PASS\n    auth_pass {AuthPassword}\n  }}\n");
+        }
+
+        if (UnicastAddresses is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  unicast_src_ip {UnicastAddresses[nodeName]}\n");
+            sb.Append("  unicast_peer {\n");
+            foreach (var (_, address) in UnicastAddresses.Where(u => u.Key != nodeName))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"    {address}\n");
+            }
+
+            sb.Append("  }\n");
         }
 
         sb.Append("  virtual_ipaddress {\n");

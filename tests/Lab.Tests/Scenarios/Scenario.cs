@@ -70,6 +70,48 @@ public sealed class Scenario(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Unicast (issue 13): as <see cref="KillMasterFailover"/>, in a lab whose switch drops multicast VRRP (checked with
+    /// a probe to the group first), the adverts seen arriving at the backup by unicast. Returns how long after kill -9
+    /// of the master the backup held the VIP, and its Master_Down_Interval.
+    /// </summary>
+    public (TimeSpan Took, TimeSpan MasterDownInterval) UnicastKillMasterFailover(PeerKind master, PeerKind backup, string variant)
+    {
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+        var spec = Variants.Spec(variant);
+        spec = spec with
+        {
+            UnicastAddresses = new Dictionary<string, string>
+            {
+                [n1.Name] = spec.IsIPv6 ? n1.IPv6 : n1.IPv4,
+                [n2.Name] = spec.IsIPv6 ? n2.IPv6 : n2.IPv4,
+            },
+        };
+        lab.DropMulticastVrrp();
+        var group = spec.IsIPv6 ? "ff02::12" : "224.0.0.18";
+        Sh.Run("ip", "netns", "exec", n1.Namespace, "ping", spec.IsIPv6 ? "-6" : "-4", "-c", "1", "-W", "1", "-I", "eth0", group);
+        Assert.True(lab.MulticastVrrpDropped() >= 1, $"the switch did not drop a probe to {group}: multicast VRRP would get through");
+
+        var m = StartFirstMaster(lab, master, n1, spec);
+        var b = StartBackup(lab, backup, n2, spec, m);
+        var hold = spec.AdvertInterval >= TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(2);
+        AssertHoldsSteady(lab, spec, n1, hold, m, b);
+        AssertUnicastAdvertOnWire(lab, spec, n1, n2, m);
+
+        var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
+        var sw = Stopwatch.StartNew();
+        m.Kill9();
+        var took = Wait.UntilFrom(sw, () => lab.HasAddress(n2, spec.Vip), mdi + Margin(spec) + TimeSpan.FromSeconds(5));
+        Log(lab, $"unicast {variant}: kill -9 {m} -> VIP on n2 ({b}) after {Ms(took)} (Master_Down_Interval {Ms(mdi)}); multicast VRRP dropped by the switch: {lab.MulticastVrrpDropped()} packets");
+        Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
+        Assert.True(took <= mdi + Margin(spec), $"{b} took the VIP after {Ms(took)}; Master_Down_Interval is {Ms(mdi)} (+{Ms(Margin(spec))} margin)\n{Describe(m, b)}");
+        Assert.True(took >= mdi - spec.AdvertInterval - TimeSpan.FromMilliseconds(30), $"{b} took the VIP after only {Ms(took)}, before Master_Down_Interval {Ms(mdi)} minus one advert\n{Describe(m, b)}");
+        AssertMasterEntries(b, 1, m);
+        Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot ping the VIP after the failover\n{Describe(m, b)}");
+        return (took.Value, mdi);
+    }
+
+    /// <summary>
     /// Scenario 4: SIGTERM on the master makes it send priority 0, so the backup takes over after Skew_Time, well
     /// before Master_Down_Interval; the stopped master removes its VIP and exits.
     /// </summary>
@@ -272,6 +314,35 @@ public sealed class Scenario(ITestOutputHelper output)
             Assert.Contains("ttl 255", line, StringComparison.Ordinal);
             Assert.Contains($"{master.IPv4} > 224.0.0.18: VRRPv{spec.Version}", line, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// One advert captured at the backup: unicast from the master's address to the backup's, TTL/hop limit 255 from the
+    /// agent. keepalived 2.2.7 sends IPv6 unicast adverts with hop limit 64 (unicast_ttl is IPv4 only), which both
+    /// accept: the 255 rule guards multicast, so neither checks it on unicast.
+    /// </summary>
+    private void AssertUnicastAdvertOnWire(LabNetwork lab, VipSpec spec, LabNode master, LabNode backup, IVrrpPeer sender)
+    {
+        if (Sh.Which("tcpdump") is null)
+        {
+            Log(lab, "tcpdump not installed: advert not inspected");
+            return;
+        }
+
+        var filter = spec.IsIPv6 ? "ip6 proto 112" : "ip proto 112";
+        var r = Sh.Run("ip", ["netns", "exec", backup.Namespace, "tcpdump", "-n", "-v", "-l", "-c", "1", "-i", "eth0", filter], TimeSpan.FromSeconds(5) + (2 * spec.AdvertInterval));
+        var line = string.Join(' ', r.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(2));
+        Log(lab, "unicast advert on the wire: " + line.Trim());
+        Assert.True(r.Ok, $"no VRRP advert seen at {backup.Name}: {r.StdErr}");
+        Assert.Contains($"vrid {spec.VirtualRouterId}", line, StringComparison.Ordinal);
+        Assert.Contains($"prio {spec.PriorityOf(master.Name)}", line, StringComparison.Ordinal);
+        if (sender is AgentPeer || !spec.IsIPv6)
+        {
+            Assert.Contains(spec.IsIPv6 ? "hlim 255" : "ttl 255", line, StringComparison.Ordinal);
+        }
+
+        var (from, to) = spec.IsIPv6 ? (master.IPv6, backup.IPv6) : (master.IPv4, backup.IPv4);
+        Assert.Contains($"{from} > {to}: VRRPv{spec.Version}", line, StringComparison.Ordinal);
     }
 
     private void Log(LabNetwork lab, string message) => lab.Log(message);

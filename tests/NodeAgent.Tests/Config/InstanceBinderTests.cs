@@ -239,4 +239,31 @@ public class InstanceBinderTests
     {
         Assert.Equal(expected, InstanceBinder.SubnetContains(IPAddress.Parse(network), prefix, IPAddress.Parse(address)));
     }
+
+    [Fact]
+    public void Unicast_peers_are_bound_without_this_hosts_own_which_is_the_source()
+    {
+        var s = Resolved(Vip(s => s.Unicast = new() { Peers = ["10.77.0.21", "10.77.0.12", "10.77.0.22"] }));
+        Assert.Equal([IPAddress.Parse("10.77.0.21"), IPAddress.Parse("10.77.0.22")], s.Router.UnicastPeers);
+        Assert.Equal(IPAddress.Parse("10.77.0.12"), s.Router.PrimaryAddress); // what the others expect to hear from
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), s.InterfaceAddress);
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), Resolved(Vip(s => s.Unicast = new() { Peers = ["10.77.0.21"] })).Router.PrimaryAddress);
+        Assert.Null(Resolved(Vip()).Router.UnicastPeers);
+    }
+
+    [Fact]
+    public void Unicast_source_must_be_on_the_interface_and_may_be_a_global_IPv6_address()
+    {
+        var s = Resolved(Vip(s => s.Unicast = new() { Peers = ["10.77.0.21"], SourceAddress = "10.77.0.12" }));
+        Assert.Equal(IPAddress.Parse("10.77.0.12"), s.Router.PrimaryAddress); // ties are broken on what peers see
+        Assert.Equal(IPAddress.Parse("10.77.0.11"), s.InterfaceAddress);
+
+        var v6 = Resolved(Vip(s => { s.Addresses = ["2001:db8:77::250"]; s.VrrpVersion = 3; s.Unicast = new() { Peers = ["2001:db8:77::21"], SourceAddress = "2001:db8:77::11" }; }));
+        Assert.Equal(IPAddress.Parse("2001:db8:77::11"), v6.Router.PrimaryAddress);
+        Assert.Equal(IPAddress.Parse("fe80::11"), v6.InterfaceAddress); // the shared socket still opens on the link-local address
+
+        var error = Failed(Vip(s => s.Unicast = new() { Peers = ["10.77.0.21"], SourceAddress = "192.168.5.2" }));
+        Assert.Equal("spec.unicast.sourceAddress", error.Path);
+        Assert.Contains("192.168.5.2", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -199,4 +199,25 @@ public class StandaloneConfigTests
         Assert.StartsWith("web.yaml: VirtualServer \"web-80\" (document 2): ", error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_unicast_file_serves_every_router_each_leaving_itself_out()
+    {
+        const string yaml = """
+            apiVersion: keepoperator.io/v1alpha1
+            kind: VirtualIp
+            metadata:
+              name: web
+            spec:
+              addresses: ["10.77.0.250"]
+              virtualRouterId: 51
+              unicast:
+                peers: ["10.77.0.11", "10.77.0.21", "10.77.0.31"]
+            """;
+        var instance = Assert.Single(StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceBinderTests.Host).Instances);
+        Assert.Equal([IPAddress.Parse("10.77.0.21"), IPAddress.Parse("10.77.0.31")], instance.Router.UnicastPeers);
+
+        var error = Assert.Single(Refused(yaml.Replace("peers: [\"10.77.0.11\", \"10.77.0.21\", \"10.77.0.31\"]", "peers: []", StringComparison.Ordinal)).Errors);
+        Assert.Equal("spec.unicast.peers", error.Path);
+    }
 }

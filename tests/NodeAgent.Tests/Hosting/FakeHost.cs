@@ -26,7 +26,7 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
 
     public IVrrpTransport OpenTransport(VrrpInstanceSettings settings)
     {
-        var transport = new FakeTransport(settings.InterfaceName, settings.Router.PrimaryAddress);
+        var transport = new FakeTransport(settings.InterfaceName, settings.InterfaceAddress);
         Opened.Enqueue(transport);
         return transport;
     }
@@ -58,8 +58,13 @@ public sealed class FakeTransport(string interfaceName, IPAddress source) : IVrr
 
     public bool Disposed { get; private set; }
 
+    /// <summary>Unicast adverts: VRID, priority, peer and source.</summary>
+    public ConcurrentQueue<(byte Vrid, byte Priority, IPAddress Peer, IPAddress Source)> SentUnicast { get; } = new();
+
     // VRID at byte 1 and priority at byte 2 in both versions.
     public void Send(ReadOnlySpan<byte> vrrpMessage) => Sent.Enqueue((vrrpMessage[1], vrrpMessage[2]));
+
+    public void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source) => SentUnicast.Enqueue((vrrpMessage[1], vrrpMessage[2], peer, source));
 
     private readonly System.Threading.Channels.Channel<(byte[] Message, IPAddress Source)> _incoming =
         System.Threading.Channels.Channel.CreateUnbounded<(byte[], IPAddress)>();

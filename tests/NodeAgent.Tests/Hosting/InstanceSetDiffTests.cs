@@ -15,9 +15,21 @@ public sealed class InstanceSetDiffTests
     }
 
     [Fact]
-    public void OnlyTheBasePriority_IsPriorityOnly()
+    public void OnlyTheBasePriority_IsInPlace()
     {
-        Assert.Equal(InstanceChangeKind.PriorityOnly, InstanceChange.Classify(Settings("web", 51, priority: 100), Settings("web", 51, priority: 90)));
+        Assert.Equal(InstanceChangeKind.InPlace, InstanceChange.Classify(Settings("web", 51, priority: 100), Settings("web", 51, priority: 90)));
+    }
+
+    [Fact]
+    public void OnlyTheUnicastPeers_IsInPlace_SwitchingToUnicastRestarts()
+    {
+        static void Peers(VirtualIpSpec s, params string[] peers) => s.Unicast = new VrrpUnicast { Peers = [.. peers] };
+        var two = Settings("web", 51, change: s => Peers(s, "10.99.0.2", "10.99.0.3"));
+        Assert.Equal(InstanceChangeKind.Unchanged, InstanceChange.Classify(two, Settings("web", 51, change: s => Peers(s, "10.99.0.2", "10.99.0.3"))));
+        Assert.Equal(InstanceChangeKind.InPlace, InstanceChange.Classify(two, Settings("web", 51, change: s => Peers(s, "10.99.0.2"))));
+        Assert.Equal(InstanceChangeKind.InPlace, InstanceChange.Classify(two, Settings("web", 51, priority: 90, change: s => Peers(s, "10.99.0.4"))));
+        Assert.Equal(InstanceChangeKind.Restart, InstanceChange.Classify(Settings("web", 51), two));
+        Assert.Equal(InstanceChangeKind.Restart, InstanceChange.Classify(two, Settings("web", 51)));
     }
 
     public static TheoryData<string, Action<VirtualIpSpec>> RestartingChanges => new()
@@ -40,7 +52,7 @@ public sealed class InstanceSetDiffTests
     }
 
     [Fact]
-    public void Compute_SortsWantedIntoAddRemoveRestartPriority_LeavesTheRestAlone()
+    public void Compute_SortsWantedIntoAddRemoveRestartAdjust_LeavesTheRestAlone()
     {
         var running = new Dictionary<string, VrrpInstanceSettings>
         {
@@ -62,8 +74,8 @@ public sealed class InstanceSetDiffTests
         Assert.Equal(["new"], diff.Added.Select(s => s.Name));
         Assert.Equal(["gone"], diff.Removed);
         Assert.Equal(["changed"], diff.Restarted.Select(s => s.Name));
-        Assert.Equal(["reprioritised"], diff.PriorityChanged.Select(s => s.Name));
-        Assert.Equal(50, diff.PriorityChanged[0].Router.Priority);
+        Assert.Equal(["reprioritised"], diff.Adjusted.Select(s => s.Name));
+        Assert.Equal(50, diff.Adjusted[0].Router.Priority);
         Assert.True(InstanceSetDiff.Compute(running, [.. running.Values]).IsEmpty);
     }
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
+using KeepOperator.Api;
+using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
@@ -128,6 +130,36 @@ public sealed class VrrpAgentTests : IAsyncDisposable
         Assert.True(_host.Holds("10.99.0.250"));
         Assert.False(_log.Has("instance-restart"));
         Assert.Single(_host.Opened);
+    }
+
+    [Fact]
+    public async Task Unicast_AdvertsGoToEachPeer_PeerChangeInPlace_StrangersDropped()
+    {
+        static void Peers(VirtualIpSpec s, params string[] peers) => s.Unicast = new VrrpUnicast { Peers = [.. peers] };
+        _agent.AddInstance(Settings("web", 51, change: s => Peers(s, "10.99.0.2", "10.99.0.3")));
+        await Until(() => IsMaster("web"), "master");
+        var eth0 = Transport("eth0");
+        await Until(() => eth0.SentUnicast.Count >= 4, "unicast adverts");
+        Assert.Empty(eth0.Sent); // nothing multicast
+        Assert.Equal(["10.99.0.2", "10.99.0.3"], eth0.SentUnicast.Select(s => s.Peer.ToString()).Distinct().Order());
+        Assert.All(eth0.SentUnicast, s => Assert.Equal(((byte)51, (byte)100, IPAddress.Parse("10.99.0.1")), (s.Vrid, s.Priority, s.Source)));
+        var transitions = Transitions("web");
+
+        _agent.UpdateInstance(Settings("web", 51, change: s => Peers(s, "10.99.0.4")));
+        await Until(() => _log.Has("instance-adjusted"), "peers adjusted");
+        eth0.SentUnicast.Clear();
+        await Until(() => eth0.SentUnicast.Count >= 3, "adverts to the new peer");
+        Assert.All(eth0.SentUnicast, s => Assert.Equal(IPAddress.Parse("10.99.0.4"), s.Peer));
+        Assert.Equal(transitions, Transitions("web"));
+        Assert.False(_log.Has("instance-restart"));
+
+        // A higher priority from a stranger would take over; dropped, it is only counted.
+        var buffer = new byte[64];
+        var stranger = IPAddress.Parse("10.99.0.9");
+        int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, 200, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, stranger, VrrpProtocol.MulticastGroupV4, buffer);
+        eth0.Deliver(buffer[..length], stranger);
+        await Until(() => _log.Lines.Any(l => l.Contains("event=drop", StringComparison.Ordinal) && l.Contains("reason=UnknownUnicastPeer", StringComparison.Ordinal)), "stranger dropped");
+        Assert.True(IsMaster("web"));
     }
 
     [Fact]

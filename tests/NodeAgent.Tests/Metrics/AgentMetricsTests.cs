@@ -79,7 +79,7 @@ public sealed class AgentMetricsTests
         Assert.Equal(0, Value(text, "keepoperator_vrrp_adverts_sent_total", ("vip", "web")));
         Assert.Equal(0, Value(text, "keepoperator_vrrp_adverts_received_total", ("vip", "web")));
         Assert.Equal(
-            ["address_family", "auth_mismatch", "auth_type", "checksum", "interval_mismatch", "length", "too_short", "ttl", "type", "unknown_virtual_router", "version"],
+            ["address_family", "auth_mismatch", "auth_type", "checksum", "interval_mismatch", "length", "too_short", "ttl", "type", "unknown_unicast_peer", "unknown_virtual_router", "version"],
             All(text, "keepoperator_vrrp_packets_dropped_total").Select(s => s.Labels["reason"]).Order());
         Assert.All(All(text, "keepoperator_vrrp_packets_dropped_total"), s => Assert.Equal(0, s.Value));
         Assert.Empty(All(text, "keepoperator_vrrp_transitions_total"));

@@ -86,6 +86,46 @@ public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
     }
 
     [RootFact]
+    public async Task Ipv4_unicast_goes_to_the_peer_with_ttl_255_from_the_source_given_per_message()
+    {
+        var secondary = IPAddress.Parse("10.77.8.3");
+        Ip(_ns.A, "addr", "add", "10.77.8.3/24", "dev", LinkA);
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        var buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var receive = b.ReceiveAsync(buffer, timeout.Token);
+        a.SendUnicast(Advertisement, Ipv4B, secondary);
+        var datagram = await receive;
+
+        Assert.Equal(Advertisement, buffer[..datagram.Length]);
+        Assert.Equal((secondary, Ipv4B, 255), (datagram.Source, datagram.Destination, datagram.TtlOrHopLimit));
+    }
+
+    [RootFact]
+    public async Task Ipv6_unicast_reaches_a_global_address_from_a_global_source_on_link_local_sockets()
+    {
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.A, LinkA));
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.B, LinkB));
+        var buffer = new byte[1500];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+
+        var receive = b.ReceiveAsync(buffer, timeout.Token);
+        a.SendUnicast(Advertisement, Ipv6B, Ipv6A);
+        var datagram = await receive;
+
+        Assert.Equal(Advertisement, buffer[..datagram.Length]);
+        Assert.Equal((Ipv6A, Ipv6B, 255), (Unscoped(datagram.Source), Unscoped(datagram.Destination), datagram.TtlOrHopLimit));
+
+        // A link-local peer needs the link as scope; the multicast socket's own address serves as source.
+        receive = b.ReceiveAsync(buffer, timeout.Token);
+        a.SendUnicast(Advertisement, Unscoped(b.SourceAddress), Unscoped(a.SourceAddress));
+        datagram = await receive;
+        Assert.Equal((Unscoped(a.SourceAddress), Unscoped(b.SourceAddress)), (Unscoped(datagram.Source), Unscoped(datagram.Destination)));
+    }
+
+    [RootFact]
     public async Task Queued_datagrams_are_received_in_order_and_the_sender_does_not_hear_itself()
     {
         var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);

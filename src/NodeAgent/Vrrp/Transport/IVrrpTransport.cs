@@ -19,6 +19,12 @@ public interface IVrrpTransport : IDisposable
     void Send(ReadOnlySpan<byte> vrrpMessage);
 
     /// <summary>
+    /// Sends one VRRP message (no IP header) to the unicast <paramref name="peer"/> with TTL / hop limit 255, from
+    /// <paramref name="source"/> (an address of this interface, not necessarily <see cref="SourceAddress"/>).
+    /// </summary>
+    void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source);
+
+    /// <summary>
     /// Waits for the next VRRP datagram and copies its VRRP message (IP header stripped) to the start of
     /// <paramref name="buffer"/> (truncated to the buffer's size: give at least 1500 bytes). One receive at a time.
     /// Cancelling <paramref name="cancellationToken"/> ends the wait at once with <see cref="OperationCanceledException"/>;

@@ -13,7 +13,9 @@ namespace KeepOperator.NodeAgent.Vrrp.Transport;
 /// constructor refuses protocol 112) and bound to one interface with SO_BINDTODEVICE. Receiving waits for
 /// readability through .NET's socket engine (a zero-byte MSG_PEEK receive on a Socket wrapping the descriptor:
 /// no thread per socket, cancellation at once), then reads with recvmsg(MSG_DONTWAIT) to get the TTL / hop limit
-/// and destination. The socket lives in the network namespace of the thread that called <see cref="Open"/>.
+/// and destination. Unicast advertisements go from the send socket with their source pinned per message (IP_PKTINFO /
+/// IPV6_PKTINFO), so instances with different unicast sources share it. The socket lives in the network namespace of
+/// the thread that called <see cref="Open"/>.
 /// </summary>
 public sealed class RawVrrpSocket : IVrrpTransport
 {
@@ -49,7 +51,8 @@ public sealed class RawVrrpSocket : IVrrpTransport
     /// IPv4: <paramref name="source"/> is the interface's primary address; it is pinned as the multicast source with
     /// IP_MULTICAST_IF (ip_mreqn) rather than bind(), because a raw IPv4 socket bound to a unicast address is no
     /// longer handed datagrams sent to 224.0.0.18. IPv6: <paramref name="source"/> is the link-local address, which
-    /// is bound (scope id = link index); it must not be tentative (DAD still running) or bind fails with EADDRNOTAVAIL.
+    /// the send socket binds (scope id = link index); it must not be tentative (DAD still running) or bind fails with
+    /// EADDRNOTAVAIL. The receiving socket stays unbound: bound, it would miss unicast advertisements to a global address.
     /// Sending uses a second socket that joins no group, as keepalived does: the receiving one is registered with the
     /// runtime's epoll loop, and every send on it would wake that loop (and a pool thread) when the send buffer frees.
     /// </summary>
@@ -94,6 +97,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
             if (family == AddressFamily.InterNetwork)
             {
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
+                LinuxSocket.SetOption(handle, IPPROTO_IP, IP_TTL, 255, "IP_TTL");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_TOS, InternetControlTos, "IP_TOS");
@@ -120,7 +124,10 @@ public sealed class RawVrrpSocket : IVrrpTransport
                     LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_JOIN_GROUP, Ipv6Mreq(VrrpProtocol.MulticastGroupV6, link.Index), "IPV6_JOIN_GROUP");
                 }
                 LinuxSocket.SetOption(handle, IPPROTO_IPV6, IPV6_MULTICAST_IF, link.Index, "IPV6_MULTICAST_IF");
-                LinuxSocket.Bind(handle, LinuxSocket.SockaddrIn6(source, link.Index), $"{source}");
+                if (!receive)
+                {
+                    LinuxSocket.Bind(handle, LinuxSocket.SockaddrIn6(source, link.Index), $"{source}");
+                }
                 destination = LinuxSocket.SockaddrIn6(VrrpProtocol.MulticastGroupV6, link.Index);
             }
             return handle;
@@ -134,6 +141,39 @@ public sealed class RawVrrpSocket : IVrrpTransport
 
     public void Send(ReadOnlySpan<byte> vrrpMessage) =>
         LinuxSocket.SendTo(_sendHandle, vrrpMessage, _destination, $"VRRP on {Link.Name}");
+
+    public void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(source);
+        if (peer.AddressFamily != Family || source.AddressFamily != Family)
+        {
+            throw new ArgumentException($"Peer {peer} and source {source} must be {Family} on this socket.", nameof(peer));
+        }
+
+        Span<byte> info = stackalloc byte[20];
+        info.Clear();
+        Span<byte> control = stackalloc byte[MessageHeaders.ControlSpace(info.Length)];
+        byte[] name;
+        int used;
+        if (Family == AddressFamily.InterNetwork)
+        {
+            // struct in_pktinfo: ifindex, ipi_spec_dst (the source a raw socket sends from), ipi_addr
+            BinaryPrimitives.WriteInt32LittleEndian(info, Link.Index);
+            source.TryWriteBytes(info[4..8], out _);
+            used = MessageHeaders.WriteControl(control, IPPROTO_IP, IP_PKTINFO, info[..12]);
+            name = LinuxSocket.SockaddrIn(peer);
+        }
+        else
+        {
+            // struct in6_pktinfo: the source address, ifindex
+            source.TryWriteBytes(info[..16], out _);
+            BinaryPrimitives.WriteInt32LittleEndian(info[16..], Link.Index);
+            used = MessageHeaders.WriteControl(control, IPPROTO_IPV6, IPV6_PKTINFO, info);
+            name = LinuxSocket.SockaddrIn6(peer, peer.IsIPv6LinkLocal ? Link.Index : 0);
+        }
+        MessageHeaders.Send(_sendHandle, vrrpMessage, name, control[..used], $"VRRP to {peer} on {Link.Name}");
+    }
 
     public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {

@@ -140,7 +140,7 @@ public sealed class KeepalivedGoldenTests
         var (source, destination, ttl, _, vrrp) = golden.Split();
         Assert.True(VrrpPacketCodec.TryDecode(vrrp, source, destination, ttl, out var packet, out _));
 
-        Assert.Equal(VrrpDropReason.None, filter.Check(packet));
+        Assert.Equal(VrrpDropReason.None, filter.Check(packet, source));
 
         var advert = VrrpReceiveFilter.ToAdvertisement(packet, source);
         Assert.Equal(expected.Version, advert.Version);
@@ -158,11 +158,11 @@ public sealed class KeepalivedGoldenTests
         var (source, destination, ttl, _, vrrp) = golden.Split();
         Assert.True(VrrpPacketCodec.TryDecode(vrrp, source, destination, ttl, out var packet, out _));
 
-        Assert.Equal(VrrpDropReason.AuthMismatch, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret13", TimeSpan.FromSeconds(1)).Check(packet));
+        Assert.Equal(VrrpDropReason.AuthMismatch, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret13", TimeSpan.FromSeconds(1)).Check(packet, source));
         // keepalived compares the 8-byte field: a longer configured password matches on its first 8 bytes.
-        Assert.Equal(VrrpDropReason.None, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret12-and-more", TimeSpan.FromSeconds(1)).Check(packet));
-        Assert.Equal(VrrpDropReason.AuthType, new VrrpReceiveFilter(VrrpVersion.V2, 51, null, TimeSpan.FromSeconds(1)).Check(packet));
-        Assert.Equal(VrrpDropReason.IntervalMismatch, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret12", TimeSpan.FromSeconds(2)).Check(packet));
+        Assert.Equal(VrrpDropReason.None, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret12-and-more", TimeSpan.FromSeconds(1)).Check(packet, source));
+        Assert.Equal(VrrpDropReason.AuthType, new VrrpReceiveFilter(VrrpVersion.V2, 51, null, TimeSpan.FromSeconds(1)).Check(packet, source));
+        Assert.Equal(VrrpDropReason.IntervalMismatch, new VrrpReceiveFilter(VrrpVersion.V2, 51, "secret12", TimeSpan.FromSeconds(2)).Check(packet, source));
     }
 
     [Fact]
