@@ -27,7 +27,10 @@ public sealed record CommandLineResult<T>(T? Options, int ExitCode, string Outpu
     }
 }
 
-/// <summary>The executables' shared System.CommandLine plumbing, so every one reports help and usage errors alike.</summary>
+/// <summary>
+/// The executables' shared System.CommandLine plumbing, so every one reports help and usage errors alike; the agent's
+/// own parser (src/NodeAgent/Hosting/CommandLineSyntax.cs) words them the same way.
+/// </summary>
 public static class CommandLineParsing
 {
     /// <summary>Bad usage (unknown option, bad value, missing argument), as the hand-rolled parsers returned before.</summary>

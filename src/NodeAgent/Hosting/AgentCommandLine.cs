@@ -1,11 +1,9 @@
-using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using KeepOperator.Api.Logging;
 using KeepOperator.Api.Manifests;
 using KeepOperator.Api.Metrics;
-using KeepOperator.Cli;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Interop;
@@ -36,51 +34,44 @@ public static class AgentCommandLine
     /// <summary>The options to run with, or the help or usage error to print; <paramref name="nodeNameVariable"/> is $NODE_NAME.</summary>
     public static CommandLineResult<AgentOptions> Parse(IReadOnlyList<string> args, string? nodeNameVariable)
     {
-        var config = CommandLineParsing.Text("--config", "FILE",
-            "standalone: YAML file of VirtualIp and VirtualServer documents (the same YAML kubectl apply takes)");
-        var nodeName = CommandLineParsing.Text("--node-name", "NAME", "this node's name (default: $NODE_NAME, then the host name)");
-        var kubeconfig = CommandLineParsing.Text("--kubeconfig", "FILE",
-            "cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's service account, then ~/.kube/config)");
-        var logFormat = CommandLineParsing.LogFormatOption();
-        var dataplane = CommandLineParsing.Typed<DataplaneMode>("--dataplane", "auto|ipvs|nftables",
-            "auto, ipvs or nftables: what programs the virtual servers; auto takes IPVS when the kernel has it " +
-            "(generic netlink family IPVS), else nftables", "auto, ipvs or nftables", DataplaneSelector.TryParseMode, DataplaneMode.Auto);
-        var dryRun = new Option<bool>("--dry-run")
-        {
-            Description = "with --config: print the requests that would program the virtual servers into a kernel holding none " +
-                "(IPVS: an \"# ipvsadm ...\" line and the netlink request in hex for each; nftables: the nft script) and exit without changing the host",
-        };
-        var metricsAddress = CommandLineParsing.Address("--metrics-address",
-            "serve Prometheus metrics on http://A/metrics", new MetricsAddress(null, DefaultMetricsPort));
-        var root = CommandLineParsing.Root("keepoperator-agent",
+        var syntax = new CommandLineSyntax("keepoperator-agent",
             "keepoperator-agent --config FILE --node-name NAME [--dry-run]: standalone, runs the file's VIPs and virtual servers.\n" +
             "keepoperator-agent --node-name NAME [--kubeconfig FILE]: cluster, follows NodeAgentConfig NAME.");
-        root.Options.Add(config);
-        root.Options.Add(nodeName);
-        root.Options.Add(kubeconfig);
-        root.Options.Add(logFormat);
-        root.Options.Add(dataplane);
-        root.Options.Add(dryRun);
-        root.Options.Add(metricsAddress);
-        root.Validators.Add(command =>
+        var config = syntax.Value("--config", "FILE",
+            "standalone: YAML file of VirtualIp and VirtualServer documents (the same YAML kubectl apply takes)");
+        var nodeName = syntax.Value("--node-name", "NAME", "this node's name (default: $NODE_NAME, then the host name)");
+        var kubeconfig = syntax.Value("--kubeconfig", "FILE",
+            "cluster mode: API server and credentials (default: $KUBECONFIG, then the pod's service account, then ~/.kube/config)");
+        var logFormat = syntax.Value("--log-format", "logfmt|json", "logfmt or json: one line per event on stdout", "logfmt");
+        var dataplane = syntax.Value("--dataplane", "auto|ipvs|nftables",
+            "auto, ipvs or nftables: what programs the virtual servers; auto takes IPVS when the kernel has it " +
+            "(generic netlink family IPVS), else nftables", "auto");
+        var dryRun = syntax.Flag("--dry-run",
+            "with --config: print the requests that would program the virtual servers into a kernel holding none " +
+            "(IPVS: an \"# ipvsadm ...\" line and the netlink request in hex for each; nftables: the nft script) and exit without changing the host");
+        var defaultMetrics = new MetricsAddress(null, DefaultMetricsPort);
+        var metricsAddress = syntax.Value("--metrics-address", "IP:PORT|:PORT|off",
+            $"serve Prometheus metrics on http://A/metrics: {MetricsAddress.Syntax}", defaultMetrics.ToString());
+
+        var parsed = syntax.Parse(args);
+        var options = new AgentOptions(
+            parsed.Text(config),
+            parsed.Text(kubeconfig),
+            parsed.Text(nodeName) ?? nodeNameVariable ?? Environment.MachineName,
+            parsed.Get<LogFormat>(logFormat, "logfmt or json", StructuredLog.TryParseFormat, LogFormat.Logfmt),
+            parsed.Get<DataplaneMode>(dataplane, "auto, ipvs or nftables", DataplaneSelector.TryParseMode, DataplaneMode.Auto),
+            parsed.Has(dryRun),
+            parsed.Get<MetricsAddress?>(metricsAddress, MetricsAddress.Syntax, MetricsAddress.TryParse, defaultMetrics));
+        if (parsed.Has(config) && parsed.Has(kubeconfig))
         {
-            if (command.Has(config) && command.Has(kubeconfig))
-            {
-                command.AddError("--config (standalone) and --kubeconfig (cluster) exclude each other");
-            }
-            else if (command.Has(dryRun) && !command.Has(config))
-            {
-                command.AddError("--dry-run needs --config");
-            }
-        });
-        return CommandLineParsing.Parse(root, args, result => new AgentOptions(
-            result.GetValue(config),
-            result.GetValue(kubeconfig),
-            result.GetValue(nodeName) ?? nodeNameVariable ?? Environment.MachineName,
-            result.GetValue(logFormat),
-            result.GetValue(dataplane),
-            result.GetValue(dryRun),
-            result.GetValue(metricsAddress).Value));
+            parsed.AddError("--config (standalone) and --kubeconfig (cluster) exclude each other");
+        }
+        else if (parsed.Has(dryRun) && !parsed.Has(config))
+        {
+            parsed.AddError("--dry-run needs --config");
+        }
+
+        return parsed.Result(options);
     }
 
     public static int Run(string[] args)

@@ -35,6 +35,9 @@ public sealed class AgentCommandLineTests
     [InlineData("--config (standalone) and --kubeconfig (cluster) exclude each other", "--config", "a", "--kubeconfig", "b")]
     [InlineData("--dry-run needs --config", "--dry-run")]
     [InlineData("Required argument missing for option: '--node-name'", "--node-name")]
+    [InlineData("Required argument missing for option: '--node-name'", "--node-name", "--dry-run", "--config", "a")]
+    [InlineData("Unrecognized command or argument 'stray'", "--config", "a", "stray")]
+    [InlineData("--metrics-address: IP:PORT, [IPv6]:PORT, :PORT (every address) or off, got \"x\"", "--metrics-address=x")]
     public void Bad_usage_exits_two_naming_the_problem(string message, params string[] args)
     {
         var parsed = AgentCommandLine.Parse(args, null);
@@ -42,6 +45,40 @@ public sealed class AgentCommandLineTests
         Assert.Equal(2, parsed.ExitCode);
         Assert.Equal("", parsed.Output);
         Assert.Contains($"keepoperator-agent: {message}", parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Errors_are_all_reported_one_per_line_then_the_help_hint()
+    {
+        var parsed = AgentCommandLine.Parse(["--dataplane", "ebpf", "stray", "--log-format", "xml"], null);
+        Assert.Equal(
+            "keepoperator-agent: Unrecognized command or argument 'stray'.\n" +
+            "keepoperator-agent: --log-format: logfmt or json, got \"xml\"\n" +
+            "keepoperator-agent: --dataplane: auto, ipvs or nftables, got \"ebpf\"\n" +
+            "see 'keepoperator-agent --help' for usage\n", parsed.Error);
+    }
+
+    [Fact]
+    public void Values_may_follow_an_equals_sign_or_a_colon_and_the_last_repeated_one_wins()
+    {
+        var parsed = AgentCommandLine.Parse(["--node-name=n1", "--config:a.yaml", "--metrics-address=[::1]:9000", "--dataplane", "ipvs", "--dataplane", "nftables", "--node-name", "n2"], null);
+        Assert.Equal(new AgentOptions("a.yaml", null, "n2", LogFormat.Logfmt, DataplaneMode.Nftables, false, new MetricsAddress(IPAddress.IPv6Loopback, 9000)), parsed.Options);
+    }
+
+    [Fact]
+    public void Help_wins_over_usage_errors_and_shows_the_defaults()
+    {
+        var parsed = AgentCommandLine.Parse(["--frobnicate", "--dataplane", "ebpf", "-h"], null);
+        Assert.Equal(0, parsed.ExitCode);
+        Assert.Null(parsed.Options);
+        Assert.Equal("", parsed.Error);
+        Assert.StartsWith("Description:\n  keepoperator-agent --config FILE", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("\nUsage:\n  keepoperator-agent [options]\n", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("  --dataplane <auto|ipvs|nftables>       auto, ipvs or nftables:", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("[default: auto]", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("[default: logfmt]", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("[default: :9650]", parsed.Output, StringComparison.Ordinal);
+        Assert.Contains("\n  -h, --help                             Show help and usage information\n", parsed.Output, StringComparison.Ordinal);
     }
 
     [Theory]
