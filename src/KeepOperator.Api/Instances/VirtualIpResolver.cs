@@ -16,7 +16,7 @@ public static class VirtualIpResolver
         var spec = vip.Spec;
         return new VrrpInstance
         {
-            Name = string.IsNullOrEmpty(vip.Metadata.Namespace) ? vip.Metadata.Name ?? "" : $"{vip.Metadata.Namespace}/{vip.Metadata.Name}",
+            Name = InstanceName(vip),
             Generation = vip.Metadata.Generation,
             VirtualRouterId = virtualRouterId,
             Version = (VrrpVersion)(spec.VrrpVersion ?? VirtualIpDefaults.VrrpVersion),
@@ -38,6 +38,13 @@ public static class VirtualIpResolver
                 : GratuitousArpSettings.Default,
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
         };
+    }
+
+    /// <summary>The instance's name: the VirtualIp's, or "namespace/name" for a namespaced standalone document.</summary>
+    public static string InstanceName(VirtualIp vip)
+    {
+        ArgumentNullException.ThrowIfNull(vip);
+        return string.IsNullOrEmpty(vip.Metadata.Namespace) ? vip.Metadata.Name ?? "" : $"{vip.Metadata.Namespace}/{vip.Metadata.Name}";
     }
 
     /// <summary>The priorities entry for this node (node names compare case-insensitively), else defaultPriority, else 100.</summary>
