@@ -16,13 +16,14 @@ namespace KeepOperator.Api;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectNullableAnnotations = true,
     AllowOutOfOrderMetadataProperties = true, // an API server sorts keys: a type discriminator need not come first
-    Converters = [typeof(Rfc3339TimestampConverter), typeof(GoDurationJsonConverter), typeof(IpAddressJsonConverter)])]
+    Converters = [typeof(Rfc3339TimestampConverter), typeof(GoDurationJsonConverter), typeof(IPAddressJsonConverter)])]
 [JsonSerializable(typeof(VirtualIp))]
 [JsonSerializable(typeof(List<VirtualIp>))]
 [JsonSerializable(typeof(VirtualServer))]
 [JsonSerializable(typeof(NodeAgentConfig))]
 [JsonSerializable(typeof(NodeAgentConfigStatus))]
 [JsonSerializable(typeof(Instances.VrrpInstance))]
+[JsonSerializable(typeof(Services.VirtualServerInstance))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
     private static ApiJsonContext? strict;
@@ -37,7 +38,7 @@ public sealed partial class ApiJsonContext : JsonSerializerContext
         RespectNullableAnnotations = true,
         UnmappedMemberHandling = unmapped,
         AllowOutOfOrderMetadataProperties = true,
-        Converters = { new Rfc3339TimestampConverter(), new GoDurationJsonConverter(), new IpAddressJsonConverter() },
+        Converters = { new Rfc3339TimestampConverter(), new GoDurationJsonConverter(), new IPAddressJsonConverter() },
     };
 }
 

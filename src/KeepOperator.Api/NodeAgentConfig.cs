@@ -1,4 +1,5 @@
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Services;
 
 namespace KeepOperator.Api;
 
@@ -28,21 +29,8 @@ public sealed class NodeAgentConfigSpec
     /// <summary>The VRRP instances this node takes part in, one per VirtualIp whose nodeSelector matches the node, resolved for it.</summary>
     public List<VrrpInstance> Instances { get; set; } = [];
 
-    /// <summary>The virtual servers whose VirtualIp this node takes part in (programmed while it is master).</summary>
-    public List<NodeVirtualServer>? VirtualServers { get; set; }
-}
-
-/// <summary>A VirtualServer as the node programs it: namespace/name, its spec, and the resolved real servers.</summary>
-public sealed class NodeVirtualServer
-{
-    public string Namespace { get; set; } = "";
-
-    public string Name { get; set; } = "";
-
-    public long? Generation { get; set; }
-
-    /// <summary>The spec, with realServers resolved from serviceRef's EndpointSlices when it names a Service.</summary>
-    public VirtualServerSpec Spec { get; set; } = new();
+    /// <summary>The virtual servers whose VirtualIp this node takes part in, resolved (programmed while it is master).</summary>
+    public List<VirtualServerInstance>? VirtualServers { get; set; }
 }
 
 public sealed class NodeAgentConfigStatus

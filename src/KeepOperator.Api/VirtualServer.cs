@@ -32,6 +32,7 @@ public static class VirtualServerDefaults
     public const int Retries = 1;
     public const string DelayBeforeRetry = "1s";
     public const string HttpPath = "/";
+    public const string HttpExpectedStatus = "200-299";
 }
 
 public sealed class VirtualServerSpec

@@ -81,6 +81,13 @@ public static class VirtualServerValidator
         ValidateRealServers(spec.RealServers, family, errors);
         ValidateServiceRef(spec.ServiceRef, mode, errors);
         ValidateHealthCheck(spec.HealthCheck, errors);
+        if (spec.Fwmark is not null && spec.HealthCheck is { } check && (check.Tcp?.Port ?? check.Http?.Port) is null
+            && spec.RealServers?.Any(r => r is { Port: null }) == true)
+        {
+            // Such a real server has no port of its own (the packet's is kept): nothing says where to check it.
+            errors.Add(new("spec.healthCheck", "a real server without a port (firewall-mark service) needs the check's port"));
+        }
+
         if (spec.SorryServer is { } sorry)
         {
             ValidateRealServer(sorry, "spec.sorryServer", family, errors);
@@ -92,6 +99,63 @@ public static class VirtualServerValidator
             FieldRules.Range(quorum.Hysteresis, 0, int.MaxValue, "spec.quorum.hysteresis", errors);
         }
     }
+
+    /// <summary>
+    /// The address a valid virtual server serves on: spec.address when the VirtualIp has it (else null), the
+    /// VirtualIp's first address when spec.address is absent.
+    /// </summary>
+    public static IPAddress? ServedAddress(VirtualServerSpec spec, VirtualIpSpec vip)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(vip);
+        var addresses = (vip.Addresses ?? [])
+            .Select(text => VirtualIpValidator.TryParseAddress(text, out var address, out _, out _) ? address : null)
+            .OfType<IPAddress>();
+        return spec.Address is null ? addresses.FirstOrDefault() : addresses.FirstOrDefault(a => a.Equals(IPAddress.Parse(spec.Address)));
+    }
+
+    /// <summary>
+    /// The rules that need the VirtualIp the server names, for a server that passed <see cref="Validate"/>: its address
+    /// is one of the VirtualIp's (checked first, alone), the real servers and the persistence netmask fit that address's family.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateOn(VirtualServerSpec spec, VirtualIp vip)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(vip);
+        if (ServedAddress(spec, vip.Spec) is not { } address)
+        {
+            return [new("spec.address", $"{spec.Address} is not an address of VirtualIp \"{vip.Metadata.Name}\" ({string.Join(", ", vip.Spec.Addresses ?? [])})")];
+        }
+
+        var errors = new List<FieldError>();
+        for (var i = 0; i < (spec.RealServers?.Count ?? 0); i++)
+        {
+            if (IPAddress.Parse(spec.RealServers![i].Address).AddressFamily != address.AddressFamily)
+            {
+                errors.Add(new($"spec.realServers[{i}].address", $"must be of the family of {address}, got \"{spec.RealServers[i].Address}\""));
+            }
+        }
+
+        if (spec.SorryServer is { } sorry && IPAddress.Parse(sorry.Address).AddressFamily != address.AddressFamily)
+        {
+            errors.Add(new("spec.sorryServer.address", $"must be of the family of {address}, got \"{sorry.Address}\""));
+        }
+
+        var ipv4 = address.AddressFamily == AddressFamily.InterNetwork;
+        if (spec.PersistenceNetmask is { } netmask
+            && (PrefixLength(netmask) > (ipv4 ? 32 : 128) || (netmask.Contains('.', StringComparison.Ordinal) && !ipv4)))
+        {
+            errors.Add(new("spec.persistenceNetmask", $"\"{netmask}\" does not fit an {(ipv4 ? "IPv4" : "IPv6")} address ({address})"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>A valid netmask ("24", or a contiguous dotted mask) as a prefix length.</summary>
+    internal static int PrefixLength(string netmask) =>
+        netmask.Contains('.', StringComparison.Ordinal)
+            ? IPAddress.Parse(netmask).GetAddressBytes().Sum(b => System.Numerics.BitOperations.PopCount(b))
+            : int.Parse(netmask, CultureInfo.InvariantCulture);
 
     private static void ValidateRealServers(List<RealServer>? servers, AddressFamily? family, List<FieldError> errors)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using KeepOperator.Api.Manifests;
 using Xunit;
@@ -199,6 +200,73 @@ public class VirtualServerValidatorTests
     {
         Assert.Empty(Errors(s => s.SorryServer = new RealServer { Address = "10.77.0.99", Port = 8080 }));
         AssertOnlyError(s => s.SorryServer = new RealServer { Address = "10.77.0.99", Weight = 70000 }, "spec.sorryServer.weight", "between 0 and 65535");
+    }
+
+    [Fact]
+    public void A_firewall_mark_real_server_without_a_port_needs_the_check_s_port()
+    {
+        void Fwmark(VirtualServerSpec s)
+        {
+            s.Port = null;
+            s.Fwmark = 3;
+            s.HealthCheck!.Tcp!.Port = null;
+            s.RealServers![1].Port = null;
+        }
+
+        AssertOnlyError(Fwmark, "spec.healthCheck", "needs the check's port");
+        Assert.Empty(Errors(s =>
+        {
+            Fwmark(s);
+            s.HealthCheck!.Tcp!.Port = 80;
+        }));
+    }
+
+    private static IReadOnlyList<FieldError> ErrorsOn(Action<VirtualServerSpec> change, params string[] vipAddresses)
+    {
+        var server = VirtualServerSamples.Web();
+        change(server.Spec);
+        Assert.Empty(VirtualServerValidator.Validate(server)); // the rules on the VirtualIp come after these
+        var vip = Samples.Web();
+        vip.Spec.Addresses = [.. vipAddresses];
+        return VirtualServerValidator.ValidateOn(server.Spec, vip);
+    }
+
+    [Fact]
+    public void On_its_VirtualIp_the_address_must_be_one_of_its_own_alone()
+    {
+        var error = Assert.Single(ErrorsOn(s => s.Address = "10.77.0.99", "10.77.0.250/24", "10.77.0.251"));
+
+        Assert.Equal(("spec.address", "10.77.0.99 is not an address of VirtualIp \"web\" (10.77.0.250/24, 10.77.0.251)"), (error.Path, error.Message));
+        Assert.Empty(ErrorsOn(s => s.Address = "10.77.0.251", "10.77.0.250/24", "10.77.0.251"));
+        Assert.Equal(IPAddress.Parse("10.77.0.251"), VirtualServerValidator.ServedAddress(new VirtualServerSpec { Address = "10.77.0.251" }, new VirtualIpSpec { Addresses = ["10.77.0.250/24", "10.77.0.251"] }));
+        Assert.Equal(IPAddress.Parse("10.77.0.250"), VirtualServerValidator.ServedAddress(new VirtualServerSpec(), new VirtualIpSpec { Addresses = ["10.77.0.250/24", "10.77.0.251"] }));
+    }
+
+    [Fact]
+    public void On_its_VirtualIp_the_real_servers_and_persistence_netmask_fit_the_family_served()
+    {
+        var errors = ErrorsOn(
+            s =>
+            {
+                s.RealServers![1].Address = "fd00::12";
+                s.SorryServer = new RealServer { Address = "fd00::99" };
+                s.PersistenceNetmask = "255.255.255.0";
+            },
+            "10.77.0.250");
+        var v6 = ErrorsOn(
+            s =>
+            {
+                s.PersistenceNetmask = "255.255.255.0";
+                s.RealServers = [new RealServer { Address = "fd00::11" }];
+            },
+            "fd00::250");
+        var tooLong = ErrorsOn(s => s.PersistenceNetmask = "64", "10.77.0.250");
+
+        Assert.Equal(["spec.realServers[1].address", "spec.sorryServer.address"], errors.Select(e => e.Path));
+        Assert.Equal("must be of the family of 10.77.0.250, got \"fd00::12\"", errors[0].Message);
+        Assert.Equal("spec.persistenceNetmask", Assert.Single(v6).Path);
+        Assert.Equal("\"64\" does not fit an IPv4 address (10.77.0.250)", Assert.Single(tooLong).Message);
+        Assert.Empty(ErrorsOn(s => s.PersistenceNetmask = "24", "10.77.0.250"));
     }
 
     [Fact]

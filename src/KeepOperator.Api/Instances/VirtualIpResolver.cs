@@ -19,7 +19,7 @@ public static class VirtualIpResolver
         var spec = vip.Spec;
         return new VrrpInstance
         {
-            Name = string.IsNullOrEmpty(vip.Metadata.Namespace) ? vip.Metadata.Name ?? "" : $"{vip.Metadata.Namespace}/{vip.Metadata.Name}",
+            Name = InstanceName(vip),
             Generation = vip.Metadata.Generation,
             VirtualRouterId = virtualRouterId,
             Version = (VrrpVersion)(spec.VrrpVersion ?? VirtualIpDefaults.VrrpVersion),
@@ -68,6 +68,13 @@ public static class VirtualIpResolver
             Peers = [.. (nodes?.Eligible ?? []).Where(n => n != self).Select(First).OfType<IPAddress>()],
             SourceAddress = self is null ? null : First(self),
         };
+    }
+
+    /// <summary>The instance's name: the VirtualIp's, or "namespace/name" for a namespaced standalone document.</summary>
+    public static string InstanceName(VirtualIp vip)
+    {
+        ArgumentNullException.ThrowIfNull(vip);
+        return string.IsNullOrEmpty(vip.Metadata.Namespace) ? vip.Metadata.Name ?? "" : $"{vip.Metadata.Namespace}/{vip.Metadata.Name}";
     }
 
     /// <summary>The priorities entry for this node (node names compare case-insensitively), else defaultPriority, else 100.</summary>

@@ -1,6 +1,8 @@
+using System.Net;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
 using KeepOperator.Api.Manifests;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Netlink;
 
@@ -48,6 +50,7 @@ public sealed class StandaloneConfig
         var instances = new List<VrrpInstanceSettings>();
         var claims = new InstanceClaims();
         var names = new Dictionary<string, ManifestDocument>(StringComparer.Ordinal);
+        var virtualIps = new Dictionary<string, IReadOnlyList<IPAddress>>(StringComparer.Ordinal);
 
         foreach (var document in read.Documents)
         {
@@ -66,6 +69,7 @@ public sealed class StandaloneConfig
 
             // Validated by the reader (standalone rules); resolved as the operator resolves, bound to this host.
             var instance = VirtualIpResolver.Resolve(vip, vip.Spec.VirtualRouterId!.Value, VirtualIpResolver.PriorityFor(vip.Spec, nodeName), vip.Metadata.Namespace ?? "");
+            virtualIps[instance.Name] = [.. instance.Addresses.Select(a => a.Address)]; // one that fails below is reported there, not by its VirtualServers
             warnings.AddRange(IgnoredFields(vip).Select(w => document.Error(w.Path, w.Message)));
             var binding = InstanceBinder.Bind(instance, hostAddresses);
             if (binding.Settings is not { } settings)
@@ -83,9 +87,34 @@ public sealed class StandaloneConfig
             instances.Add(settings);
         }
 
-        var virtualIps = names.ToDictionary(n => n.Key, n => (IReadOnlyList<string>)((VirtualIp)n.Value.Object).Spec.Addresses, StringComparer.Ordinal);
-        var serverDocuments = read.Documents.Where(d => d.Object is VirtualServer).ToList();
-        var servers = VirtualServerSetResolver.Resolve([.. serverDocuments.Select(d => (VirtualServer)d.Object)], virtualIps);
+        // Validated by the reader; what needs the VirtualIp is checked here, then resolved as the operator resolves.
+        var serverDocuments = new List<ManifestDocument>();
+        var resolved = new List<VirtualServerInstance>();
+        foreach (var document in read.Documents)
+        {
+            if (document.Object is not VirtualServer server)
+            {
+                continue;
+            }
+
+            if (!names.TryGetValue(server.Spec.VirtualIpRef, out var vipDocument))
+            {
+                errors.Add(document.Error("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{server.Spec.VirtualIpRef}\")"));
+                continue;
+            }
+
+            var vip = (VirtualIp)vipDocument.Object;
+            if (VirtualServerValidator.ValidateOn(server.Spec, vip) is { Count: > 0 } onVip)
+            {
+                errors.AddRange(onVip.Select(e => document.Error(e.Path, e.Message)));
+                continue;
+            }
+
+            serverDocuments.Add(document);
+            resolved.Add(VirtualServerResolver.Resolve(server, vip));
+        }
+
+        var servers = VirtualServerSetResolver.Resolve(resolved, virtualIps);
         errors.AddRange(servers.Errors.Select(e => serverDocuments[e.Index].Error(e.Error.Path, e.Error.Message)));
 
         if (errors.Count > 0)

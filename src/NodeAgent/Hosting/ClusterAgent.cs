@@ -1,7 +1,9 @@
+using System.Net;
 using System.Threading.Channels;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
 using KeepOperator.Api.Logging;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
@@ -152,13 +154,13 @@ public sealed class ClusterAgent
         var virtualServerErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (index, error) in virtualServers.Errors)
         {
-            var name = DisplayName(servers[index]);
+            var name = VirtualServerInstance.DisplayNameOf(servers[index].Namespace, servers[index].Name);
             virtualServerErrors[name] = virtualServerErrors.TryGetValue(name, out var earlier) ? $"{earlier}; {error}" : error.ToString();
         }
         foreach (var (index, error) in virtualServers.Errors)
         {
             // Compared as the whole set of a server's errors, so one with several is not logged again on every apply.
-            var name = DisplayName(servers[index]);
+            var name = VirtualServerInstance.DisplayNameOf(servers[index].Namespace, servers[index].Name);
             if (!_applied.VirtualServerErrors.TryGetValue(name, out var before) || before != virtualServerErrors[name])
             {
                 _log.Error("config", ("vs", name), ("message", error));
@@ -172,22 +174,18 @@ public sealed class ClusterAgent
     /// The virtual servers of the VirtualIps this node runs; those of a VirtualIp that failed to start are left out (that
     /// failure is reported already), one that names no VirtualIp of this node is an error.
     /// </summary>
-    private static VirtualServerSetResolution ResolveVirtualServers(List<NodeVirtualServer> servers, List<VrrpInstance> instances, ClusterInstances wanted)
+    private static VirtualServerSetResolution ResolveVirtualServers(List<VirtualServerInstance> servers, List<VrrpInstance> instances, ClusterInstances wanted)
     {
         var running = wanted.Settings.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var virtualIps = instances.Where(i => running.Contains(i.Name))
-            .ToDictionary(i => i.Name, i => (IReadOnlyList<string>)[.. i.Addresses.Select(a => a.ToString())], StringComparer.Ordinal);
+            .ToDictionary(i => i.Name, i => (IReadOnlyList<IPAddress>)[.. i.Addresses.Select(a => a.Address)], StringComparer.Ordinal);
         var configured = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var kept = servers.Select((s, i) => (Server: s, Index: i))
-            .Where(x => virtualIps.ContainsKey(x.Server.Spec.VirtualIpRef) || !configured.Contains(x.Server.Spec.VirtualIpRef))
+            .Where(x => virtualIps.ContainsKey(x.Server.VirtualIp) || !configured.Contains(x.Server.VirtualIp))
             .ToList();
-        var resolution = VirtualServerSetResolver.Resolve(
-            [.. kept.Select(x => new VirtualServer { Metadata = new ObjectMeta { Namespace = x.Server.Namespace, Name = x.Server.Name }, Spec = x.Server.Spec })],
-            virtualIps);
+        var resolution = VirtualServerSetResolver.Resolve([.. kept.Select(x => x.Server)], virtualIps);
         return resolution with { Errors = [.. resolution.Errors.Select(e => (kept[e.Index].Index, e.Error))] };
     }
-
-    private static string DisplayName(NodeVirtualServer server) => VirtualServerDefinition.DisplayNameOf(server.Namespace, server.Name);
 
     private void Apply(ClusterInstances wanted, IReadOnlyList<VirtualServerDefinition> virtualServers, Dictionary<string, string> virtualServerErrors, long? generation)
     {

@@ -28,7 +28,7 @@ public static class DryRun
 
         var desired = definitions
             .Where(d => ForwardingSupport.Refusal(dataplane, d.Forwarding) is null)
-            .Select(d => VirtualServerHealthRule.Decide(d, [.. d.RealServers.Select(_ => true)], null).Server)
+            .Select(d => VirtualServerHealthRule.Decide(d, [.. d.Server.RealServers.Select(_ => true)], null).Server)
             .ToList();
         if (dataplane == DataplaneKind.Ipvs)
         {

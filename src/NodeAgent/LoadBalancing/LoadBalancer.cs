@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.Channels;
 using KeepOperator.Api;
 using KeepOperator.Api.Logging;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.Nftables;
 using KeepOperator.NodeAgent.ServiceModel;
@@ -187,11 +188,11 @@ public sealed class LoadBalancer
         {
             if (!before.Remove(definition.DisplayName, out var old))
             {
-                _log.Info("virtualserver", ("vs", definition.DisplayName), ("action", "added"), ("service", definition.Key), ("real_servers", definition.RealServers.Count));
+                _log.Info("virtualserver", ("vs", definition.DisplayName), ("action", "added"), ("service", definition.Key), ("real_servers", definition.Server.RealServers.Count));
             }
             else if (old != definition)
             {
-                _log.Info("virtualserver", ("vs", definition.DisplayName), ("action", "changed"), ("service", definition.Key), ("real_servers", definition.RealServers.Count));
+                _log.Info("virtualserver", ("vs", definition.DisplayName), ("action", "changed"), ("service", definition.Key), ("real_servers", definition.Server.RealServers.Count));
                 _quorumUp.Remove(definition.DisplayName);
             }
             else
@@ -283,27 +284,27 @@ public sealed class LoadBalancer
 
     private VirtualServerDecision Decide(VirtualServerDefinition definition)
     {
-        var healthy = definition.RealServers.Select(r => StateOf(definition, r)?.Healthy ?? true).ToList();
+        var healthy = definition.Server.RealServers.Select(r => StateOf(definition, r)?.Healthy ?? true).ToList();
         bool? wasUp = _quorumUp.TryGetValue(definition.DisplayName, out var up) ? up : null;
         var decision = VirtualServerHealthRule.Decide(definition, healthy, wasUp);
         if (wasUp is { } previous && previous != decision.QuorumUp)
         {
-            _log.Info("quorum", ("vs", definition.DisplayName), ("up", decision.QuorumUp ? "true" : "false"), ("sorry_server", decision.SorryServerActive ? definition.SorryServer?.ToString() : null));
+            _log.Info("quorum", ("vs", definition.DisplayName), ("up", decision.QuorumUp ? "true" : "false"), ("sorry_server", decision.SorryServerActive ? definition.Server.SorryServer?.ToString() : null));
         }
 
         _quorumUp[definition.DisplayName] = decision.QuorumUp;
         return decision;
     }
 
-    private CheckState? StateOf(VirtualServerDefinition definition, ConfiguredRealServer server) =>
-        definition.HealthCheck is { } spec && _health.TryGetValue((definition.DisplayName, RealServerCheckFactory.Target(server, spec)), out var state) ? state : null;
+    private CheckState? StateOf(VirtualServerDefinition definition, RealServerSettings server) =>
+        definition.Server.HealthCheck is { } spec && _health.TryGetValue((definition.DisplayName, RealServerCheckFactory.Target(server, spec)), out var state) ? state : null;
 
     /// <summary>One line per real server whose health the verdict changed (servers sharing a check target share it).</summary>
     private void LogHealth(RealServerHealthChange change)
     {
-        foreach (var definition in _definitions.Where(d => d.DisplayName == change.VirtualServer && d.HealthCheck is not null))
+        foreach (var definition in _definitions.Where(d => d.DisplayName == change.VirtualServer && d.Server.HealthCheck is not null))
         {
-            foreach (var server in definition.RealServers.Where(r => RealServerCheckFactory.Target(r, definition.HealthCheck!).Equals(change.RealServer)))
+            foreach (var server in definition.Server.RealServers.Where(r => RealServerCheckFactory.Target(r, definition.Server.HealthCheck!).Equals(change.RealServer)))
             {
                 var fields = new (string, object?)[] { ("vs", definition.DisplayName), ("rs", server), ("healthy", change.Healthy ? "true" : "false"), ("reason", change.Message) };
                 if (change.Healthy)
@@ -339,15 +340,15 @@ public sealed class LoadBalancer
             var definition = _definitions[v];
             if (Refusal(definition) is { } refusal)
             {
-                servers.Add(new NodeVirtualServerStatus { Namespace = definition.Namespace, Name = definition.Name, Refused = refusal });
+                servers.Add(new NodeVirtualServerStatus { Namespace = definition.Server.Namespace, Name = definition.Server.Name, Refused = refusal });
                 continue;
             }
 
             var decision = ReferenceEquals(_decidedFor, _definitions) ? _decisions[v] : null;
-            var realServers = new List<RealServerStatus>(definition.RealServers.Count);
-            for (var i = 0; i < definition.RealServers.Count; i++)
+            var realServers = new List<RealServerStatus>(definition.Server.RealServers.Count);
+            for (var i = 0; i < definition.Server.RealServers.Count; i++)
             {
-                var server = definition.RealServers[i];
+                var server = definition.Server.RealServers[i];
                 var state = StateOf(definition, server);
                 realServers.Add(new RealServerStatus
                 {
@@ -360,7 +361,7 @@ public sealed class LoadBalancer
                 });
             }
 
-            servers.Add(new NodeVirtualServerStatus { Namespace = definition.Namespace, Name = definition.Name, RealServers = realServers });
+            servers.Add(new NodeVirtualServerStatus { Namespace = definition.Server.Namespace, Name = definition.Server.Name, RealServers = realServers });
         }
 
         _status = new LoadBalancerStatus(servers, _forwardingProblems);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.Health;
 using KeepOperator.NodeAgent.Health.Checker;
 
@@ -14,7 +14,7 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 public static class RealServerCheckFactory
 {
     /// <summary>Where a check connects: the spec's port, else the real server's.</summary>
-    public static IPEndPoint Target(ConfiguredRealServer server, RealServerCheckSpec spec)
+    public static IPEndPoint Target(RealServerSettings server, RealServerCheckSettings spec)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(spec);
@@ -28,12 +28,12 @@ public static class RealServerCheckFactory
         var seen = new HashSet<(string, IPEndPoint)>();
         foreach (var definition in definitions)
         {
-            if (definition.HealthCheck is not { } spec)
+            if (definition.Server.HealthCheck is not { } spec)
             {
                 continue;
             }
 
-            foreach (var server in definition.RealServers)
+            foreach (var server in definition.Server.RealServers)
             {
                 var target = Target(server, spec);
                 if (seen.Add((definition.DisplayName, target)))
@@ -46,19 +46,19 @@ public static class RealServerCheckFactory
         return checks;
     }
 
-    private static RealServerCheck Create(string virtualServer, IPEndPoint target, RealServerCheckSpec spec)
+    private static RealServerCheck Create(string virtualServer, IPEndPoint target, RealServerCheckSettings spec)
     {
         var policy = new RealServerCheckPolicy(spec.Interval, spec.Retries, spec.DelayBeforeRetry);
-        if (!spec.IsHttp)
+        if (spec.Http is not { } http)
         {
             return RealServerCheck.TcpConnect(virtualServer, target, spec.ConnectTimeout, policy);
         }
 
         var probe = new HttpGetProbe(
-            new Uri($"http://{target}{spec.HttpPath}"),
-            spec.ExpectedStatus is { } expected ? HttpStatusRanges.Parse(expected) : HttpStatusRanges.Default,
+            new Uri($"http://{target}{http.Path}"),
+            http.ExpectedStatus,
             spec.ConnectTimeout,
-            spec.BodyRegex is { } pattern ? new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)) : null,
+            http.BodyRegex is { } pattern ? new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)) : null,
             connectTo: target);
         return RealServerCheck.WithProbe(virtualServer, target, probe, policy);
     }

@@ -1,49 +1,56 @@
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
-/// A VirtualServer resolved for the dataplane: the IPVS service, every configured real server, and keepalived's rules
-/// for failures (inhibit_on_failure, sorry_server, quorum with hysteresis). Which real servers are programmed at a given
-/// moment is <see cref="VirtualServerHealthRule"/>'s decision.
+/// A resolved VirtualServer as the dataplane sees it: the IPVS service its settings make, and how its real servers
+/// become destinations. Which real servers are programmed at a given moment is <see cref="VirtualServerHealthRule"/>'s decision.
 /// </summary>
-/// <param name="Namespace">Empty for a standalone document without one.</param>
-/// <param name="HealthCheck">Null: no checker, the real servers are always healthy (as keepalived without one).</param>
-/// <param name="QuorumMinimum">keepalived's quorum: the healthy weight the service needs (default 1).</param>
-/// <param name="QuorumHysteresis">keepalived's hysteresis around <paramref name="QuorumMinimum"/> (default 0).</param>
-public sealed record VirtualServerDefinition(
-    string Namespace,
-    string Name,
-    string VirtualIpRef,
-    VirtualService Service,
-    PacketForwarding Forwarding,
-    IReadOnlyList<ConfiguredRealServer> RealServers,
-    ConfiguredRealServer? SorryServer,
-    bool InhibitOnFailure,
-    int QuorumMinimum,
-    int QuorumHysteresis,
-    RealServerCheckSpec? HealthCheck)
+public sealed record VirtualServerDefinition(VirtualServerInstance Server)
 {
-    /// <summary>namespace/name, or the name alone without a namespace: how logs and checks name it.</summary>
-    public string DisplayName => DisplayNameOf(Namespace, Name);
+    public VirtualService Service { get; } = ServiceOf(Server);
 
-    /// <summary>"namespace/name", or the name alone for a standalone document: how checks, logs and metrics name it.</summary>
-    public static string DisplayNameOf(string ns, string name) => ns.Length == 0 ? name : $"{ns}/{name}";
+    public PacketForwarding Forwarding { get; } = Server.Forwarding switch
+    {
+        ForwardingMethod.DirectRoute => PacketForwarding.DirectRoute,
+        ForwardingMethod.Tunnel => PacketForwarding.Tunnel,
+        _ => PacketForwarding.Masquerade,
+    };
 
     public ServiceKey Key => Service.Key;
+
+    /// <summary>How checks, logs and metrics name it (<see cref="VirtualServerInstance.DisplayNameOf"/>).</summary>
+    public string DisplayName => VirtualServerInstance.DisplayNameOf(Server.Namespace, Server.Name);
 
     /// <summary>
     /// The IPVS destination of a real server. Only NAT rewrites the port: with DR and TUN the real server gets the
     /// service's port (0 for a firewall mark), as keepalived and ipvsadm program it; checks keep the configured port.
     /// </summary>
-    public ServiceDestination Destination(ConfiguredRealServer server, int weight) =>
-        new(server.Address, Forwarding == PacketForwarding.Masquerade ? server.Port : Key.Port) { ForwardingMethod = Forwarding, Weight = weight };
+    public ServiceDestination Destination(RealServerSettings server, int weight)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return new(server.Address, Forwarding == PacketForwarding.Masquerade ? (ushort)server.Port : Key.Port) { ForwardingMethod = Forwarding, Weight = weight };
+    }
 
-    public bool Equals(VirtualServerDefinition? other) =>
-        other is not null
-        && (Namespace, Name, VirtualIpRef, Service, Forwarding, SorryServer, InhibitOnFailure, QuorumMinimum, QuorumHysteresis, HealthCheck)
-            == (other.Namespace, other.Name, other.VirtualIpRef, other.Service, other.Forwarding, other.SorryServer, other.InhibitOnFailure, other.QuorumMinimum, other.QuorumHysteresis, other.HealthCheck)
-        && RealServers.SequenceEqual(other.RealServers);
-
-    public override int GetHashCode() => HashCode.Combine(Namespace, Name, Service, RealServers.Count);
+    private static VirtualService ServiceOf(VirtualServerInstance server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var key = server.Fwmark is { } mark
+            ? ServiceKey.ForFirewallMark((uint)mark, server.Address.AddressFamily)
+            : ServiceKey.ForAddress(
+                server.Protocol switch
+                {
+                    VirtualServerProtocol.Udp => ServiceProtocol.Udp,
+                    VirtualServerProtocol.Sctp => ServiceProtocol.Sctp,
+                    _ => ServiceProtocol.Tcp,
+                },
+                server.Address,
+                (ushort)server.Port!.Value);
+        var service = new VirtualService(key) { Scheduler = server.Scheduler, NetmaskPrefixLength = server.PersistencePrefixLength };
+        return server.PersistenceTimeout <= TimeSpan.Zero
+            ? service
+            // IPVS counts whole seconds; a fraction rounds up so that persistence never ends early.
+            : service with { Flags = ServiceFlags.Persistent, PersistenceTimeout = (uint)Math.Ceiling(server.PersistenceTimeout.TotalSeconds) };
+    }
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using KeepOperator.NodeAgent.ServiceModel;
+
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
@@ -15,7 +18,7 @@ public static class VirtualServerHealthRule
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(healthy);
-        var servers = definition.RealServers;
+        var servers = definition.Server.RealServers;
         if (healthy.Count != servers.Count)
         {
             throw new ArgumentException($"{healthy.Count} health values for {servers.Count} real servers.", nameof(healthy));
@@ -27,15 +30,15 @@ public static class VirtualServerHealthRule
             healthyWeight += healthy[i] ? servers[i].Weight : 0;
         }
 
-        bool quorumUp = QuorumUp(healthyWeight, definition.QuorumMinimum, definition.QuorumHysteresis, quorumWasUp);
+        bool quorumUp = QuorumUp(healthyWeight, definition.Server.Quorum.Minimum, definition.Server.Quorum.Hysteresis, quorumWasUp);
         var weights = new int?[servers.Count];
-        var destinations = new List<KeepOperator.NodeAgent.ServiceModel.ServiceDestination>(servers.Count + 1);
-        var added = new HashSet<(System.Net.IPAddress, int)>(servers.Count); // one entry per endpoint, found in O(1)
-        var sorry = quorumUp ? null : definition.SorryServer;
+        var destinations = new List<ServiceDestination>(servers.Count + 1);
+        var added = new HashSet<(IPAddress, int)>(servers.Count); // one entry per endpoint, found in O(1)
+        var sorry = quorumUp ? null : definition.Server.SorryServer;
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
-            int? weight = quorumUp && healthy[i] ? server.Weight : definition.InhibitOnFailure ? 0 : null;
+            int? weight = quorumUp && healthy[i] ? server.Weight : definition.Server.InhibitOnFailure ? 0 : null;
             // The sorry server may be one of the real servers: then its entry is the sorry server's.
             bool isSorry = sorry is not null && sorry.Address.Equals(server.Address) && sorry.Port == server.Port;
             if (weight is { } w && !isSorry && added.Add((server.Address, server.Port)))
@@ -50,7 +53,7 @@ public static class VirtualServerHealthRule
             destinations.Add(definition.Destination(sorry, sorry.Weight));
         }
 
-        return new VirtualServerDecision(new KeepOperator.NodeAgent.ServiceModel.LoadBalancedService(definition.Service, destinations), quorumUp, weights, sorry is not null);
+        return new VirtualServerDecision(new LoadBalancedService(definition.Service, destinations), quorumUp, weights, sorry is not null);
     }
 
     /// <summary>keepalived's update_quorum_state: hysteresis around the minimum once there is a previous state.</summary>

@@ -1,16 +1,19 @@
+using System.Net;
 using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.ServiceModel;
 
 namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
-/// Pure: a node's whole list of VirtualServers to definitions. Each must name one of the given VirtualIps; two may not
-/// claim the same IPVS service (the first one keeps it). A refused virtual server leaves the others running.
+/// Pure: a node's resolved virtual servers to definitions, checking only what needs its running VirtualIp instances:
+/// each must serve an address of one of them, and two may not claim the same IPVS service (the first one keeps it).
+/// A refused virtual server leaves the others running.
 /// </summary>
 public static class VirtualServerSetResolver
 {
-    /// <param name="virtualIps">The VirtualIps' spec.addresses by name.</param>
-    public static VirtualServerSetResolution Resolve(IReadOnlyList<VirtualServer> servers, IReadOnlyDictionary<string, IReadOnlyList<string>> virtualIps)
+    /// <param name="virtualIps">The addresses of the VirtualIp instances this node runs, by instance name.</param>
+    public static VirtualServerSetResolution Resolve(IReadOnlyList<VirtualServerInstance> servers, IReadOnlyDictionary<string, IReadOnlyList<IPAddress>> virtualIps)
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(virtualIps);
@@ -20,19 +23,20 @@ public static class VirtualServerSetResolver
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
-            if (!virtualIps.TryGetValue(server.Spec?.VirtualIpRef ?? "", out var addresses))
+            if (!virtualIps.TryGetValue(server.VirtualIp, out var addresses))
             {
-                errors.Add((i, new FieldError("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{server.Spec?.VirtualIpRef}\")")));
+                errors.Add((i, new FieldError("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{server.VirtualIp}\")")));
                 continue;
             }
 
-            var resolution = VirtualServerResolver.Resolve(server, addresses);
-            if (resolution.Definition is not { } definition)
+            // The operator chose the address from the same VirtualIp: this catches a hand-edited configuration.
+            if (!addresses.Contains(server.Address))
             {
-                errors.AddRange(resolution.Errors.Select(e => (i, e)));
+                errors.Add((i, new FieldError("spec.address", $"{server.Address} is not an address of VirtualIp \"{server.VirtualIp}\" ({string.Join(", ", addresses)})")));
                 continue;
             }
 
+            var definition = new VirtualServerDefinition(server);
             if (owners.TryGetValue(definition.Key, out var owner))
             {
                 errors.Add((i, new FieldError(definition.Key.IsFirewallMark ? "spec.fwmark" : "spec.port", $"service {definition.Key} is already served by VirtualServer \"{owner.DisplayName}\"")));

@@ -1,3 +1,4 @@
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.LoadBalancing;
 
 namespace KeepOperator.NodeAgent.Metrics;
@@ -21,7 +22,7 @@ public sealed class RealServerSeries(AgentMetrics metrics)
             var virtualServers = new HashSet<string>(StringComparer.Ordinal);
             foreach (var server in status.VirtualServers)
             {
-                var name = VirtualServerDefinition.DisplayNameOf(server.Namespace, server.Name);
+                var name = VirtualServerInstance.DisplayNameOf(server.Namespace, server.Name);
                 virtualServers.Add(name);
                 foreach (var real in server.RealServers ?? [])
                 {

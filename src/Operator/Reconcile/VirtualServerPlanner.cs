@@ -1,13 +1,13 @@
 using System.Net;
-using System.Text.Json;
 using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.Api.Vocabulary;
 
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// From VirtualServers (with the VirtualIps' plans, Services and EndpointSlices) to what each node runs: a valid
-/// VirtualServer goes to every node that runs its VirtualIp, with its real servers resolved. One that is invalid,
+/// VirtualServer goes to every node that runs its VirtualIp, resolved (<see cref="VirtualServerResolver"/>) with its real servers. One that is invalid,
 /// names a VirtualIp that is missing or withheld, or whose Service (or port) is missing goes to no node, and its plan
 /// says why. Pure, like <see cref="Planner"/>.
 /// </summary>
@@ -22,7 +22,7 @@ public static class VirtualServerPlanner
             .ToLookup(s => ObjectKey.Of(s.Metadata.NamespaceProperty, EndpointResolver.ServiceOf(s)), StringComparer.Ordinal);
 
         var plans = new Dictionary<string, VirtualServerPlan>(StringComparer.Ordinal);
-        var perNode = new Dictionary<string, List<NodeVirtualServer>>(StringComparer.Ordinal);
+        var perNode = new Dictionary<string, List<VirtualServerInstance>>(StringComparer.Ordinal);
         foreach (var server in inputs.VirtualServers.OrderBy(Key, StringComparer.Ordinal))
         {
             var plan = PlanOne(server, vipsByName, vipPlans, services, slices);
@@ -32,8 +32,8 @@ public static class VirtualServerPlanner
                 continue;
             }
 
-            // One deep copy per node, as for VirtualIps: no two nodes' configs share a mutable spec.
-            var template = JsonSerializer.SerializeToUtf8Bytes(Render(server, plan), ApiJsonContext.Default.NodeVirtualServer);
+            // Resolved once for all its nodes: the same on each, and immutable, so the nodes' configs may share it.
+            var instance = VirtualServerResolver.Resolve(server, vipsByName[plan.VirtualIp], plan.RealServers);
             foreach (var node in plan.Nodes)
             {
                 if (!perNode.TryGetValue(node, out var list))
@@ -41,7 +41,7 @@ public static class VirtualServerPlanner
                     perNode[node] = list = [];
                 }
 
-                list.Add(JsonSerializer.Deserialize(template, ApiJsonContext.Default.NodeVirtualServer)!);
+                list.Add(instance);
             }
         }
 
@@ -74,21 +74,14 @@ public static class VirtualServerPlanner
             return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotServed, $"VirtualIp {spec.VirtualIpRef} is not given to agents (see its conditions)");
         }
 
-        var vipAddresses = (vip.Spec.Addresses ?? []).Select(a => VirtualIpValidator.TryParseAddress(a, out var parsed, out _, out _) ? parsed : null).OfType<IPAddress>().ToList();
-        var address = spec.Address is null ? vipAddresses.FirstOrDefault() : vipAddresses.FirstOrDefault(a => a.Equals(IPAddress.Parse(spec.Address)));
-        if (address is null)
+        var onVip = VirtualServerValidator.ValidateOn(spec, vip);
+        if (onVip.Count > 0)
         {
-            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.AddressNotOnVirtualIp,
-                $"spec.address {spec.Address} is not an address of VirtualIp {spec.VirtualIpRef} ({string.Join(", ", vip.Spec.Addresses ?? [])})");
+            return VirtualServerPlan.WithheldBecause(server, onVip[0].Path == "spec.address" ? VirtualServerReasons.AddressNotOnVirtualIp : VirtualServerReasons.InvalidSpec,
+                string.Join("; ", onVip));
         }
 
-        var wrongFamily = (spec.RealServers ?? []).Select((r, i) => (r, i)).Where(x => IPAddress.Parse(x.r.Address).AddressFamily != address.AddressFamily).ToList();
-        if (wrongFamily.Count > 0)
-        {
-            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.InvalidSpec,
-                string.Join("; ", wrongFamily.Select(x => $"spec.realServers[{x.i}].address: must be of the family of {address}, got \"{x.r.Address}\"")));
-        }
-
+        var address = VirtualServerValidator.ServedAddress(spec, vip.Spec)!;
         var fromService = new List<RealServer>();
         if (spec.ServiceRef is { } serviceRef)
         {
@@ -119,14 +112,5 @@ public static class VirtualServerPlanner
         }
 
         return merged.OrderBy(m => System.Convert.ToHexString(m.Key.Item1.GetAddressBytes()), StringComparer.Ordinal).ThenBy(m => m.Key.Item2).Select(m => m.Value).ToList();
-    }
-
-    private static NodeVirtualServer Render(VirtualServer server, VirtualServerPlan plan)
-    {
-        var spec = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(server.Spec, ApiJsonContext.Default.VirtualServerSpec), ApiJsonContext.Default.VirtualServerSpec)!;
-        spec.Address = plan.Address;
-        spec.RealServers = plan.RealServers.Select(r => new RealServer { Address = r.Address, Port = r.Port, Weight = r.Weight }).ToList();
-        spec.ServiceRef = null; // resolved here; the agent programs what it is given
-        return new NodeVirtualServer { Namespace = server.Metadata.Namespace ?? "", Name = server.Metadata.Name ?? "", Generation = server.Metadata.Generation, Spec = spec };
     }
 }

@@ -12,15 +12,13 @@ public sealed class CrdDriftTests
 
     public static TheoryData<string> ValidatorRequired => [.. ValidatorRequiredFields.VirtualIp.Keys];
 
-    private static readonly HashSet<Type> Opaque = [typeof(VirtualIpSpec), typeof(VirtualServerSpec)];
-
     private static ResourceDefinition Resource(string kind) => ResourceDefinitions.All.Single(r => r.Kind == kind);
 
     private static IReadOnlySet<string> RequiredByValidator(ResourceDefinition resource) =>
         resource == ResourceDefinitions.VirtualIp ? ValidatorRequiredFields.VirtualIp.Keys.ToHashSet() : [];
 
     private static List<string> Drift(ResourceDefinition resource, JsonObject crd, JsonTypeInfo? typeInfo = null) =>
-        SchemaDrift.Compare(typeInfo ?? resource.TypeInfo, CrdFiles.Schema(crd), RequiredByValidator(resource), Opaque);
+        SchemaDrift.Compare(typeInfo ?? resource.TypeInfo, CrdFiles.Schema(crd), RequiredByValidator(resource));
 
     [Theory]
     [MemberData(nameof(Resources))]
@@ -120,6 +118,21 @@ public sealed class CrdDriftTests
         var crd = LoadVirtualIp();
         SpecSchema(crd)["properties"]!["authentication"]!["properties"]!["type"]!["default"] = "AH";
         Assert.Equal(["spec.authentication.type: default \"AH\" in the CRD, \"PASS\" in C#"], Drift(ResourceDefinitions.VirtualIp, crd));
+    }
+
+    [Fact]
+    public void A_resolved_virtual_server_kept_unvalidated_or_a_changed_enum_is_drift()
+    {
+        var crd = CrdFiles.Load(ResourceDefinitions.NodeAgentConfig);
+        var servers = CrdFiles.Schema(crd)["properties"]!["spec"]!["properties"]!["virtualServers"]!;
+        var item = servers["items"]!.AsObject();
+        item["properties"]!["forwarding"]!["enum"] = new JsonArray("NAT", "DR");
+        Assert.Equal(["spec.virtualServers[].forwarding: enum [DR, NAT] in the CRD, [DR, NAT, TUN] in C# (ForwardingMethod)"], Drift(ResourceDefinitions.NodeAgentConfig, crd));
+
+        servers["items"] = new JsonObject { ["type"] = "object", ["description"] = "Anything.", ["x-kubernetes-preserve-unknown-fields"] = true };
+        Assert.Equal(
+            ["spec.virtualServers[]: kept unvalidated (x-kubernetes-preserve-unknown-fields) instead of a schema for VirtualServerInstance"],
+            Drift(ResourceDefinitions.NodeAgentConfig, crd));
     }
 
     private static JsonObject LoadVirtualIp() => CrdFiles.Load(ResourceDefinitions.VirtualIp);

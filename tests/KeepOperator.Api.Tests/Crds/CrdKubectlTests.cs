@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KeepOperator.Api.Instances;
+using KeepOperator.Api.Services;
 using KeepOperator.LocalCluster;
 using KeepOperator.LocalCluster.Tests;
 using Xunit;
@@ -113,8 +114,28 @@ public sealed class CrdKubectlTests(CrdClusterFixture fixture) : IClassFixture<C
             new TrackCheck { Name = "api", Tcp = new TcpCheck { Port = 6443 }, Weight = -20 },
             new TrackCheck { Name = "web", Http = new HttpCheck { Url = "http://127.0.0.1:8080/healthz", ExpectedStatus = "200,204" } },
         ];
+        // And a VirtualServer with every kind of field, resolved for the nodes of that VirtualIp.
+        var server = VirtualServerSamples.Web();
+        server.Metadata.Generation = 2;
+        server.Spec.PersistenceNetmask = "255.255.255.0";
+        server.Spec.InhibitOnFailure = true;
+        server.Spec.Quorum = new Quorum { Minimum = 2, Hysteresis = 1 };
+        server.Spec.SorryServer = new RealServer { Address = "10.77.0.99", Port = 8080 };
+        server.Spec.HealthCheck = new HealthCheck { Http = new HttpHealthCheck { Path = "/healthz", Port = 8080, ExpectedStatus = "200,204", BodyRegex = "ok" } };
+        var fwmark = VirtualServerSamples.Web();
+        fwmark.Metadata.Name = "marked";
+        fwmark.Spec.Port = null;
+        fwmark.Spec.Fwmark = 7;
         var written = JsonSerializer.Serialize(
-            new NodeAgentConfig { Metadata = new ObjectMeta { Name = "n1" }, Spec = new NodeAgentConfigSpec { Instances = [VirtualIpResolver.Resolve(vip, 51, 100, "kube-system")] } },
+            new NodeAgentConfig
+            {
+                Metadata = new ObjectMeta { Name = "n1" },
+                Spec = new NodeAgentConfigSpec
+                {
+                    Instances = [VirtualIpResolver.Resolve(vip, 51, 100, "kube-system")],
+                    VirtualServers = [VirtualServerResolver.Resolve(server, vip), VirtualServerResolver.Resolve(fwmark, vip)],
+                },
+            },
             ApiJsonContext.Default.NodeAgentConfig);
         await K.OkAsync("apply", "-f", fixture.WriteFile("nac.json", written));
         await K.OkAsync("patch", "nac", "n1", "--subresource=status", "--type=merge", "-p", """
@@ -133,6 +154,9 @@ public sealed class CrdKubectlTests(CrdClusterFixture fixture) : IClassFixture<C
             JsonSerializer.Serialize(stored.Spec, ApiJsonContext.Default.NodeAgentConfigSpec));
         Assert.Equal(TimeSpan.FromMinutes(1), stored.Spec.Instances[0].GratuitousArp.RefreshInterval);
         Assert.Equal(new HttpTrackTarget(new Uri("http://127.0.0.1:8080/healthz"), HttpStatusRanges.Parse("200,204")), stored.Spec.Instances[0].Track[1].Target);
+        Assert.Equal(VirtualServerResolver.Resolve(server, vip), stored.Spec.VirtualServers![0]);
+        Assert.Equal(7, stored.Spec.VirtualServers[1].Fwmark);
+        Assert.Equal("DR", await K.OkAsync("get", "nac", "n1", "-o", "jsonpath={.spec.virtualServers[0].forwarding}"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -17,15 +18,14 @@ internal static class SchemaDrift
     private static readonly HashSet<string> RootFields = ["apiVersion", "kind", "metadata"];
 
     /// <param name="validatorRequired">Properties nullable in C# that the schema requires because the C# validator does.</param>
-    /// <param name="opaque">Types the schema keeps as x-kubernetes-preserve-unknown-fields (checked by their own CRD).</param>
-    public static List<string> Compare(JsonTypeInfo root, JsonObject schema, IReadOnlySet<string> validatorRequired, IReadOnlySet<Type> opaque)
+    public static List<string> Compare(JsonTypeInfo root, JsonObject schema, IReadOnlySet<string> validatorRequired)
     {
         var problems = new List<string>();
-        Walk(root, schema, "", new Context(validatorRequired, opaque, problems));
+        Walk(root, schema, "", new Context(validatorRequired, problems));
         return problems;
     }
 
-    private sealed record Context(IReadOnlySet<string> ValidatorRequired, IReadOnlySet<Type> Opaque, List<string> Problems)
+    private sealed record Context(IReadOnlySet<string> ValidatorRequired, List<string> Problems)
     {
         public void Add(string path, string problem) => Problems.Add((path.Length == 0 ? "(root)" : path) + ": " + problem);
     }
@@ -51,11 +51,8 @@ internal static class SchemaDrift
 
                 if (schema["x-kubernetes-preserve-unknown-fields"]?.GetValue<bool>() == true && schema["properties"] is null)
                 {
-                    if (!c.Opaque.Contains(type))
-                    {
-                        c.Add(path, $"kept unvalidated (x-kubernetes-preserve-unknown-fields) but {type.Name} is not checked by a CRD of its own");
-                    }
-
+                    // What the API server keeps unvalidated, the agent would meet first: every object gets a schema.
+                    c.Add(path, $"kept unvalidated (x-kubernetes-preserve-unknown-fields) instead of a schema for {type.Name}");
                     return;
                 }
 
@@ -95,6 +92,17 @@ internal static class SchemaDrift
                 if (schemaFormat != format && !(type == typeof(int) && schemaFormat is null or "int32"))
                 {
                     c.Add(path, $"format {schemaFormat ?? "(none)"} in the CRD, {format ?? "(none)"} for C# {type.Name}");
+                }
+
+                if (type.IsEnum && jsonType == "string")
+                {
+                    var names = Enum.GetValues(type).Cast<object>()
+                        .Select(v => JsonSerializer.SerializeToNode(v, info.Options.GetTypeInfo(type))!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+                    var schemaNames = (schema["enum"] as JsonArray ?? []).Select(n => (string)n!).Order(StringComparer.Ordinal).ToList();
+                    if (!names.SequenceEqual(schemaNames))
+                    {
+                        c.Add(path, $"enum [{string.Join(", ", schemaNames)}] in the CRD, [{string.Join(", ", names)}] in C# ({type.Name})");
+                    }
                 }
 
                 return;
@@ -202,9 +210,9 @@ internal static class SchemaDrift
         }
     }
 
-    /// <summary>JSON types of the leaves: .NET primitives, enums (numbers), and the types our converters write as strings.</summary>
+    /// <summary>JSON types of the leaves: .NET primitives, enums (numbers unless converted to names), and the types our converters write as strings.</summary>
     private static (string Type, string? Format) Primitive(Type type) =>
-        type == typeof(string) || type == typeof(TimeSpan) || type == typeof(Uri) || type == typeof(System.Net.IPAddress) || type.IsDefined(typeof(JsonConverterAttribute), inherit: false) ? ("string", null)
+        type == typeof(string) || type == typeof(TimeSpan) || type == typeof(Uri) || type == typeof(IPAddress) || type.IsDefined(typeof(JsonConverterAttribute), inherit: false) ? ("string", null)
         : type.IsEnum ? ("integer", null)
         : type == typeof(int) ? ("integer", null)
         : type == typeof(long) ? ("integer", "int64")

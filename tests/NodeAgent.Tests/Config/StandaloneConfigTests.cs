@@ -183,14 +183,15 @@ public class StandaloneConfigTests
         var config = StandaloneConfig.Parse(WebYaml + VirtualServerYaml, "web.yaml", "n1", InstanceBinderTests.Host);
 
         var server = Assert.Single(config.VirtualServers);
-        Assert.Equal(("web-80", "web", "-t 10.77.0.250:80"), (server.DisplayName, server.VirtualIpRef, server.Key.ToString()));
-        Assert.Equal(["10.77.0.21:80", "10.77.0.22:80"], server.RealServers.Select(r => r.ToString()));
+        Assert.Equal(("web-80", "web", "-t 10.77.0.250:80"), (server.DisplayName, server.Server.VirtualIp, server.Key.ToString()));
+        Assert.Equal(["10.77.0.21:80", "10.77.0.22:80"], server.Server.RealServers.Select(r => r.ToString()));
     }
 
     [Theory]
     [InlineData("virtualIpRef: web", "virtualIpRef: db", "spec.virtualIpRef: names no VirtualIp of this configuration (\"db\")")]
     [InlineData("port: 80", "port: 80\n  address: 10.77.0.99", "spec.address: 10.77.0.99 is not an address of VirtualIp \"web\"")]
     [InlineData("- address: 10.77.0.22", "- address: 10.77.0.22\n      weight: -1", "spec.realServers[1].weight: must be between 0 and 65535")]
+    [InlineData("port: 80", "port: 80\n  persistenceNetmask: \"64\"", "spec.persistenceNetmask: \"64\" does not fit an IPv4 address (10.77.0.250)")]
     public void A_bad_VirtualServer_is_refused_with_file_document_and_field(string from, string to, string message)
     {
         var e = Refused(WebYaml + VirtualServerYaml.Replace(from, to, StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.Api.Vocabulary;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Kube;
@@ -73,14 +74,15 @@ public sealed class ClusterAgentTests
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         var config = Config(("web", Spec(51)), ("bad", Spec(52, vip: "10.99.0.251", change: s => s.Interface = "eth9")));
-        NodeVirtualServer Server(string name, string vip, string? address = null) => new()
-        {
-            Namespace = "default",
-            Name = name,
-            Spec = new VirtualServerSpec { VirtualIpRef = vip, Address = address, Port = 80, RealServers = [new RealServer { Address = "10.99.0.11" }] },
-        };
-        // Only the node knows the third is wrong: its VirtualIp holds no such address.
-        config.Spec.VirtualServers = [Server("web-80", "web"), Server("on-bad", "bad"), Server("not-the-vip", "web", "10.99.0.77")];
+        VirtualServerInstance Server(string name, string vip) => VirtualServerResolver.Resolve(
+            new VirtualServer
+            {
+                Metadata = new ObjectMeta { Namespace = "default", Name = name },
+                Spec = new VirtualServerSpec { VirtualIpRef = vip, Port = 80, RealServers = [new RealServer { Address = "10.99.0.11" }] },
+            },
+            new VirtualIp { Metadata = new ObjectMeta { Name = vip }, Spec = Spec(vip == "web" ? 51 : 52, vip: vip == "web" ? "10.99.0.250" : "10.99.0.251") });
+        // The third is wrong (edited by hand): its VirtualIp holds no such address, which the node checks against the instance it runs.
+        config.Spec.VirtualServers = [Server("web-80", "web"), Server("on-bad", "bad"), Server("not-the-vip", "web") with { Address = System.Net.IPAddress.Parse("10.99.0.77") }];
         await cluster.CreateConfigAsync(config);
         var log = new CapturedLog();
         var host = new FakeHost(log);

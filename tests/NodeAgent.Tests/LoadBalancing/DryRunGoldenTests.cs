@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
+using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.LoadBalancing;
-using KeepOperator.NodeAgent.ServiceModel;
 using KeepOperator.NodeAgent.Tests.Ipvs;
 using Xunit;
 
@@ -131,12 +131,13 @@ public class DryRunGoldenTests
     [Fact]
     public void An_ipv6_virtual_server_renders_as_ipvsadm_sent_it()
     {
-        var definition = new VirtualServerDefinition(
-            "", "v6", "v6",
-            new VirtualService(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse("2001:db8::10"), 80)) { Scheduler = "rr" },
-            PacketForwarding.DirectRoute,
-            [new ConfiguredRealServer(IPAddress.Parse("2001:db8::21"), 80, 5)],
-            null, false, 1, 0, null);
+        var vip = VirtualServerSamples.Vip();
+        vip.Spec.Addresses = ["2001:db8::10"];
+        var server = VirtualServerSamples.Web("v6");
+        server.Spec.Forwarding = "DR";
+        server.Spec.RealServers = [new RealServer { Address = "2001:db8::21", Weight = 5 }];
+        server.Spec.HealthCheck = null;
+        var definition = new VirtualServerDefinition(VirtualServerResolver.Resolve(server, vip));
 
         var requests = Requests(DryRun.Render([definition], DataplaneKind.Ipvs));
 

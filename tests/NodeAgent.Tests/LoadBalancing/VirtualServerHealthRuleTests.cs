@@ -2,6 +2,7 @@ using System.Net;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using KeepOperator.Api.Services;
 using KeepOperator.NodeAgent.LoadBalancing;
 using Xunit;
 
@@ -10,23 +11,23 @@ namespace KeepOperator.NodeAgent.Tests.LoadBalancing;
 /// <summary>A virtual server's weights and rules, the health of each real server, and the previous quorum state.</summary>
 public sealed record HealthScenario(VirtualServerDefinition Definition, bool[] Healthy, bool? QuorumWasUp)
 {
-    public long HealthyWeight => Definition.RealServers.Where((r, i) => Healthy[i]).Sum(r => (long)r.Weight);
+    public long HealthyWeight => Definition.Server.RealServers.Where((r, i) => Healthy[i]).Sum(r => (long)r.Weight);
 
     public override string ToString() =>
-        $"weights [{string.Join(",", Definition.RealServers.Select(r => r.Weight))}] healthy [{string.Join(",", Healthy)}] inhibit {Definition.InhibitOnFailure} "
-        + $"sorry {Definition.SorryServer} quorum {Definition.QuorumMinimum}±{Definition.QuorumHysteresis} was {QuorumWasUp}";
+        $"weights [{string.Join(",", Definition.Server.RealServers.Select(r => r.Weight))}] healthy [{string.Join(",", Healthy)}] inhibit {Definition.Server.InhibitOnFailure} "
+        + $"sorry {Definition.Server.SorryServer} quorum {Definition.Server.Quorum.Minimum}±{Definition.Server.Quorum.Hysteresis} was {QuorumWasUp}";
 }
 
 public static class HealthScenarioArbitrary
 {
-    private static readonly ConfiguredRealServer Sorry = new(IPAddress.Parse("10.0.9.9"), 80, 1);
+    private static readonly RealServerSettings Sorry = new(IPAddress.Parse("10.0.9.9"), 80, 1);
 
     public static Arbitrary<HealthScenario> Scenario() => Arb.From(
         from count in Gen.Choose(0, 6)
         from weights in Gen.ArrayOf(Gen.Choose(0, 5), count)
         from healthy in Gen.ArrayOf(Gen.Elements(true, false), count)
         from inhibit in Gen.Elements(true, false)
-        from sorry in Gen.Elements<ConfiguredRealServer?>(null, Sorry)
+        from sorry in Gen.Elements<RealServerSettings?>(null, Sorry)
         from minimum in Gen.Choose(1, 8)
         from hysteresis in Gen.Choose(0, 3)
         from wasUp in Gen.Elements<bool?>(null, true, false)
@@ -47,10 +48,10 @@ public class VirtualServerHealthRuleTests
             return true;
         }
 
-        var servers = s.Definition.RealServers;
+        var servers = s.Definition.Server.RealServers;
         return !decision.SorryServerActive
             && Enumerable.Range(0, servers.Count).All(i =>
-                decision.Weights[i] == (s.Healthy[i] ? servers[i].Weight : s.Definition.InhibitOnFailure ? 0 : null))
+                decision.Weights[i] == (s.Healthy[i] ? servers[i].Weight : s.Definition.Server.InhibitOnFailure ? 0 : null))
             && decision.Server.Destinations.Count == decision.Weights.Count(w => w is not null);
     }
 
@@ -64,10 +65,10 @@ public class VirtualServerHealthRuleTests
         }
 
         var taking = decision.Server.Destinations.Where(d => d.Weight > 0).ToList();
-        bool sorryOnly = s.Definition.SorryServer is { } sorry
+        bool sorryOnly = s.Definition.Server.SorryServer is { } sorry
             ? taking.Count == 1 && taking[0].Address.Equals(sorry.Address) && decision.SorryServerActive
             : taking.Count == 0 && !decision.SorryServerActive;
-        bool inhibitedStay = decision.Server.Destinations.Count == (s.Definition.InhibitOnFailure ? s.Definition.RealServers.Count : 0) + (s.Definition.SorryServer is null ? 0 : 1);
+        bool inhibitedStay = decision.Server.Destinations.Count == (s.Definition.Server.InhibitOnFailure ? s.Definition.Server.RealServers.Count : 0) + (s.Definition.Server.SorryServer is null ? 0 : 1);
         return sorryOnly && inhibitedStay;
     }
 
@@ -75,8 +76,8 @@ public class VirtualServerHealthRuleTests
     public bool The_quorum_has_hysteresis(HealthScenario s)
     {
         var up = Decide(s).QuorumUp;
-        long min = s.Definition.QuorumMinimum;
-        long h = s.Definition.QuorumHysteresis;
+        long min = s.Definition.Server.Quorum.Minimum;
+        long h = s.Definition.Server.Quorum.Hysteresis;
         return s.QuorumWasUp switch
         {
             null => up == (s.HealthyWeight >= min),
@@ -115,7 +116,7 @@ public class VirtualServerHealthRuleTests
     [Fact]
     public void The_sorry_server_stands_in_when_no_real_server_is_healthy()
     {
-        var sorry = new ConfiguredRealServer(IPAddress.Parse("10.0.9.9"), 8080, 1);
+        var sorry = new RealServerSettings(IPAddress.Parse("10.0.9.9"), 8080, 1);
         var definition = VirtualServerSamples.WithWeights([1, 1], sorry: sorry);
 
         var down = VirtualServerHealthRule.Decide(definition, [false, false], true);

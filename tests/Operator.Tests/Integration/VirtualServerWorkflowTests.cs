@@ -2,6 +2,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
@@ -35,7 +36,7 @@ public sealed class VirtualServerWorkflowTests(OperatorWorkflowFixture fixture) 
     };
 
     private async Task<string> RealServersOfAsync(string node) =>
-        string.Join(" ", (await C.GetNodeAgentConfigAsync(node))?.Spec.VirtualServers?.SingleOrDefault()?.Spec.RealServers?.Select(r => $"{r.Address}:{r.Port}") ?? []);
+        string.Join(" ", (await C.GetNodeAgentConfigAsync(node))?.Spec.VirtualServers?.SingleOrDefault()?.RealServers.Select(r => $"{r.Address}:{r.Port}") ?? []);
 
     private static NodeVirtualServerStatus Programmed(params (string Address, bool Healthy)[] servers) => new()
     {
@@ -80,8 +81,8 @@ public sealed class VirtualServerWorkflowTests(OperatorWorkflowFixture fixture) 
         }
 
         var given = (await C.GetNodeAgentConfigAsync("vs-n1"))!.Spec.VirtualServers!.Single();
-        Assert.Equal(("10.77.5.10", 80, "rr", 1L), (given.Spec.Address, given.Spec.Port ?? 0, given.Spec.Scheduler, given.Generation ?? 0));
-        Assert.Null(given.Spec.ServiceRef);
+        Assert.Equal(("10.77.5.10", 80, "rr", 1L), (given.Address.ToString(), given.Port ?? 0, given.Scheduler, given.Generation ?? 0));
+        Assert.Equal(("vs-web", ForwardingMethod.Nat), (given.VirtualIp, given.Forwarding)); // resolved: the default applied
 
         // Given to the agents, but nobody is master yet (the Service's watch event may come after the VirtualServer's:
         // a first status may say ServiceNotFound).

@@ -1,5 +1,7 @@
+using System.Net;
 using k8s.Models;
 using KeepOperator.Api;
+using KeepOperator.Api.Services;
 using KeepOperator.Api.Vocabulary;
 using KeepOperator.Operator.Reconcile;
 using Xunit;
@@ -17,6 +19,8 @@ public sealed class VirtualServerPlannerTests
         Planner.Build(State(vips.Length == 0 ? [Vip("web", selector: new() { ["lb"] = "yes" })] : vips, Nodes) with { VirtualServerInputs = inputs }, new PlannerOptions());
 
     private static string Servers(IEnumerable<RealServer> servers) => string.Join(" ", servers.Select(r => $"{r.Address}:{r.Port}w{r.Weight}"));
+
+    private static string Resolved(IEnumerable<RealServerSettings> servers) => string.Join(" ", servers.Select(r => $"{r.Address}:{r.Port}w{r.Weight}"));
 
     [Fact]
     public void ServiceRef_GivesTheReadyEndpoints_OnTheNamedPortsTargetPort_MergedWithFixedServers_ToTheVipsNodes()
@@ -40,14 +44,14 @@ public sealed class VirtualServerPlannerTests
         Assert.Equal(["n1", "n2"], plan.VirtualServers["default/api"].Nodes);
         foreach (var node in new[] { "n1", "n2" })
         {
+            // Resolved: the real servers' defaults (the virtual server's port, weight 1) and the spec's applied.
             var given = Assert.Single(plan.NodeConfigs[node].VirtualServers!);
-            Assert.Equal(("default", "api", 3L), (given.Namespace, given.Name, given.Generation ?? 0));
-            Assert.Equal(expected, Servers(given.Spec.RealServers!));
-            Assert.Null(given.Spec.ServiceRef);
-            Assert.Equal("10.0.0.10", given.Spec.Address);
+            Assert.Equal(("default", "api", 3L, "web"), (given.Namespace, given.Name, given.Generation ?? 0, given.VirtualIp));
+            Assert.Equal("10.1.0.3:8080w2 10.1.0.5:8080w1 10.1.0.9:9000w5 10.1.0.10:8080w1", Resolved(given.RealServers));
+            Assert.Equal((IPAddress.Parse("10.0.0.10"), 80, "wlc", ForwardingMethod.Nat, VirtualServerProtocol.Tcp), (given.Address, given.Port, given.Scheduler, given.Forwarding, given.Protocol));
         }
 
-        Assert.NotSame(plan.NodeConfigs["n1"].VirtualServers![0].Spec, plan.NodeConfigs["n2"].VirtualServers![0].Spec);
+        Assert.Equal(plan.NodeConfigs["n1"].VirtualServers, plan.NodeConfigs["n2"].VirtualServers);
         Assert.Null(plan.NodeConfigs["n3"].VirtualServers);
     }
 
@@ -86,7 +90,7 @@ public sealed class VirtualServerPlannerTests
         { Vs("x", service: "api", servicePort: "grpc"), VirtualServerReasons.ServicePortNotFound, "Service default/api has no port \"grpc\" (spec.serviceRef.port)" },
         { Vs("x", port: 0, realServers: [("10.1.0.1", null, null)]), VirtualServerReasons.InvalidSpec, "spec.port: must be between 1 and 65535, got 0" },
         { Vs("x", realServers: [("fd00::1", null, null)]), VirtualServerReasons.InvalidSpec, "spec.realServers[0].address: must be of the family of 10.0.0.10, got \"fd00::1\"" },
-        { Vs("x", address: "10.0.0.99", realServers: [("10.1.0.1", null, null)]), VirtualServerReasons.AddressNotOnVirtualIp, "spec.address 10.0.0.99 is not an address of VirtualIp web (10.0.0.10)" },
+        { Vs("x", address: "10.0.0.99", realServers: [("10.1.0.1", null, null)]), VirtualServerReasons.AddressNotOnVirtualIp, "spec.address: 10.0.0.99 is not an address of VirtualIp \"web\" (10.0.0.10)" },
     };
 
     [Theory]
@@ -118,7 +122,7 @@ public sealed class VirtualServerPlannerTests
         var before = Build(new([Vs("api", service: "api")], [service], [Slice("s", "api", null, 8080, "IPv4", ("10.1.0.1", true), ("10.1.0.2", true))]));
         var after = Build(new([Vs("api", service: "api")], [service], [Slice("s", "api", null, 8080, "IPv4", ("10.1.0.1", true), ("10.1.0.2", false))]));
 
-        Assert.Equal("10.1.0.1:8080w", Servers(after.NodeConfigs["n1"].VirtualServers![0].Spec.RealServers!));
+        Assert.Equal("10.1.0.1:8080w1", Resolved(after.NodeConfigs["n1"].VirtualServers![0].RealServers));
         Assert.Equal(
             [ReconcileKey.Node("n1"), ReconcileKey.Node("n2"), ReconcileKey.VirtualServer("default/api")],
             PlanDiff.Changed(before, after).OrderBy(k => k.ToString(), StringComparer.Ordinal));
