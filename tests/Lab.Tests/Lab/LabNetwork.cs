@@ -150,6 +150,25 @@ public sealed partial class LabNetwork : IDisposable
     }
 
     /// <summary>
+    /// Takes a node's eth0 down or up: administratively (`ip link set eth0 down` in the node), or, with
+    /// <paramref name="carrierOnly"/>, by its switch port, so eth0 stays up but loses carrier (a pulled cable).
+    /// </summary>
+    public void SetLink(LabNode node, bool up, bool carrierOnly)
+    {
+        var state = up ? "up" : "down";
+        if (carrierOnly)
+        {
+            Sh.Check("ip", "-n", SwitchNamespace, "link", "set", "p-" + node.Name, state);
+        }
+        else
+        {
+            Sh.Check("ip", "-n", node.Namespace, "link", "set", "eth0", state);
+        }
+
+        Log($"{node.Name}: {(carrierOnly ? "switch port" : "eth0")} {state}");
+    }
+
+    /// <summary>
     /// Makes the switch drop multicast VRRP (to 224.0.0.18 and ff02::12, counted), as a network that filters multicast
     /// would: only unicast VRRP crosses it.
     /// </summary>
