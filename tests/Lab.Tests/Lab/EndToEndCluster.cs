@@ -28,7 +28,7 @@ public sealed class EndToEndCluster
           virtualRouterId: VRID
           authentication:
             type: PASS
-            passwordSecretRef: {namespace: default, name: vrrp, key: password}
+            passwordSecretRef: {name: vrrp, key: password}
           priorities:
           - {nodeName: n1, priority: N1PRIORITY}
           - {nodeName: n2, priority: 90}
@@ -67,13 +67,16 @@ public sealed class EndToEndCluster
     {
         var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart);
         cluster.KubectlCheck("apply", "-f", Path.Combine(ClusterAgentApiServer.RepositoryRoot(), "deploy", "crds"));
-        var objects = lab.Nodes.Select(n => $"apiVersion: v1\nkind: Node\nmetadata:\n  name: {n.Name}\n")
-            .Append($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: vrrp\n  namespace: default\nstringData:\n  password: {VrrpPassword}\n");
+        // The VirtualIps' passwordSecretRef names no namespace: the operator's own is meant (the release namespace, where
+        // the chart's operator also keeps its Lease), and the agents must read the Secret from there (issue 13).
+        var operatorNamespace = chart is null ? "default" : ChartCommands.Namespace;
+        var objects = lab.Nodes.Select(n => $"apiVersion: v1\nkind: Node\nmetadata:\n  name: {n.Name}\n");
         if (chart is not null)
         {
-            // The release namespace, where the chart's operator keeps its Lease.
-            objects = objects.Append($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ChartCommands.Namespace}\n");
+            objects = objects.Append($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {operatorNamespace}\n");
         }
+
+        objects = objects.Append($"apiVersion: v1\nkind: Secret\nmetadata:\n  name: vrrp\n  namespace: {operatorNamespace}\nstringData:\n  password: {VrrpPassword}\n");
 
         cluster.Apply("cluster", string.Join("---\n", objects));
         var op = cluster.StartOperator(operatorIdentity);

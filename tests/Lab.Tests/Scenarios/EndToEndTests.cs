@@ -35,6 +35,11 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Equal("n1", cluster.Status("web")?["master"]?.GetValue<string>());
         Assert.Equal([n1], lab.Holders(Vip));
 
+        // The passwordSecretRef names no namespace: the operator fills in its own, and the agents read the Secret there.
+        var advert = Sh.Run("ip", ["netns", "exec", lab.Client.Namespace, "tcpdump", "-n", "-v", "-l", "-c", "1", "-i", "eth0", "ip proto 112"], TimeSpan.FromSeconds(5));
+        Assert.True(advert.Ok, $"no VRRP advert seen on the client: {advert.StdErr}");
+        Assert.Contains($"auth \"{EndToEndCluster.VrrpPassword}\"", advert.StdOut, StringComparison.Ordinal);
+
         // n1 dies silently, with the operator's default 30 s heartbeat timeout: n1's Master claim stops counting the
         // moment n2 reports a later takeover than n1's last word (StatusAggregator), not 30 s later.
         cluster.Agent(n1).Kill9();
