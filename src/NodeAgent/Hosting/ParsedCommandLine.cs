@@ -5,7 +5,8 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// <summary>
 /// What a command line asks for: <see cref="Options"/> to run with, or text to print and an exit code instead (help on
 /// stdout with 0, usage errors on stderr with <see cref="ParsedCommandLine.UsageExitCode"/>). Pure, so tests check
-/// parsing without running the agent.
+/// parsing without running the agent. The same record as KeepOperator.Cli's: referencing that project for it alone
+/// grew the NativeAOT agent by 0.33 MB (11.40 to 11.73 MB), so the agent keeps its own copy.
 /// </summary>
 public sealed record CommandLineResult<T>(T? Options, int ExitCode, string Output, string Error)
     where T : class
