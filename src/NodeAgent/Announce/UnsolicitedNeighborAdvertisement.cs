@@ -6,7 +6,10 @@ namespace KeepOperator.NodeAgent.Announce;
 
 /// <summary>
 /// An unsolicited Neighbor Advertisement (RFC 4861 4.4 / 7.2.6) as the ICMPv6 message only: type 136, code 0,
-/// Override set, Solicited and Router clear, target = the VIP, one Target Link-Layer Address option with the MAC.
+/// Router and Override set, Solicited clear, target = the VIP, one Target Link-Layer Address option with the MAC.
+/// Router is set because the VIP belongs to a virtual router: RFC 5798 6.4.2 has the new Master send, per IPv6
+/// address, an unsolicited NA with the Router flag (FRR's vrrpd sets R and O too); a neighbour that saw R clear would
+/// set IsRouter false for the VIP and drop it from its default router list (RFC 4861 7.2.5).
 /// 32 bytes. The checksum is left 0: a raw ICMPv6 socket has the kernel compute it over the real IPv6 addresses.
 /// Send it to ff02::1 with hop limit 255.
 /// </summary>
@@ -40,7 +43,7 @@ public static class UnsolicitedNeighborAdvertisement
         var message = destination[..Length];
         message.Clear();
         message[0] = IcmpTypeNeighborAdvertisement;      // code 0, checksum 0 (kernel fills it)
-        message[4] = FlagOverride;                       // R=0, S=0, O=1, reserved
+        message[4] = FlagRouter | FlagOverride;          // R=1, S=0, O=1, reserved
         target.TryWriteBytes(message[8..], out _);       // target address
         message[24] = OptionTargetLinkLayerAddress;
         message[25] = 1;                                 // option length in units of 8 bytes

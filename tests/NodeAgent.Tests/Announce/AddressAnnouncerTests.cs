@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Tests.Infrastructure;
@@ -40,6 +42,62 @@ public sealed class AddressAnnouncerTests : IDisposable
             "NDP entry not updated: " + Ip(_ns.B, "-6", "neigh", "show", "dev", LinkB));
     }
 
+    /// <summary>
+    /// What arrives on the peer: a raw ICMPv6 socket in B reads the NA A's announcer sent. RFC 5798 6.4.2 asks for the
+    /// Router flag; RFC 4861 4.4 puts R (0x80), S (0x40), O (0x20) in the first flags byte. Also checks the checksum
+    /// the kernel filled in against the pseudo-header (RFC 4443 2.3) with ff02::1 as the destination.
+    /// </summary>
+    [RootFact]
+    public void Unsolicited_na_on_the_wire_has_router_and_override_set_and_solicited_clear()
+    {
+        var (link, announcer) = Setup();
+        using var _ = announcer;
+        using var listener = _ns.ThreadB.Invoke(() =>
+        {
+            var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+            socket.ReceiveTimeout = 200;
+            return socket;
+        });
+
+        Assert.Equal(1, announcer.Announce(link, [Vip6]));
+
+        var buffer = new byte[1500];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No NA for the VIP arrived on " + LinkB);
+            EndPoint from = new IPEndPoint(IPAddress.IPv6Any, 0);
+            int length;
+            try
+            {
+                length = listener.ReceiveFrom(buffer, ref from);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                continue;
+            }
+            var message = buffer.AsSpan(0, length);
+            if (length < 24 || message[0] != UnsolicitedNeighborAdvertisement.IcmpTypeNeighborAdvertisement
+                || !new IPAddress(message[8..24]).Equals(Vip6))
+            {
+                continue; // MLD reports, router solicitations, ...
+            }
+
+            Assert.Equal(32, length);
+            Assert.Equal(0, message[1]);                                    // code
+            Assert.Equal(UnsolicitedNeighborAdvertisement.FlagRouter | UnsolicitedNeighborAdvertisement.FlagOverride, message[4]); // R=1 S=0 O=1
+            Assert.Equal(0, message[4] & UnsolicitedNeighborAdvertisement.FlagSolicited);
+            Assert.Equal(UnsolicitedNeighborAdvertisement.OptionTargetLinkLayerAddress, message[24]);
+            Assert.Equal(link.HardwareAddress.GetAddressBytes(), message[26..32].ToArray());
+            // The checksum only adds up with ff02::1 as the destination, so this also checks where it was sent.
+            var source = ((IPEndPoint)from).Address;
+            Assert.NotEqual(0, BinaryPrimitives.ReadUInt16BigEndian(message[2..4]));
+            Assert.Equal(0xffff, OnesComplementSum(source, IPAddress.Parse("ff02::1"), message));
+            return;
+        }
+    }
+
     [RootFact]
     public void Gratuitous_arp_creates_an_entry_where_arp_accept_is_on()
     {
@@ -74,6 +132,29 @@ public sealed class AddressAnnouncerTests : IDisposable
         addresses.Add(link.Index, Vip6, 128);
         return (link, new AddressAnnouncer());
     });
+
+    /// <summary>One's complement sum over the ICMPv6 pseudo-header and message; 0xffff when the checksum is right.</summary>
+    private static int OnesComplementSum(IPAddress source, IPAddress destination, ReadOnlySpan<byte> message)
+    {
+        var pseudo = new byte[40];
+        source.TryWriteBytes(pseudo.AsSpan(0, 16), out _);
+        destination.TryWriteBytes(pseudo.AsSpan(16, 16), out _);
+        BinaryPrimitives.WriteInt32BigEndian(pseudo.AsSpan(32), message.Length);
+        pseudo[39] = (byte)ProtocolType.IcmpV6;
+        long sum = 0;
+        foreach (var part in new[] { pseudo, message.ToArray() })
+        {
+            for (var i = 0; i < part.Length; i += 2)
+            {
+                sum += (part[i] << 8) | (i + 1 < part.Length ? part[i + 1] : 0);
+            }
+        }
+        while (sum > 0xffff)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (int)sum;
+    }
 
     private static string MacText(PhysicalAddress mac) => string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2")));
 }

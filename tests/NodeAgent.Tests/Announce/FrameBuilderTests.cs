@@ -29,8 +29,12 @@ public class FrameBuilderTests
             frame[..length]);
     }
 
+    /// <summary>
+    /// RFC 5798 6.4.2: the new Master sends an unsolicited NA for each IPv6 address with the Router flag set; RFC 4861
+    /// 4.4: flags byte R (0x80) S (0x40) O (0x20). Unsolicited, so S is clear; O set so peers replace stale entries.
+    /// </summary>
     [Fact]
-    public void Unsolicited_na_has_override_only_and_a_target_link_layer_option()
+    public void Unsolicited_na_has_router_and_override_set_solicited_clear_and_a_target_link_layer_option()
     {
         var message = new byte[64];
         int length = UnsolicitedNeighborAdvertisement.Build(Mac, IPAddress.Parse("fd77:8::100"), message);
@@ -38,10 +42,13 @@ public class FrameBuilderTests
         Assert.Equal(32, length);
         Assert.Equal(Convert.FromHexString(
             "88" + "00" + "0000" +                           // type 136, code 0, checksum left to the kernel
-            "20000000" +                                     // R=0 S=0 O=1
+            "a0000000" +                                     // R=1 S=0 O=1 (0x80 | 0x20)
             "fd770008000000000000000000000100" +             // target
             "02" + "01" + "02005e000133"),                   // option 2 (target LL address), 1 x 8 bytes, MAC
             message[..length]);
+        Assert.Equal(UnsolicitedNeighborAdvertisement.FlagRouter, message[4] & UnsolicitedNeighborAdvertisement.FlagRouter);
+        Assert.Equal(UnsolicitedNeighborAdvertisement.FlagOverride, message[4] & UnsolicitedNeighborAdvertisement.FlagOverride);
+        Assert.Equal(0, message[4] & UnsolicitedNeighborAdvertisement.FlagSolicited);
     }
 
     [Fact]
