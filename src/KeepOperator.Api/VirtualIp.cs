@@ -46,6 +46,8 @@ public static class VirtualIpDefaults
     public const int GratuitousArpRepeat = 5;
     public const string GratuitousArpDelay = "5s";
     public const string GratuitousArpRefreshInterval = "0s";
+
+    public const string NotifyTimeout = "5s";
 }
 
 public sealed class VirtualIpSpec
@@ -90,6 +92,9 @@ public sealed class VirtualIpSpec
 
     /// <summary>Present: advertisements go by unicast to each peer instead of to the VRRP multicast group (keepalived's unicast_peer).</summary>
     public VrrpUnicast? Unicast { get; set; }
+
+    /// <summary>Standalone only: scripts run on state transitions (keepalived's notify_master, notify_backup, notify_fault, notify_stop, notify).</summary>
+    public VrrpNotify? Notify { get; set; }
 }
 
 public sealed class VrrpAuthentication
@@ -210,4 +215,30 @@ public sealed class GratuitousArp
 
     /// <summary>Go duration: repeat a burst this often while master; absent or "0s" is off.</summary>
     public string? RefreshInterval { get; set; }
+}
+
+/// <summary>
+/// Command lines run on a transition, split keepalived's way (whitespace; single and double quotes group), not through a
+/// shell: the program must be an absolute path. Standalone only: an operator pushing scripts onto every node is a way
+/// to run anything as root there, and a cluster has Events and webhooks for the same purpose.
+/// </summary>
+public sealed class VrrpNotify
+{
+    /// <summary>On becoming MASTER (notify_master).</summary>
+    public string? Master { get; set; }
+
+    /// <summary>On becoming BACKUP (notify_backup).</summary>
+    public string? Backup { get; set; }
+
+    /// <summary>On entering FAULT (notify_fault).</summary>
+    public string? Fault { get; set; }
+
+    /// <summary>When the instance stops (notify_stop).</summary>
+    public string? Stop { get; set; }
+
+    /// <summary>On every transition, with "INSTANCE name MASTER|BACKUP|FAULT|STOP priority" appended (notify).</summary>
+    public string? Any { get; set; }
+
+    /// <summary>Go duration &gt; 0: a script still running this long after its start is sent SIGTERM, then SIGKILL. Default "5s".</summary>
+    public string? Timeout { get; set; }
 }

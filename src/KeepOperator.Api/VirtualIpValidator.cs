@@ -149,6 +149,7 @@ public static partial class VirtualIpValidator
         ValidateTrack(spec.Track, errors);
         ValidateGratuitousArp(spec.GratuitousArp, errors);
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
+        ValidateNotify(spec.Notify, mode, errors);
     }
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
@@ -522,6 +523,40 @@ public static partial class VirtualIpValidator
                 UnicastAddress(source, "spec.unicast.sourceAddress", family, vips, errors);
             }
         }
+    }
+
+    private static void ValidateNotify(VrrpNotify? notify, ValidationMode mode, List<FieldError> errors)
+    {
+        if (notify is null)
+        {
+            return;
+        }
+
+        if (mode == ValidationMode.Cluster)
+        {
+            errors.Add(new("spec.notify", "standalone only: an operator does not push scripts onto every node (watch the VirtualIp's Events instead)"));
+            return;
+        }
+
+        foreach (var (field, line) in new[] { ("master", notify.Master), ("backup", notify.Backup), ("fault", notify.Fault), ("stop", notify.Stop), ("any", notify.Any) })
+        {
+            if (line is null)
+            {
+                continue;
+            }
+
+            var path = "spec.notify." + field;
+            if (!NotifyCommandLine.TrySplit(line, out var argv, out var error))
+            {
+                errors.Add(new(path, $"{error}, got \"{line}\""));
+            }
+            else if (argv.Count == 0 || !argv[0].StartsWith('/'))
+            {
+                errors.Add(new(path, $"must start with the program's absolute path (it is not run through a shell), got \"{line}\""));
+            }
+        }
+
+        FieldRules.PositiveDuration(notify.Timeout, "spec.notify.timeout", errors);
     }
 
     /// <summary>A plain unicast address (no prefix) of the virtual addresses' family and not one of them; null after an error.</summary>

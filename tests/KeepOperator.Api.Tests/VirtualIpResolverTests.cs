@@ -155,4 +155,24 @@ public sealed class VirtualIpResolverTests
         Assert.Equal(instance.Unicast!.Peers, back.Peers);
         Assert.Equal(instance.Unicast.SourceAddress, back.SourceAddress);
     }
+
+    [Fact]
+    public void Notify_lines_are_split_the_timeout_defaults_and_none_goes_on_the_wire()
+    {
+        var vip = new VirtualIp
+        {
+            Metadata = new ObjectMeta { Name = "web" },
+            Spec = new VirtualIpSpec { Addresses = ["10.77.0.250"], VirtualRouterId = 7, Notify = new() { Master = "/usr/local/bin/up \"a b\" c", Any = "/bin/logger" } },
+        };
+        Assert.Empty(VirtualIpValidator.Validate(vip, ValidationMode.Standalone));
+        var instance = VirtualIpResolver.Resolve(vip, 7, 100, "default");
+        var notify = instance.Notify!;
+        Assert.Equal(["/usr/local/bin/up", "a b", "c"], notify.Master);
+        Assert.Equal(["/bin/logger"], notify.Any);
+        Assert.Null(notify.Backup);
+        Assert.Equal(TimeSpan.FromSeconds(5), notify.Timeout);
+        // Standalone only: a NodeAgentConfig never carries scripts, so whoever writes one cannot run programs on the node.
+        var json = JsonSerializer.SerializeToNode(instance, ApiJsonContext.Default.VrrpInstance)!;
+        Assert.Null(json["notify"]);
+    }
 }

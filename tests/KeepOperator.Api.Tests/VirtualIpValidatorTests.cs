@@ -411,4 +411,29 @@ public class VirtualIpValidatorTests
             "spec.unicast.sourceAddress",
             "must be IPv4");
     }
+
+    [Fact]
+    public void Notify_is_standalone_only()
+    {
+        AssertError(Errors(v => v.Spec.Notify = new() { Master = "/usr/local/bin/up" }, ValidationMode.Cluster), "spec.notify", "standalone only");
+        Assert.Empty(Errors(v => v.Spec.Notify = new() { Master = "/usr/local/bin/up 'a b'", Any = "/bin/logger -t vrrp", Timeout = "200ms" }));
+    }
+
+    [Theory]
+    [InlineData("up.sh", "spec.notify.master", "absolute path")]
+    [InlineData("", "spec.notify.master", "absolute path")]
+    [InlineData("/bin/echo 'oops", "spec.notify.master", "unterminated single quote")]
+    public void Notify_commands_start_with_an_absolute_program_and_quotes_close(string line, string path, string message)
+    {
+        AssertError(Errors(v => v.Spec.Notify = new() { Master = line }), path, message);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("-1s")]
+    [InlineData("soon")]
+    public void Notify_timeout_is_a_positive_duration(string timeout)
+    {
+        Assert.Contains(Errors(v => v.Spec.Notify = new() { Timeout = timeout }), e => e.Path == "spec.notify.timeout");
+    }
 }

@@ -41,6 +41,7 @@ public static class VirtualIpResolver
                 : GratuitousArpSettings.Default,
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
+            Notify = spec.Notify is { } notify ? Notify(notify) : null,
         };
     }
 
@@ -67,6 +68,20 @@ public static class VirtualIpResolver
         {
             Peers = [.. (nodes?.Eligible ?? []).Where(n => n != self).Select(First).OfType<IPAddress>()],
             SourceAddress = self is null ? null : First(self),
+        };
+    }
+
+    private static NotifySettings Notify(VrrpNotify notify)
+    {
+        static IReadOnlyList<string>? Argv(string? line) => line is null ? null : NotifyCommandLine.Split(line);
+        return new NotifySettings
+        {
+            Master = Argv(notify.Master),
+            Backup = Argv(notify.Backup),
+            Fault = Argv(notify.Fault),
+            Stop = Argv(notify.Stop),
+            Any = Argv(notify.Any),
+            Timeout = GoDuration.Parse(notify.Timeout ?? VirtualIpDefaults.NotifyTimeout),
         };
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace KeepOperator.Api.Instances;
 
 /// <summary>
@@ -46,4 +48,11 @@ public sealed record VrrpInstance
 
     /// <summary>Present: advertise by unicast to these peers (and accept only them) instead of multicast.</summary>
     public UnicastSettings? Unicast { get; init; }
+
+    /// <summary>
+    /// Standalone only, so never in a NodeAgentConfig: whoever can write one must not be able to run programs as root on
+    /// the node through it.
+    /// </summary>
+    [JsonIgnore]
+    public NotifySettings? Notify { get; init; }
 }

@@ -11,6 +11,7 @@ using KeepOperator.NodeAgent.Kube;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Notify;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -193,7 +194,8 @@ public static class AgentCommandLine
         using var served = metricsServer;
         using var links = new NetworkLinks();
         using var announcer = new AddressAnnouncer();
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics);
+        var notify = new NotifyScriptRunner(log);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics, notify);
         using var stopping = new CancellationTokenSource();
         // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)
@@ -220,6 +222,8 @@ public static class AgentCommandLine
         {
             await cluster.ReportFinalAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
+        // notify_stop scripts were queued as the instances stopped: let them finish (each is bounded by its timeout).
+        await notify.DrainAsync().ConfigureAwait(false);
         log.Info("stopped", ("node", nodeName));
         return 0;
     }

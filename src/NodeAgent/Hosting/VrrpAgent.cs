@@ -5,6 +5,7 @@ using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Notify;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -31,14 +32,17 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly List<Task> _closing = [];
 
     private readonly AgentMetrics? _metrics;
+    private readonly NotifyScriptRunner? _notify;
 
     /// <param name="metrics">Where packets no instance claims are counted (the instances count their own drops).</param>
-    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log, AgentMetrics? metrics = null)
+    /// <param name="notify">Runs the instances' notify scripts off this loop; null: none are run.</param>
+    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log, AgentMetrics? metrics = null, NotifyScriptRunner? notify = null)
     {
         _factory = factory;
         _time = time;
         _log = log;
         _metrics = metrics;
+        _notify = notify;
     }
 
     /// <summary>The running instances as last seen by the loop; safe from any thread.</summary>
@@ -192,6 +196,7 @@ public sealed class VrrpAgent : IAsyncDisposable
 
         var runner = _factory.CreateRunner(settings, group.Transport);
         runner.Changed += OnRunnerChanged;
+        runner.Transitioned += OnRunnerTransitioned;
         group.Instances[settings.Router.VirtualRouterId] = runner;
         _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
         // Timed from now, not from when the event was taken: opening a socket can take a while, and a backup's first
@@ -212,6 +217,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         entry.Tracking?.Dispose();
         entry.Runner.Shutdown(now);
         entry.Runner.Changed -= OnRunnerChanged;
+        entry.Runner.Transitioned -= OnRunnerTransitioned; // after Shutdown: its STOP transition still notifies
         entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
         _snapshots.TryRemove(name, out _);
         if (closeEmptySocket)
@@ -235,6 +241,10 @@ public sealed class VrrpAgent : IAsyncDisposable
         _snapshots[runner.Name] = runner.Snapshot;
         InstancesChanged?.Invoke();
     }
+
+    /// <summary>On the loop: only queues the scripts, which run on the thread pool.</summary>
+    private void OnRunnerTransitioned(VrrpInstanceRunner runner, StateChanged changed) =>
+        _notify?.Notify(runner.Name, changed.To, changed.EffectivePriority, runner.Settings.Notify);
 
     /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
     private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>

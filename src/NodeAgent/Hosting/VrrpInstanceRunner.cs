@@ -62,6 +62,9 @@ public sealed class VrrpInstanceRunner
     /// <summary>Raised on the loop when the state or the effective priority changed (status reporting).</summary>
     public event Action<VrrpInstanceRunner>? Changed;
 
+    /// <summary>Raised on the loop on each state transition (notify scripts); handlers must not block.</summary>
+    public event Action<VrrpInstanceRunner, StateChanged>? Transitioned;
+
     /// <summary>What the node reports for this instance right now.</summary>
     public InstanceSnapshot Snapshot => new(Name, _state.State, _settings.Router.Priority, _state.EffectivePriority, _lastTransition, _lastReason);
 
@@ -236,6 +239,7 @@ public sealed class VrrpInstanceRunner
                 _metrics?.Transition(changed.From, changed.To, changed.Reason);
                 Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
+                Transitioned?.Invoke(this, changed);
                 break;
         }
     }

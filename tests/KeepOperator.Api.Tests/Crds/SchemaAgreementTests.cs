@@ -103,6 +103,7 @@ public sealed partial class SchemaAgreementTests
     [InlineData("VirtualIp", "spec.track=[{\"name\":\"a\",\"tcp\":{\"port\":80},\"http\":{\"url\":\"http://x/\"}}]", "spec.track[0]")]
     [InlineData("VirtualIp", "spec.unicast={\"peers\":[\"2001:db8::2\"]}", "spec.unicast.peers[0]")]
     [InlineData("VirtualIp", "spec.unicast={\"sourceAddress\":\"10.77.0.1\"}", "spec.unicast.sourceAddress")]
+    [InlineData("VirtualIp", "spec.notify={\"master\":\"/usr/local/bin/up\"}", "spec.notify")]
     [InlineData("VirtualServer", "spec.fwmark=7", "spec")]
     [InlineData("VirtualServer", "spec.realServers=", "spec")]
     [InlineData("VirtualServer", "spec.healthCheck.http={\"path\":\"/\"}", "spec.healthCheck")]

@@ -5,6 +5,7 @@ using KeepOperator.Api.Instances;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Notify;
 using KeepOperator.NodeAgent.Vrrp;
 using Xunit;
 using static KeepOperator.NodeAgent.Tests.Hosting.TestInstances;
@@ -193,6 +194,24 @@ public sealed class VrrpAgentTests : IAsyncDisposable
         Assert.False(_host.Holds("10.99.0.201") || _host.Holds("10.99.0.202"));
         Assert.All(_host.Opened, t => Assert.True(t.Disposed));
         Assert.Empty(_agent.Snapshots);
+    }
+
+    [Fact]
+    public async Task A_master_transition_runs_the_notify_scripts_off_the_loop()
+    {
+        var directory = Directory.CreateTempSubdirectory("keepoperator-notify-").FullName;
+        var (script, output) = Notify.NotifyScriptRunnerTests.RecordingScript(directory);
+        var notify = new NotifyScriptRunner(_log.Log);
+        await using var agent = new VrrpAgent(_host, TimeProvider.System, _log.Log, notify: notify);
+        var loop = agent.RunAsync();
+        agent.AddInstance(Settings("web", 9, vip: "10.99.0.209") with { Notify = new NotifySettings { Any = [script], Timeout = TimeSpan.FromSeconds(5) } });
+        await Until(() => File.Exists(output) && File.ReadAllLines(output).Contains("INSTANCE web MASTER 100"), "the master notify");
+
+        agent.RequestShutdown();
+        await loop;
+        await notify.DrainAsync();
+        Assert.Contains(File.ReadAllLines(output), l => l.StartsWith("INSTANCE web STOP ", StringComparison.Ordinal));
+        Directory.Delete(directory, recursive: true);
     }
 
     private async Task StopAsync()
