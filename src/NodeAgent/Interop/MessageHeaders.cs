@@ -52,15 +52,7 @@ internal static unsafe class MessageHeaders
             var iov = new IoVector { Base = d, Length = (nuint)data.Length };
             while (true)
             {
-                var header = new MessageHeader
-                {
-                    Name = n,
-                    NameLength = (uint)name.Length,
-                    Iov = &iov,
-                    IovLength = 1,
-                    Control = c,
-                    ControlLength = (nuint)control.Length,
-                };
+                var header = Header(n, name.Length, &iov, c, control.Length);
                 long length = recvmsg(lease.Fd, (msghdr*)&header, flags);
                 if (length >= 0)
                 {
@@ -80,6 +72,17 @@ internal static unsafe class MessageHeaders
             }
         }
     }
+
+    /// <summary>A msghdr over one buffer; recvmsg() rewrites the lengths, so a retry after EINTR needs a fresh one.</summary>
+    private static MessageHeader Header(byte* name, int nameLength, IoVector* iov, byte* control, int controlLength) => new()
+    {
+        Name = name,
+        NameLength = (uint)nameLength,
+        Iov = iov,
+        IovLength = 1,
+        Control = control,
+        ControlLength = (nuint)controlLength,
+    };
 
     /// <summary>
     /// Writes one cmsghdr with <paramref name="data"/> at the start of <paramref name="control"/> (at least
@@ -112,15 +115,7 @@ internal static unsafe class MessageHeaders
         fixed (byte* c = control)
         {
             var iov = new IoVector { Base = d, Length = (nuint)data.Length };
-            var header = new MessageHeader
-            {
-                Name = n,
-                NameLength = (uint)name.Length,
-                Iov = &iov,
-                IovLength = 1,
-                Control = c,
-                ControlLength = (nuint)control.Length,
-            };
+            var header = Header(n, name.Length, &iov, c, control.Length);
             while (true)
             {
                 long sent = sendmsg(lease.Fd, (msghdr*)&header, MSG_NOSIGNAL);
