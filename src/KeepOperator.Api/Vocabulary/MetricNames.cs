@@ -13,6 +13,7 @@ public static class MetricNames
     public const string VrrpPacketsDropped = "keepoperator_vrrp_packets_dropped_total";
     public const string VrrpPacketsUnmatched = "keepoperator_vrrp_packets_unmatched_total";
     public const string VrrpEffectivePriority = "keepoperator_vrrp_effective_priority";
+    public const string VrrpTakeover = "keepoperator_vrrp_takeover_seconds";
     public const string RealServerUp = "keepoperator_real_server_up";
     public const string HealthCheckDuration = "keepoperator_health_check_duration_seconds";
 
@@ -25,7 +26,7 @@ public static class MetricNames
     public static IReadOnlyList<string> Agent { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPacketsDropped, VrrpPacketsUnmatched,
-        VrrpEffectivePriority, RealServerUp, HealthCheckDuration,
+        VrrpEffectivePriority, VrrpTakeover, RealServerUp, HealthCheckDuration,
     ];
 
     /// <summary>What the operator exports.</summary>

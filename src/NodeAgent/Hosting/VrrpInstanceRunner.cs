@@ -32,6 +32,7 @@ public sealed class VrrpInstanceRunner
     private VrrpInstanceState _state;
     private AnnouncementSchedule _announcements;
     private DateTimeOffset? _lastTransition;
+    private DateTimeOffset? _lastAdvertAccepted;
     private string? _lastReason;
     private bool _linkDown;
     private bool _trackFault;
@@ -168,6 +169,7 @@ public sealed class VrrpInstanceRunner
             return;
         }
         _metrics?.AdvertReceived();
+        _lastAdvertAccepted = now;
         Apply(new VrrpEvent.AdvertisementReceived(VrrpReceiveFilter.ToAdvertisement(packet, source)), now);
     }
 
@@ -237,6 +239,10 @@ public sealed class VrrpInstanceRunner
                 _lastTransition = now;
                 _lastReason = changed.Reason;
                 _metrics?.Transition(changed.From, changed.To, changed.Reason);
+                if (changed is { From: VrrpState.Backup, To: VrrpState.Master } && _lastAdvertAccepted is { } heard)
+                {
+                    _metrics?.Takeover(now - heard);
+                }
                 Changed?.Invoke(this);
                 _log.Info("transition", ("instance", Name), ("from", changed.From), ("to", changed.To), ("reason", changed.Reason), ("priority", changed.EffectivePriority));
                 Transitioned?.Invoke(this, changed);

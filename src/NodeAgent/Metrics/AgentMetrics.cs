@@ -94,6 +94,11 @@ public sealed class AgentMetrics
             w.Sample(MetricNames.VrrpPacketsUnmatched, ExpositionWriter.Labels(("interface", interfaceName)), Interlocked.Read(ref count.Value));
         }
         PerInstance(w, instances, MetricNames.VrrpEffectivePriority, "gauge", "The priority the instance advertises: its base priority adjusted by tracking.", i => i.Priority);
+        w.Family(MetricNames.VrrpTakeover, "histogram", "How long the master had been silent (since the last advertisement accepted from it) when this node took over: the failover as the new master saw it.");
+        foreach (var i in instances)
+        {
+            Histogram(w, MetricNames.VrrpTakeover, ("vip", i.Vip), i.Takeovers);
+        }
 
         w.Family(MetricNames.RealServerUp, "gauge", "1 while the real server passes its health check, 0 while it fails.");
         foreach (var ((vs, address, port), up) in _realServers.OrderBy(r => r.Key))
@@ -116,19 +121,24 @@ public sealed class AgentMetrics
 
     private void WriteChecks(ExpositionWriter w)
     {
-        const string Name = MetricNames.HealthCheckDuration;
-        w.Family(Name, "histogram", "How long real-server health checks took.");
+        w.Family(MetricNames.HealthCheckDuration, "histogram", "How long real-server health checks took.");
         foreach (var (vs, histogram) in _checks.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var (cumulative, count, sum) = histogram.Read();
-            for (int b = 0; b < cumulative.Length; b++)
-            {
-                w.Sample(Name + "_bucket", ExpositionWriter.Labels(("virtual_server", vs), ("le", ExpositionWriter.Number(histogram.UpperBounds[b]))), cumulative[b]);
-            }
-            w.Sample(Name + "_bucket", ExpositionWriter.Labels(("virtual_server", vs), ("le", "+Inf")), count);
-            w.Sample(Name + "_sum", ExpositionWriter.Labels(("virtual_server", vs)), sum);
-            w.Sample(Name + "_count", ExpositionWriter.Labels(("virtual_server", vs)), count);
+            Histogram(w, MetricNames.HealthCheckDuration, ("virtual_server", vs), histogram);
         }
+    }
+
+    /// <summary>One histogram's samples (buckets, sum, count) under one label.</summary>
+    private static void Histogram(ExpositionWriter w, string name, (string Name, string Value) label, LatencyHistogram histogram)
+    {
+        var (cumulative, count, sum) = histogram.Read();
+        for (int b = 0; b < cumulative.Length; b++)
+        {
+            w.Sample(name + "_bucket", ExpositionWriter.Labels(label, ("le", ExpositionWriter.Number(histogram.UpperBounds[b]))), cumulative[b]);
+        }
+        w.Sample(name + "_bucket", ExpositionWriter.Labels(label, ("le", "+Inf")), count);
+        w.Sample(name + "_sum", ExpositionWriter.Labels(label), sum);
+        w.Sample(name + "_count", ExpositionWriter.Labels(label), count);
     }
 
     /// <summary>The standard process metrics of Prometheus' client libraries, read at scrape time.</summary>

@@ -14,6 +14,9 @@ namespace KeepOperator.NodeAgent.Metrics;
 public sealed class InstanceMetrics
 {
     private static readonly VrrpState[] States = Enum.GetValues<VrrpState>();
+    /// <summary>10 ms (a 10 ms advert's skew) doubling up to 41 s (three of the longest v3 intervals).</summary>
+    private static readonly double[] TakeoverBuckets = [.. Enumerable.Range(0, 13).Select(i => 0.01 * Math.Pow(2, i))];
+
     private static readonly VrrpDropReason[] Reasons = [.. Enum.GetValues<VrrpDropReason>().Where(r => r != VrrpDropReason.None)];
 
     private readonly AgentMetrics _owner;
@@ -54,6 +57,9 @@ public sealed class InstanceMetrics
 
     internal int Priority => Volatile.Read(ref _priority);
 
+    /// <summary>How long the master was silent, as this node saw it, before this node took over.</summary>
+    internal LatencyHistogram Takeovers { get; } = new(TakeoverBuckets);
+
     internal IEnumerable<long> Dropped => _dropped.Select((_, i) => Interlocked.Read(ref _dropped[i]));
 
     /// <summary>The transitions that happened at least once, by from, to and reason.</summary>
@@ -76,6 +82,9 @@ public sealed class InstanceMetrics
         Interlocked.Increment(ref _transitions.GetOrAdd((from, to, VrrpTransitionReason.LabelOf(reason)), _ => new StrongBox<long>()).Value);
         Volatile.Write(ref _state, (int)to);
     }
+
+    /// <summary>This node became master <paramref name="silence"/> after the last advertisement it accepted from the master.</summary>
+    public void Takeover(TimeSpan silence) => Takeovers.Observe(silence.TotalSeconds);
 
     /// <summary>The instance stopped: its series leave the scrape (a restarted instance starts again from 0).</summary>
     public void Remove() => _owner.Forget(this);

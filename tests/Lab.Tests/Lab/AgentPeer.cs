@@ -35,6 +35,17 @@ public sealed class AgentPeer : IVrrpPeer
 
     public int MasterExits => Transitions.Count(e => e.GetValueOrDefault("from") == "Master");
 
+    /// <summary>
+    /// The value of one sample in the agent's /metrics, scraped from inside its node's namespace on the default metrics
+    /// port; null when the sample is absent or the scrape failed.
+    /// </summary>
+    public double? Metric(string sample)
+    {
+        var r = Sh.Run("ip", ["netns", "exec", Node.Namespace, "curl", "-s", "--max-time", "2", "http://127.0.0.1:9650/metrics"], TimeSpan.FromSeconds(5));
+        var line = r.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The program and leading arguments that run the agent.</summary>
     public static (string File, string[] Args) Command
     {

@@ -39,6 +39,7 @@ public sealed class AgentMetricsTests
     [InlineData("keepoperator_vrrp_adverts_received_total", "counter")]
     [InlineData("keepoperator_vrrp_packets_dropped_total", "counter")]
     [InlineData("keepoperator_vrrp_effective_priority", "gauge")]
+    [InlineData("keepoperator_vrrp_takeover_seconds", "histogram")]
     [InlineData("keepoperator_real_server_up", "gauge")]
     [InlineData("keepoperator_health_check_duration_seconds", "histogram")]
     [InlineData("process_cpu_seconds_total", "counter")]
@@ -123,6 +124,38 @@ public sealed class AgentMetricsTests
         Assert.Equal(1, Value(text, "keepoperator_vrrp_transitions_total", ("vip", "web"), ("from", "master"), ("to", "backup"), ("reason", "higher_priority_master")));
         Assert.Equal(1, Value(text, "keepoperator_vrrp_state", ("vip", "web"), ("interface", "eth0"), ("vrid", "51"), ("state", "backup")));
         Assert.Equal(70, Value(text, "keepoperator_vrrp_effective_priority", ("vip", "web")));
+    }
+
+    [Fact]
+    public void A_takeover_observes_how_long_the_master_had_been_silent()
+    {
+        var runner = Runner();
+        runner.Start(T0);
+        var heard = T0 + TimeSpan.FromMilliseconds(5);
+        runner.Receive(Advert(priority: 200), Peer, heard);
+        var masterDown = runner.NextDeadline!.Value;
+
+        runner.Tick(masterDown);
+        var text = Scrape();
+
+        // VRRPv3 at 10 ms, priority 100: Master_Down_Interval = 3 x 10 ms + (256 - 100) x 10 ms / 256.
+        Assert.Equal(VrrpState.Master, runner.State);
+        Assert.Equal(0.030 + 156 * 0.010 / 256, (masterDown - heard).TotalSeconds, precision: 6);
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_takeover_seconds_count", ("vip", "web")));
+        Assert.Equal((masterDown - heard).TotalSeconds, Value(text, "keepoperator_vrrp_takeover_seconds_sum", ("vip", "web"))!.Value, precision: 6);
+        Assert.Equal(0, Value(text, "keepoperator_vrrp_takeover_seconds_bucket", ("vip", "web"), ("le", "0.02")));
+        Assert.Equal(1, Value(text, "keepoperator_vrrp_takeover_seconds_bucket", ("vip", "web"), ("le", "0.04")));
+    }
+
+    [Fact]
+    public void Becoming_master_without_ever_hearing_one_observes_no_takeover()
+    {
+        var runner = Runner();
+        runner.Start(T0);
+        runner.Tick(T0 + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(VrrpState.Master, runner.State);
+        Assert.Equal(0, Value(Scrape(), "keepoperator_vrrp_takeover_seconds_count", ("vip", "web")));
     }
 
     [Fact]
