@@ -59,16 +59,17 @@ public sealed class Scenario(ITestOutputHelper output)
         var took = Wait.UntilFrom(sw, () => lab.HasAddress(n2, spec.Vip), mdi + Margin(spec) + TimeSpan.FromSeconds(5));
         Log(lab, $"kill -9 {m} -> VIP on n2 after {Ms(took)} (Master_Down_Interval {Ms(mdi)})");
         Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
-        // Known defect, open (issue 15): an IPv6 backup at 50 ms adverts now and then takes 650-950 ms instead of
-        // Master_Down_Interval (182 ms), seen in two CI dry runs on an idle machine; allowed a second more until found.
-        var bound = mdi + Margin(spec) + (spec.IsIPv6 && spec.AdvertInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
-        Assert.True(took <= bound, $"{b} took the VIP after {Ms(took)}; Master_Down_Interval is {Ms(mdi)} (bound {Ms(bound)})\n{Describe(m, b)}");
-        Assert.True(took >= mdi - spec.AdvertInterval - TimeSpan.FromMilliseconds(30), $"{b} took the VIP after only {Ms(took)}, before Master_Down_Interval {Ms(mdi)} minus one advert\n{Describe(m, b)}");
-        AssertMasterEntries(b, 1, m);
         if (b is AgentPeer agent)
         {
             AssertTakeoverMetric(lab, agent, spec, mdi, took.Value);
         }
+        // Known defect, open (issue 15): an IPv6 backup at 50 ms adverts now and then takes 650-950 ms instead of
+        // Master_Down_Interval (182 ms), seen in two CI dry runs on an idle machine (not in 16 runs alone); allowed a
+        // second more until found. The takeover metric, logged above, tells a late decision from a late address.
+        var bound = mdi + Margin(spec) + (spec.IsIPv6 && spec.AdvertInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : TimeSpan.Zero);
+        Assert.True(took <= bound, $"{b} took the VIP after {Ms(took)}; Master_Down_Interval is {Ms(mdi)} (bound {Ms(bound)})\n{Describe(m, b)}");
+        Assert.True(took >= mdi - spec.AdvertInterval - TimeSpan.FromMilliseconds(30), $"{b} took the VIP after only {Ms(took)}, before Master_Down_Interval {Ms(mdi)} minus one advert\n{Describe(m, b)}");
+        AssertMasterEntries(b, 1, m);
 
         var moved = Wait.Until(() => lab.NeighborMac(lab.Client, spec.Vip) == n2.Mac, TimeSpan.FromSeconds(3));
         Assert.True(moved is not null, $"the client's neighbour entry for {spec.Vip} is {lab.NeighborMac(lab.Client, spec.Vip)}, not n2's {n2.Mac}: no {(spec.IsIPv6 ? "unsolicited NA" : "gratuitous ARP")} from {b}\n{Describe(m, b)}");
