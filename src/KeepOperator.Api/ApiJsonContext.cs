@@ -21,6 +21,7 @@ namespace KeepOperator.Api;
 [JsonSerializable(typeof(List<VirtualIp>))]
 [JsonSerializable(typeof(VirtualServer))]
 [JsonSerializable(typeof(NodeAgentConfig))]
+[JsonSerializable(typeof(Pools.VirtualIpPool))]
 [JsonSerializable(typeof(NodeAgentConfigStatus))]
 [JsonSerializable(typeof(Instances.VrrpInstance))]
 [JsonSerializable(typeof(Services.VirtualServerInstance))]

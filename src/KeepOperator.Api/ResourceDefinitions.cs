@@ -15,5 +15,9 @@ public static class ResourceDefinitions
     public static ResourceDefinition NodeAgentConfig { get; } =
         new(Api.NodeAgentConfig.KindName, Api.NodeAgentConfig.Plural, namespaced: false, ["nac"], ApiJsonContext.Default.NodeAgentConfig);
 
-    public static IReadOnlyList<ResourceDefinition> All { get; } = [VirtualIp, VirtualServer, NodeAgentConfig];
+    /// <summary>Cluster-scoped like the VirtualIps its addresses become (MetalLB's IPAddressPool lives in its own namespace; ours needs none).</summary>
+    public static ResourceDefinition VirtualIpPool { get; } =
+        new(Pools.VirtualIpPool.KindName, Pools.VirtualIpPool.Plural, namespaced: false, ["vipp"], ApiJsonContext.Default.VirtualIpPool);
+
+    public static IReadOnlyList<ResourceDefinition> All { get; } = [VirtualIp, VirtualServer, NodeAgentConfig, VirtualIpPool];
 }

@@ -339,7 +339,7 @@ public static partial class VirtualIpValidator
         }
     }
 
-    private static void ValidateRequirement(LabelSelectorRequirement requirement, string path, List<FieldError> errors)
+    internal static void ValidateRequirement(LabelSelectorRequirement requirement, string path, List<FieldError> errors)
     {
         if (requirement.Key.Length == 0)
         {
