@@ -9,4 +9,5 @@ public static class AllocationReasons
     public const string RequestedAddressNotInPool = "RequestedAddressNotInPool";
     public const string RequestedAddressInUse = "RequestedAddressInUse";
     public const string PortClash = "PortClash";
+    public const string InvalidAddress = "InvalidAddress";
 }

@@ -1,0 +1,16 @@
+using KeepOperator.Api;
+using KeepOperator.Api.Pools;
+
+namespace KeepOperator.Operator.LoadBalancer;
+
+/// <summary>
+/// The desired state for Services of type LoadBalancer: the VirtualIps their addresses need (one per address, by name),
+/// each Service's outcome (by "namespace/name"), the managed VirtualIps no Service needs any more, the Services whose
+/// ingress we wrote but no longer serve, and each pool's status.
+/// </summary>
+public sealed record LoadBalancerPlan(
+    IReadOnlyDictionary<string, VirtualIp> VirtualIps,
+    IReadOnlyDictionary<string, ServiceLoadBalancing> Services,
+    IReadOnlyList<string> VirtualIpsToDelete,
+    IReadOnlyList<string> IngressToClear,
+    IReadOnlyDictionary<string, VirtualIpPoolStatus> Pools);

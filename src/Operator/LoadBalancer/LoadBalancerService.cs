@@ -1,0 +1,22 @@
+using System.Net;
+
+namespace KeepOperator.Operator.LoadBalancer;
+
+/// <summary>The part of a Service the load-balancer planner reads (the kube layer maps V1Service to it).</summary>
+public sealed record LoadBalancerService(
+    string Namespace,
+    string Name,
+    string? Uid,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Annotations,
+    string? Type,
+    string? LoadBalancerClass,
+    IReadOnlyList<string> IpFamilies,
+    string? IpFamilyPolicy,
+    string? LoadBalancerIP,
+    IReadOnlyList<ServicePortKey> Ports,
+    DateTimeOffset? Created,
+    IReadOnlyList<IPAddress> Ingress)
+{
+    public string Key => $"{Namespace}/{Name}";
+}
