@@ -35,10 +35,15 @@ public static class OperatorCommandLine
             "an agent silent for longer no longer counts as master or backup", "must be a positive duration such as \"30s\"",
             (string text, out TimeSpan value) => GoDuration.TryParse(text, out value) && value > TimeSpan.Zero, defaults.HeartbeatTimeout);
         var workers = CommandLineParsing.Integer("--workers", "reconciles run at once", defaults.Workers, 1, 64, NumberStyles.None);
+        var defaultClass = new Option<bool>("--default-load-balancer-class")
+        {
+            Description = $"also serve Services of type LoadBalancer without a loadBalancerClass, not only those of class {LoadBalancer.LoadBalancerNames.Class}",
+            DefaultValueFactory = _ => defaults.DefaultLoadBalancerClass,
+        };
         var logFormat = CommandLineParsing.LogFormatOption(defaults.LogFormat);
         var metricsAddress = CommandLineParsing.Address("--metrics-address", "serve Prometheus metrics on http://ADDRESS/metrics", defaults.MetricsAddress);
         var healthAddress = CommandLineParsing.Address("--health-address", "serve the probes on http://ADDRESS/healthz and /readyz", defaults.HealthAddress);
-        Option[] runOptions = [kubeconfig, leaseNamespace, leaseName, identity, cordonedOffset, heartbeatTimeout, workers, logFormat, metricsAddress, healthAddress];
+        Option[] runOptions = [kubeconfig, leaseNamespace, leaseName, identity, cordonedOffset, heartbeatTimeout, workers, defaultClass, logFormat, metricsAddress, healthAddress];
 
         var run = new Command("run", "run the operator (the default command)");
         var (convert, bindConvert) = KeepalivedConvertCommand.Define();
@@ -67,6 +72,7 @@ public static class OperatorCommandLine
                 CordonedPriorityOffset = result.GetValue(cordonedOffset),
                 HeartbeatTimeout = result.GetValue(heartbeatTimeout),
                 Workers = result.GetValue(workers),
+                DefaultLoadBalancerClass = result.GetValue(defaultClass),
                 LogFormat = result.GetValue(logFormat),
                 MetricsAddress = result.GetValue(metricsAddress).Value,
                 HealthAddress = result.GetValue(healthAddress).Value,

@@ -30,6 +30,9 @@ public sealed record OperatorOptions
 
     public int Workers { get; init; } = 2;
 
+    /// <summary>--default-load-balancer-class: also serve Services of type LoadBalancer that name no loadBalancerClass (as the cluster's only load balancer).</summary>
+    public bool DefaultLoadBalancerClass { get; init; }
+
     /// <summary>--metrics-address: where /metrics is served (null: off); controller-runtime's :8080 by default.</summary>
     public KeepOperator.Api.Metrics.MetricsAddress? MetricsAddress { get; init; } = new(null, 8080);
 

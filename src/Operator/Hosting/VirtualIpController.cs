@@ -4,13 +4,14 @@ using KeepOperator.Api;
 using KeepOperator.Api.Kube;
 using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Kube;
+using KeepOperator.Operator.LoadBalancer;
 using KeepOperator.Operator.Metrics;
 using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Hosting;
 
 /// <summary>
-/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, Pod, and VirtualServerInformers') to the work queue and the reconciler's workers.
+/// Wires informers (VirtualIp, Node, Secret, NodeAgentConfig, Pod, VirtualServerInformers' and LoadBalancerInformers') to the work queue and the reconcilers' workers.
 /// A change only says which keys to look at again; what to do comes from the caches (level-triggered).
 /// </summary>
 public sealed class VirtualIpController
@@ -27,6 +28,8 @@ public sealed class VirtualIpController
     private readonly InformerClusterView view;
     private readonly WorkQueue<ReconcileKey> queue;
     private readonly Reconciler reconciler;
+    private readonly LoadBalancerInformers loadBalancers;
+    private readonly LoadBalancerReconciler loadBalancerReconciler;
     private readonly OperatorMetrics metrics;
     private long reconciles;
 
@@ -43,11 +46,15 @@ public sealed class VirtualIpController
         pods = new(BuiltinSources.Pods(client), log, time, options.WatchTimeout);
         virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
         view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods, virtualServers);
+        loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualIps, log, time, options.WatchTimeout);
         queue = new WorkQueue<ReconcileKey>(time);
+        var events = new EventRecorder(client, options.Namespace, options.Identity, time, log);
+        loadBalancerReconciler = new LoadBalancerReconciler(
+            loadBalancers, new LoadBalancerWriter(client, virtualIps, virtualServers.Services, loadBalancers.Pools), events, time, options.DefaultLoadBalancerClass);
         reconciler = new Reconciler(
             view,
             new ClusterWriter(client, virtualIps, nodeConfigs, virtualServers.VirtualServers),
-            new EventRecorder(client, options.Namespace, options.Identity, time, log),
+            events,
             new PlannerOptions(options.CordonedPriorityOffset, options.Namespace),
             time,
             options.HeartbeatTimeout,
@@ -103,6 +110,7 @@ public sealed class VirtualIpController
         };
         virtualServers.VirtualServers.Changed += (old, updated) => queue.Add(ReconcileKey.VirtualServer(VirtualServerPlanner.Key((updated ?? old)!)));
         virtualServers.PlanInputChanged += () => queue.Add(ReconcileKey.Plan);
+        loadBalancers.Changed += () => queue.Add(ReconcileKey.LoadBalancers);
     }
 
     public long Reconciles => Interlocked.Read(ref reconciles);
@@ -117,10 +125,10 @@ public sealed class VirtualIpController
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token), pods.RunAsync(informersStop.Token) }
-            .Concat(virtualServers.Run(informersStop.Token)).ToArray();
+            .Concat(virtualServers.Run(informersStop.Token)).Concat(loadBalancers.Run(informersStop.Token)).ToArray();
         try
         {
-            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, pods.Synced, virtualServers.Synced).WaitAsync(stop);
+            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, pods.Synced, virtualServers.Synced, loadBalancers.Synced).WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {
@@ -160,7 +168,7 @@ public sealed class VirtualIpController
             var failed = false;
             try
             {
-                await reconciler.ReconcileAsync(key, grace);
+                await (key.Kind == ReconcileKind.LoadBalancers ? loadBalancerReconciler.ReconcileAsync(grace) : reconciler.ReconcileAsync(key, grace));
                 queue.Forget(key);
                 Interlocked.Increment(ref reconciles);
             }
@@ -190,6 +198,7 @@ public sealed class VirtualIpController
 
     private void EnqueueStatuses()
     {
+        queue.Add(ReconcileKey.LoadBalancers);
         foreach (var name in view.VirtualIpNames())
         {
             queue.Add(ReconcileKey.VirtualIp(name));

@@ -38,6 +38,18 @@ public static class BuiltinSources
         (resourceVersion, timeout, onError, ct) => client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(
             allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct));
 
+    /// <summary>Namespaces, reduced to name and labels: a pool's namespaceSelectors read them.</summary>
+    public static KubeObjectSource<V1Namespace> Namespaces(IKubernetes client) => new(
+        "namespaces",
+        async ct =>
+        {
+            var list = await client.CoreV1.ListNamespaceAsync(cancellationToken: ct);
+            return (list.Items.ToList(), list.Metadata.ResourceVersion);
+        },
+        (resourceVersion, timeout, onError, ct) => client.CoreV1.WatchListNamespaceAsync(
+            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct),
+        ns => new V1Namespace { Metadata = new V1ObjectMeta { Name = ns.Metadata?.Name, ResourceVersion = ns.Metadata?.ResourceVersion, Labels = ns.Metadata?.Labels } });
+
     /// <summary>
     /// Secrets, reduced to namespace, name and key names: the operator only checks that a password Secret exists, and
     /// passwords must not sit in its memory (or a heap dump).

@@ -55,11 +55,15 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
         nodeConfigs.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.NodeAgentConfig)!);
     }
 
-    public async Task DeleteNodeAgentConfigAsync(string nodeName, CancellationToken cancellationToken)
+    public Task DeleteNodeAgentConfigAsync(string nodeName, CancellationToken cancellationToken) =>
+        DeleteClusterObjectAsync(client, NodeAgentConfig.Plural, nodeName, cancellationToken);
+
+    /// <summary>Deletes a cluster-scoped keepoperator.io object; one already gone is the desired state.</summary>
+    internal static async Task DeleteClusterObjectAsync(IKubernetes client, string plural, string name, CancellationToken cancellationToken)
     {
         try
         {
-            await client.CustomObjects.DeleteClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, nodeName, cancellationToken: cancellationToken);
+            await client.CustomObjects.DeleteClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, plural, name, cancellationToken: cancellationToken);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -71,7 +75,7 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
     /// A merge patch setting the whole of <paramref name="field"/> (spec or status): a merge patch keeps what it does not
     /// mention, so members that became empty (a lost master, a node's last virtual server) are nulled explicitly.
     /// </summary>
-    private static V1Patch WholeFieldPatch<T>(string field, T? previous, T value, JsonTypeInfo<T> info)
+    internal static V1Patch WholeFieldPatch<T>(string field, T? previous, T value, JsonTypeInfo<T> info)
         where T : class
     {
         var body = JsonSerializer.SerializeToNode(value, info)!.AsObject();

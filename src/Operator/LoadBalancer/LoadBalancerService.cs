@@ -16,7 +16,10 @@ public sealed record LoadBalancerService(
     string? LoadBalancerIP,
     IReadOnlyList<ServicePortKey> Ports,
     DateTimeOffset? Created,
-    IReadOnlyList<IPAddress> Ingress)
+    IReadOnlyList<ServiceIngress> Status)
 {
     public string Key => $"{Namespace}/{Name}";
+
+    /// <summary>The addresses its status shows now.</summary>
+    public IReadOnlyList<IPAddress> Ingress => [.. Status.Select(i => i.Address)];
 }

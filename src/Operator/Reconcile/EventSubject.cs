@@ -8,6 +8,8 @@ public sealed record EventSubject(string ApiVersion, string Kind, string? Namesp
     public static EventSubject Of(VirtualIp vip) =>
         new(VirtualIp.GroupVersion, VirtualIp.KindName, null, vip.Metadata.Name ?? "", vip.Metadata.Uid, vip.Metadata.ResourceVersion);
 
+    public static EventSubject OfService(string ns, string name, string? uid) => new("v1", "Service", ns, name, uid, null);
+
     public static EventSubject Of(VirtualServer server) =>
         new(VirtualIp.GroupVersion, VirtualServer.KindName, server.Metadata.Namespace, server.Metadata.Name ?? "", server.Metadata.Uid, server.Metadata.ResourceVersion);
 }

@@ -13,14 +13,18 @@ public readonly record struct ReconcileKey(ReconcileKind Kind, string Name)
     /// <summary>Recompute the plan and queue what it changed: one key, so a burst of changes costs one recomputation.</summary>
     public static ReconcileKey Plan { get; } = new(ReconcileKind.Plan, "");
 
+    /// <summary>Every Service of type LoadBalancer at once: an address is a cluster-wide resource.</summary>
+    public static ReconcileKey LoadBalancers { get; } = new(ReconcileKind.LoadBalancers, "");
+
     public override string ToString() => $"{Kind}/{Name}";
 }
 
-/// <summary>A VirtualIp or VirtualServer key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself.</summary>
+/// <summary>A VirtualIp or VirtualServer key reconciles its status; a node key that node's NodeAgentConfig; the plan key the plan itself; the load-balancers key every LoadBalancer Service, its VirtualIps and the pools.</summary>
 public enum ReconcileKind
 {
     VirtualIpStatus,
     NodeAgentConfig,
     Plan,
     VirtualServerStatus,
+    LoadBalancers,
 }

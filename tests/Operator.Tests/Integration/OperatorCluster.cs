@@ -72,6 +72,7 @@ public sealed class OperatorCluster : IAsyncDisposable
         var cluster = new OperatorCluster(directory, server, client);
         // The operator watches VirtualServers too: deploy/crds' CRD rather than the minimal one, so `kubectl get vs` prints its columns.
         await cluster.Kubectl.OkAsync("apply", "-f", DeployedCrd(VirtualServer.Plural));
+        await cluster.Kubectl.OkAsync("apply", "-f", DeployedCrd(KeepOperator.Api.Pools.VirtualIpPool.Plural));
         return cluster;
     }
 

@@ -10,7 +10,7 @@ internal static class TestOnlyCrds
     public static readonly string[] ClusterScoped = [Crd("VirtualIp", "virtualips", "virtualip", "vip"), Crd("NodeAgentConfig", "nodeagentconfigs", "nodeagentconfig", "nac")];
 
     /// <summary>Every kind the operator watches (it waits for all of them to list before it plans).</summary>
-    public static readonly string[] All = [.. ClusterScoped, Crd("VirtualServer", "virtualservers", "virtualserver", "vs", "Namespaced")];
+    public static readonly string[] All = [.. ClusterScoped, Crd("VirtualServer", "virtualservers", "virtualserver", "vs", "Namespaced"), Crd("VirtualIpPool", "virtualippools", "virtualippool", "vipp")];
 
     private static string Crd(string kind, string plural, string singular, string shortName, string scope = "Cluster") => $$"""
         apiVersion: apiextensions.k8s.io/v1

@@ -13,7 +13,7 @@ public sealed class LoadBalancerPlannerTests
 
     private static LoadBalancerService Service(string name, int minute = 0, string? cls = LoadBalancerNames.Class, string type = "LoadBalancer", Dictionary<string, string>? annotations = null, string[]? ingress = null, string[]? families = null, string? policy = null, int port = 80) => new(
         "default", name, $"uid-{name}", new Dictionary<string, string>(), annotations ?? [], type, cls, families ?? ["IPv4"], policy, null,
-        [new ServicePortKey("TCP", port)], T0.AddMinutes(minute), [.. (ingress ?? []).Select(IPAddress.Parse)]);
+        [new ServicePortKey("TCP", port)], T0.AddMinutes(minute), [.. (ingress ?? []).Select(i => new ServiceIngress(IPAddress.Parse(i), "VIP"))]);
 
     private static LoadBalancerPlan Build(LoadBalancerService[] services, VirtualIpPool[] pools, VirtualIp[]? vips = null, bool defaultClass = false) =>
         LoadBalancerPlanner.Build(services, pools, vips ?? [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), defaultClass);
@@ -89,8 +89,12 @@ public sealed class LoadBalancerPlannerTests
         var draining = Build([Service("new", minute: 1)], [pool], existing);
         var gone = Build([Service("new", minute: 1)], [pool], []);
 
+        var asking = Build([Service("asks", minute: 1, annotations: new() { [LoadBalancerNames.AddressesAnnotation] = "192.0.2.0" })], [pool], existing);
+
         Assert.Equal(["lb-192-0-2-0"], draining.VirtualIpsToDelete);
         Assert.Equal([IPAddress.Parse("192.0.2.1")], draining.Services["default/new"].Outcome.Addresses);
+        Assert.Equal(AllocationReasons.RequestedAddressInUse, asking.Services["default/asks"].Outcome.FailureReason);
+        Assert.Equal(["lb-192-0-2-0"], asking.VirtualIpsToDelete);
         Assert.Equal([IPAddress.Parse("192.0.2.0")], gone.Services["default/new"].Outcome.Addresses);
     }
 

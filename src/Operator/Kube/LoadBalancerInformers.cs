@@ -1,0 +1,73 @@
+using System.Net;
+using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Api.Kube;
+using KeepOperator.Api.Logging;
+using KeepOperator.Api.Pools;
+using KeepOperator.Operator.LoadBalancer;
+
+namespace KeepOperator.Operator.Kube;
+
+/// <summary>
+/// The caches Services of type LoadBalancer are planned from: VirtualIpPools and Namespaces of its own, the Services
+/// and VirtualIps the other controllers already watch. <see cref="Changed"/> fires for changes that can move that plan.
+/// </summary>
+public sealed class LoadBalancerInformers : ILoadBalancerView
+{
+    private readonly Informer<V1Service> services;
+    private readonly Informer<VirtualIp> virtualIps;
+
+    public LoadBalancerInformers(IKubernetes client, Informer<V1Service> services, Informer<VirtualIp> virtualIps, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
+    {
+        this.services = services;
+        this.virtualIps = virtualIps;
+        Pools = new(new CustomObjectSource<VirtualIpPool>(client, VirtualIpPool.Plural, ApiJsonContext.Default.VirtualIpPool, p => p.Metadata), log, time, watchTimeout);
+        Namespaces = new(BuiltinSources.Namespaces(client), log, time, watchTimeout);
+        Pools.Changed += (_, _) => Changed?.Invoke();
+        Namespaces.Changed += (_, _) => Changed?.Invoke();
+        services.Changed += (old, updated) =>
+        {
+            if (new[] { old, updated }.Any(s => s?.Spec?.Type == "LoadBalancer" || s?.Status?.LoadBalancer?.Ingress is { Count: > 0 }))
+            {
+                Changed?.Invoke();
+            }
+        };
+        virtualIps.Changed += (_, _) => Changed?.Invoke(); // any VirtualIp's addresses are reserved; managed ones' masters publish ingress
+    }
+
+    /// <summary>Something the load-balancer plan reads changed (the controller queues its key).</summary>
+    public event Action? Changed;
+
+    public Informer<VirtualIpPool> Pools { get; }
+
+    public Informer<V1Namespace> Namespaces { get; }
+
+    public Task Synced => Task.WhenAll(Pools.Synced, Namespaces.Synced);
+
+    public IEnumerable<Task> Run(CancellationToken cancellationToken) => [Pools.RunAsync(cancellationToken), Namespaces.RunAsync(cancellationToken)];
+
+    IReadOnlyList<VirtualIpPool> ILoadBalancerView.Pools() => [.. Pools.Items];
+
+    public IReadOnlyList<VirtualIp> VirtualIps() => [.. virtualIps.Items];
+
+    public IReadOnlyList<LoadBalancerService> Services() => [.. services.Items.Where(s => s.Spec?.Type == "LoadBalancer" || s.Status?.LoadBalancer?.Ingress is { Count: > 0 }).Select(ToService)];
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels() =>
+        Namespaces.Items.ToDictionary(n => n.Metadata.Name, n => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(n.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal), StringComparer.Ordinal);
+
+    public static LoadBalancerService ToService(V1Service s) => new(
+        s.Metadata.NamespaceProperty ?? "",
+        s.Metadata.Name,
+        s.Metadata.Uid,
+        new Dictionary<string, string>(s.Metadata.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        new Dictionary<string, string>(s.Metadata.Annotations ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        s.Spec?.Type,
+        s.Spec?.LoadBalancerClass,
+        [.. s.Spec?.IpFamilies ?? []],
+        s.Spec?.IpFamilyPolicy,
+        s.Spec?.LoadBalancerIP,
+        [.. (s.Spec?.Ports ?? []).Select(p => new ServicePortKey(p.Protocol ?? "TCP", p.Port))],
+        s.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
+        [.. (s.Status?.LoadBalancer?.Ingress ?? []).Select(i => IPAddress.TryParse(i.Ip, out var ip) ? new ServiceIngress(ip, i.IpMode) : (ServiceIngress?)null).OfType<ServiceIngress>()]);
+}

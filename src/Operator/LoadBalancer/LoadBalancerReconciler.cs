@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using KeepOperator.Api;
+using KeepOperator.Api.Pools;
+using KeepOperator.Operator.Reconcile;
+
+namespace KeepOperator.Operator.LoadBalancer;
+
+/// <summary>
+/// Brings Services of type LoadBalancer, their VirtualIps and the pools' statuses to <see cref="LoadBalancerPlanner"/>'s
+/// plan, writing only differences. One key for all of them: an address is a cluster-wide resource, so every Service's
+/// allocation reads every other's. Events on the Service tell its story: IPAllocated, why it got none, which node is
+/// master of its address.
+/// </summary>
+public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancerWriter writer, IEventSink events, TimeProvider time, bool defaultClass)
+{
+    public const string IpAllocated = "IPAllocated";
+    public const string BecameMaster = "BecameMaster";
+
+    private readonly Dictionary<string, AllocationOutcome> told = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Service, IPAddress Address), string> toldMasters = [];
+
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var services = view.Services();
+        var virtualIps = view.VirtualIps();
+        var pools = view.Pools();
+        var plan = LoadBalancerPlanner.Build(services, pools, virtualIps, view.NamespaceLabels(), defaultClass);
+        var existing = virtualIps.ToDictionary(v => v.Metadata.Name ?? "", StringComparer.Ordinal);
+
+        foreach (var (name, desired) in plan.VirtualIps)
+        {
+            if (!existing.TryGetValue(name, out var current))
+            {
+                await writer.CreateVirtualIpAsync(desired, cancellationToken);
+            }
+            else if (LoadBalancerPlanner.IsManaged(current) && !Same(current, desired))
+            {
+                await writer.UpdateVirtualIpAsync(current, desired, cancellationToken);
+            }
+        }
+        foreach (var name in plan.VirtualIpsToDelete)
+        {
+            await writer.DeleteVirtualIpAsync(name, cancellationToken);
+        }
+
+        var byKey = services.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        foreach (var (key, serving) in plan.Services)
+        {
+            var service = byKey[key];
+            var ingress = serving.Ingress.Select(a => new ServiceIngress(a, serving.IpMode)).ToList();
+            if (!service.Status.SequenceEqual(ingress))
+            {
+                await writer.WriteIngressAsync(service, ingress, cancellationToken);
+            }
+            await TellAsync(service, serving, existing, cancellationToken);
+        }
+        foreach (var key in plan.IngressToClear)
+        {
+            await writer.WriteIngressAsync(byKey[key], [], cancellationToken);
+        }
+        foreach (var key in told.Keys.Where(k => !plan.Services.ContainsKey(k)).ToList())
+        {
+            told.Remove(key);
+        }
+        foreach (var pool in pools)
+        {
+            var status = WithTransitionTimes(pool.Status, plan.Pools[pool.Metadata.Name ?? ""]);
+            if (Json(pool.Status) != Json(status))
+            {
+                await writer.WritePoolStatusAsync(pool, status, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An Event when the Service's outcome or its addresses' master changed since the last one told. After a restart
+    /// nothing is known: an outcome its status already shows, and a master already published, are not told again.
+    /// </summary>
+    private async Task TellAsync(LoadBalancerService service, ServiceLoadBalancing serving, Dictionary<string, VirtualIp> virtualIps, CancellationToken cancellationToken)
+    {
+        var subject = EventSubject.OfService(service.Namespace, service.Name, service.Uid);
+        var outcome = serving.Outcome;
+        var known = told.TryGetValue(service.Key, out var before);
+        var alreadyShown = !known && outcome.Succeeded && outcome.Addresses.All(service.Ingress.Contains);
+        if (!alreadyShown && (!known || !SameOutcome(before!, outcome)))
+        {
+            await events.RecordAsync(subject, outcome.Succeeded
+                ? new EventSpec("Normal", IpAllocated, $"{string.Join(", ", outcome.Addresses)} from VirtualIpPool {outcome.Pool}")
+                : new EventSpec("Warning", outcome.FailureReason!, outcome.FailureMessage!), cancellationToken);
+        }
+        told[service.Key] = outcome;
+
+        foreach (var address in outcome.Addresses)
+        {
+            var name = LoadBalancerNames.VirtualIpName(address);
+            if (virtualIps.GetValueOrDefault(name)?.Status?.Master is not { } master)
+            {
+                continue;
+            }
+            var heard = toldMasters.TryGetValue((service.Key, address), out var previous);
+            toldMasters[(service.Key, address)] = master;
+            if ((heard && previous != master) || (!heard && !service.Ingress.Contains(address)))
+            {
+                await events.RecordAsync(subject, new EventSpec("Normal", BecameMaster, $"node={master} holds {address} as master (VirtualIp {name})"), cancellationToken);
+            }
+        }
+    }
+
+    private static bool SameOutcome(AllocationOutcome a, AllocationOutcome b) =>
+        a.Pool == b.Pool && a.Addresses.SequenceEqual(b.Addresses) && a.FailureReason == b.FailureReason && a.FailureMessage == b.FailureMessage;
+
+    private static bool Same(VirtualIp current, VirtualIp desired) =>
+        JsonSerializer.Serialize(current.Spec, ApiJsonContext.Default.VirtualIpSpec) == JsonSerializer.Serialize(desired.Spec, ApiJsonContext.Default.VirtualIpSpec)
+        && desired.Metadata.Labels!.All(l => current.Metadata.Labels?.GetValueOrDefault(l.Key) == l.Value)
+        && desired.Metadata.Annotations!.All(a => current.Metadata.Annotations?.GetValueOrDefault(a.Key) == a.Value);
+
+    /// <summary>A condition keeps its lastTransitionTime while its status stays; a new status is stamped now.</summary>
+    private VirtualIpPoolStatus WithTransitionTimes(VirtualIpPoolStatus? previous, VirtualIpPoolStatus status)
+    {
+        foreach (var condition in status.Conditions ?? [])
+        {
+            var old = previous?.Conditions?.FirstOrDefault(c => c.Type == condition.Type);
+            condition.LastTransitionTime = old is not null && old.Status == condition.Status ? old.LastTransitionTime : time.GetUtcNow();
+        }
+        return status;
+    }
+
+    private static string Json(VirtualIpPoolStatus? status) =>
+        status is null ? "" : JsonSerializer.Serialize(status, ApiJsonContext.Default.VirtualIpPoolStatus);
+}

@@ -1,0 +1,102 @@
+using k8s;
+using k8s.Models;
+using KeepOperator.Operator.LoadBalancer;
+using Xunit;
+using static KeepOperator.Operator.Tests.Integration.OperatorCluster;
+
+namespace KeepOperator.Operator.Tests.Integration;
+
+/// <summary>
+/// Issue 14 over HTTP: the real kubectl applies a VirtualIpPool and a Service of type LoadBalancer, the operator
+/// (in-process, against LocalCluster) makes the address's VirtualIp, the test plays the agents, and the Service gets its
+/// EXTERNAL-IP only once a node is master; an operator restart moves nothing; deleting the Service frees the address.
+/// </summary>
+public sealed class LoadBalancerWorkflowTests
+{
+    private const string Pool = """
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualIpPool
+        metadata:
+          name: lan
+        spec:
+          addresses: ["192.0.2.10-192.0.2.13"]
+          autoAssign: true
+          virtualIp:
+            advertInterval: 50ms
+            nodeSelector: {test: lb}
+        """;
+
+    private static string Service(string name, string? annotations = null) => $"""
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+          namespace: default
+        {(annotations is null ? "" : "  annotations: " + annotations)}
+        spec:
+          type: LoadBalancer
+          loadBalancerClass: keepoperator.io/vrrp
+          selector: {"{"}app: {name}{"}"}
+          ports:
+          - port: 80
+            protocol: TCP
+        """;
+
+    private static async Task<string> ExternalIpAsync(OperatorCluster c, string service) =>
+        (await c.Kubectl.OkAsync("get", "svc", service, "-n", "default", "--no-headers")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+
+    private static async Task<IReadOnlyList<string>> ServiceEventsAsync(OperatorCluster c, string service) =>
+        [.. (await c.Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={service},involvedObject.kind=Service")).Items.Select(e => $"{e.Type} {e.Reason}: {e.Message}")];
+
+    [Fact]
+    public async Task A_Service_gets_an_address_that_shows_once_a_node_is_master_survives_a_restart_and_is_freed_with_the_Service()
+    {
+        await using var c = await StartAsync();
+        var op = c.StartOperator(FastOptions("lb-1"));
+        foreach (var n in new[] { "lb-n1", "lb-n2" })
+        {
+            await c.CreateNodeAsync(n, new() { ["test"] = "lb" });
+        }
+        await c.ApplyAsync(Pool);
+        await c.ApplyAsync(Service("web"));
+
+        const string Vip = "lb-192-0-2-10";
+        var vip = await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v is not null, "the Service's VirtualIp");
+        Assert.Equal(["192.0.2.10"], vip!.Spec.Addresses);
+        Assert.Equal("50ms", vip.Spec.AdvertInterval);
+        Assert.Equal("default/web", vip.Metadata.Annotations![LoadBalancerNames.ServicesAnnotation]);
+        await EventuallyAsync(() => c.PriorityAsync("lb-n1", Vip), p => p is not null, "lb-n1's instance of the VirtualIp");
+        Assert.Equal("<pending>", await ExternalIpAsync(c, "web")); // no master yet: no address to show
+
+        await c.ReportAsync("lb-n1", (Vip, "Master", 100));
+        await c.ReportAsync("lb-n2", (Vip, "Backup", 100));
+        await EventuallyAsync(() => ExternalIpAsync(c, "web"), ip => ip == "192.0.2.10", "kubectl get svc's EXTERNAL-IP");
+        var service = await c.Client.CoreV1.ReadNamespacedServiceAsync("web", "default");
+        Assert.Equal("VIP", Assert.Single(service.Status.LoadBalancer.Ingress).IpMode);
+        var events = await EventuallyAsync(() => ServiceEventsAsync(c, "web"), e => e.Any(x => x.Contains("BecameMaster", StringComparison.Ordinal)), "the Service's Events");
+        Assert.Contains("Normal IPAllocated: 192.0.2.10 from VirtualIpPool lan", events);
+        Assert.Contains("Normal BecameMaster: node=lb-n1 holds 192.0.2.10 as master (VirtualIp lb-192-0-2-10)", events);
+        var pools = await EventuallyAsync(() => c.Kubectl.OkAsync("get", "virtualippools"), t => t.Contains("lan", StringComparison.Ordinal) && t.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[3] == "1", "kubectl get virtualippools");
+        Assert.Matches(@"lan\s+\[""192\.0\.2\.10-192\.0\.2\.13""\]\s+true\s+1\s+3\s+0\s+0\s+True", pools);
+
+        // A second Service asking for the first one's address is told why it gets none.
+        await c.ApplyAsync(Service("greedy", "{keepoperator.io/loadBalancerIPs: 192.0.2.10}"));
+        var refused = await EventuallyAsync(() => ServiceEventsAsync(c, "greedy"), e => e.Count > 0, "greedy's Events");
+        Assert.Equal("Warning RequestedAddressInUse: 192.0.2.10 is used by default/web (sharing needs the same keepoperator.io/allow-shared-ip key on both)", Assert.Single(refused));
+
+        // A new operator (a restart, or the standby taking over) moves no address and tells nothing again.
+        await c.StopOperatorAsync(op);
+        var eventsBefore = (await ServiceEventsAsync(c, "web")).Count;
+        op = c.StartOperator(FastOptions("lb-2"));
+        await c.ApplyAsync(Service("late"));
+        await EventuallyAsync(() => c.GetVirtualIpAsync("lb-192-0-2-11"), v => v is not null, "the later Service's VirtualIp");
+        Assert.Equal("192.0.2.10", await ExternalIpAsync(c, "web"));
+        Assert.Equal(eventsBefore, (await ServiceEventsAsync(c, "web")).Count);
+
+        await c.Client.CoreV1.DeleteNamespacedServiceAsync("greedy", "default"); // it would take the address the moment it is free
+        await c.Client.CoreV1.DeleteNamespacedServiceAsync("web", "default");
+        await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v is null, "the deleted Service's VirtualIp to go");
+        await c.ApplyAsync(Service("again"));
+        await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v?.Metadata.Annotations?[LoadBalancerNames.ServicesAnnotation] == "default/again", "the freed address to serve a new Service");
+    }
+}
