@@ -5,10 +5,11 @@ public static class OperatorPermissions
 {
     public static IReadOnlyList<KubePermission> All { get; } =
     [
-        // Reads them all; creates, updates and deletes the ones it makes for Services of type LoadBalancer.
+        // Reads them all; writes the ones it makes for Services of type LoadBalancer.
         new(VirtualIp.Group, VirtualIp.Plural, ["get", "list", "watch", "create", "update", "patch", "delete"], PermissionScope.Cluster),
         new(VirtualIp.Group, VirtualIp.Plural + "/status", KubePermission.StatusWrite, PermissionScope.Cluster),
-        new(VirtualIp.Group, VirtualServer.Plural, KubePermission.Read, PermissionScope.Cluster),
+        // Reads them all; writes the ones it makes for Proxy-mode Services of type LoadBalancer.
+        new(VirtualIp.Group, VirtualServer.Plural, ["get", "list", "watch", "create", "update", "patch", "delete"], PermissionScope.Cluster),
         new(VirtualIp.Group, VirtualServer.Plural + "/status", KubePermission.StatusWrite, PermissionScope.Cluster),
         // It owns the per-node configs: reads them to diff, writes them whole.
         new(VirtualIp.Group, NodeAgentConfig.Plural, ["get", "list", "watch", "create", "update", "patch", "delete"], PermissionScope.Cluster),

@@ -46,11 +46,11 @@ public sealed class VirtualIpController
         pods = new(BuiltinSources.Pods(client), log, time, options.WatchTimeout);
         virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
         view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods, virtualServers);
-        loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualIps, log, time, options.WatchTimeout);
+        loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualIps, virtualServers.VirtualServers, log, time, options.WatchTimeout);
         queue = new WorkQueue<ReconcileKey>(time);
         var events = new EventRecorder(client, options.Namespace, options.Identity, time, log);
         loadBalancerReconciler = new LoadBalancerReconciler(
-            loadBalancers, new LoadBalancerWriter(client, virtualIps, virtualServers.Services, loadBalancers.Pools), events, time, options.DefaultLoadBalancerClass);
+            loadBalancers, new LoadBalancerWriter(client, virtualIps, virtualServers.VirtualServers, virtualServers.Services, loadBalancers.Pools), events, time, options.DefaultLoadBalancerClass);
         reconciler = new Reconciler(
             view,
             new ClusterWriter(client, virtualIps, nodeConfigs, virtualServers.VirtualServers),

@@ -58,16 +58,20 @@ public sealed class ClusterWriter(IKubernetes client, Informer<VirtualIp> virtua
     public Task DeleteNodeAgentConfigAsync(string nodeName, CancellationToken cancellationToken) =>
         DeleteClusterObjectAsync(client, NodeAgentConfig.Plural, nodeName, cancellationToken);
 
-    /// <summary>Deletes a cluster-scoped keepoperator.io object; one already gone is the desired state.</summary>
-    internal static async Task DeleteClusterObjectAsync(IKubernetes client, string plural, string name, CancellationToken cancellationToken)
+    /// <summary>Deletes a cluster-scoped keepoperator.io object.</summary>
+    internal static Task DeleteClusterObjectAsync(IKubernetes client, string plural, string name, CancellationToken cancellationToken) =>
+        IgnoringNotFoundAsync(client.CustomObjects.DeleteClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, plural, name, cancellationToken: cancellationToken));
+
+    /// <summary>A delete whose object is already gone has reached the desired state.</summary>
+    internal static async Task IgnoringNotFoundAsync(Task delete)
     {
         try
         {
-            await client.CustomObjects.DeleteClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, plural, name, cancellationToken: cancellationToken);
+            await delete;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
-            // already gone: that is the desired state
+            // already gone
         }
     }
 

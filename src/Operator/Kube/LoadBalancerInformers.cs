@@ -17,11 +17,13 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
 {
     private readonly Informer<V1Service> services;
     private readonly Informer<VirtualIp> virtualIps;
+    private readonly Informer<VirtualServer> virtualServers;
 
-    public LoadBalancerInformers(IKubernetes client, Informer<V1Service> services, Informer<VirtualIp> virtualIps, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
+    public LoadBalancerInformers(IKubernetes client, Informer<V1Service> services, Informer<VirtualIp> virtualIps, Informer<VirtualServer> virtualServers, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
     {
         this.services = services;
         this.virtualIps = virtualIps;
+        this.virtualServers = virtualServers;
         Pools = new(new CustomObjectSource<VirtualIpPool>(client, VirtualIpPool.Plural, ApiJsonContext.Default.VirtualIpPool, p => p.Metadata), log, time, watchTimeout);
         Namespaces = new(BuiltinSources.Namespaces(client), log, time, watchTimeout);
         Pools.Changed += (_, _) => Changed?.Invoke();
@@ -34,6 +36,13 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
             }
         };
         virtualIps.Changed += (_, _) => Changed?.Invoke(); // any VirtualIp's addresses are reserved; managed ones' masters publish ingress
+        virtualServers.Changed += (old, updated) =>
+        {
+            if (new[] { old, updated }.Any(v => v?.Metadata.Labels?.GetValueOrDefault(LoadBalancerNames.ManagedByLabel) == LoadBalancerNames.ManagedBy))
+            {
+                Changed?.Invoke(); // one of ours, edited or deleted by hand: put back
+            }
+        };
     }
 
     /// <summary>Something the load-balancer plan reads changed (the controller queues its key).</summary>
@@ -50,6 +59,8 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
     IReadOnlyList<VirtualIpPool> ILoadBalancerView.Pools() => [.. Pools.Items];
 
     public IReadOnlyList<VirtualIp> VirtualIps() => [.. virtualIps.Items];
+
+    public IReadOnlyList<VirtualServer> VirtualServers() => [.. virtualServers.Items];
 
     public IReadOnlyList<LoadBalancerService> Services() => [.. services.Items.Where(s => s.Spec?.Type == "LoadBalancer" || s.Status?.LoadBalancer?.Ingress is { Count: > 0 }).Select(ToService)];
 
@@ -69,5 +80,9 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
         s.Spec?.LoadBalancerIP,
         [.. (s.Spec?.Ports ?? []).Select(p => new ServicePortKey(p.Protocol ?? "TCP", p.Port))],
         s.Metadata.CreationTimestamp is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : null,
-        [.. (s.Status?.LoadBalancer?.Ingress ?? []).Select(i => IPAddress.TryParse(i.Ip, out var ip) ? new ServiceIngress(ip, i.IpMode) : (ServiceIngress?)null).OfType<ServiceIngress>()]);
+        [.. (s.Status?.LoadBalancer?.Ingress ?? []).Select(i => IPAddress.TryParse(i.Ip, out var ip) ? new ServiceIngress(ip, i.IpMode) : (ServiceIngress?)null).OfType<ServiceIngress>()])
+    {
+        // Kubernetes' default ClientIP affinity lasts 3 hours.
+        AffinityTimeout = s.Spec?.SessionAffinity == "ClientIP" ? TimeSpan.FromSeconds(s.Spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds ?? 10800) : null,
+    };
 }

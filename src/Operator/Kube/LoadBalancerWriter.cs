@@ -13,7 +13,7 @@ namespace KeepOperator.Operator.Kube;
 /// The load-balancer reconciler's writes: managed VirtualIps whole, a Service's status.loadBalancer through its /status
 /// subresource, pool statuses. What the server answers goes straight into the informer caches.
 /// </summary>
-public sealed class LoadBalancerWriter(IKubernetes client, Informer<VirtualIp> virtualIps, Informer<V1Service> services, Informer<VirtualIpPool> pools)
+public sealed class LoadBalancerWriter(IKubernetes client, Informer<VirtualIp> virtualIps, Informer<VirtualServer> virtualServers, Informer<V1Service> services, Informer<VirtualIpPool> pools)
     : ILoadBalancerWriter
 {
     public async Task CreateVirtualIpAsync(VirtualIp vip, CancellationToken cancellationToken)
@@ -39,6 +39,20 @@ public sealed class LoadBalancerWriter(IKubernetes client, Informer<VirtualIp> v
 
     public Task DeleteVirtualIpAsync(string name, CancellationToken cancellationToken) =>
         ClusterWriter.DeleteClusterObjectAsync(client, VirtualIp.Plural, name, cancellationToken);
+
+    public async Task WriteVirtualServerAsync(VirtualServer? existing, VirtualServer desired, CancellationToken cancellationToken)
+    {
+        var ns = desired.Metadata.Namespace ?? "";
+        var result = existing is null
+            ? await client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                JsonSerializer.SerializeToNode(desired, ApiJsonContext.Default.VirtualServer)!, VirtualIp.Group, VirtualIp.Version, ns, VirtualServer.Plural, cancellationToken: cancellationToken)
+            : await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                ClusterWriter.WholeFieldPatch("spec", existing.Spec, desired.Spec, ApiJsonContext.Default.VirtualServerSpec), VirtualIp.Group, VirtualIp.Version, ns, VirtualServer.Plural, desired.Metadata.Name, cancellationToken: cancellationToken);
+        virtualServers.Remember(((JsonElement)result).Deserialize(ApiJsonContext.Default.VirtualServer)!);
+    }
+
+    public Task DeleteVirtualServerAsync(string ns, string name, CancellationToken cancellationToken) =>
+        ClusterWriter.IgnoringNotFoundAsync(client.CustomObjects.DeleteNamespacedCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, ns, VirtualServer.Plural, name, cancellationToken: cancellationToken));
 
     public async Task WriteIngressAsync(LoadBalancerService service, IReadOnlyList<ServiceIngress> ingress, CancellationToken cancellationToken)
     {

@@ -12,6 +12,8 @@ public interface ILoadBalancerView
 
     IReadOnlyList<VirtualIp> VirtualIps();
 
+    IReadOnlyList<VirtualServer> VirtualServers();
+
     /// <summary>Each namespace's labels, by name.</summary>
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels();
 }

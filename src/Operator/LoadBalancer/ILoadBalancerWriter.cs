@@ -13,6 +13,11 @@ public interface ILoadBalancerWriter
 
     Task DeleteVirtualIpAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>Creates <paramref name="desired"/>, or sets its spec, labels and annotations on <paramref name="existing"/>.</summary>
+    Task WriteVirtualServerAsync(VirtualServer? existing, VirtualServer desired, CancellationToken cancellationToken);
+
+    Task DeleteVirtualServerAsync(string ns, string name, CancellationToken cancellationToken);
+
     /// <summary>status.loadBalancer.ingress of the Service (empty clears it).</summary>
     Task WriteIngressAsync(LoadBalancerService service, IReadOnlyList<ServiceIngress> ingress, CancellationToken cancellationToken);
 

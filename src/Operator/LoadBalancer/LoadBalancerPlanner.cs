@@ -108,9 +108,40 @@ public static class LoadBalancerPlanner
         var managedAddresses = managed.Values.SelectMany(Addresses).ToHashSet();
         var clear = services.Where(s => !IsOurs(s, defaultClass) && s.Ingress.Any(managedAddresses.Contains)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
 
+        var servers = plans.Where(p => p.Value.Outcome.Succeeded && p.Value.IpMode == VirtualIpPoolValidator.IpModeProxy)
+            .SelectMany(p => ProxyServers(services.First(s => s.Key == p.Key), p.Value.Outcome))
+            .ToDictionary(v => $"{v.Metadata.Namespace}/{v.Metadata.Name}", StringComparer.Ordinal);
         var statuses = pools.ToDictionary(p => p.Metadata.Name ?? "", p => PoolStatus(p, refused.GetValueOrDefault(p.Metadata.Name ?? ""), allocator), StringComparer.Ordinal);
-        return new LoadBalancerPlan(desired, plans, [.. managed.Keys.Where(n => !desired.ContainsKey(n)).Order(StringComparer.Ordinal)], clear, statuses);
+        return new LoadBalancerPlan(desired, plans, [.. managed.Keys.Where(n => !desired.ContainsKey(n)).Order(StringComparer.Ordinal)], clear, statuses) { VirtualServers = servers };
     }
+
+    /// <summary>
+    /// Proxy mode: the master balances each Service port over the Service's ready endpoints itself (NAT to the pods,
+    /// round robin, the Service's ClientIP affinity as persistence); readiness decides, so no health check of our own.
+    /// </summary>
+    private static IEnumerable<VirtualServer> ProxyServers(LoadBalancerService service, AllocationOutcome outcome) =>
+        from address in outcome.Addresses
+        from port in service.Ports
+        select new VirtualServer
+        {
+            Metadata = new ObjectMeta
+            {
+                Name = $"{LoadBalancerNames.VirtualIpName(address)}-{port.Port}-{port.Protocol.ToLowerInvariant()}",
+                Namespace = service.Namespace,
+                Labels = new() { [LoadBalancerNames.ManagedByLabel] = LoadBalancerNames.ManagedBy },
+                Annotations = new() { [LoadBalancerNames.ServicesAnnotation] = service.Key },
+            },
+            Spec = new VirtualServerSpec
+            {
+                VirtualIpRef = LoadBalancerNames.VirtualIpName(address),
+                Port = port.Port,
+                Protocol = port.Protocol,
+                Scheduler = "rr",
+                Forwarding = "NAT",
+                PersistenceTimeout = service.AffinityTimeout is { } timeout ? GoDuration.Format(timeout) : null,
+                ServiceRef = new ServiceReference { Name = service.Name, Port = port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            },
+        };
 
     public static bool IsManaged(VirtualIp vip) =>
         vip.Metadata.Labels?.GetValueOrDefault(LoadBalancerNames.ManagedByLabel) == LoadBalancerNames.ManagedBy;

@@ -43,6 +43,7 @@ public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancer
         {
             await writer.DeleteVirtualIpAsync(name, cancellationToken);
         }
+        await ReconcileVirtualServersAsync(plan.VirtualServers, cancellationToken);
 
         var byKey = services.ToDictionary(s => s.Key, StringComparer.Ordinal);
         foreach (var (key, serving) in plan.Services)
@@ -70,6 +71,25 @@ public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancer
             {
                 await writer.WritePoolStatusAsync(pool, status, cancellationToken);
             }
+        }
+    }
+
+    /// <summary>The Proxy-mode VirtualServers: the desired ones created or updated, managed ones no longer desired deleted.</summary>
+    private async Task ReconcileVirtualServersAsync(IReadOnlyDictionary<string, VirtualServer> desired, CancellationToken cancellationToken)
+    {
+        var managed = view.VirtualServers().Where(v => v.Metadata.Labels?.GetValueOrDefault(LoadBalancerNames.ManagedByLabel) == LoadBalancerNames.ManagedBy)
+            .ToDictionary(v => $"{v.Metadata.Namespace}/{v.Metadata.Name}", StringComparer.Ordinal);
+        foreach (var (key, server) in desired)
+        {
+            var current = managed.GetValueOrDefault(key);
+            if (current is null || JsonSerializer.Serialize(current.Spec, ApiJsonContext.Default.VirtualServerSpec) != JsonSerializer.Serialize(server.Spec, ApiJsonContext.Default.VirtualServerSpec))
+            {
+                await writer.WriteVirtualServerAsync(current, server, cancellationToken);
+            }
+        }
+        foreach (var (key, server) in managed.Where(m => !desired.ContainsKey(m.Key)))
+        {
+            await writer.DeleteVirtualServerAsync(server.Metadata.Namespace ?? "", server.Metadata.Name ?? "", cancellationToken);
         }
     }
 

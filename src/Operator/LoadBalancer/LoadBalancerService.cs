@@ -18,6 +18,9 @@ public sealed record LoadBalancerService(
     DateTimeOffset? Created,
     IReadOnlyList<ServiceIngress> Status)
 {
+    /// <summary>spec.sessionAffinity is ClientIP: the client keeps its endpoint (persistence, in keepalived's words) for <see cref="AffinityTimeout"/>.</summary>
+    public TimeSpan? AffinityTimeout { get; init; }
+
     public string Key => $"{Namespace}/{Name}";
 
     /// <summary>The addresses its status shows now.</summary>

@@ -127,17 +127,8 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
             $"an agent did not program the virtual server\n{string.Join('\n', agents.Select(a => a.Describe()))}");
     }
 
-    /// <summary>python3's http.server on the node's address, serving a page that names the node; waits until it answers.</summary>
-    private static LabProcess WebServer(LabNetwork lab, LabNode node)
-    {
-        var root = Path.Combine(lab.TempDir, "www-" + node.Name);
-        Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "index.html"), node.Name + "\n");
-        var process = lab.Start(node, lab.UniqueName("web-" + node.Name), "python3", ["-m", "http.server", "80", "--bind", node.IPv4, "--directory", root]);
-        Assert.True(Wait.Until(() => Sh.Run("ip", "netns", "exec", node.Namespace, "curl", "-s", "--max-time", "1", $"http://{node.IPv4}/").Ok, TimeSpan.FromSeconds(10)) is not null,
-            $"the web server on {node.Name} did not start: {string.Join('\n', process.AllLines)}");
-        return process;
-    }
+    /// <summary>python3's http.server on the node's address, serving a page that names the node.</summary>
+    private static LabProcess WebServer(LabNetwork lab, LabNode node) => LabWebServer.Start(lab, node, node.IPv4, 80);
 
     /// <summary>The page behind the VIP, one new connection from the client; null when there is no answer.</summary>
     private static string? Curl(LabNetwork lab) => CurlOrError(lab) is { Ok: true } r ? r.StdOut.Trim() : null;

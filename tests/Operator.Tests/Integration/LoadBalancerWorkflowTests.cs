@@ -99,4 +99,66 @@ public sealed class LoadBalancerWorkflowTests
         await c.ApplyAsync(Service("again"));
         await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v?.Metadata.Annotations?[LoadBalancerNames.ServicesAnnotation] == "default/again", "the freed address to serve a new Service");
     }
+
+    [Fact]
+    public async Task A_Proxy_pool_makes_a_VirtualServer_over_the_Services_endpoints_and_says_ipMode_Proxy()
+    {
+        await using var c = await StartAsync();
+        c.StartOperator(FastOptions("lb-proxy"));
+        await c.CreateNodeAsync("px-n1", new() { ["test"] = "px" });
+        await c.ApplyAsync("""
+            apiVersion: keepoperator.io/v1alpha1
+            kind: VirtualIpPool
+            metadata:
+              name: proxied
+            spec:
+              addresses: ["198.51.100.0/30"]
+              ipMode: Proxy
+              virtualIp:
+                nodeSelector: {test: px}
+                interface: px0
+            """);
+        await c.ApplyAsync("""
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: api
+              namespace: default
+            spec:
+              type: LoadBalancer
+              loadBalancerClass: keepoperator.io/vrrp
+              sessionAffinity: ClientIP
+              selector: {app: api}
+              ports:
+              - {name: http, port: 80, targetPort: 8080, protocol: TCP}
+            """);
+        await c.Client.DiscoveryV1.CreateNamespacedEndpointSliceAsync(
+            new V1EndpointSlice
+            {
+                Metadata = new V1ObjectMeta { Name = "api-1", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "api" } },
+                AddressType = "IPv4",
+                Ports = [new Discoveryv1EndpointPort { Name = "http", Port = 8080, Protocol = "TCP" }],
+                Endpoints = [new V1Endpoint { Addresses = ["10.1.0.7"], Conditions = new V1EndpointConditions { Ready = true } }],
+            },
+            "default");
+
+        var server = await EventuallyAsync(() => c.GetVirtualServerAsync("default", "lb-198-51-100-0-80-tcp"), v => v is not null, "the Service's VirtualServer");
+        Assert.Equal(("lb-198-51-100-0", "api", "3h0m0s"), (server!.Spec.VirtualIpRef, server.Spec.ServiceRef!.Name, server.Spec.PersistenceTimeout));
+        var real = await EventuallyAsync(
+            async () => (await c.GetNodeAgentConfigAsync("px-n1"))?.Spec.VirtualServers?.SingleOrDefault()?.RealServers.Select(r => $"{r.Address}:{r.Port}").SingleOrDefault(),
+            r => r is not null, "px-n1's real server from the EndpointSlice");
+        Assert.Equal("10.1.0.7:8080", real);
+
+        await c.ReportAsync("px-n1", ("lb-198-51-100-0", "Master", 100));
+        var service = await EventuallyAsync(() => c.Client.CoreV1.ReadNamespacedServiceAsync("api", "default"), s => s.Status?.LoadBalancer?.Ingress is { Count: 1 }, "the Service's ingress");
+        Assert.Equal(("198.51.100.0", "Proxy"), (service.Status.LoadBalancer.Ingress[0].Ip, service.Status.LoadBalancer.Ingress[0].IpMode));
+
+        // No longer a load balancer (loadBalancerClass is immutable, type is not): VirtualServer, VirtualIp and the ingress we wrote go.
+        service.Spec.Type = "ClusterIP";
+        service.Spec.LoadBalancerClass = null;
+        await c.Client.CoreV1.ReplaceNamespacedServiceAsync(service, "api", "default");
+        await EventuallyAsync(() => c.GetVirtualServerAsync("default", "lb-198-51-100-0-80-tcp"), v => v is null, "the VirtualServer to go");
+        await EventuallyAsync(() => c.GetVirtualIpAsync("lb-198-51-100-0"), v => v is null, "the VirtualIp to go");
+        await EventuallyAsync(() => c.Client.CoreV1.ReadNamespacedServiceAsync("api", "default"), s => s.Status?.LoadBalancer?.Ingress is not { Count: > 0 }, "the ingress to be cleared");
+    }
 }

@@ -148,6 +148,25 @@ public sealed class LoadBalancerPlannerTests
     }
 
     [Fact]
+    public void A_Proxy_pool_gives_each_Service_port_a_VirtualServer_over_its_endpoints_with_ClientIP_affinity_as_persistence()
+    {
+        var pool = Pool("proxy", "192.0.2.0/30");
+        pool.Spec.IpMode = "Proxy";
+        var web = Service("web") with { Ports = [new ServicePortKey("TCP", 80), new ServicePortKey("UDP", 53)], AffinityTimeout = TimeSpan.FromMinutes(5) };
+
+        var plan = Build([web, Service("other", minute: 1)], [pool]);
+        var vipOnly = Build([web], [Pool("lan", "192.0.2.0/30")]);
+
+        Assert.Equal("Proxy", plan.Services["default/web"].IpMode);
+        Assert.Equal(["default/lb-192-0-2-0-53-udp", "default/lb-192-0-2-0-80-tcp", "default/lb-192-0-2-1-80-tcp"], plan.VirtualServers.Keys.Order());
+        var tcp = plan.VirtualServers["default/lb-192-0-2-0-80-tcp"].Spec;
+        Assert.Equal(("lb-192-0-2-0", 80, "TCP", "NAT", "rr", "5m0s"), (tcp.VirtualIpRef, tcp.Port, tcp.Protocol, tcp.Forwarding, tcp.Scheduler, tcp.PersistenceTimeout));
+        Assert.Equal(("web", "80"), (tcp.ServiceRef!.Name, tcp.ServiceRef.Port));
+        Assert.Null(tcp.HealthCheck); // the endpoints' readiness decides
+        Assert.Empty(vipOnly.VirtualServers);
+    }
+
+    [Fact]
     public void A_dual_stack_Service_gets_one_VirtualIp_per_family_and_shared_addresses_one_VirtualIp_naming_both()
     {
         var pool = Pool("dual", "192.0.2.0/30", "2001:db8::/126");
