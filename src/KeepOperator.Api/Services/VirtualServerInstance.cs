@@ -22,7 +22,7 @@ public sealed record VirtualServerInstance
     /// The name of the <see cref="Instances.VrrpInstance"/> whose address it serves; null for a static virtual server
     /// (on an address the node holds itself), which the agent programs whatever the VRRP state.
     /// </summary>
-    public required string? VirtualIp { get; init; }
+    public string? VirtualIp { get; init; }
 
     /// <summary>The address served: one of the VirtualIp's, or the static one (unspecified for a static firewall mark).</summary>
     public required IPAddress Address { get; init; }
