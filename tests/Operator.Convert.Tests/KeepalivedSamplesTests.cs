@@ -197,7 +197,7 @@ public class KeepalivedSamplesTests
             var check = realServers.SelectMany(r => r.Block).FirstOrDefault(c => c.Keyword is "TCP_CHECK" or "HTTP_GET" or "SSL_GET");
             foreach (var dropped in realServers.SelectMany(r => r.Block).Where(c => UnplacedCheckers.Contains(c.Keyword)))
             {
-                this.DroppedCheckers.Add((dropped.Keyword, dropped.Location));
+                DroppedCheckers.Add((dropped.Keyword, dropped.Location));
             }
 
             var persistence = Value(block, "persistence_timeout") is { } t ? TimeSpan.FromSeconds(double.Parse(t, CultureInfo.InvariantCulture)) : (TimeSpan?)null;
