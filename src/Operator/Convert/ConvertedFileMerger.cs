@@ -187,7 +187,7 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
             var owner = Owner(server, virtualIps);
             if (owner is null)
             {
-                result.Add(Static(server, nodes.Distinct(StringComparer.Ordinal).ToList(), nodeOf.Values.Distinct(StringComparer.Ordinal).Count(), taken));
+                result.Add(Static(server, nodes.Distinct(StringComparer.Ordinal).ToList(), taken));
                 continue;
             }
 
@@ -244,7 +244,7 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
     /// A virtual server no VirtualIp holds, as keepalived runs it: on the director whatever its VRRP state, on an address
     /// the node holds itself (or, for a firewall mark, on the marked packets). Its nodes are those whose files have it.
     /// </summary>
-    private VirtualServer Static(ConvertedVirtualServer server, List<string> nodes, int nodeCount, HashSet<string> taken)
+    private VirtualServer Static(ConvertedVirtualServer server, List<string> nodes, HashSet<string> taken)
     {
         var spec = server.Spec;
         spec.Address = server.Address;
@@ -254,8 +254,8 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
             spec.NodeSelector = new() { [HostnameLabel] = nodes[0] };
         }
 
-        diagnostics.Note(server.Location, nodes.Count == 1 || nodes.Count == nodeCount
-            ? $"virtual_server {what}: no vrrp_instance holds it: a static VirtualServer (spec.address without virtualIpRef), programmed on {(nodes.Count == 1 ? "node " + nodes[0] : "every node")} whatever the VRRP state; the node must hold the address itself"
+        diagnostics.Note(server.Location, nodes.Count == 1
+            ? $"virtual_server {what}: no vrrp_instance holds it: a static VirtualServer (spec.address without virtualIpRef), programmed on node {nodes[0]} whatever the VRRP state; the node must hold the address itself"
             : $"virtual_server {what}: no vrrp_instance holds it: a static VirtualServer for {string.Join(", ", nodes)}: label those nodes and set spec.nodeSelector (absent: every node)");
         var name = spec.Fwmark is { } fwmark
             ? string.Create(CultureInfo.InvariantCulture, $"fwmark-{fwmark}")
