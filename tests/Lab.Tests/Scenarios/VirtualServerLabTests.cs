@@ -130,6 +130,41 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
         Assert.All(Answers(lab, StaticAddress), a => Assert.Equal("n4", a));
     }
 
+    /// <summary>
+    /// keepalived.conf.fwmark, the sample: "virtual_server fwmark 1" and no vrrp_instance, so no address at all. The
+    /// director marks what it wants balanced (here an nft rule on n2 for 10.77.0.40:80, before the NAT hook); the agent
+    /// balances the marked packets.
+    /// </summary>
+    [VirtualServerLabFact]
+    public void A_static_firewall_mark_service_balances_what_the_director_marks()
+    {
+        using var lab = LabNetwork.Create(4, output);
+        var (n1, n2) = Directors(lab);
+        Sh.Check("ip", "netns", "exec", n2.Namespace, "ip", "addr", "add", StaticAddress + "/32", "dev", "eth0");
+        Sh.Check("ip", "netns", "exec", n2.Namespace, "nft", $"add table ip marking; add chain ip marking pre {{ type filter hook prerouting priority mangle; }}; add rule ip marking pre ip daddr {StaticAddress} tcp dport 80 meta mark set 1");
+        _ = new[] { WebServer(lab, lab.Node(3)), WebServer(lab, lab.Node(4)) };
+        var agents = new[] { Agent(lab, n1, FwmarkServerYaml), Agent(lab, n2, FwmarkServerYaml) };
+        AssertMaster(lab, n1, agents);
+        Assert.Contains(agents[1].EventsOf("virtualserver"), e => e.GetValueOrDefault("service") == "-f 1" && e.GetValueOrDefault("action") == "added");
+
+        Assert.Equal(["n3", "n4"], Answers(lab, StaticAddress).Distinct().Order());
+    }
+
+    private static string FwmarkServerYaml => """
+        ---
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualServer
+        metadata:
+          name: fwmark-1
+        spec:
+          fwmark: 1
+          scheduler: rr
+          forwarding: NAT
+          realServers: [{address: 10.77.0.13, port: 80}, {address: 10.77.0.14, port: 80}]
+          healthCheck: {interval: 1s, tcp: {connectTimeout: 1s}}
+
+        """;
+
     private static string NftTables(LabNode node) => Sh.Check("ip", "netns", "exec", node.Namespace, "nft", "list", "tables");
 
     [VirtualServerLabFact]
