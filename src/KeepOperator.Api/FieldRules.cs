@@ -77,6 +77,15 @@ internal static partial class FieldRules
         }
     }
 
+    /// <summary>A node selector's labels (matchLabels form): keys must not be empty.</summary>
+    public static void NodeSelector(Dictionary<string, string>? selector, string path, List<FieldError> errors)
+    {
+        if (selector?.Keys.Any(k => k.Length == 0) == true)
+        {
+            errors.Add(new(path, "label keys must not be empty"));
+        }
+    }
+
     public static bool IsDnsSubdomain(string name) => name.Length <= 253 && DnsSubdomain().IsMatch(name);
 
     public static bool IsDnsLabel(string name) => name.Length <= 63 && DnsLabel().IsMatch(name);

@@ -145,7 +145,7 @@ public static partial class VirtualIpValidator
 
         ValidateAuthentication(spec.Authentication, version, mode, errors);
         ValidatePriorities(spec, errors);
-        ValidateNodeSelector(spec.NodeSelector, errors);
+        FieldRules.NodeSelector(spec.NodeSelector, "spec.nodeSelector", errors);
         ValidateTrack(spec.Track, errors);
         ValidateGratuitousArp(spec.GratuitousArp, errors);
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
@@ -319,22 +319,6 @@ public static partial class VirtualIpValidator
             else if (priority is < 1 or > 254)
             {
                 errors.Add(new(path + ".priority", $"must be between 1 and 254, got {priority}"));
-            }
-        }
-    }
-
-    private static void ValidateNodeSelector(Dictionary<string, string>? selector, List<FieldError> errors)
-    {
-        if (selector is null)
-        {
-            return;
-        }
-
-        foreach (var key in selector.Keys)
-        {
-            if (key.Length == 0)
-            {
-                errors.Add(new("spec.nodeSelector", "label keys must not be empty"));
             }
         }
     }

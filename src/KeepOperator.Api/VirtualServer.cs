@@ -2,7 +2,8 @@ namespace KeepOperator.Api;
 
 /// <summary>
 /// keepalived's virtual_server block as a namespaced custom resource (keepoperator.io/v1alpha1, kind VirtualServer):
-/// an L4 service on a VirtualIp's address, balanced over health-checked real servers by the node that is master.
+/// an L4 service on a VirtualIp's address, balanced over health-checked real servers by the node that is master; or,
+/// without a VirtualIp, on a static address of the nodes its nodeSelector picks (keepalived's LVS-only director).
 /// </summary>
 public sealed class VirtualServer : IManifestObject
 {
@@ -37,11 +38,17 @@ public static class VirtualServerDefaults
 
 public sealed class VirtualServerSpec
 {
-    /// <summary>Name of the (cluster-scoped) VirtualIp whose master node serves this virtual server.</summary>
-    public string VirtualIpRef { get; set; } = "";
+    /// <summary>Name of the (cluster-scoped) VirtualIp whose master node serves this virtual server; absent: a static virtual server.</summary>
+    public string? VirtualIpRef { get; set; }
 
-    /// <summary>Which of the VirtualIp's addresses to serve on; default its first.</summary>
+    /// <summary>
+    /// With virtualIpRef: which of the VirtualIp's addresses to serve on (default its first). Without: the static
+    /// address the nodes hold themselves (required unless fwmark is given), programmed whatever the VRRP state.
+    /// </summary>
     public string? Address { get; set; }
+
+    /// <summary>A static virtual server's nodes (cluster only; evaluated by the operator); absent: every node.</summary>
+    public Dictionary<string, string>? NodeSelector { get; set; }
 
     /// <summary>1-65535; absent for a firewall-mark virtual server.</summary>
     public int? Port { get; set; }
@@ -139,6 +146,12 @@ public sealed class HttpHealthCheck
     /// <summary>A .NET regular expression the body must match (keepalived's regex).</summary>
     public string? BodyRegex { get; set; }
 
+    /// <summary>The MD5 digest of the body, 32 hex digits (keepalived's digest).</summary>
+    public string? Digest { get; set; }
+
+    /// <summary>HTTPS, the certificate not verified (keepalived's SSL_GET). Default false.</summary>
+    public bool? Tls { get; set; }
+
     public string? ConnectTimeout { get; set; }
 }
 
@@ -157,7 +170,7 @@ public sealed class VirtualServerStatus
     /// <summary>The address served (the VirtualIp's), for printing.</summary>
     public string? Address { get; set; }
 
-    /// <summary>Node serving it (the VirtualIp's master).</summary>
+    /// <summary>Node serving it (the VirtualIp's master; for a static virtual server, the first node reporting it).</summary>
     public string? Node { get; set; }
 
     public int? Healthy { get; set; }

@@ -46,15 +46,23 @@ public static class VirtualServerValidator
 
     private static void ValidateSpec(VirtualServerSpec spec, ValidationMode mode, List<FieldError> errors)
     {
-        if (string.IsNullOrEmpty(spec.VirtualIpRef))
+        if (spec.VirtualIpRef is null)
         {
-            errors.Add(new("spec.virtualIpRef", "required (the name of a VirtualIp)"));
+            if (spec.Address is null && spec.Fwmark is null)
+            {
+                errors.Add(new("spec", "needs virtualIpRef, or the static address (spec.address) it serves on"));
+            }
         }
         else if (!FieldRules.IsDnsSubdomain(spec.VirtualIpRef))
         {
             errors.Add(new("spec.virtualIpRef", $"must be a VirtualIp name (a DNS subdomain), got \"{spec.VirtualIpRef}\""));
         }
+        else if (spec.NodeSelector is not null)
+        {
+            errors.Add(new("spec.nodeSelector", "only for a static virtual server: with virtualIpRef, the VirtualIp's nodes serve it"));
+        }
 
+        FieldRules.NodeSelector(spec.NodeSelector, "spec.nodeSelector", errors);
         var family = spec.Address is null ? null : HostAddress(spec.Address, "spec.address", errors)?.AddressFamily;
 
         if ((spec.Port is null) == (spec.Fwmark is null))
@@ -102,12 +110,19 @@ public static class VirtualServerValidator
 
     /// <summary>
     /// The address a valid virtual server serves on: spec.address when the VirtualIp has it (else null), the
-    /// VirtualIp's first address when spec.address is absent.
+    /// VirtualIp's first address when spec.address is absent. Without a VirtualIp (a static virtual server): spec.address,
+    /// or for a firewall mark without one the unspecified address of its real servers' family (the mark selects the packets).
     /// </summary>
-    public static IPAddress? ServedAddress(VirtualServerSpec spec, VirtualIpSpec vip)
+    public static IPAddress? ServedAddress(VirtualServerSpec spec, VirtualIpSpec? vip)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(vip);
+        if (vip is null)
+        {
+            return spec.Address is { } own ? IPAddress.Parse(own)
+                : spec.RealServers is [{ } first, ..] && IPAddress.Parse(first.Address).AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any
+                : IPAddress.Any;
+        }
+
         var addresses = (vip.Addresses ?? [])
             .Select(text => VirtualIpValidator.TryParseAddress(text, out var address, out _, out _) ? address : null)
             .OfType<IPAddress>();
@@ -115,16 +130,16 @@ public static class VirtualServerValidator
     }
 
     /// <summary>
-    /// The rules that need the VirtualIp the server names, for a server that passed <see cref="Validate"/>: its address
-    /// is one of the VirtualIp's (checked first, alone), the real servers and the persistence netmask fit that address's family.
+    /// The rules that need the VirtualIp the server names (null for a static virtual server), for a server that passed
+    /// <see cref="Validate"/>: its address is one of the VirtualIp's (checked first, alone), the real servers and the
+    /// persistence netmask fit that address's family.
     /// </summary>
-    public static IReadOnlyList<FieldError> ValidateOn(VirtualServerSpec spec, VirtualIp vip)
+    public static IReadOnlyList<FieldError> ValidateOn(VirtualServerSpec spec, VirtualIp? vip)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(vip);
-        if (ServedAddress(spec, vip.Spec) is not { } address)
+        if (ServedAddress(spec, vip?.Spec) is not { } address)
         {
-            return [new("spec.address", $"{spec.Address} is not an address of VirtualIp \"{vip.Metadata.Name}\" ({string.Join(", ", vip.Spec.Addresses ?? [])})")];
+            return [new("spec.address", $"{spec.Address} is not an address of VirtualIp \"{vip!.Metadata.Name}\" ({string.Join(", ", vip.Spec.Addresses ?? [])})")];
         }
 
         var errors = new List<FieldError>();
@@ -256,6 +271,11 @@ public static class VirtualServerValidator
             if (http.BodyRegex is { } pattern && !IsRegex(pattern))
             {
                 errors.Add(new(path + ".http.bodyRegex", $"must be a valid regular expression, got \"{pattern}\""));
+            }
+
+            if (http.Digest is { } digest && (digest.Length != 32 || !digest.All(char.IsAsciiHexDigit)))
+            {
+                errors.Add(new(path + ".http.digest", $"must be an MD5 digest (32 hex digits), got \"{digest}\""));
             }
 
             FieldRules.PositiveDuration(http.ConnectTimeout, path + ".http.connectTimeout", errors);

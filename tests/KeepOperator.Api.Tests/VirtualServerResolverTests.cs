@@ -170,4 +170,19 @@ public sealed class VirtualServerResolverTests
         Assert.Equal(instance, json.Deserialize(ApiJsonContext.Default.VirtualServerInstance));
         Assert.Throws<JsonException>(() => JsonNode.Parse("""{"address": "10.0.0.1/24"}""").Deserialize(ApiJsonContext.Default.IPAddress));
     }
+
+    [Fact]
+    public void A_static_virtual_server_names_no_virtual_ip_and_an_http_check_keeps_digest_and_tls()
+    {
+        var server = VirtualServerSamples.Web();
+        (server.Spec.VirtualIpRef, server.Spec.Address) = (null, "10.77.0.40");
+        server.Spec.HealthCheck = new HealthCheck { Http = new HttpHealthCheck { Digest = "640205B7B0FC66C1EA91C463FAC6334D", Tls = true } };
+        Assert.Empty(VirtualServerValidator.Validate(server));
+        var instance = VirtualServerResolver.Resolve(server, null);
+        Assert.Null(instance.VirtualIp);
+        Assert.Equal(IPAddress.Parse("10.77.0.40"), instance.Address);
+        Assert.Equal(new HttpCheckSettings("/", HttpStatusRanges.Parse("200-299"), null, "640205b7b0fc66c1ea91c463fac6334d", Tls: true), instance.HealthCheck!.Http);
+        var roundTrip = JsonSerializer.Deserialize(JsonSerializer.Serialize(instance, ApiJsonContext.Default.VirtualServerInstance), ApiJsonContext.Default.VirtualServerInstance);
+        Assert.Equal(instance, roundTrip);
+    }
 }

@@ -89,10 +89,40 @@ public class VirtualServerValidatorTests
     }
 
     [Fact]
-    public void Virtual_ip_ref_is_required_and_a_name()
+    public void Virtual_ip_ref_is_a_name_or_absent_for_a_static_address()
     {
-        AssertOnlyError(s => s.VirtualIpRef = "", "spec.virtualIpRef", "required");
+        AssertOnlyError(s => s.VirtualIpRef = "", "spec.virtualIpRef", "DNS subdomain");
         AssertOnlyError(s => s.VirtualIpRef = "Web", "spec.virtualIpRef", "DNS subdomain");
+        AssertOnlyError(s => s.VirtualIpRef = null, "spec", "needs virtualIpRef, or the static address (spec.address)");
+        Assert.Empty(Errors(s => (s.VirtualIpRef, s.Address, s.NodeSelector) = (null, "10.77.0.40", new() { ["lb"] = "yes" })));
+        Assert.Empty(Errors(s => (s.VirtualIpRef, s.Port, s.Fwmark) = (null, null, 3)));
+        AssertOnlyError(s => s.NodeSelector = new() { ["lb"] = "yes" }, "spec.nodeSelector", "only for a static virtual server");
+        AssertOnlyError(s => (s.VirtualIpRef, s.Address, s.NodeSelector) = (null, "10.77.0.40", new() { [""] = "x" }), "spec.nodeSelector", "must not be empty");
+        Assert.Equal(["spec.realServers[0].address", "spec.realServers[1].address"], Errors(s => (s.VirtualIpRef, s.Address) = (null, "fd00::40")).Select(e => e.Path));
+    }
+
+    [Fact]
+    public void A_static_virtual_server_serves_its_own_address_or_for_a_mark_its_real_servers_family()
+    {
+        var spec = VirtualServerSamples.Web().Spec;
+        (spec.VirtualIpRef, spec.Address) = (null, "10.77.0.40");
+        Assert.Equal(IPAddress.Parse("10.77.0.40"), VirtualServerValidator.ServedAddress(spec, null));
+        Assert.Empty(VirtualServerValidator.ValidateOn(spec, null));
+        (spec.Address, spec.Port, spec.Fwmark) = (null, null, 3);
+        Assert.Equal(IPAddress.Any, VirtualServerValidator.ServedAddress(spec, null));
+        spec.RealServers = [new RealServer { Address = "fd00::11" }];
+        Assert.Equal(IPAddress.IPv6Any, VirtualServerValidator.ServedAddress(spec, null));
+        spec.PersistenceNetmask = "255.255.255.0";
+        Assert.Equal("spec.persistenceNetmask", Assert.Single(VirtualServerValidator.ValidateOn(spec, null)).Path);
+    }
+
+    [Fact]
+    public void An_http_digest_is_32_hex_digits()
+    {
+        static void Http(VirtualServerSpec s, string digest) => s.HealthCheck = new HealthCheck { Http = new HttpHealthCheck { Digest = digest, Tls = true } };
+        Assert.Empty(Errors(s => Http(s, "640205b7b0fc66c1ea91c463fac6334D")));
+        AssertOnlyError(s => Http(s, "640205b7b0fc66c1ea91c463fac6334"), "spec.healthCheck.http.digest", "32 hex digits");
+        AssertOnlyError(s => Http(s, "640205b7b0fc66c1ea91c463fac6334g"), "spec.healthCheck.http.digest", "32 hex digits");
     }
 
     [Theory]

@@ -29,6 +29,8 @@ public sealed class CelRuleTests(ClusterFixture cluster) : IClassFixture<Cluster
         { VsHead + "  port: 80\n", "needs realServers or serviceRef" },
         { VsHead + "  port: 80\n  address: \"10.0.0\"\n  realServers: [{address: 10.0.0.2}]\n", "spec.address: Invalid value: \"string\": must be an IP address" },
         { VsHead + "  port: 80\n  realServers: [{address: 10.0.0.2}]\n  healthCheck: {tcp: {}, http: {}}\n", "must have exactly one of tcp and http" },
+        { VsHead.Replace("  virtualIpRef: cel\n", "", StringComparison.Ordinal) + "  port: 80\n  realServers: [{address: 10.0.0.2}]\n", "needs virtualIpRef, or the static address (spec.address) it serves on" },
+        { VsHead + "  port: 80\n  nodeSelector: {lb: \"yes\"}\n  realServers: [{address: 10.0.0.2}]\n", "nodeSelector is only for a static virtual server (without virtualIpRef)" },
     };
 
     public async Task InitializeAsync()
@@ -56,7 +58,10 @@ public sealed class CelRuleTests(ClusterFixture cluster) : IClassFixture<Cluster
             + "  addresses: [\"fd00::1/64\"]\n  vrrpVersion: 3\n  advertInterval: 50ms\n  preemptDelay: 10s\n"
             + "  track: [{name: t, pods: {selector: {matchExpressions: [{key: app, operator: In, values: [web]}]}}}]\n---\n"
             + VsHead.Replace("name: cel,", "name: cel-ok,", StringComparison.Ordinal)
-            + "  fwmark: 7\n  realServers: [{address: \"fd00::2\"}]\n  healthCheck: {tcp: {port: 80}}\n";
+            + "  fwmark: 7\n  realServers: [{address: \"fd00::2\"}]\n  healthCheck: {tcp: {port: 80}}\n---\n"
+            + VsHead.Replace("name: cel,", "name: cel-static,", StringComparison.Ordinal).Replace("  virtualIpRef: cel\n", "", StringComparison.Ordinal)
+            + "  address: 10.0.0.40\n  nodeSelector: {lb: \"yes\"}\n  port: 443\n  realServers: [{address: 10.0.0.2}]\n"
+            + "  healthCheck: {http: {tls: true, digest: 640205b7b0fc66c1ea91c463fac6334d}}\n";
         var apply = await cluster.Kubectl.RunAsync("apply", "-f", cluster.WriteFile("cel-ok.yaml", yaml));
 
         Assert.True(apply.ExitCode == 0, apply.ToString());

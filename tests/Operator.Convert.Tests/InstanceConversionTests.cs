@@ -21,6 +21,14 @@ public class InstanceConversionTests
     private static IEnumerable<string> Messages(ConversionResult result) => result.Diagnostics.Select(d => d.ToString());
 
     [Fact]
+    public void AnAddressListedTwiceIsKeptOnce()
+    {
+        var result = Convert(" virtual_ipaddress {\n  10.1.1.1\n  10.1.1.2\n  10.1.1.1/32 label eth0:1\n }\n");
+        Assert.Equal(["10.1.1.1", "10.1.1.2"], Spec(result).Addresses);
+        Assert.Contains("k.conf:10: warning: virtual_ipaddress: 10.1.1.1/32 is listed already (as 10.1.1.1): kept once, with the first line's options", Messages(result));
+    }
+
+    [Fact]
     public void ReadsTheVrrpSettings()
     {
         var spec = Spec(Convert(" priority 120\n advert_int 3\n nopreempt\n preempt_delay 2.5\n garp_master_delay 10\n garp_master_repeat 3\n garp_master_refresh 60\n virtual_ipaddress {\n  10.1.1.1/24\n }\n"));
@@ -159,7 +167,6 @@ public class InstanceConversionTests
 
     [Theory]
     [InlineData("vrrp_sync_group G {\n group {\n  VI_1\n }\n}\n", "k.conf:4: warning: vrrp_sync_group: not converted: no equivalent")]
-    [InlineData("virtual_server_group G {\n 10.0.0.1 80\n}\n", "k.conf:4: warning: virtual_server_group: not converted: no equivalent")]
     [InlineData("global_defs {\n notification_email {\n  a@b\n }\n}\n", "k.conf:5: warning: notification_email: not converted: global setting with no equivalent")]
     [InlineData("vrrp_instanse VI_1 {\n}\n", "k.conf:4: error: unknown top-level keyword \"vrrp_instanse\"")]
     public void TopLevelBlocks(string text, string message)

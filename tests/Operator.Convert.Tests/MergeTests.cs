@@ -139,11 +139,37 @@ public class MergeTests
     }
 
     [Fact]
-    public void AVirtualServerOnAnAddressNoInstanceHoldsIsNotConvertedAndSaysSo()
+    public void AVirtualServerOnAnAddressNoInstanceHoldsIsStaticOnItsNode()
     {
-        var result = InMemoryConfigFiles.Convert(new() { ["a.conf"] = "global_defs {\n router_id x\n}\nvirtual_server 10.9.9.9 80 {\n  lb_algo rr\n}\n" });
-        Assert.Empty(result.VirtualServers);
-        Assert.Contains("a.conf:4: warning: virtual_server 10.9.9.9: not converted: no vrrp_instance holds 10.9.9.9 (a VirtualServer is served by the master of a VirtualIp)", Warnings(result));
+        var result = InMemoryConfigFiles.Convert(new() { ["a.conf"] = "global_defs {\n router_id x\n}\nvirtual_server 10.9.9.9 80 {\n  lb_algo rr\n  real_server 10.0.1.1 80 {\n  }\n}\n" });
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var vs = Assert.Single(result.VirtualServers);
+        Assert.Equal(("10-9-9-9-80", null, "10.9.9.9"), (vs.Metadata.Name, vs.Spec.VirtualIpRef, vs.Spec.Address));
+        Assert.Equal(new Dictionary<string, string> { ["kubernetes.io/hostname"] = "x" }, vs.Spec.NodeSelector);
+        Assert.Contains(result.Diagnostics, d => d.ToString().StartsWith("a.conf:4: note: virtual_server 10.9.9.9: no vrrp_instance holds it: a static VirtualServer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AStaticVirtualServerOfSeveralNodesSaysToLabelThem()
+    {
+        const string Static = "virtual_server 10.9.9.9 80 {\n  real_server 10.0.1.1 80 {\n  }\n}\n";
+        var some = InMemoryConfigFiles.Convert(new() { ["a.conf"] = Node("lb1", 100, servers: Static), ["b.conf"] = Node("lb2", 90, servers: Static), ["c.conf"] = Node("lb3", 80) });
+        Assert.True(some.Succeeded, string.Join("\n", some.Diagnostics));
+        Assert.Null(Assert.Single(some.VirtualServers).Spec.NodeSelector);
+        Assert.Contains(some.Diagnostics, d => d.Message.Contains("a static VirtualServer for lb1, lb2: label those nodes and set spec.nodeSelector", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AFirewallMarkWithSeveralVirtualIpsIsStatic()
+    {
+        var result = InMemoryConfigFiles.Convert(new()
+        {
+            ["a.conf"] = Node("lb1", 100) + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 52\n virtual_ipaddress {\n  10.0.0.251\n }\n}\n"
+                + "virtual_server fwmark 3 {\n real_server 10.0.1.1 80 {\n }\n}\n",
+        });
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var vs = Assert.Single(result.VirtualServers);
+        Assert.Equal(("fwmark-3", null, null, 3), (vs.Metadata.Name, vs.Spec.VirtualIpRef, vs.Spec.Address, vs.Spec.Fwmark));
     }
 
     [Fact]

@@ -32,6 +32,19 @@ public class ParserTests
         Assert.Empty(diagnostics.All);
     }
 
+    [Theory]
+    [InlineData(null, "a d e")]
+    [InlineData("high", "a b d e")]
+    [InlineData("low", "a c d x y")]
+    public void KeepsAConditionalLineOnItsHostAndDropsItsBlockElsewhere(string? configId, string expected)
+    {
+        const string Text = "a\n@high b\n@low c\nd\n@^low e\n@low x {\n y\n @high z {\n }\n}\n";
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        var nodes = KeepalivedParser.ParseFile("k.conf", new InMemoryConfigFiles(new() { ["k.conf"] = Text }), new Diagnostics(), configId, names);
+        Assert.Equal(expected, string.Join(' ', nodes!.SelectMany(n => new[] { n }.Concat(n.Block)).Select(n => n.Keyword)));
+        Assert.Equal(["high", "low"], names);
+    }
+
     /// <summary>Found by tools/fuzz.sh: a NUL in an include pattern made Path.GetFullPath throw out of the converter.</summary>
     [Theory]
     [InlineData("include /etc/keepalived/a\0b.conf", "include", "/etc/keepalived/a")]

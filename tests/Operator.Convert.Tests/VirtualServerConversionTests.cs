@@ -40,9 +40,9 @@ public class VirtualServerConversionTests
         var check = Spec(result).HealthCheck!;
         Assert.Equal(("10s", 4, "1.5s"), (check.Interval, check.Retries, check.DelayBeforeRetry));
         Assert.Equal(("/healthz", "200,301-302", "2s", null), (check.Http!.Path, check.Http.ExpectedStatus, check.Http.ConnectTimeout, check.Http.Port));
+        Assert.Equal(("9b3a0c85a887a256d6939da88aabd8cd", null), (check.Http.Digest, check.Http.Tls));
         Assert.Null(check.Tcp);
         var messages = Messages(result).ToList();
-        Assert.Contains(messages, m => m.StartsWith("k.conf:18: warning: digest: not converted: no equivalent", StringComparison.Ordinal));
         Assert.Contains("k.conf:20: warning: url: not converted: an HTTP check requests one URL; the first one is used", messages);
     }
 
@@ -64,6 +64,40 @@ public class VirtualServerConversionTests
         var result = Convert("virtual_server fwmark 5 {\n lb_algo rr\n real_server 10.3.3.3 80 {\n }\n}\n");
         var vs = Assert.Single(result.VirtualServers);
         Assert.Equal(("vi-1-fwmark-5", "vi-1", 5, null), (vs.Metadata.Name, vs.Spec.VirtualIpRef, vs.Spec.Fwmark, vs.Spec.Port));
+    }
+
+    [Fact]
+    public void AnSslCheckIsAnHttpCheckOverTls()
+    {
+        var check = Spec(Convert("virtual_server 10.1.1.1 443 {\n real_server 10.3.3.3 443 {\n  SSL_GET {\n   url {\n    path /\n    digest ABCDEF0123456789abcdef0123456789\n   }\n  }\n }\n}\n")).HealthCheck!;
+        Assert.Equal((true, "/", "abcdef0123456789abcdef0123456789"), (check.Http!.Tls, check.Http.Path, check.Http.Digest));
+    }
+
+    [Fact]
+    public void AGroupIsOneVirtualServerPerMemberRangesExpanded()
+    {
+        var result = Convert("virtual_server_group G {\n 10.1.1.1 80\n 10.9.0.3-5 8080\n fwmark 7\n}\nvirtual_server group G {\n lb_algo sh\n real_server 10.3.3.3 80 {\n }\n}\n");
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Equal(
+            ["10.1.1.1:80", "10.9.0.3:8080", "10.9.0.4:8080", "10.9.0.5:8080", "fwmark 7"],
+            result.VirtualServers.Select(v => v.Spec.Fwmark is { } mark ? $"fwmark {mark}" : $"{v.Spec.Address ?? "10.1.1.1"}:{v.Spec.Port}"));
+        Assert.All(result.VirtualServers, v => Assert.Equal("sh", v.Spec.Scheduler));
+        Assert.Contains("k.conf:16: note: virtual_server group G: one VirtualServer per member of its virtual_server_group (5)", Messages(result));
+
+        // An IPv6 range counts the last group in hex.
+        var v6 = Convert("virtual_server_group G {\n fd00::9-b 80\n}\nvirtual_server group G {\n real_server fd00::100 80 {\n }\n}\n");
+        Assert.True(v6.Succeeded, string.Join("\n", v6.Diagnostics));
+        Assert.Equal(["fd00::9", "fd00::a", "fd00::b"], v6.VirtualServers.Select(v => v.Spec.Address));
+    }
+
+    [Theory]
+    [InlineData("virtual_server group H {\n}\n", "k.conf:11: error: virtual_server group H: no virtual_server_group H")]
+    [InlineData("virtual_server_group G {\n 10.0.0.9-1 80\n}\nvirtual_server group G {\n}\n", "k.conf:12: error: virtual_server_group: \"10.0.0.9-1\" is not an address range of at most 256 (A.B.C.D-E)")]
+    public void ABadGroupIsAnError(string text, string error)
+    {
+        var result = Convert(text);
+        Assert.False(result.Succeeded);
+        Assert.Contains(error, Messages(result));
     }
 
     [Theory]

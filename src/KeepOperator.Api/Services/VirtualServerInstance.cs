@@ -3,7 +3,7 @@ using System.Net;
 namespace KeepOperator.Api.Services;
 
 /// <summary>
-/// A VirtualServer resolved for the nodes that run its VirtualIp: every default applied, real servers resolved (a
+/// A VirtualServer resolved for the nodes that run its VirtualIp (or that its nodeSelector picks): every default applied, real servers resolved (a
 /// serviceRef's endpoints merged in by the operator), typed addresses and timers. The operator writes these into each
 /// node's NodeAgentConfig; the standalone agent makes them from its file with the same <see cref="VirtualServerResolver"/>.
 /// The agent programs them as they are: what is left for it to check needs its running VirtualIp instances.
@@ -18,10 +18,13 @@ public sealed record VirtualServerInstance
     /// <summary>The VirtualServer's metadata.generation this was resolved from.</summary>
     public long? Generation { get; init; }
 
-    /// <summary>The name of the <see cref="Instances.VrrpInstance"/> whose master serves it.</summary>
-    public required string VirtualIp { get; init; }
+    /// <summary>
+    /// The name of the <see cref="Instances.VrrpInstance"/> whose address it serves; null for a static virtual server
+    /// (on an address the node holds itself), which the agent programs whatever the VRRP state.
+    /// </summary>
+    public string? VirtualIp { get; init; }
 
-    /// <summary>The address served: one of the VirtualIp's.</summary>
+    /// <summary>The address served: one of the VirtualIp's, or the static one (unspecified for a static firewall mark).</summary>
     public required IPAddress Address { get; init; }
 
     /// <summary>The virtual port; null for a firewall-mark virtual server.</summary>

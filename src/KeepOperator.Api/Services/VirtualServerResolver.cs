@@ -5,28 +5,27 @@ using KeepOperator.Api.Instances;
 namespace KeepOperator.Api.Services;
 
 /// <summary>
-/// Pure: a valid VirtualServer on its VirtualIp to the <see cref="VirtualServerInstance"/> the nodes program. The one
+/// Pure: a valid VirtualServer on its VirtualIp (or on its static address) to the <see cref="VirtualServerInstance"/> the nodes program. The one
 /// place VirtualServer defaults are applied, used by the operator's planner and by the standalone agent. The input must
 /// have passed <see cref="VirtualServerValidator.Validate"/> and <see cref="VirtualServerValidator.ValidateOn"/>: this does not check again.
 /// </summary>
 public static class VirtualServerResolver
 {
-    /// <param name="vip">The VirtualIp the server's virtualIpRef names.</param>
+    /// <param name="vip">The VirtualIp the server's virtualIpRef names; null for a static virtual server.</param>
     /// <param name="realServers">The real servers to program (the operator merges a serviceRef's endpoints in); null: the spec's.</param>
-    public static VirtualServerInstance Resolve(VirtualServer server, VirtualIp vip, IReadOnlyList<RealServer>? realServers = null)
+    public static VirtualServerInstance Resolve(VirtualServer server, VirtualIp? vip, IReadOnlyList<RealServer>? realServers = null)
     {
         ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(vip);
         var spec = server.Spec;
-        var address = VirtualServerValidator.ServedAddress(spec, vip.Spec)
-            ?? throw new ArgumentException($"{spec.Address} is not an address of VirtualIp {vip.Metadata.Name} (not validated)", nameof(server));
+        var address = VirtualServerValidator.ServedAddress(spec, vip?.Spec)
+            ?? throw new ArgumentException($"{spec.Address} is not an address of VirtualIp {vip!.Metadata.Name} (not validated)", nameof(server));
         var port = spec.Port ?? 0;
         return new VirtualServerInstance
         {
             Namespace = server.Metadata.Namespace ?? "",
             Name = server.Metadata.Name ?? "",
             Generation = server.Metadata.Generation,
-            VirtualIp = VirtualIpResolver.InstanceName(vip),
+            VirtualIp = vip is null ? null : VirtualIpResolver.InstanceName(vip),
             Address = address,
             Port = spec.Port,
             Fwmark = spec.Fwmark,
@@ -64,7 +63,9 @@ public static class VirtualServerResolver
             ? new HttpCheckSettings(
                 http.Path ?? VirtualServerDefaults.HttpPath,
                 HttpStatusRanges.Parse(http.ExpectedStatus ?? VirtualServerDefaults.HttpExpectedStatus),
-                http.BodyRegex)
+                http.BodyRegex,
+                http.Digest?.ToLowerInvariant(),
+                http.Tls ?? false)
             : null,
         GoDuration.Parse(check.Tcp?.ConnectTimeout ?? check.Http?.ConnectTimeout ?? VirtualServerDefaults.ConnectTimeout),
         GoDuration.Parse(check.Interval ?? VirtualServerDefaults.HealthCheckInterval),

@@ -97,13 +97,22 @@ public sealed class StandaloneConfig
                 continue;
             }
 
-            if (!names.TryGetValue(server.Spec.VirtualIpRef, out var vipDocument))
+            VirtualIp? vip = null;
+            if (server.Spec.VirtualIpRef is { } vipName)
             {
-                errors.Add(document.Error("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{server.Spec.VirtualIpRef}\")"));
-                continue;
+                if (!names.TryGetValue(vipName, out var vipDocument))
+                {
+                    errors.Add(document.Error("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{vipName}\")"));
+                    continue;
+                }
+
+                vip = (VirtualIp)vipDocument.Object;
+            }
+            else if (server.Spec.NodeSelector is { Count: > 0 })
+            {
+                warnings.Add(document.Error("spec.nodeSelector", "needs a cluster (the operator evaluates it); ignored: a static virtual server is always programmed here"));
             }
 
-            var vip = (VirtualIp)vipDocument.Object;
             if (VirtualServerValidator.ValidateOn(server.Spec, vip) is { Count: > 0 } onVip)
             {
                 errors.AddRange(onVip.Select(e => document.Error(e.Path, e.Message)));

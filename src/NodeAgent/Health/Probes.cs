@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using KeepOperator.Api;
@@ -94,8 +95,8 @@ public sealed class TcpConnectProbe : ITrackProbe
 }
 
 /// <summary>
-/// Succeeds when an HTTP GET answers with an expected status (and, optionally, a body matching a pattern) within the
-/// timeout. Like keepalived's HTTP_GET: a new connection per probe ("Connection: close"), redirects not followed, no proxy,
+/// Succeeds when an HTTP GET answers with an expected status (and, optionally, a body matching a pattern and one with
+/// an MD5 digest, keepalived's digest) within the timeout. Like keepalived's HTTP_GET: a new connection per probe ("Connection: close"), redirects not followed, no proxy,
 /// and TLS certificates not verified (the probe checks liveness, not identity). All probes share one
 /// <see cref="SocketsHttpHandler"/>; nothing here needs reflection, so it works under NativeAOT.
 /// </summary>
@@ -110,7 +111,8 @@ public sealed class HttpGetProbe : ITrackProbe
     private readonly TimeProvider timeProvider;
 
     /// <param name="connectTo">Connect here instead of the URL's host (LVS: the real server), sending the URL's host in Host.</param>
-    public HttpGetProbe(Uri url, HttpStatusRanges expectedStatus, TimeSpan timeout, Regex? bodyPattern = null, IPEndPoint? connectTo = null, TimeProvider? timeProvider = null)
+    /// <param name="bodyDigest">The MD5 digest the whole body must have, 32 lowercase hex digits.</param>
+    public HttpGetProbe(Uri url, HttpStatusRanges expectedStatus, TimeSpan timeout, Regex? bodyPattern = null, IPEndPoint? connectTo = null, TimeProvider? timeProvider = null, string? bodyDigest = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(expectedStatus);
@@ -124,6 +126,7 @@ public sealed class HttpGetProbe : ITrackProbe
         ExpectedStatus = expectedStatus;
         Timeout = timeout;
         BodyPattern = bodyPattern;
+        BodyDigest = bodyDigest;
         ConnectTo = connectTo;
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -135,6 +138,8 @@ public sealed class HttpGetProbe : ITrackProbe
     public TimeSpan Timeout { get; }
 
     public Regex? BodyPattern { get; }
+
+    public string? BodyDigest { get; }
 
     public IPEndPoint? ConnectTo { get; }
 
@@ -164,22 +169,17 @@ public sealed class HttpGetProbe : ITrackProbe
                 return Result(false, $"GET {Url}: status {status}, expected {ExpectedStatus}");
             }
 
-            if (BodyPattern is not null)
+            if (BodyPattern is not null || BodyDigest is not null)
             {
-                var body = await ReadPrefixAsync(response.Content, timeout.Token).ConfigureAwait(false);
-                bool matched;
-                try
-                {
-                    matched = BodyPattern.IsMatch(body);
-                }
-                catch (RegexMatchTimeoutException)
-                {
-                    matched = false;
-                }
-
-                if (!matched)
+                var (body, digest) = await ReadBodyAsync(response.Content, BodyDigest is not null, timeout.Token).ConfigureAwait(false);
+                if (BodyPattern is not null && !Matches(BodyPattern, body))
                 {
                     return Result(false, $"GET {Url}: status {status}, body does not match /{BodyPattern}/");
+                }
+
+                if (digest != BodyDigest)
+                {
+                    return Result(false, $"GET {Url}: status {status}, body digest {digest}, expected {BodyDigest}");
                 }
             }
 
@@ -201,18 +201,41 @@ public sealed class HttpGetProbe : ITrackProbe
         ProbeResult Result(bool ok, string message) => new(ok, message, timeProvider.GetElapsedTime(started));
     }
 
-    private static async Task<string> ReadPrefixAsync(HttpContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body's first <see cref="MaxBodyBytes"/> as text (what the pattern is matched against) and, when asked, the
+    /// whole body's MD5 in hex (keepalived's genhash digest), read as it streams in.
+    /// </summary>
+    private static async Task<(string Prefix, string? Digest)> ReadBodyAsync(HttpContent content, bool digest, CancellationToken cancellationToken)
     {
+#pragma warning disable CA5351 // MD5 is what keepalived's digest is; it identifies content, it protects nothing
+        using var md5 = digest ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
+#pragma warning restore CA5351
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = new byte[MaxBodyBytes];
-        var total = 0;
+        var prefix = new byte[MaxBodyBytes];
+        var kept = 0;
+        var buffer = new byte[16 * 1024];
         int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        while ((md5 is not null || kept < prefix.Length) && (read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            total += read;
+            md5?.AppendData(buffer, 0, read);
+            var keep = Math.Min(read, prefix.Length - kept);
+            buffer.AsSpan(0, keep).CopyTo(prefix.AsSpan(kept));
+            kept += keep;
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        return (Encoding.UTF8.GetString(prefix, 0, kept), md5 is null ? null : Convert.ToHexStringLower(md5.GetHashAndReset()));
+    }
+
+    private static bool Matches(Regex pattern, string body)
+    {
+        try
+        {
+            return pattern.IsMatch(body);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     private static string Innermost(Exception e)

@@ -171,8 +171,8 @@ public sealed class ClusterAgent
     }
 
     /// <summary>
-    /// The virtual servers of the VirtualIps this node runs; those of a VirtualIp that failed to start are left out (that
-    /// failure is reported already), one that names no VirtualIp of this node is an error.
+    /// The virtual servers of the VirtualIps this node runs, and the static ones; those of a VirtualIp that failed to start
+    /// are left out (that failure is reported already), one that names no VirtualIp of this node is an error.
     /// </summary>
     private static VirtualServerSetResolution ResolveVirtualServers(List<VirtualServerInstance> servers, List<VrrpInstance> instances, ClusterInstances wanted)
     {
@@ -181,7 +181,7 @@ public sealed class ClusterAgent
             .ToDictionary(i => i.Name, i => (IReadOnlyList<IPAddress>)[.. i.Addresses.Select(a => a.Address)], StringComparer.Ordinal);
         var configured = instances.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var kept = servers.Select((s, i) => (Server: s, Index: i))
-            .Where(x => virtualIps.ContainsKey(x.Server.VirtualIp) || !configured.Contains(x.Server.VirtualIp))
+            .Where(x => x.Server.VirtualIp is not { } vip || virtualIps.ContainsKey(vip) || !configured.Contains(vip))
             .ToList();
         var resolution = VirtualServerSetResolver.Resolve([.. kept.Select(x => x.Server)], virtualIps);
         return resolution with { Errors = [.. resolution.Errors.Select(e => (kept[e.Index].Index, e.Error))] };

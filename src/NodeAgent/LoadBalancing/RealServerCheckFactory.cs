@@ -55,11 +55,12 @@ public static class RealServerCheckFactory
         }
 
         var probe = new HttpGetProbe(
-            new Uri($"http://{target}{http.Path}"),
+            new Uri($"{(http.Tls ? "https" : "http")}://{target}{http.Path}"),
             http.ExpectedStatus,
             spec.ConnectTimeout,
             http.BodyRegex is { } pattern ? new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)) : null,
-            connectTo: target);
+            connectTo: target,
+            bodyDigest: http.Digest);
         return RealServerCheck.WithProbe(virtualServer, target, probe, policy);
     }
 }

@@ -7,7 +7,7 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
 /// Pure: a node's resolved virtual servers to definitions, checking only what needs its running VirtualIp instances:
-/// each must serve an address of one of them, and two may not claim the same IPVS service (the first one keeps it).
+/// each must serve an address of one of them (a static one is on the node's own address), and two may not claim the same IPVS service (the first one keeps it).
 /// A refused virtual server leaves the others running.
 /// </summary>
 public static class VirtualServerSetResolver
@@ -23,14 +23,18 @@ public static class VirtualServerSetResolver
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
-            if (!virtualIps.TryGetValue(server.VirtualIp, out var addresses))
+            if (server.VirtualIp is not { } vip)
             {
-                errors.Add((i, new FieldError("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{server.VirtualIp}\")")));
+                // A static virtual server: on an address the node holds itself, whatever its VRRP state.
+            }
+            else if (!virtualIps.TryGetValue(vip, out var addresses))
+            {
+                errors.Add((i, new FieldError("spec.virtualIpRef", $"names no VirtualIp of this configuration (\"{vip}\")")));
                 continue;
             }
 
             // The operator chose the address from the same VirtualIp: this catches a hand-edited configuration.
-            if (!addresses.Contains(server.Address))
+            else if (!addresses.Contains(server.Address))
             {
                 errors.Add((i, new FieldError("spec.address", $"{server.Address} is not an address of VirtualIp \"{server.VirtualIp}\" ({string.Join(", ", addresses)})")));
                 continue;

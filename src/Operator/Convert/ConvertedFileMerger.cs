@@ -9,28 +9,33 @@ namespace KeepOperator.Operator.Convert;
 /// <summary>
 /// Merges the nodes' converted files: the vrrp_instances of one VRRP group (same virtual_router_id, interface and
 /// addresses) become one VirtualIp with every node's priority; identical virtual_server blocks (same address, port,
-/// protocol and settings, real servers in any order) become one VirtualServer on the VirtualIp holding the address.
+/// protocol and settings, real servers in any order) become one VirtualServer on the VirtualIp holding the address, or,
+/// when no vrrp_instance holds it (keepalived as an LVS-only director), a static VirtualServer on the nodes whose files have it.
 /// </summary>
 public sealed class ConvertedFileMerger(Diagnostics diagnostics)
 {
+    /// <summary>The node's name, as the kubelet labels it: what a one-node static VirtualServer selects.</summary>
+    private const string HostnameLabel = "kubernetes.io/hostname";
+
     public (List<VirtualIp> VirtualIps, List<VirtualServer> VirtualServers) Merge(IReadOnlyList<ConvertedFile> files, IReadOnlyDictionary<string, string> nodeNames)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(nodeNames);
         var nodeOf = NodeNames(files, nodeNames);
         var virtualIps = MergeInstances(files, nodeOf);
-        var virtualServers = MergeVirtualServers(files, virtualIps);
+        var virtualServers = MergeVirtualServers(files, virtualIps, nodeOf);
         return (virtualIps.Select(v => v.VirtualIp).ToList(), virtualServers);
     }
 
-    private Dictionary<string, string> NodeNames(IReadOnlyList<ConvertedFile> files, IReadOnlyDictionary<string, string> map)
+    /// <summary>Each file's node, by file (one file converted per config id has several).</summary>
+    private Dictionary<ConvertedFile, string> NodeNames(IReadOnlyList<ConvertedFile> files, IReadOnlyDictionary<string, string> map)
     {
-        var nodeOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var nodeOf = new Dictionary<ConvertedFile, string>(ReferenceEqualityComparer.Instance);
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var node = map.GetValueOrDefault(file.RouterId, file.RouterId);
-            nodeOf[file.Path] = node;
+            nodeOf[file] = node;
             if (!fileOf.TryAdd(node, file.Path))
             {
                 diagnostics.Error(null, $"{fileOf[node]} and {file.Path} are both node \"{node}\" (router_id or --node-name-map): give each node its own name");
@@ -45,7 +50,7 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
         return nodeOf;
     }
 
-    private List<(VirtualIp VirtualIp, SourceLocation Location)> MergeInstances(IReadOnlyList<ConvertedFile> files, Dictionary<string, string> nodeOf)
+    private List<(VirtualIp VirtualIp, SourceLocation Location)> MergeInstances(IReadOnlyList<ConvertedFile> files, Dictionary<ConvertedFile, string> nodeOf)
     {
         var groups = new List<List<(ConvertedInstance Instance, string Node)>>();
         foreach (var file in files)
@@ -55,11 +60,11 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
                 var group = groups.Find(g => SameGroup(g[0].Instance.Spec, instance.Spec));
                 if (group is null)
                 {
-                    groups.Add([(instance, nodeOf[file.Path])]);
+                    groups.Add([(instance, nodeOf[file])]);
                 }
                 else
                 {
-                    group.Add((instance, nodeOf[file.Path]));
+                    group.Add((instance, nodeOf[file]));
                 }
             }
         }
@@ -150,34 +155,39 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
 
     private static string Show(JsonNode? node) => node?.ToJsonString() ?? "unset";
 
-    private List<VirtualServer> MergeVirtualServers(IReadOnlyList<ConvertedFile> files, List<(VirtualIp VirtualIp, SourceLocation Location)> virtualIps)
+    private List<VirtualServer> MergeVirtualServers(IReadOnlyList<ConvertedFile> files, List<(VirtualIp VirtualIp, SourceLocation Location)> virtualIps, Dictionary<ConvertedFile, string> nodeOf)
     {
-        // Distinct blocks in file order; identical ones (real servers in any order) are kept once.
-        var distinct = new List<(ConvertedVirtualServer Server, string Canonical)>();
-        foreach (var server in files.SelectMany(f => f.VirtualServers))
+        // Distinct blocks in file order; identical ones (real servers in any order) are kept once, with each node having it.
+        var distinct = new List<(ConvertedVirtualServer Server, string Canonical, List<string> Nodes)>();
+        foreach (var file in files)
         {
-            var canonical = Canonical(server);
-            var sameService = distinct.Where(d => ServiceKey(d.Server) == ServiceKey(server)).ToList();
-            if (sameService.Exists(d => d.Canonical == canonical))
+            foreach (var server in file.VirtualServers)
             {
-                continue;
-            }
+                var canonical = Canonical(server);
+                var sameService = distinct.Where(d => ServiceKey(d.Server) == ServiceKey(server)).ToList();
+                if (sameService.FindIndex(d => d.Canonical == canonical) is var same and >= 0)
+                {
+                    sameService[same].Nodes.Add(nodeOf[file]);
+                    continue;
+                }
 
-            foreach (var (other, _) in sameService)
-            {
-                diagnostics.Warning(server.Location, $"virtual_server {ServiceKey(server)} differs from the one at {other.Location} (settings or real servers): two VirtualServers for one service");
-            }
+                foreach (var (other, _, _) in sameService)
+                {
+                    diagnostics.Warning(server.Location, $"virtual_server {ServiceKey(server)} differs from the one at {other.Location} (settings or real servers): two VirtualServers for one service");
+                }
 
-            distinct.Add((server, canonical));
+                distinct.Add((server, canonical, [nodeOf[file]]));
+            }
         }
 
         var taken = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<VirtualServer>();
-        foreach (var (server, _) in distinct)
+        foreach (var (server, _, nodes) in distinct)
         {
             var owner = Owner(server, virtualIps);
             if (owner is null)
             {
+                result.Add(Static(server, nodes.Distinct(StringComparer.Ordinal).ToList(), taken));
                 continue;
             }
 
@@ -213,6 +223,7 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
         return ServiceKey(server) + " " + node.ToJsonString();
     }
 
+    /// <summary>The VirtualIp holding the server's address (the only one, for a firewall mark); null: none does.</summary>
     private VirtualIp? Owner(ConvertedVirtualServer server, List<(VirtualIp VirtualIp, SourceLocation Location)> virtualIps)
     {
         if (server.Address is null)
@@ -223,17 +234,33 @@ public sealed class ConvertedFileMerger(Diagnostics diagnostics)
                 return virtualIps[0].VirtualIp;
             }
 
-            diagnostics.Error(server.Location, $"virtual_server fwmark {server.Spec.Fwmark}: which VirtualIp serves it is not known ({virtualIps.Count} VirtualIps); give it one address instead");
             return null;
         }
 
-        var owner = virtualIps.Find(v => v.VirtualIp.Spec.Addresses.Exists(a => SameAddress(a, server.Address))).VirtualIp;
-        if (owner is null)
+        return virtualIps.Find(v => v.VirtualIp.Spec.Addresses.Exists(a => SameAddress(a, server.Address))).VirtualIp;
+    }
+
+    /// <summary>
+    /// A virtual server no VirtualIp holds, as keepalived runs it: on the director whatever its VRRP state, on an address
+    /// the node holds itself (or, for a firewall mark, on the marked packets). Its nodes are those whose files have it.
+    /// </summary>
+    private VirtualServer Static(ConvertedVirtualServer server, List<string> nodes, HashSet<string> taken)
+    {
+        var spec = server.Spec;
+        spec.Address = server.Address;
+        var what = spec.Fwmark is { } mark ? string.Create(CultureInfo.InvariantCulture, $"fwmark {mark}") : server.Address;
+        if (nodes.Count == 1)
         {
-            diagnostics.Warning(server.Location, $"virtual_server {server.Address}: not converted: no vrrp_instance holds {server.Address} (a VirtualServer is served by the master of a VirtualIp)");
+            spec.NodeSelector = new() { [HostnameLabel] = nodes[0] };
         }
 
-        return owner;
+        diagnostics.Note(server.Location, nodes.Count == 1
+            ? $"virtual_server {what}: no vrrp_instance holds it: a static VirtualServer (spec.address without virtualIpRef), programmed on node {nodes[0]} whatever the VRRP state; the node must hold the address itself"
+            : $"virtual_server {what}: no vrrp_instance holds it: a static VirtualServer for {string.Join(", ", nodes)}: label those nodes and set spec.nodeSelector (absent: every node)");
+        var name = spec.Fwmark is { } fwmark
+            ? string.Create(CultureInfo.InvariantCulture, $"fwmark-{fwmark}")
+            : string.Create(CultureInfo.InvariantCulture, $"{server.Address}-{spec.Port}{(spec.Protocol is null or "TCP" ? "" : "-" + spec.Protocol)}");
+        return new VirtualServer { Metadata = new ObjectMeta { Name = DnsName.Unique(DnsName.From(name, "vs"), taken) }, Spec = spec };
     }
 
     private static bool SameAddress(string vipAddress, string address) =>

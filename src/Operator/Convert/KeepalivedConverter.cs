@@ -21,9 +21,25 @@ public static class KeepalivedConverter
         var converted = new List<ConvertedFile>();
         foreach (var path in paths)
         {
-            if (KeepalivedParser.ParseFile(path, files, diagnostics) is { } nodes)
+            var conditions = new SortedSet<string>(StringComparer.Ordinal);
+            if (KeepalivedParser.ParseFile(path, files, diagnostics, conditionNames: conditions) is not { } nodes)
+            {
+                continue;
+            }
+
+            if (conditions.Count == 0)
             {
                 converted.Add(new KeepalivedFileConverter(reader).Convert(path, nodes));
+                continue;
+            }
+
+            // keepalived keeps an @NAME line on the host started with -i NAME: one node per name, its node-name-map key.
+            diagnostics.Note(new SourceLocation(path, 1),
+                $"conditional lines (@{string.Join(", @", conditions)}): converted once per config id, each a node (--node-name-map {conditions.Min}=NODE ...)");
+            foreach (var configId in conditions)
+            {
+                var variant = KeepalivedParser.ParseFile(path, files, diagnostics, configId)!;
+                converted.Add(new KeepalivedFileConverter(reader).Convert(path, variant, configId));
             }
         }
 

@@ -6,7 +6,6 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
     private static readonly Dictionary<string, string> TopLevelNoEquivalent = new(StringComparer.Ordinal)
     {
         ["vrrp_sync_group"] = "no equivalent: each VirtualIp fails over on its own; instances are not tied together",
-        ["virtual_server_group"] = "no equivalent: write one virtual_server per address",
         ["static_ipaddress"] = "no equivalent: static addresses are the host's business",
         ["static_routes"] = "no equivalent: routes are not managed",
         ["static_rules"] = "no equivalent: routing rules are not managed",
@@ -25,15 +24,21 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
         ["child_wait_time"] = "no equivalent",
     };
 
-    public ConvertedFile Convert(string path, IReadOnlyList<ConfigNode> nodes)
+    /// <param name="configId">The host's config id (keepalived -i) the file was read for: the node's name before --node-name-map.</param>
+    public ConvertedFile Convert(string path, IReadOnlyList<ConfigNode> nodes, string? configId = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(nodes);
         var globals = KeepalivedGlobals.None;
         var scripts = new Dictionary<string, VrrpScript>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            if (node.Keyword == "global_defs")
+            if (node.Keyword == "virtual_server_group" && node.Args.Count > 0)
+            {
+                groups[node.Args[0]] = node;
+            }
+            else if (node.Keyword == "global_defs")
             {
                 globals = ReadGlobals(node, globals);
             }
@@ -50,17 +55,17 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
             }
         }
 
-        var routerId = globals.RouterId ?? RouterIdFromFileName(path);
+        var routerId = configId ?? globals.RouterId ?? RouterIdFromFileName(path);
         var instances = new List<ConvertedInstance>();
         var virtualServers = new List<ConvertedVirtualServer>();
         var usedScripts = new HashSet<string>(StringComparer.Ordinal);
         var instanceConverter = new VrrpInstanceConverter(reader);
-        var virtualServerConverter = new VirtualServerConverter(reader);
+        var virtualServerConverter = new VirtualServerConverter(reader, groups);
         foreach (var node in nodes)
         {
             switch (node.Keyword)
             {
-                case "global_defs" or "vrrp_script":
+                case "global_defs" or "vrrp_script" or "virtual_server_group":
                     break;
                 case "vrrp_instance":
                     if (instanceConverter.Convert(node, routerId, globals, scripts, usedScripts) is { } instance)
@@ -70,11 +75,7 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
 
                     break;
                 case "virtual_server":
-                    if (virtualServerConverter.Convert(node) is { } virtualServer)
-                    {
-                        virtualServers.Add(virtualServer);
-                    }
-
+                    virtualServers.AddRange(virtualServerConverter.Convert(node));
                     break;
                 default:
                     if (TopLevelNoEquivalent.TryGetValue(node.Keyword, out var why))

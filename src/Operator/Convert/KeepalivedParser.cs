@@ -4,7 +4,9 @@ namespace KeepOperator.Operator.Convert;
 /// Builds the statement tree of one keepalived configuration file, splicing in <c>include</c>d files the way
 /// keepalived does: an <c>include PATTERN</c> line is replaced by the files the glob matches, resolved relative to the
 /// including file. Errors (unbalanced braces, unreadable files, include cycles) name the line; parsing goes on after
-/// them so that one run lists them all. Never throws on any text.
+/// them so that one run lists them all. Never throws on any text. A line starting with <c>@NAME</c> (or <c>@^NAME</c>) is
+/// keepalived's conditional line: kept, without the prefix, only on the host whose config id (<c>keepalived -i</c>) is
+/// (or is not) NAME; a dropped line that opens a block drops the block.
 /// </summary>
 public sealed class KeepalivedParser
 {
@@ -15,22 +17,29 @@ public sealed class KeepalivedParser
 
     private readonly IConfigFileSource files;
     private readonly Diagnostics diagnostics;
+    private readonly string? configId;
+    private readonly ISet<string>? conditionNames;
     private readonly List<ConfigToken> tokens = [];
     private int position;
+    private int droppedDepth;
 
-    private KeepalivedParser(IConfigFileSource files, Diagnostics diagnostics)
+    private KeepalivedParser(IConfigFileSource files, Diagnostics diagnostics, string? configId = null, ISet<string>? conditionNames = null)
     {
         this.files = files;
         this.diagnostics = diagnostics;
+        this.configId = configId;
+        this.conditionNames = conditionNames;
     }
 
     /// <summary>Parses the file at <paramref name="path"/>; an unreadable file is an error, and null.</summary>
-    public static IReadOnlyList<ConfigNode>? ParseFile(string path, IConfigFileSource files, Diagnostics diagnostics)
+    /// <param name="configId">The host's config id, which <c>@NAME</c> lines are kept for; null: none is kept.</param>
+    /// <param name="conditionNames">Collects the NAMEs of the conditional lines met.</param>
+    public static IReadOnlyList<ConfigNode>? ParseFile(string path, IConfigFileSource files, Diagnostics diagnostics, string? configId = null, ISet<string>? conditionNames = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var parser = new KeepalivedParser(files, diagnostics);
+        var parser = new KeepalivedParser(files, diagnostics, configId, conditionNames);
         if (!files.TryRead(path, out var text, out var error))
         {
             diagnostics.Error(null, $"{path}: cannot read: {error}");
@@ -66,6 +75,26 @@ public sealed class KeepalivedParser
 
             var line = fileTokens.GetRange(lineStart, i - lineStart + 1);
             lineStart = i + 1;
+            if (droppedDepth > 0)
+            {
+                droppedDepth = Math.Max(0, droppedDepth + BraceBalance(line));
+                continue;
+            }
+
+            if (line is [{ Kind: ConfigTokenKind.Word, Text: ['@', .. var condition] }, ..])
+            {
+                var negated = condition.StartsWith('^');
+                var name = negated ? condition[1..] : condition;
+                conditionNames?.Add(name);
+                if ((name == configId) == negated)
+                {
+                    droppedDepth = Math.Max(0, BraceBalance(line));
+                    continue;
+                }
+
+                line.RemoveAt(0);
+            }
+
             if (line is [{ Kind: ConfigTokenKind.Word, Text: "include" } include, { Kind: ConfigTokenKind.Word } pattern, _])
             {
                 Include(pattern.Text, include.Location, includeStack);
@@ -76,6 +105,9 @@ public sealed class KeepalivedParser
             }
         }
     }
+
+    private static int BraceBalance(List<ConfigToken> line) =>
+        line.Count(t => t.Kind == ConfigTokenKind.OpenBrace) - line.Count(t => t.Kind == ConfigTokenKind.CloseBrace);
 
     private void Include(string pattern, SourceLocation location, List<string> includeStack)
     {

@@ -6,10 +6,15 @@ namespace KeepOperator.Operator.Convert;
 /// <summary>
 /// Converts one virtual_server block. keepalived checks each real server with its own checker block; a VirtualServer
 /// has one health check for all of them, so the real servers' checks must agree (they do in practice) or the first
-/// one is used and the difference reported.
+/// one is used and the difference reported. A <c>virtual_server group NAME</c> becomes one virtual server per member of
+/// its virtual_server_group, each with the block's settings.
 /// </summary>
-public sealed class VirtualServerConverter(ConfigValueReader reader)
+/// <param name="groups">The file's virtual_server_group blocks by name.</param>
+public sealed class VirtualServerConverter(ConfigValueReader reader, IReadOnlyDictionary<string, ConfigNode> groups)
 {
+    /// <summary>An address range of a group (keepalived's A.B.C.D-E) expands to at most this many virtual servers.</summary>
+    public const int MaxRange = 256;
+
     private static readonly HashSet<string> Schedulers = new(StringComparer.Ordinal)
     {
         "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "mh", "fo", "ovf", "twos",
@@ -23,7 +28,6 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
     {
         ["MISC_CHECK"] = "no equivalent: KeepOperator runs no scripts; use a TCP_CHECK or HTTP_GET",
         ["SMTP_CHECK"] = "no equivalent (checks are TCP or HTTP); a TCP check on port 25 is the nearest",
-        ["SSL_GET"] = "no equivalent: HTTP checks are plain HTTP; a TCP check on the TLS port is the nearest",
         ["DNS_CHECK"] = "no equivalent (checks are TCP or HTTP)",
         ["UDP_CHECK"] = "no equivalent (checks are TCP or HTTP)",
         ["PING_CHECK"] = "no equivalent (checks are TCP or HTTP)",
@@ -42,19 +46,74 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
         ["quorum_down"] = "no equivalent: KeepOperator runs no scripts",
         ["sorry_server_inhibit"] = "no equivalent",
         ["sorry_server_lvs_method"] = "no equivalent: the sorry server uses the virtual server's forwarding",
-        ["digest"] = "no equivalent: the status code (and bodyRegex) are checked, not an MD5 digest of the body",
     };
 
-    public ConvertedVirtualServer? Convert(ConfigNode node)
+    public IReadOnlyList<ConvertedVirtualServer> Convert(ConfigNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
+        if (node.Args is not ["group", var groupName, ..])
+        {
+            return ConvertOne(node) is { } one ? [one] : [];
+        }
+
+        reader.IgnoreExtraWords(node, 2);
+        if (!groups.TryGetValue(groupName, out var group))
+        {
+            reader.Diagnostics.Error(node.Location, $"virtual_server group {groupName}: no virtual_server_group {groupName}");
+            return [];
+        }
+
+        var servers = new List<ConvertedVirtualServer>();
+        foreach (var member in group.Block)
+        {
+            foreach (var args in GroupMember(member))
+            {
+                // Each member read afresh (the specs must not share objects); a message about the block is given once.
+                if (ConvertOne(node with { Args = args, Location = member.Location }) is { } server)
+                {
+                    servers.Add(server);
+                }
+            }
+        }
+
+        reader.Diagnostics.Note(node.Location, $"virtual_server group {groupName}: one VirtualServer per member of its virtual_server_group ({servers.Count})");
+        return servers;
+    }
+
+    /// <summary>A virtual_server_group line as the words of a virtual_server: "ADDRESS PORT", a range expanded, "fwmark N".</summary>
+    private IEnumerable<string[]> GroupMember(ConfigNode member)
+    {
+        string[] words = [member.Keyword, .. member.Args];
+        var dash = member.Keyword.LastIndexOf('-');
+        if (words is ["fwmark", ..] || dash < 0)
+        {
+            return [words];
+        }
+
+        var first = member.Keyword[..dash];
+        var ipv6 = first.Contains(':', StringComparison.Ordinal);
+        var style = ipv6 ? System.Globalization.NumberStyles.AllowHexSpecifier : System.Globalization.NumberStyles.None;
+        var separator = ipv6 ? ':' : '.';
+        var lastPart = first[(first.LastIndexOf(separator) + 1)..];
+        if (!int.TryParse(lastPart, style, System.Globalization.CultureInfo.InvariantCulture, out var from)
+            || !int.TryParse(member.Keyword[(dash + 1)..], style, System.Globalization.CultureInfo.InvariantCulture, out var to)
+            || to < from || to - from >= MaxRange)
+        {
+            reader.Diagnostics.Error(member.Location, $"virtual_server_group: \"{member.Keyword}\" is not an address range of at most {MaxRange} (A.B.C.D-E)");
+            return [];
+        }
+
+        var prefix = first[..^lastPart.Length];
+        return Enumerable.Range(from, to - from + 1)
+            .Select(n => (string[])[prefix + n.ToString(ipv6 ? "x" : "D", System.Globalization.CultureInfo.InvariantCulture), .. member.Args]);
+    }
+
+    private ConvertedVirtualServer? ConvertOne(ConfigNode node)
+    {
         var spec = new VirtualServerSpec();
         string? address = null;
         switch (node.Args)
         {
-            case ["group", ..]:
-                reader.NotConverted(node, "virtual_server group has no equivalent: write one virtual_server per address");
-                return null;
             case ["fwmark", var mark, ..]:
                 spec.Fwmark = ParseNumber(node, mark, 1, int.MaxValue, "fwmark");
                 reader.IgnoreExtraWords(node, 2);
@@ -207,7 +266,7 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
                 case "weight":
                     server.Weight = reader.Integer(child, 0, 65535);
                     break;
-                case "TCP_CHECK" or "HTTP_GET":
+                case "TCP_CHECK" or "HTTP_GET" or "SSL_GET":
                     var read = ReadCheck(child);
                     if (check is null)
                     {
@@ -233,7 +292,13 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
         var check = new HealthCheck();
         int? port = null;
         string? connectTimeout = null;
-        HttpHealthCheck? http = node.Keyword == "HTTP_GET" ? new HttpHealthCheck() : null;
+        // SSL_GET is HTTP_GET over TLS, the certificate not verified (as keepalived).
+        HttpHealthCheck? http = node.Keyword switch
+        {
+            "HTTP_GET" => new HttpHealthCheck(),
+            "SSL_GET" => new HttpHealthCheck { Tls = true },
+            _ => null,
+        };
         var urls = 0;
         foreach (var child in node.Block)
         {
@@ -304,6 +369,9 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
                     }
 
                     break;
+                case "digest":
+                    http.Digest = reader.Word(child)?.ToLowerInvariant();
+                    break;
                 case "regex":
                     http.BodyRegex = reader.Word(child);
                     reader.Diagnostics.Note(child.Location, "regex: converted to bodyRegex, a .NET regular expression (keepalived's is POSIX extended); check it means the same");
@@ -326,7 +394,7 @@ public sealed class VirtualServerConverter(ConfigValueReader reader)
         {
             if (interval is not null)
             {
-                reader.Diagnostics.Warning(location, "delay_loop: not converted: no real server has a TCP_CHECK or HTTP_GET");
+                reader.Diagnostics.Warning(location, "delay_loop: not converted: no real server has a TCP_CHECK, HTTP_GET or SSL_GET");
             }
 
             return null;

@@ -205,9 +205,16 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
     {
         foreach (var entry in node.Block)
         {
-            if (!VirtualIpValidator.TryParseAddress(entry.Keyword, out _, out _, out _))
+            if (!VirtualIpValidator.TryParseAddress(entry.Keyword, out var address, out _, out _))
             {
                 reader.Diagnostics.Error(entry.Location, $"{node.Keyword}: \"{entry.Keyword}\" is not an IP address or ADDRESS/PREFIX");
+                continue;
+            }
+
+            // keepalived holds an address once however often it is listed; a VirtualIp lists it once.
+            if (addresses.Find(a => VirtualIpValidator.TryParseAddress(a, out var other, out _, out _) && other.Equals(address)) is { } first)
+            {
+                reader.Diagnostics.Warning(entry.Location, $"{node.Keyword}: {entry.Keyword} is listed already (as {first}): kept once, with the first line's options");
                 continue;
             }
 

@@ -96,7 +96,7 @@ public static class Planner
             plans[name] = new VirtualIpPlan(vip.Metadata.Generation, vrid, conditions, withheld ? new Dictionary<string, int>() : decision.Priorities, withheld, withheld ? [] : tracked.Faulted);
         }
 
-        var servers = VirtualServerPlanner.Build(state.VirtualServerInputs, state.VirtualIps, plans);
+        var servers = VirtualServerPlanner.Build(state.VirtualServerInputs, state.VirtualIps, plans, nodes);
         return new Plan(instances.ToDictionary(i => i.Key, i => new NodeAgentConfigSpec { Instances = i.Value, VirtualServers = servers.ForNode(i.Key) }, StringComparer.Ordinal), plans)
         {
             VirtualServers = servers.Plans,

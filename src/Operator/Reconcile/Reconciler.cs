@@ -112,7 +112,7 @@ public sealed class Reconciler(
             return; // deleted: it leaves the NodeAgentConfigs through the node keys
         }
 
-        var status = VirtualServerStatusAggregator.Aggregate(server, serverPlan, view.VirtualIp(serverPlan.VirtualIp), view.NodeAgentConfig, time.GetUtcNow());
+        var status = VirtualServerStatusAggregator.Aggregate(server, serverPlan, serverPlan.VirtualIp is { } vip ? view.VirtualIp(vip) : null, view.NodeAgentConfig, time.GetUtcNow());
         if (server.Status is null || Json(server.Status, ApiJsonContext.Default.VirtualServerStatus) != Json(status, ApiJsonContext.Default.VirtualServerStatus))
         {
             var previous = server.Status; // before the write: a writer may update the cached object in place

@@ -5,12 +5,13 @@ namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// What the planner decided for one VirtualServer: the VirtualIp and address it serves on, its real servers (fixed ones
-/// merged with its serviceRef's ready endpoints, in a fixed order), the nodes it is given to (the VirtualIp's), and,
+/// merged with its serviceRef's ready endpoints, in a fixed order), the nodes it is given to (the VirtualIp's, or a static
+/// one's: those its nodeSelector matches), and,
 /// when it is withheld from every agent, the Ready=False condition saying why.
 /// </summary>
 public sealed record VirtualServerPlan(
     long? Generation,
-    string VirtualIp,
+    string? VirtualIp,
     string? Address,
     IReadOnlyList<RealServer> RealServers,
     IReadOnlyList<string> Nodes,

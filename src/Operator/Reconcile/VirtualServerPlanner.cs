@@ -6,14 +6,15 @@ using KeepOperator.Api.Vocabulary;
 namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
-/// From VirtualServers (with the VirtualIps' plans, Services and EndpointSlices) to what each node runs: a valid
-/// VirtualServer goes to every node that runs its VirtualIp, resolved (<see cref="VirtualServerResolver"/>) with its real servers. One that is invalid,
+/// From VirtualServers (with the VirtualIps' plans, the Nodes, Services and EndpointSlices) to what each node runs: a valid
+/// VirtualServer goes to every node that runs its VirtualIp (a static one, without a VirtualIp, to every node its
+/// nodeSelector matches), resolved (<see cref="VirtualServerResolver"/>) with its real servers. One that is invalid,
 /// names a VirtualIp that is missing or withheld, or whose Service (or port) is missing goes to no node, and its plan
 /// says why. Pure, like <see cref="Planner"/>.
 /// </summary>
 public static class VirtualServerPlanner
 {
-    public static VirtualServerPlanning Build(VirtualServerInputs inputs, IReadOnlyList<VirtualIp> vips, IReadOnlyDictionary<string, VirtualIpPlan> vipPlans)
+    public static VirtualServerPlanning Build(VirtualServerInputs inputs, IReadOnlyList<VirtualIp> vips, IReadOnlyDictionary<string, VirtualIpPlan> vipPlans, IReadOnlyList<NodeInfo> nodes)
     {
         var vipsByName = vips.ToDictionary(Planner.Name, StringComparer.Ordinal);
         var services = inputs.Services.ToDictionary(s => ObjectKey.Of(s.Metadata.NamespaceProperty, s.Metadata.Name), StringComparer.Ordinal);
@@ -25,7 +26,7 @@ public static class VirtualServerPlanner
         var perNode = new Dictionary<string, List<VirtualServerInstance>>(StringComparer.Ordinal);
         foreach (var server in inputs.VirtualServers.OrderBy(Key, StringComparer.Ordinal))
         {
-            var plan = PlanOne(server, vipsByName, vipPlans, services, slices);
+            var plan = PlanOne(server, vipsByName, vipPlans, nodes, services, slices);
             plans[Key(server)] = plan;
             if (plan.Withheld is not null)
             {
@@ -33,7 +34,7 @@ public static class VirtualServerPlanner
             }
 
             // Resolved once for all its nodes: the same on each, and immutable, so the nodes' configs may share it.
-            var instance = VirtualServerResolver.Resolve(server, vipsByName[plan.VirtualIp], plan.RealServers);
+            var instance = VirtualServerResolver.Resolve(server, plan.VirtualIp is { } vip ? vipsByName[vip] : null, plan.RealServers);
             foreach (var node in plan.Nodes)
             {
                 if (!perNode.TryGetValue(node, out var list))
@@ -54,6 +55,7 @@ public static class VirtualServerPlanner
         VirtualServer server,
         Dictionary<string, VirtualIp> vips,
         IReadOnlyDictionary<string, VirtualIpPlan> vipPlans,
+        IReadOnlyList<NodeInfo> nodes,
         Dictionary<string, k8s.Models.V1Service> services,
         ILookup<string, k8s.Models.V1EndpointSlice> slices)
     {
@@ -64,14 +66,23 @@ public static class VirtualServerPlanner
         }
 
         var spec = server.Spec;
-        if (!vips.TryGetValue(spec.VirtualIpRef, out var vip) || vipPlans.GetValueOrDefault(spec.VirtualIpRef) is not { } vipPlan)
+        VirtualIp? vip = null;
+        IEnumerable<string> servingNodes;
+        if (spec.VirtualIpRef is not { } vipName)
         {
-            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotFound, $"VirtualIp {spec.VirtualIpRef} (spec.virtualIpRef) not found");
+            servingNodes = nodes.Where(n => n.Matches(spec.NodeSelector)).Select(n => n.Name);
         }
-
-        if (vipPlan.Withheld)
+        else if (!vips.TryGetValue(vipName, out vip) || vipPlans.GetValueOrDefault(vipName) is not { } vipPlan)
         {
-            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotServed, $"VirtualIp {spec.VirtualIpRef} is not given to agents (see its conditions)");
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotFound, $"VirtualIp {vipName} (spec.virtualIpRef) not found");
+        }
+        else if (vipPlan.Withheld)
+        {
+            return VirtualServerPlan.WithheldBecause(server, VirtualServerReasons.VirtualIpNotServed, $"VirtualIp {vipName} is not given to agents (see its conditions)");
+        }
+        else
+        {
+            servingNodes = vipPlan.Priorities.Keys;
         }
 
         var onVip = VirtualServerValidator.ValidateOn(spec, vip);
@@ -81,7 +92,7 @@ public static class VirtualServerPlanner
                 string.Join("; ", onVip));
         }
 
-        var address = VirtualServerValidator.ServedAddress(spec, vip.Spec)!;
+        var address = VirtualServerValidator.ServedAddress(spec, vip?.Spec)!;
         var fromService = new List<RealServer>();
         if (spec.ServiceRef is { } serviceRef)
         {
@@ -94,8 +105,8 @@ public static class VirtualServerPlanner
             fromService.AddRange(resolution.RealServers);
         }
 
-        var nodes = vipPlan.Priorities.Keys.Order(StringComparer.Ordinal).ToList();
-        return new(server.Metadata.Generation, spec.VirtualIpRef, address.ToString(), Merge(spec.RealServers ?? [], fromService, spec.Port), nodes, null);
+        return new(server.Metadata.Generation, spec.VirtualIpRef, address.ToString(), Merge(spec.RealServers ?? [], fromService, spec.Port),
+            servingNodes.Order(StringComparer.Ordinal).ToList(), null);
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace KeepOperator.Operator.Reconcile;
 /// in their NodeAgentConfig status.virtualServers. The real servers listed are the planned ones, each with the health
 /// the master reports (any node running the VirtualIp when the master has not reported it), so the list always says
 /// what is asked and the count cannot include servers no longer wanted. Ready is keepalived's notion of a working
-/// virtual server: programmed on the master with at least one healthy real server.
+/// virtual server: programmed on the master with at least one healthy real server. A static virtual server (no
+/// VirtualIp) is programmed on all its nodes at once: the first of them that reports it speaks for it.
 /// </summary>
 public static class VirtualServerStatusAggregator
 {
@@ -25,7 +26,9 @@ public static class VirtualServerStatusAggregator
         NodeVirtualServerStatus? ReportOf(string node) =>
             configOf(node)?.Status?.VirtualServers?.FirstOrDefault(v => v.Namespace == ns && v.Name == name);
 
-        var master = vip?.Status?.Master is { } m && plan.Nodes.Contains(m, StringComparer.Ordinal) ? m : null;
+        var master = plan.VirtualIp is null
+            ? plan.Nodes.FirstOrDefault(n => ReportOf(n) is not null)
+            : vip?.Status?.Master is { } m && plan.Nodes.Contains(m, StringComparer.Ordinal) ? m : null;
         var fromMaster = master is null ? null : ReportOf(master);
         var report = fromMaster ?? plan.Nodes.Select(ReportOf).FirstOrDefault(r => r is not null);
 
@@ -76,17 +79,21 @@ public static class VirtualServerStatusAggregator
 
         if (master is null)
         {
-            return new(ConditionTypes.Ready, false, VirtualServerReasons.NoMaster, $"VirtualIp {plan.VirtualIp} has no master to serve it");
+            return plan.VirtualIp is null
+                ? new(ConditionTypes.Ready, false, VirtualServerReasons.NotProgrammed,
+                    plan.Nodes.Count == 0 ? "no node matches spec.nodeSelector" : $"none of its nodes ({string.Join(", ", plan.Nodes)}) has reported it yet")
+                : new(ConditionTypes.Ready, false, VirtualServerReasons.NoMaster, $"VirtualIp {plan.VirtualIp} has no master to serve it");
         }
 
+        var serving = plan.VirtualIp is null ? master : $"{master} (master of {plan.VirtualIp})";
         if (fromMaster is null)
         {
-            return new(ConditionTypes.Ready, false, VirtualServerReasons.NotProgrammed, $"{master} (master of {plan.VirtualIp}) has not reported it yet");
+            return new(ConditionTypes.Ready, false, VirtualServerReasons.NotProgrammed, $"{serving} has not reported it yet");
         }
 
         if (fromMaster.Refused is { } refused)
         {
-            return new(ConditionTypes.Ready, false, VirtualServerReasons.ForwardingUnsupported, $"{master} (master of {plan.VirtualIp}) refuses it: {refused}");
+            return new(ConditionTypes.Ready, false, VirtualServerReasons.ForwardingUnsupported, $"{serving} refuses it: {refused}");
         }
 
         return healthy == 0

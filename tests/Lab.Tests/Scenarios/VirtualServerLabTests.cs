@@ -45,6 +45,29 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
 
         """;
 
+    private const string StaticAddress = "10.77.0.40";
+
+    /// <summary>As the converter writes an LVS-only director's virtual_server: spec.address, no virtualIpRef.</summary>
+    private static string StaticServerYaml => $$"""
+        ---
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualServer
+        metadata:
+          name: static-80
+        spec:
+          address: {{StaticAddress}}
+          port: 80
+          scheduler: rr
+          forwarding: NAT
+          realServers: [{address: 10.77.0.13}, {address: 10.77.0.14}]
+          healthCheck:
+            interval: 1s
+            retries: 1
+            delayBeforeRetry: 500ms
+            tcp: {connectTimeout: 1s}
+
+        """;
+
     [VirtualServerLabFact]
     public void The_vip_balances_over_both_servers_drops_a_stopped_one_in_time_and_takes_it_back()
     {
@@ -78,6 +101,70 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
         Assert.True(agents[0].WaitForExit(TimeSpan.FromSeconds(5)), $"the agent did not stop on SIGTERM\n{agents[0].Describe()}");
         Assert.DoesNotContain("keepoperator", NftTables(n1), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// keepalived's LVS-only director (the samples' virtual_server on an address no vrrp_instance holds): a static
+    /// VirtualServer on 10.77.0.40, an address n2 holds itself, is served by n2 although n2 is the VirtualIp's backup,
+    /// and its checks take a stopped real server out as on a VIP.
+    /// </summary>
+    [VirtualServerLabFact]
+    public void A_static_virtual_server_is_served_by_a_backup_director_on_its_own_address()
+    {
+        using var lab = LabNetwork.Create(4, output);
+        var (n1, n2) = Directors(lab);
+        Sh.Check("ip", "netns", "exec", n2.Namespace, "ip", "addr", "add", StaticAddress + "/32", "dev", "eth0");
+        var servers = new[] { WebServer(lab, lab.Node(3)), WebServer(lab, lab.Node(4)) };
+        var agents = new[] { Agent(lab, n1, StaticServerYaml), Agent(lab, n2, StaticServerYaml) };
+        AssertMaster(lab, n1, agents);
+        // Both start as candidates: under load n2 may hold the VIP a moment before n1's adverts reach it.
+        Assert.True(Wait.Until(() => !lab.HasAddress(n2, Vip.Vip), TimeSpan.FromSeconds(5)) is not null, $"n2 kept the VIP\n{agents[1].Describe()}");
+        Assert.Contains(agents[1].EventsOf("virtualserver"), e => e.GetValueOrDefault("service") == $"-t {StaticAddress}:80" && e.GetValueOrDefault("action") == "added");
+
+        Assert.Equal(["n3", "n4"], Answers(lab, StaticAddress).Distinct().Order());
+        Assert.Equal(n2.Mac, lab.NeighborMac(lab.Client, StaticAddress));
+
+        servers[0].Kill();
+        var bound = Interval + DelayBeforeRetry + ConnectTimeout + Margin;
+        Assert.True(
+            Wait.Until(() => agents[1].EventsOf("realserver").Any(e => e.GetValueOrDefault("rs") == "10.77.0.13:80" && e.GetValueOrDefault("healthy") == "false"), bound) is not null,
+            $"the backup's agent did not declare 10.77.0.13:80 down within {bound}\n{agents[1].Describe()}");
+        Assert.All(Answers(lab, StaticAddress), a => Assert.Equal("n4", a));
+    }
+
+    /// <summary>
+    /// keepalived.conf.fwmark, the sample: "virtual_server fwmark 1" and no vrrp_instance, so no address at all. The
+    /// director marks what it wants balanced (here an nft rule on n2 for 10.77.0.40:80, before the NAT hook); the agent
+    /// balances the marked packets.
+    /// </summary>
+    [VirtualServerLabFact]
+    public void A_static_firewall_mark_service_balances_what_the_director_marks()
+    {
+        using var lab = LabNetwork.Create(4, output);
+        var (n1, n2) = Directors(lab);
+        Sh.Check("ip", "netns", "exec", n2.Namespace, "ip", "addr", "add", StaticAddress + "/32", "dev", "eth0");
+        Sh.Check("ip", "netns", "exec", n2.Namespace, "nft", $"add table ip marking; add chain ip marking pre {{ type filter hook prerouting priority mangle; }}; add rule ip marking pre ip daddr {StaticAddress} tcp dport 80 meta mark set 1");
+        _ = new[] { WebServer(lab, lab.Node(3)), WebServer(lab, lab.Node(4)) };
+        var agents = new[] { Agent(lab, n1, FwmarkServerYaml), Agent(lab, n2, FwmarkServerYaml) };
+        AssertMaster(lab, n1, agents);
+        Assert.Contains(agents[1].EventsOf("virtualserver"), e => e.GetValueOrDefault("service") == "-f 1" && e.GetValueOrDefault("action") == "added");
+
+        Assert.Equal(["n3", "n4"], Answers(lab, StaticAddress).Distinct().Order());
+    }
+
+    private static string FwmarkServerYaml => """
+        ---
+        apiVersion: keepoperator.io/v1alpha1
+        kind: VirtualServer
+        metadata:
+          name: fwmark-1
+        spec:
+          fwmark: 1
+          scheduler: rr
+          forwarding: NAT
+          realServers: [{address: 10.77.0.13, port: 80}, {address: 10.77.0.14, port: 80}]
+          healthCheck: {interval: 1s, tcp: {connectTimeout: 1s}}
+
+        """;
 
     private static string NftTables(LabNode node) => Sh.Check("ip", "netns", "exec", node.Namespace, "nft", "list", "tables");
 
@@ -116,8 +203,8 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
         return (lab.Node(1), lab.Node(2));
     }
 
-    private static AgentPeer Agent(LabNetwork lab, LabNode node) =>
-        AgentPeer.StartWith(lab, node, Vip.ToYaml() + VirtualServerYaml, "--dataplane", "nftables");
+    private static AgentPeer Agent(LabNetwork lab, LabNode node, string? virtualServerYaml = null) =>
+        AgentPeer.StartWith(lab, node, Vip.ToYaml() + (virtualServerYaml ?? VirtualServerYaml), "--dataplane", "nftables");
 
     private static void AssertMaster(LabNetwork lab, LabNode master, AgentPeer[] agents)
     {
@@ -133,15 +220,15 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
     /// <summary>The page behind the VIP, one new connection from the client; null when there is no answer.</summary>
     private static string? Curl(LabNetwork lab) => CurlOrError(lab) is { Ok: true } r ? r.StdOut.Trim() : null;
 
-    private static Sh.Result CurlOrError(LabNetwork lab) =>
-        Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-sS", "--max-time", "2", $"http://{Vip.Vip}/");
+    private static Sh.Result CurlOrError(LabNetwork lab, string? address = null) =>
+        Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-sS", "--max-time", "2", $"http://{address ?? Vip.Vip}/");
 
-    private static List<string> Answers(LabNetwork lab)
+    private static List<string> Answers(LabNetwork lab, string? address = null)
     {
         var answers = new List<string>();
         for (var i = 0; i < Requests; i++)
         {
-            var r = CurlOrError(lab);
+            var r = CurlOrError(lab, address);
             answers.Add(r.Ok ? r.StdOut.Trim() : $"(no answer: {r.StdErr.Trim()})");
         }
 

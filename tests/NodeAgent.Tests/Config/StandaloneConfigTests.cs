@@ -187,6 +187,19 @@ public class StandaloneConfigTests
         Assert.Equal(["10.77.0.21:80", "10.77.0.22:80"], server.Server.RealServers.Select(r => r.ToString()));
     }
 
+    [Fact]
+    public void A_static_VirtualServer_is_run_on_its_own_address_its_node_selector_ignored_with_a_warning()
+    {
+        var yaml = VirtualServerYaml.Replace("virtualIpRef: web", "address: 10.77.0.40\n  nodeSelector: {lb: \"yes\"}", StringComparison.Ordinal);
+
+        var config = StandaloneConfig.Parse(WebYaml + yaml, "web.yaml", "n1", InstanceBinderTests.Host);
+
+        var server = Assert.Single(config.VirtualServers);
+        Assert.Equal(("web-80", null, "-t 10.77.0.40:80"), (server.DisplayName, server.Server.VirtualIp, server.Key.ToString()));
+        var warning = Assert.Single(config.Warnings, w => w.Path == "spec.nodeSelector").ToString();
+        Assert.StartsWith("web.yaml: VirtualServer \"web-80\" (document 2): spec.nodeSelector: needs a cluster", warning, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("virtualIpRef: web", "virtualIpRef: db", "spec.virtualIpRef: names no VirtualIp of this configuration (\"db\")")]
     [InlineData("port: 80", "port: 80\n  address: 10.77.0.99", "spec.address: 10.77.0.99 is not an address of VirtualIp \"web\"")]

@@ -187,6 +187,18 @@ public class LoopbackProbeTests
     }
 
     [Fact]
+    public async Task Http_probe_can_check_the_body_s_md5_digest_as_keepalived()
+    {
+        var body = new string('x', 100_000) + "healthy"; // longer than the pattern's prefix: the digest covers it all
+        using var server = new Responder(200, body);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(body)));
+        Assert.True((await new HttpGetProbe(server.Url(), HttpStatusRanges.Default, Timeout, new Regex("^x+"), bodyDigest: digest).ProbeAsync(CancellationToken.None)).Success);
+        var wrong = await new HttpGetProbe(server.Url(), HttpStatusRanges.Default, Timeout, bodyDigest: new string('0', 32)).ProbeAsync(CancellationToken.None);
+        Assert.False(wrong.Success);
+        Assert.Contains($"body digest {digest}, expected {new string('0', 32)}", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Http_probe_fails_on_a_closed_port()
     {
         var url = new Uri($"http://127.0.0.1:{ClosedPort()}/");

@@ -70,7 +70,7 @@ public sealed class ClusterAgentTests
     }
 
     [Fact]
-    public async Task Programs_the_virtual_servers_of_its_VirtualIps_and_reports_them()
+    public async Task Programs_the_virtual_servers_of_its_VirtualIps_and_its_static_ones_and_reports_them()
     {
         await using var cluster = await KubeTestCluster.StartAsync();
         var config = Config(("web", Spec(51)), ("bad", Spec(52, vip: "10.99.0.251", change: s => s.Interface = "eth9")));
@@ -82,7 +82,11 @@ public sealed class ClusterAgentTests
             },
             new VirtualIp { Metadata = new ObjectMeta { Name = vip }, Spec = Spec(vip == "web" ? 51 : 52, vip: vip == "web" ? "10.99.0.250" : "10.99.0.251") });
         // The third is wrong (edited by hand): its VirtualIp holds no such address, which the node checks against the instance it runs.
-        config.Spec.VirtualServers = [Server("web-80", "web"), Server("on-bad", "bad"), Server("not-the-vip", "web") with { Address = System.Net.IPAddress.Parse("10.99.0.77") }];
+        // The fourth is static: on the node's own address, whatever VirtualIps run.
+        var staticServer = VirtualServerResolver.Resolve(
+            new VirtualServer { Metadata = new ObjectMeta { Namespace = "default", Name = "static-53" }, Spec = new VirtualServerSpec { Address = "10.99.0.40", Port = 53, RealServers = [new RealServer { Address = "10.99.0.12" }] } },
+            null);
+        config.Spec.VirtualServers = [Server("web-80", "web"), Server("on-bad", "bad"), Server("not-the-vip", "web") with { Address = System.Net.IPAddress.Parse("10.99.0.77") }, staticServer];
         await cluster.CreateConfigAsync(config);
         var log = new CapturedLog();
         var host = new FakeHost(log);
@@ -100,14 +104,14 @@ public sealed class ClusterAgentTests
         async Task<NodeAgentConfigStatus?> Status() =>
             (await client.GetAsync(NodeConfigSource.ObjectPath("n1"), ApiJsonContext.Default.NodeAgentConfig, default))?.Status;
 
-        await Until(async () => (await Status())?.VirtualServers is [{ Name: "web-80" }], "web-80 reported", log);
+        await Until(async () => (await Status())?.VirtualServers is [{ Name: "web-80" }, { Name: "static-53" }], "web-80 and static-53 reported", log);
         var status = (await Status())!;
         Assert.Equal("nftables (requested with --dataplane nftables)", status.Dataplane);
         Assert.Equal([("10.99.0.11", 80, true, 1)], status.VirtualServers![0].RealServers!.Select(r => (r.Address, r.Port ?? 0, r.Healthy, r.Weight ?? -1)));
         var condition = Assert.Single(status.Conditions!);
         Assert.Equal((ConditionTypes.VirtualServersValid, "False"), (condition.Type, condition.Status));
         Assert.StartsWith("default/not-the-vip: spec.address: 10.99.0.77 is not an address of VirtualIp \"web\"", condition.Message, StringComparison.Ordinal);
-        Assert.Equal(["-t 10.99.0.250:80"], dataplane.Applied[^1].Select(s => s.Key.ToString()));
+        Assert.Equal(["-t 10.99.0.250:80", "-t 10.99.0.40:53"], dataplane.Applied[^1].Select(s => s.Key.ToString()));
 
         await stop.CancelAsync();
         await Task.WhenAll(running, balancing);

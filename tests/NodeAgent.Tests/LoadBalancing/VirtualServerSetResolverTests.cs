@@ -39,4 +39,17 @@ public class VirtualServerSetResolverTests
 
         Assert.Same(server, Assert.Single(VirtualServerSetResolver.Resolve([server], Running).Definitions).Server);
     }
+
+    [Fact]
+    public void A_static_server_needs_no_running_virtual_ip()
+    {
+        var server = VirtualServerSamples.Web("static");
+        (server.Spec.VirtualIpRef, server.Spec.Address) = (null, "10.77.0.40");
+        var resolved = VirtualServerResolver.Resolve(server, null);
+
+        var set = VirtualServerSetResolver.Resolve([resolved], new Dictionary<string, IReadOnlyList<IPAddress>>());
+
+        Assert.Empty(set.Errors);
+        Assert.Equal(IPAddress.Parse("10.77.0.40"), Assert.Single(set.Definitions).Service.Key.Address);
+    }
 }

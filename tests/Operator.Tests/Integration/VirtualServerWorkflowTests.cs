@@ -119,4 +119,53 @@ public sealed class VirtualServerWorkflowTests(OperatorWorkflowFixture fixture) 
         Assert.Equal("False", orphan!.Status!.Conditions![0].Status);
         Assert.Null((await C.GetNodeAgentConfigAsync("vs-n1"))!.Spec.VirtualServers);
     }
+
+    [Fact]
+    public async Task StaticVirtualServer_ReachesTheNodesItsSelectorMatches_WithoutAnyVirtualIp_AndIsReadyOnTheirReport()
+    {
+        foreach (var (n, labels) in new[] { ("st-n1", new Dictionary<string, string> { ["test"] = "static" }), ("st-n2", new() { ["test"] = "static" }), ("st-n3", new() { ["test"] = "other" }) })
+        {
+            await C.CreateNodeAsync(n, labels);
+        }
+
+        // The YAML keepoperator convert writes for an LVS-only director, a selector instead of its hostname.
+        await C.ApplyAsync("""
+            apiVersion: keepoperator.io/v1alpha1
+            kind: VirtualServer
+            metadata:
+              name: dns
+              namespace: default
+            spec:
+              address: 10.77.6.53
+              nodeSelector:
+                test: static
+              port: 53
+              protocol: UDP
+              scheduler: rr
+              realServers:
+              - address: 10.1.6.1
+              - address: 10.1.6.2
+            """);
+
+        foreach (var node in new[] { "st-n1", "st-n2" })
+        {
+            var given = (await EventuallyAsync(() => C.GetNodeAgentConfigAsync(node), c => c?.Spec.VirtualServers is { Count: 1 }, $"{node}'s spec.virtualServers"))!.Spec.VirtualServers![0];
+            Assert.Equal(("dns", null, "10.77.6.53", 53, VirtualServerProtocol.Udp), (given.Name, given.VirtualIp, given.Address.ToString(), given.Port ?? 0, given.Protocol));
+        }
+
+        Assert.Null((await C.GetNodeAgentConfigAsync("st-n3"))?.Spec.VirtualServers);
+        var waiting = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "dns"), v => v?.Status?.Conditions?.Single().Reason == VirtualServerReasons.NotProgrammed, "NotProgrammed");
+        Assert.Equal("none of its nodes (st-n1, st-n2) has reported it yet", waiting!.Status!.Conditions![0].Message);
+
+        // No VRRP state at all: a node reporting it programmed makes it Ready.
+        var report = new NodeVirtualServerStatus
+        {
+            Namespace = Ns,
+            Name = "dns",
+            RealServers = [new RealServerStatus { Address = "10.1.6.1", Port = 53, Healthy = true, Weight = 1 }, new RealServerStatus { Address = "10.1.6.2", Port = 53, Healthy = true, Weight = 1 }],
+        };
+        await C.ReportAsync("st-n2", [report]);
+        var serving = await EventuallyAsync(() => C.GetVirtualServerAsync(Ns, "dns"), v => v?.Status?.Conditions?.Single().Status == "True", "Ready");
+        Assert.Equal(("st-n2", "10.77.6.53", "2/2"), (serving!.Status!.Node, serving.Status.Address, serving.Status.HealthySummary));
+    }
 }

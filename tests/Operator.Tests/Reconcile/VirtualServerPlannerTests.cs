@@ -128,4 +128,25 @@ public sealed class VirtualServerPlannerTests
             PlanDiff.Changed(before, after).OrderBy(k => k.ToString(), StringComparer.Ordinal));
         Assert.Empty(PlanDiff.Changed(after, Build(new([Vs("api", service: "api")], [service], [Slice("s", "api", null, 8080, "IPv4", ("10.1.0.1", true), ("10.1.0.2", false))]))));
     }
+
+    [Fact]
+    public void A_static_virtual_server_goes_to_the_nodes_its_selector_matches_whatever_the_vips()
+    {
+        VirtualServer Static(string name, Dictionary<string, string>? selector)
+        {
+            var server = Vs(name, address: "10.0.0.40", realServers: [("10.1.0.1", 8080, null)]);
+            (server.Spec.VirtualIpRef, server.Spec.NodeSelector) = (null, selector);
+            return server;
+        }
+
+        var plan = Build(new([Static("selected", new() { ["lb"] = "yes" }), Static("everywhere", null), Static("nowhere", new() { ["lb"] = "maybe" })], [], []));
+        Assert.Equal(["n1", "n2"], plan.VirtualServers["default/selected"].Nodes);
+        Assert.Equal(["n1", "n2", "n3"], plan.VirtualServers["default/everywhere"].Nodes);
+        Assert.Empty(plan.VirtualServers["default/nowhere"].Nodes);
+        Assert.Null(plan.VirtualServers["default/selected"].VirtualIp);
+        Assert.Equal("10.0.0.40", plan.VirtualServers["default/selected"].Address);
+        var given = plan.NodeConfigs["n3"].VirtualServers!.Single();
+        Assert.Equal(("everywhere", null, IPAddress.Parse("10.0.0.40")), (given.Name, given.VirtualIp, given.Address));
+        Assert.Equal(2, plan.NodeConfigs["n1"].VirtualServers!.Count);
+    }
 }

@@ -124,4 +124,17 @@ public sealed class VirtualServerStatusAggregatorTests
         Assert.Equal(earlier, still.Conditions![0].LastTransitionTime);
         Assert.Equal(Now, flipped.Conditions![0].LastTransitionTime);
     }
+
+    [Fact]
+    public void A_static_virtual_server_is_spoken_for_by_the_first_of_its_nodes_reporting_it()
+    {
+        var server = Vs("api", address: "10.0.0.40", realServers: [("10.1.0.1", null, null), ("10.1.0.2", 8080, 3)]);
+        server.Spec.VirtualIpRef = null;
+        Assert.Equal(("False", VirtualServerReasons.NotProgrammed), ReadyOf(Aggregate(server, null)));
+        Assert.Equal("none of its nodes (n1, n2) has reported it yet", Aggregate(server, null).Conditions![0].Message);
+
+        var status = Aggregate(server, null, Reporting("n2", ("10.1.0.1", 80, true), ("10.1.0.2", 8080, false)));
+        Assert.Equal(("True", VirtualServerReasons.Serving), ReadyOf(status));
+        Assert.Equal(("n2", "10.0.0.40", "1/2"), (status.Node, status.Address, status.HealthySummary));
+    }
 }

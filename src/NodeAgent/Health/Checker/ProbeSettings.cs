@@ -12,7 +12,7 @@ internal static class ProbeSettings
         (TcpConnectProbe x, TcpConnectProbe y) => x.Host == y.Host && x.Port == y.Port && x.Timeout == y.Timeout,
         (HttpGetProbe x, HttpGetProbe y) => x.Url == y.Url && x.ExpectedStatus.Equals(y.ExpectedStatus) && x.Timeout == y.Timeout
             && Equals(x.ConnectTo, y.ConnectTo) && x.BodyPattern?.ToString() == y.BodyPattern?.ToString()
-            && x.BodyPattern?.Options == y.BodyPattern?.Options,
+            && x.BodyPattern?.Options == y.BodyPattern?.Options && x.BodyDigest == y.BodyDigest,
         _ => ReferenceEquals(a, b),
     };
 
