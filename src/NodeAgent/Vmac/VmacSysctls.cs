@@ -1,10 +1,11 @@
 namespace KeepOperator.NodeAgent.Vmac;
 
 /// <summary>
-/// The ARP settings keepalived gives a VMAC and its parent (vrrp_if_config.c): arp_ignore=1 answers only for addresses
-/// on the receiving interface, so the parent, which sees the same broadcast ARP requests, does not also answer for the
-/// VIP with its own MAC; arp_filter=1 keeps each interface answering only for what it would route out of itself.
-/// The parent's values are left set at exit (other VMACs may share it).
+/// The settings keepalived gives a VMAC and its parent (vrrp_if_config.c). arp_ignore=1 on both: each answers ARP only
+/// for its own addresses, so the parent, which sees the same broadcast requests, does not answer for the VIP with its
+/// own MAC; arp_filter=1 on the parent. On the VMAC rp_filter=0 and accept_local=1: traffic to the VIP arrives on
+/// it while the route back to the sender is the parent's. The parent's values are left set at exit (other VMACs may
+/// share it).
 /// </summary>
 public static class VmacSysctls
 {
@@ -14,7 +15,8 @@ public static class VmacSysctls
         ($"net/ipv4/conf/{parentName}/arp_ignore", "1"),
         ($"net/ipv4/conf/{parentName}/arp_filter", "1"),
         ($"net/ipv4/conf/{vmacName}/arp_ignore", "1"),
-        ($"net/ipv4/conf/{vmacName}/arp_filter", "1"),
+        ($"net/ipv4/conf/{vmacName}/accept_local", "1"),
+        ($"net/ipv4/conf/{vmacName}/rp_filter", "0"),
     ];
 
     /// <summary>Writes them under <paramref name="root"/>; /proc/sys/net is the calling process's network namespace.</summary>

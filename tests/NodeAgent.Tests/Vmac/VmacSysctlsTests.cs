@@ -18,7 +18,8 @@ public sealed class VmacSysctlsTests : IDisposable
                 ("net/ipv4/conf/eth0/arp_ignore", "1"),
                 ("net/ipv4/conf/eth0/arp_filter", "1"),
                 ("net/ipv4/conf/vrrp.51/arp_ignore", "1"),
-                ("net/ipv4/conf/vrrp.51/arp_filter", "1"),
+                ("net/ipv4/conf/vrrp.51/accept_local", "1"),
+                ("net/ipv4/conf/vrrp.51/rp_filter", "0"),
             ],
             settings);
 
@@ -27,6 +28,6 @@ public sealed class VmacSysctlsTests : IDisposable
             Directory.CreateDirectory(Path.Combine(_root, "net/ipv4/conf", name));
         }
         VmacSysctls.Apply(settings, _root);
-        Assert.Equal("1\n", File.ReadAllText(Path.Combine(_root, "net/ipv4/conf/vrrp.51/arp_filter")));
+        Assert.Equal("0\n", File.ReadAllText(Path.Combine(_root, "net/ipv4/conf/vrrp.51/rp_filter")));
     }
 }
