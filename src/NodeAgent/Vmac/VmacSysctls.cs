@@ -3,7 +3,9 @@ namespace KeepOperator.NodeAgent.Vmac;
 /// <summary>
 /// The settings keepalived gives a VMAC and its parent (vrrp_if_config.c). arp_ignore=1 on both: each answers ARP only
 /// for its own addresses, so the parent, which sees the same broadcast requests, does not answer for the VIP with its
-/// own MAC; arp_filter=1 on the parent. On the VMAC rp_filter=0 and accept_local=1: traffic to the VIP arrives on
+/// own MAC; arp_filter=1 on the parent. arp_announce=2 on the parent, beyond keepalived: replies from the VIP leave
+/// through the parent (its route), and the ARP requests it sends for their next hop would otherwise carry the VIP as
+/// sender with the parent's MAC, overwriting the neighbours' entries for the VIP. On the VMAC rp_filter=0 and accept_local=1: traffic to the VIP arrives on
 /// it while the route back to the sender is the parent's. The parent's values are left set at exit (other VMACs may
 /// share it).
 /// </summary>
@@ -14,6 +16,7 @@ public static class VmacSysctls
     [
         ($"net/ipv4/conf/{parentName}/arp_ignore", "1"),
         ($"net/ipv4/conf/{parentName}/arp_filter", "1"),
+        ($"net/ipv4/conf/{parentName}/arp_announce", "2"),
         ($"net/ipv4/conf/{vmacName}/arp_ignore", "1"),
         ($"net/ipv4/conf/{vmacName}/accept_local", "1"),
         ($"net/ipv4/conf/{vmacName}/rp_filter", "0"),

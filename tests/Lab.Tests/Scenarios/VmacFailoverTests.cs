@@ -71,6 +71,7 @@ public sealed partial class VmacFailoverTests(ITestOutputHelper output)
             $"{m} did not hold the VIP on {Vmac}\n{Scenario.Describe(m)}");
         Assert.False(lab.HasAddress(n1, spec.Vip), "the VIP is on eth0 too");
         var b = Scenario.Start(backup, lab, n2, spec);
+        Assert.True(Wait.Until(() => LinkIndex(lab, n2) is not null || b.HasExited, TimeSpan.FromSeconds(5)) is not null && !b.HasExited, $"{b} made no {Vmac}\n{Scenario.Describe(m, b)}");
         var steady = Wait.HoldsFor(() => lab.Holders(spec.Vip, Vmac).SequenceEqual([n1]) && !m.HasExited && !b.HasExited, TimeSpan.FromSeconds(2));
         Assert.True(steady, $"the VIP did not stay on n1's {Vmac} alone\n{Scenario.Describe(m, b)}");
         if (backup == PeerKind.Agent)
@@ -104,7 +105,8 @@ public sealed partial class VmacFailoverTests(ITestOutputHelper output)
     private static void AssertClientReaches(LabNetwork lab, VipSpec spec, IVrrpPeer m, IVrrpPeer b)
     {
         Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot ping {spec.Vip}\n{Scenario.Describe(m, b)}");
-        Assert.Equal(VmacAddress, lab.NeighborMac(lab.Client, spec.Vip));
+        var neighbour = lab.NeighborMac(lab.Client, spec.Vip);
+        Assert.True(neighbour == VmacAddress, $"the client's neighbour entry for {spec.Vip} is {neighbour}, not {VmacAddress}\n{Sh.Run("ip", "-n", lab.Client.Namespace, "neigh").StdOut}\n{Scenario.Describe(m, b)}");
     }
 
     private static int? LinkIndex(LabNetwork lab, LabNode node)

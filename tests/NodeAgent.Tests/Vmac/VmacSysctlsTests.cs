@@ -17,6 +17,7 @@ public sealed class VmacSysctlsTests : IDisposable
             [
                 ("net/ipv4/conf/eth0/arp_ignore", "1"),
                 ("net/ipv4/conf/eth0/arp_filter", "1"),
+                ("net/ipv4/conf/eth0/arp_announce", "2"),
                 ("net/ipv4/conf/vrrp.51/arp_ignore", "1"),
                 ("net/ipv4/conf/vrrp.51/accept_local", "1"),
                 ("net/ipv4/conf/vrrp.51/rp_filter", "0"),
