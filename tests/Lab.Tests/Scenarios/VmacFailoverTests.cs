@@ -66,6 +66,13 @@ public sealed partial class VmacFailoverTests(ITestOutputHelper output)
     private (IVrrpPeer Master, IVrrpPeer Backup) FailOver(LabNetwork lab, VipSpec spec, PeerKind master, PeerKind backup)
     {
         var (n1, n2) = (lab.Node(1), lab.Node(2));
+        foreach (var (node, kind) in new[] { (n1, master), (n2, backup) }.Where(p => p.Item2 == PeerKind.Keepalived))
+        {
+            // keepalived leaves arp_announce at 0: the ARP requests its node sends to answer the client from the VIP
+            // (out of eth0, the route) then carry the VIP with eth0's MAC and repoint the client. The agent sets it.
+            Sh.Check("ip", "netns", "exec", node.Namespace, "sysctl", "-qw", "net.ipv4.conf.eth0.arp_announce=2");
+        }
+
         var m = Scenario.Start(master, lab, n1, spec);
         Assert.True(Wait.Until(() => lab.HasAddress(n1, spec.Vip, Vmac) || m.HasExited, TimeSpan.FromSeconds(6)) is not null && !m.HasExited,
             $"{m} did not hold the VIP on {Vmac}\n{Scenario.Describe(m)}");
