@@ -95,6 +95,20 @@ public sealed class VirtualIpSpec
 
     /// <summary>Standalone only: scripts run on state transitions (keepalived's notify_master, notify_backup, notify_fault, notify_stop, notify).</summary>
     public VrrpNotify? Notify { get; set; }
+
+    /// <summary>Present: the master holds the addresses on a macvlan with the virtual router MAC (keepalived's use_vmac).</summary>
+    public VirtualMac? UseVmac { get; set; }
+}
+
+/// <summary>
+/// keepalived's use_vmac with vmac_xmit_base: a macvlan (mode private) on the interface, its MAC the virtual router MAC
+/// 00-00-5E-00-01-VRID (IPv4) / 00-00-5E-00-02-VRID (IPv6), holds the addresses while master and answers ARP / ND
+/// for them, so neighbours keep their entries across a failover. Advertisements go from the interface itself.
+/// </summary>
+public sealed class VirtualMac
+{
+    /// <summary>The macvlan's name, 1-15 characters. Default "vrrp.VRID" (IPv4) / "vrrp6.VRID" (IPv6), keepalived's names.</summary>
+    public string? InterfaceName { get; set; }
 }
 
 public sealed class VrrpAuthentication

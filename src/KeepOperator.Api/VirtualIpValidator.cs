@@ -116,9 +116,21 @@ public static partial class VirtualIpValidator
             errors.Add(new("spec.vrrpVersion", "IPv6 addresses need VRRP version 3 (version 2 is IPv4 only)"));
         }
 
-        if (spec.Interface is { } ifName && (ifName.Length is 0 or > 15 || ifName.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (spec.Interface is { } ifName && !IsInterfaceName(ifName))
         {
             errors.Add(new("spec.interface", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{ifName}\""));
+        }
+
+        if (spec.UseVmac?.InterfaceName is { } vmacName)
+        {
+            if (!IsInterfaceName(vmacName))
+            {
+                errors.Add(new("spec.useVmac.interfaceName", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{vmacName}\""));
+            }
+            else if (vmacName == spec.Interface)
+            {
+                errors.Add(new("spec.useVmac.interfaceName", "must differ from spec.interface: the macvlan is created on top of it"));
+            }
         }
 
         if (spec.VirtualRouterId is { } vrid)
@@ -151,6 +163,9 @@ public static partial class VirtualIpValidator
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
         ValidateNotify(spec.Notify, mode, errors);
     }
+
+    private static bool IsInterfaceName(string name) =>
+        name.Length is > 0 and <= 15 && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
     {

@@ -175,4 +175,29 @@ public sealed class VirtualIpResolverTests
         var json = JsonSerializer.SerializeToNode(instance, ApiJsonContext.Default.VrrpInstance)!;
         Assert.Null(json["notify"]);
     }
+
+    [Theory]
+    [InlineData("10.77.0.250", null, 51, "vrrp.51", "00-00-5E-00-01-33")]
+    [InlineData("fd00::250", null, 7, "vrrp6.7", "00-00-5E-00-02-07")]
+    [InlineData("10.77.0.250", "vip-mac", 255, "vip-mac", "00-00-5E-00-01-FF")]
+    public void A_vmac_gets_keepaliveds_default_name_and_the_virtual_router_mac(string address, string? name, int vrid, string expectedName, string expectedMac)
+    {
+        var instance = VirtualIpResolver.Resolve(Vip(s =>
+        {
+            s.Addresses = [address];
+            s.VrrpVersion = address.Contains(':', StringComparison.Ordinal) ? 3 : 2;
+            s.UseVmac = new VirtualMac { InterfaceName = name };
+        }), vrid, 100, "kube-system");
+        Assert.Equal(expectedName, instance.Vmac!.InterfaceName);
+        Assert.Equal(expectedMac, string.Join('-', VmacSettings.VirtualRouterMac(vrid, IPAddress.Parse(address).AddressFamily).GetAddressBytes().Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))));
+        var json = JsonSerializer.SerializeToNode(instance, ApiJsonContext.Default.VrrpInstance)!;
+        Assert.Equal(expectedName, (string?)json["vmac"]!["interfaceName"]);
+        Assert.Equal(instance.Vmac, JsonSerializer.Deserialize(json, ApiJsonContext.Default.VrrpInstance)!.Vmac);
+    }
+
+    [Fact]
+    public void No_vmac_unless_asked()
+    {
+        Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "kube-system").Vmac);
+    }
 }

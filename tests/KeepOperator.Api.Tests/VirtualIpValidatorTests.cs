@@ -375,6 +375,16 @@ public class VirtualIpValidatorTests
     }
 
     [Fact]
+    public void A_vmac_name_must_be_an_interface_name_other_than_the_base()
+    {
+        Assert.Empty(Errors(v => v.Spec.UseVmac = new()));
+        Assert.Empty(Errors(v => v.Spec.UseVmac = new() { InterfaceName = "vrrp.51" }, ValidationMode.Cluster));
+        AssertError(Errors(v => v.Spec.UseVmac = new() { InterfaceName = "vmac:1" }), "spec.useVmac.interfaceName", "Linux interface name");
+        AssertError(Errors(v => v.Spec.UseVmac = new() { InterfaceName = "a-name-of-16char" }), "spec.useVmac.interfaceName", "1-15 characters");
+        AssertError(Errors(v => { v.Spec.Interface = "eth0"; v.Spec.UseVmac = new() { InterfaceName = "eth0" }; }), "spec.useVmac.interfaceName", "differ from spec.interface");
+    }
+
+    [Fact]
     public void Unicast_needs_peers_standalone_but_not_in_a_cluster()
     {
         Assert.Empty(Errors(v => v.Spec.Unicast = new() { Peers = ["10.77.0.2"], SourceAddress = "10.77.0.1" }));

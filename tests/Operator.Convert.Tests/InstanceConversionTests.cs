@@ -102,6 +102,27 @@ public class InstanceConversionTests
     }
 
     [Fact]
+    public void UseVmacMapsWithItsNameAndNotesThatAdvertsGoFromTheBase()
+    {
+        var result = Convert(" use_vmac vrrp.7\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        Assert.Equal("vrrp.7", Spec(result).UseVmac!.InterfaceName);
+        Assert.Empty(VirtualIpValidator.Validate(Assert.Single(result.VirtualIps)));
+        Assert.Contains(Messages(result), m => m.Contains("use_vmac: advertisements go from the interface itself, as keepalived sends them with vmac_xmit_base", StringComparison.Ordinal));
+
+        var withBase = Convert(" use_vmac\n vmac_xmit_base\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        Assert.Null(Spec(withBase).UseVmac!.InterfaceName);
+        Assert.DoesNotContain(Messages(withBase), m => m.Contains("vmac", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void VmacXmitBaseWithoutUseVmacIsIgnored()
+    {
+        var result = Convert(" vmac_xmit_base\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        Assert.Null(Spec(result).UseVmac);
+        Assert.Contains("k.conf:7: warning: vmac_xmit_base without use_vmac: ignored", Messages(result));
+    }
+
+    [Fact]
     public void UnicastPeersAndSourceBecomeOnePeerList()
     {
         var result = Convert(" unicast_src_ip 10.1.1.2\n unicast_peer {\n  10.1.1.3\n  10.1.1.4 min_ttl 1\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n");

@@ -42,6 +42,7 @@ public static class VirtualIpResolver
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
+            Vmac = spec.UseVmac is { } vmac ? VmacSettings.For(vmac, virtualRouterId, Address(spec.Addresses[0]).Address.AddressFamily) : null,
         };
     }
 

@@ -49,6 +49,9 @@ public sealed record VrrpInstance
     /// <summary>Present: advertise by unicast to these peers (and accept only them) instead of multicast.</summary>
     public UnicastSettings? Unicast { get; init; }
 
+    /// <summary>Present: the addresses go on a macvlan with the virtual router MAC while master (keepalived's use_vmac).</summary>
+    public VmacSettings? Vmac { get; init; }
+
     /// <summary>
     /// Standalone only, so never in a NodeAgentConfig: whoever can write one must not be able to run programs as root on
     /// the node through it.

@@ -193,9 +193,10 @@ public static class AgentCommandLine
         }
         using var served = metricsServer;
         using var links = new NetworkLinks();
+        using var macvlans = new RtnetlinkMacvlanLinks(links);
         using var announcer = new AddressAnnouncer();
         var notify = new NotifyScriptRunner(log);
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics, notify);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, macvlans, announcer, nodeName, time, log, metrics), time, log, metrics, notify);
         using var stopping = new CancellationTokenSource();
         // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)

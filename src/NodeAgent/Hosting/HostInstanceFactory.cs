@@ -6,13 +6,14 @@ using KeepOperator.NodeAgent.Health;
 using KeepOperator.NodeAgent.Interop;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Vmac;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 using static Tmds.Linux.LibC;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
 /// <summary>Starts instances on this host: raw sockets, rtnetlink addresses, announcements, tracking probes.</summary>
-public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IAddressAnnouncer announcer, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
+public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLinks links, IMacvlanLinks macvlans, IAddressAnnouncer announcer, string nodeName, TimeProvider time, StructuredLog log, AgentMetrics metrics)
     : IVrrpInstanceFactory
 {
     /// <summary>
@@ -41,13 +42,16 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
     {
         ArgumentNullException.ThrowIfNull(settings);
         var link = Link(settings);
-        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings));
-        runner.RemoveStaleAddresses(addresses.List());
         var router = settings.Router;
+        var vmac = settings.Vmac is { } v
+            ? VmacInterface.Create(macvlans, v, link, router.VirtualRouterId, router.PrimaryAddress.AddressFamily, s => VmacSysctls.Apply(s))
+            : null;
+        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings), vmac);
+        runner.RemoveStaleAddresses(addresses.List());
         log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", router.VirtualRouterId),
             ("version", (int)router.Version), ("priority", router.Priority), ("advert_interval", GoDuration.Format(router.AdvertInterval)),
             ("source", router.PrimaryAddress), ("addresses", string.Join(',', settings.VirtualAddresses)),
-            ("unicast_peers", router.UnicastPeers is { } peers ? string.Join(',', peers) : null));
+            ("unicast_peers", router.UnicastPeers is { } peers ? string.Join(',', peers) : null), ("vmac", vmac?.Link.Name));
         return runner;
     }
 

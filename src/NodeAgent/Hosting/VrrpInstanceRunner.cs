@@ -5,6 +5,7 @@ using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
+using KeepOperator.NodeAgent.Vmac;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -13,7 +14,8 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// <summary>
 /// One VRRP instance on this node: feeds events to the pure state machine and carries out the actions it returns
 /// (adverts on the shared socket, VIPs through netlink, announcements on their schedule). Only ever called from the
-/// agent's single event loop, so it needs no locking.
+/// agent's single event loop, so it needs no locking. With a VMAC the addresses and announcements go on the macvlan,
+/// raised while master, and adverts still leave from the interface (keepalived's vmac_xmit_base).
 /// </summary>
 public sealed class VrrpInstanceRunner
 {
@@ -22,6 +24,8 @@ public sealed class VrrpInstanceRunner
     private readonly IInterfaceAddresses _addresses;
     private readonly IAddressAnnouncer _announcer;
     private readonly NetworkLink _link;
+    private readonly VmacInterface? _vmac;
+    private readonly NetworkLink _holder;
     private readonly StructuredLog _log;
     private readonly InstanceMetrics? _metrics;
     private VrrpReceiveFilter _filter;
@@ -37,10 +41,12 @@ public sealed class VrrpInstanceRunner
     private bool _linkDown;
     private bool _trackFault;
 
-    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null)
+    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null, VmacInterface? vmac = null)
     {
         _settings = settings;
         _link = link;
+        _vmac = vmac;
+        _holder = vmac?.Link ?? link;
         _transport = transport;
         _addresses = addresses;
         _announcer = announcer;
@@ -89,6 +95,7 @@ public sealed class VrrpInstanceRunner
     public void Shutdown(DateTimeOffset now)
     {
         Apply(new VrrpEvent.ShutdownRequested(), now);
+        _vmac?.Dispose();
         _metrics?.Remove();
     }
 
@@ -153,7 +160,7 @@ public sealed class VrrpInstanceRunner
         {
             for (int i = 0; i < _announcements.Policy.Repeat; i++)
             {
-                _announcer.Announce(_link, _vips);
+                _announcer.Announce(_holder, _vips);
             }
             _announcements = _announcements.Advance(now);
         }
@@ -182,15 +189,18 @@ public sealed class VrrpInstanceRunner
         }
     }
 
-    /// <summary>Removes this instance's VIPs if a killed earlier run left them on the interface.</summary>
+    /// <summary>
+    /// Removes this instance's VIPs if a killed earlier run left them on the interface (with a VMAC, a run without
+    /// one may have: the macvlan itself is made afresh).
+    /// </summary>
     public void RemoveStaleAddresses(IReadOnlyList<InterfaceAddress> present)
     {
         foreach (var vip in _settings.VirtualAddresses)
         {
-            if (present.Any(a => a.InterfaceIndex == _link.Index && a.Address.Equals(vip.Address)))
+            foreach (var stale in present.Where(a => (a.InterfaceIndex == _link.Index || a.InterfaceIndex == _holder.Index) && a.Address.Equals(vip.Address)))
             {
-                _addresses.Remove(_link.Index, vip.Address, vip.PrefixLength);
-                _log.Info("stale-address-removed", ("instance", Name), ("address", vip.Address), ("interface", _link.Name));
+                _addresses.Remove(stale.InterfaceIndex, vip.Address, vip.PrefixLength);
+                _log.Info("stale-address-removed", ("instance", Name), ("address", vip.Address), ("interface", stale.InterfaceName));
             }
         }
     }
@@ -219,9 +229,10 @@ public sealed class VrrpInstanceRunner
                 SendAdvertisement(send);
                 break;
             case TakeAddresses:
+                _vmac?.SetUp(true);
                 foreach (var vip in _settings.VirtualAddresses)
                 {
-                    _addresses.Add(_link.Index, vip.Address, vip.PrefixLength);
+                    _addresses.Add(_holder.Index, vip.Address, vip.PrefixLength);
                 }
                 BeginAnnouncements(now);
                 break;
@@ -232,8 +243,9 @@ public sealed class VrrpInstanceRunner
                 _announcements = AnnouncementSchedule.Idle(_settings.GratuitousArp);
                 foreach (var vip in _settings.VirtualAddresses)
                 {
-                    _addresses.Remove(_link.Index, vip.Address, vip.PrefixLength);
+                    _addresses.Remove(_holder.Index, vip.Address, vip.PrefixLength);
                 }
+                _vmac?.SetUp(false);
                 break;
             case StateChanged changed:
                 _lastTransition = now;

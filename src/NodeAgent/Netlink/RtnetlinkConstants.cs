@@ -35,7 +35,15 @@ public static class RtnetlinkConstants
 
     public const ushort IflaAddress = 1;
     public const ushort IflaIfName = 3;
+    public const ushort IflaLink = 5;
     public const ushort IflaOperState = 16;
+    public const ushort IflaLinkInfo = 18;
+    public const ushort IflaInfoKind = 1;
+    public const ushort IflaInfoData = 2;
+    public const ushort IflaMacvlanMode = 1;
+
+    /// <summary>MACVLAN_MODE_PRIVATE: no traffic between macvlans of one parent, keepalived's mode for a VMAC.</summary>
+    public const uint MacvlanModePrivate = 1;
     public const ushort IflaExtMask = 29;
 
     /// <summary>IFLA_EXT_MASK bit: leave the (large) statistics out of link dumps.</summary>

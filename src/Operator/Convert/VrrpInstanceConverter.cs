@@ -25,8 +25,6 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         ["track_file"] = TrackReason,
         ["track_process"] = TrackReason,
         ["track_bfd"] = TrackReason,
-        ["use_vmac"] = "no equivalent: the addresses go on the interface itself (no VMAC macvlan)",
-        ["vmac_xmit_base"] = "no equivalent: the addresses go on the interface itself (no VMAC macvlan)",
         ["virtual_routes"] = "no equivalent: routes are not managed",
         ["virtual_rules"] = "no equivalent: routing rules are not managed",
         ["garp_master_refresh_repeat"] = "no equivalent: a refresh sends gratuitousArp.repeat messages",
@@ -49,6 +47,7 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         var garp = new GratuitousArp { Delay = globals.GarpDelay, Repeat = globals.GarpRepeat, RefreshInterval = globals.GarpRefresh };
         int? priority = null;
         ConfigNode? state = null;
+        ConfigNode? xmitBase = null;
         var devices = new List<(string Address, string Device, SourceLocation Location)>();
         foreach (var child in node.Block)
         {
@@ -108,6 +107,14 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
                 case "unicast_src_ip":
                     ReadUnicastSource(child, spec.Unicast ??= new VrrpUnicast());
                     break;
+                case "use_vmac":
+                    reader.IgnoreExtraWords(child, 1);
+                    spec.UseVmac = new VirtualMac { InterfaceName = child.Args.FirstOrDefault() };
+                    break;
+                case "vmac_xmit_base":
+                    reader.IgnoreExtraWords(child, 0);
+                    xmitBase = child;
+                    break;
                 default:
                     if (NoEquivalent.TryGetValue(child.Keyword, out var why))
                     {
@@ -123,12 +130,26 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         }
 
         CheckDevices(spec.Interface, devices);
+        CheckVmac(spec.UseVmac, xmitBase, node);
         if (garp.Delay is not null || garp.Repeat is not null || garp.RefreshInterval is not null)
         {
             spec.GratuitousArp = garp;
         }
 
         return new ConvertedInstance(node.Args[0], NodePriority(priority, state, node, routerId), spec, node.Location);
+    }
+
+    /// <summary>The agent always sends advertisements from the base interface, which keepalived does only with vmac_xmit_base.</summary>
+    private void CheckVmac(VirtualMac? vmac, ConfigNode? xmitBase, ConfigNode instance)
+    {
+        if (vmac is null && xmitBase is not null)
+        {
+            reader.Diagnostics.Warning(xmitBase.Location, "vmac_xmit_base without use_vmac: ignored");
+        }
+        else if (vmac is not null && xmitBase is null)
+        {
+            reader.Diagnostics.Note(instance.Location, "use_vmac: advertisements go from the interface itself, as keepalived sends them with vmac_xmit_base; the addresses, gratuitous ARPs and ARP replies use the virtual MAC");
+        }
     }
 
     /// <summary>keepalived: no priority means 255 (address owner) with state MASTER, else 100.</summary>

@@ -100,9 +100,9 @@ public sealed partial class LabNetwork : IDisposable
         }
     }
 
-    public IReadOnlyList<string> Addresses(LabNode node)
+    public IReadOnlyList<string> Addresses(LabNode node, string device = "eth0")
     {
-        var r = Sh.Run("ip", "-n", node.Namespace, "-o", "addr", "show", "dev", "eth0");
+        var r = Sh.Run("ip", "-n", node.Namespace, "-o", "addr", "show", "dev", device);
         if (!r.Ok)
         {
             return [];
@@ -116,15 +116,15 @@ public sealed partial class LabNetwork : IDisposable
             .ToList();
     }
 
-    /// <summary>True if eth0 of <paramref name="node"/> holds <paramref name="ip"/> (any prefix length).</summary>
-    public bool HasAddress(LabNode node, string ip)
+    /// <summary>True if <paramref name="device"/> of <paramref name="node"/> holds <paramref name="ip"/> (any prefix length).</summary>
+    public bool HasAddress(LabNode node, string ip, string device = "eth0")
     {
         var bare = Bare(ip);
-        return Addresses(node).Any(a => Bare(a).Equals(bare, StringComparison.OrdinalIgnoreCase));
+        return Addresses(node, device).Any(a => Bare(a).Equals(bare, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The nodes (not the client) whose eth0 holds <paramref name="ip"/>.</summary>
-    public IReadOnlyList<LabNode> Holders(string ip) => Nodes.Where(n => HasAddress(n, ip)).ToList();
+    /// <summary>The nodes (not the client) whose <paramref name="device"/> holds <paramref name="ip"/>.</summary>
+    public IReadOnlyList<LabNode> Holders(string ip, string device = "eth0") => Nodes.Where(n => HasAddress(n, ip, device)).ToList();
 
     /// <summary>lladdr of <paramref name="node"/>'s neighbour (ARP or NDP) entry for <paramref name="ip"/>, or null.</summary>
     public string? NeighborMac(LabNode node, string ip)

@@ -12,6 +12,8 @@ namespace KeepOperator.Lab.Tests.Lab;
 /// <param name="Track">A TCP probe of the node's own 127.0.0.1:port (keepalived's track_script); agent only.</param>
 /// <param name="UnicastAddresses">Unicast VRRP: node name to its address. The agent gets them all as spec.unicast.peers
 /// (it leaves out its own and sends from it); keepalived its own as unicast_src_ip and the others as unicast_peer.</param>
+/// <param name="Vmac">The VMAC macvlan's name: the agent's spec.useVmac.interfaceName, keepalived's use_vmac with
+/// vmac_xmit_base (the addresses then go on the macvlan, so they name no dev).</param>
 public sealed record VipSpec(
     string Name,
     int VirtualRouterId,
@@ -22,7 +24,8 @@ public sealed record VipSpec(
     string? AuthPassword = null,
     bool Preempt = true,
     TcpTrack? Track = null,
-    IReadOnlyDictionary<string, string>? UnicastAddresses = null)
+    IReadOnlyDictionary<string, string>? UnicastAddresses = null,
+    string? Vmac = null)
 {
     public string Vip => LabNetwork.Bare(Addresses[0]);
 
@@ -84,6 +87,11 @@ public sealed record VipSpec(
             sb.Append(CultureInfo.InvariantCulture, $"    peers: [{string.Join(", ", UnicastAddresses.Values.Select(a => "\"" + a + "\""))}]\n");
         }
 
+        if (Vmac is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  useVmac: {{interfaceName: {Vmac}}}\n");
+        }
+
         sb.Append("  priorities:\n");
         foreach (var (node, prio) in Priorities)
         {
@@ -130,10 +138,15 @@ public sealed record VipSpec(
             sb.Append("  }\n");
         }
 
+        if (Vmac is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  use_vmac {Vmac}\n  vmac_xmit_base\n");
+        }
+
         sb.Append("  virtual_ipaddress {\n");
         foreach (var a in Addresses)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"    {a} dev eth0\n");
+            sb.Append(CultureInfo.InvariantCulture, $"    {a}{(Vmac is null ? " dev eth0" : "")}\n");
         }
 
         sb.Append("  }\n}\n");

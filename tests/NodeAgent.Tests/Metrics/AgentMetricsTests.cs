@@ -16,7 +16,7 @@ namespace KeepOperator.NodeAgent.Tests.Metrics;
 public sealed class AgentMetricsTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly IPAddress Peer = IPAddress.Parse("10.99.0.9");
+    internal static readonly IPAddress Peer = IPAddress.Parse("10.99.0.9");
     private readonly AgentMetrics _metrics = new();
     private readonly CapturedLog _log = new();
     private readonly FakeHost _host;
@@ -217,7 +217,8 @@ public sealed class AgentMetricsTests
     }
 
     /// <summary>A VRRPv3 advert for VRID 51 from <see cref="Peer"/>, as the receive path decodes it.</summary>
-    private static VrrpPacket Advert(byte priority)
+    /// <summary>A valid v3 advert for VRID 51 (VIP 10.99.0.250) from <see cref="Peer"/>.</summary>
+    internal static VrrpPacket Advert(byte priority)
     {
         var buffer = new byte[64];
         int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, priority, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, Peer, VrrpProtocol.MulticastGroupV4, buffer);
