@@ -41,7 +41,7 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
     {
         ArgumentNullException.ThrowIfNull(settings);
         var link = Link(settings);
-        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings));
+        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings), name => links.Find(name)?.IsUp ?? false);
         runner.RemoveStaleAddresses(addresses.List());
         var router = settings.Router;
         log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", router.VirtualRouterId),

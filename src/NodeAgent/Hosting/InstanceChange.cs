@@ -51,6 +51,8 @@ public static class InstanceChange
             && a.VirtualAddresses.SequenceEqual(b.VirtualAddresses)
             && a.Password == b.Password
             && a.GratuitousArp == b.GratuitousArp
-            && a.Track.SequenceEqual(b.Track);
+            && a.Track.SequenceEqual(b.Track)
+            && (a.TrackInterfaces ?? []).SequenceEqual(b.TrackInterfaces ?? [])
+            && a.SyncGroup == b.SyncGroup;
     }
 }
