@@ -155,17 +155,30 @@ public sealed partial class LabNetwork : IDisposable
     /// </summary>
     public void SetLink(LabNode node, bool up, bool carrierOnly)
     {
-        var state = up ? "up" : "down";
-        if (carrierOnly)
+        if (!carrierOnly)
         {
-            Sh.Check("ip", "-n", SwitchNamespace, "link", "set", "p-" + node.Name, state);
-        }
-        else
-        {
-            Sh.Check("ip", "-n", node.Namespace, "link", "set", "eth0", state);
+            SetInterface(node, "eth0", up);
+            return;
         }
 
-        Log($"{node.Name}: {(carrierOnly ? "switch port" : "eth0")} {state}");
+        var state = up ? "up" : "down";
+        Sh.Check("ip", "-n", SwitchNamespace, "link", "set", "p-" + node.Name, state);
+        Log($"{node.Name}: switch port {state}");
+    }
+
+    /// <summary>Adds a dummy interface, up, inside the node's namespace (gone with the namespace): a second link to track.</summary>
+    public void AddDummy(LabNode node, string name)
+    {
+        Sh.Check("ip", "-n", node.Namespace, "link", "add", name, "type", "dummy");
+        SetInterface(node, name, up: true);
+    }
+
+    /// <summary>Takes one of the node's own interfaces down or up administratively.</summary>
+    public void SetInterface(LabNode node, string name, bool up)
+    {
+        var state = up ? "up" : "down";
+        Sh.Check("ip", "-n", node.Namespace, "link", "set", name, state);
+        Log($"{node.Name}: {name} {state}");
     }
 
     /// <summary>
