@@ -166,10 +166,14 @@ public sealed partial class LabNetwork : IDisposable
         Log($"{node.Name}: switch port {state}");
     }
 
-    /// <summary>Adds a dummy interface, up, inside the node's namespace (gone with the namespace): a second link to track.</summary>
-    public void AddDummy(LabNode node, string name)
+    /// <summary>
+    /// Adds a second link to track inside the node's namespace (gone with it): a veth pair with both ends there, both up
+    /// (the dummy driver is not always loadable in a container); <see cref="SetInterface"/> on <paramref name="name"/> downs it.
+    /// </summary>
+    public void AddLink(LabNode node, string name)
     {
-        Sh.Check("ip", "-n", node.Namespace, "link", "add", name, "type", "dummy");
+        Sh.Check("ip", "-n", node.Namespace, "link", "add", name, "type", "veth", "peer", "name", name + "-p");
+        Sh.Check("ip", "-n", node.Namespace, "link", "set", name + "-p", "up");
         SetInterface(node, name, up: true);
     }
 
