@@ -134,7 +134,9 @@ public sealed record VipSpec(
 
         if (TrackInterface is not null)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  track_interface {{\n    {TrackInterface.Name} weight {TrackInterface.Weight}\n  }}\n");
+            // No weight is keepalived's FAULT-while-down.
+            var weight = TrackInterface.Weight == 0 ? "" : FormattableString.Invariant($" weight {TrackInterface.Weight}");
+            sb.Append(CultureInfo.InvariantCulture, $"  track_interface {{\n    {TrackInterface.Name}{weight}\n  }}\n");
         }
 
         if (UnicastAddresses is not null)

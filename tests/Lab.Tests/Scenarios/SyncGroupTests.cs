@@ -25,9 +25,13 @@ public sealed class SyncGroupTests(ITestOutputHelper output)
     /// <summary>
     /// Only "outside" tracks the uplink (weight 0); "inside" tracks nothing. The uplink going down on n1 faults
     /// outside there, the group rule holds inside in FAULT with it, and n2 takes both; the uplink back, n1 preempts both.
+    /// With keepalived on one side (the same vrrp_sync_group and track_interface), for interop and comparison.
     /// </summary>
-    [LabFact]
-    public void The_uplink_going_down_on_the_master_moves_the_whole_sync_group()
+    [LabTheory]
+    [InlineData(PeerKind.Agent, PeerKind.Agent)]
+    [InlineData(PeerKind.Agent, PeerKind.Keepalived)]
+    [InlineData(PeerKind.Keepalived, PeerKind.Agent)]
+    public void The_uplink_going_down_on_the_master_moves_the_whole_sync_group(PeerKind onN1, PeerKind onN2)
     {
         var outside = Outside with { TrackInterface = new TrackedInterface(Uplink, 0), SyncGroup = "router" };
         var inside = Inside with { SyncGroup = "router" };
@@ -35,23 +39,26 @@ public sealed class SyncGroupTests(ITestOutputHelper output)
         var (n1, n2) = (lab.Node(1), lab.Node(2));
         lab.AddLink(n1, Uplink);
         lab.AddLink(n2, Uplink);
-        var a1 = AgentPeer.Start(lab, n1, outside, inside);
-        Assert.True(Wait.Until(() => Holds(lab, n1, outside, inside), TimeSpan.FromSeconds(5)) is not null, $"n1 never held both VIPs\n{a1.Describe()}");
-        var a2 = AgentPeer.Start(lab, n2, outside, inside);
-        Assert.True(Wait.HoldsFor(() => Holds(lab, n1, outside, inside) && HoldsNone(lab, n2, outside, inside), TimeSpan.FromSeconds(1)), $"the group was not steady on n1\n{a1.Describe()}\n{a2.Describe()}");
+        var p1 = Scenario.Start(onN1, lab, n1, outside, inside);
+        Assert.True(Wait.Until(() => Holds(lab, n1, outside, inside), TimeSpan.FromSeconds(5)) is not null, $"n1 never held both VIPs\n{Scenario.Describe(p1)}");
+        var p2 = Scenario.Start(onN2, lab, n2, outside, inside);
+        Assert.True(Wait.HoldsFor(() => Holds(lab, n1, outside, inside) && HoldsNone(lab, n2, outside, inside), TimeSpan.FromSeconds(1)), $"the group was not steady on n1\n{Scenario.Describe(p1, p2)}");
 
         var (released, tookOutside, tookInside) = Move(lab, n1, n2, outside, inside, () => lab.SetInterface(n1, Uplink, up: false));
-        Log(lab, $"SYNC-GROUP uplink down on n1 ({Variants.V3FiftyMs}, Master_Down_Interval {Scenario.Ms(outside.MasterDownInterval(90))}): " +
+        Log(lab, $"SYNC-GROUP {p1.Kind} n1 -> {p2.Kind} n2, uplink down on n1 ({Variants.V3FiftyMs}, Master_Down_Interval {Scenario.Ms(outside.MasterDownInterval(90))}): " +
             $"n1 released both after {Scenario.Ms(released)}; n2 held outside after {Scenario.Ms(tookOutside)}, inside after {Scenario.Ms(tookInside)}");
-        Assert.True(tookOutside is not null && tookInside is not null, $"n2 did not take the whole group\n{a1.Describe()}\n{a2.Describe()}");
-        Assert.True(released is not null, $"n1 kept a VIP of the group\n{a1.Describe()}");
+        Assert.True(tookOutside is not null && tookInside is not null, $"n2 did not take the whole group\n{Scenario.Describe(p1, p2)}");
+        Assert.True(released is not null, $"n1 kept a VIP of the group\n{Scenario.Describe(p1, p2)}");
         Assert.True(tookOutside < Bound && tookInside < Bound, $"the group took {Scenario.Ms(tookOutside)} / {Scenario.Ms(tookInside)} to move");
-        Assert.True(Wait.Until(() => Faulted(a1, "outside", "tracked interface down (weight 0)") && Faulted(a1, "inside", "sync group member in fault"), TimeSpan.FromSeconds(2)) is not null,
-            $"n1 did not log outside FAULT by its uplink and inside FAULT by the group\n{a1.Describe()}");
+        if (p1 is AgentPeer a1)
+        {
+            Assert.True(Wait.Until(() => Faulted(a1, "outside", "tracked interface down (weight 0)") && Faulted(a1, "inside", "sync group member in fault"), TimeSpan.FromSeconds(2)) is not null,
+                $"n1 did not log outside FAULT by its uplink and inside FAULT by the group\n{a1.Describe()}");
+        }
 
         var (_, backOutside, backInside) = Move(lab, n2, n1, outside, inside, () => lab.SetInterface(n1, Uplink, up: true));
-        Log(lab, $"SYNC-GROUP uplink up on n1: n1 preempted outside after {Scenario.Ms(backOutside)}, inside after {Scenario.Ms(backInside)}");
-        Assert.True(backOutside is not null && backInside is not null, $"n1 did not take the group back\n{a1.Describe()}\n{a2.Describe()}");
+        Log(lab, $"SYNC-GROUP {p1.Kind} n1, uplink up again: n1 preempted outside after {Scenario.Ms(backOutside)}, inside after {Scenario.Ms(backInside)}");
+        Assert.True(backOutside is not null && backInside is not null, $"n1 did not take the group back\n{Scenario.Describe(p1, p2)}");
     }
 
     /// <summary>
