@@ -50,6 +50,12 @@ public sealed class SyncGroupTests(ITestOutputHelper output)
         Assert.True(tookOutside is not null && tookInside is not null, $"n2 did not take the whole group\n{Scenario.Describe(p1, p2)}");
         Assert.True(released is not null, $"n1 kept a VIP of the group\n{Scenario.Describe(p1, p2)}");
         Assert.True(tookOutside < Bound && tookInside < Bound, $"the group took {Scenario.Ms(tookOutside)} / {Scenario.Ms(tookInside)} to move");
+        if (p2 is AgentPeer a2)
+        {
+            Wait.Until(() => a2.Transitions.Count(t => t.GetValueOrDefault("to") == "Master") >= 2, TimeSpan.FromSeconds(2));
+            Log(lab, "SYNC-GROUP n2 agent took over because: " + string.Join(", ", a2.Transitions.Where(t => t.GetValueOrDefault("to") == "Master").Select(t => $"{t.GetValueOrDefault("instance")} {t.GetValueOrDefault("reason")}")));
+        }
+
         if (p1 is AgentPeer a1)
         {
             Assert.True(Wait.Until(() => Faulted(a1, "outside", "tracked interface down (weight 0)") && Faulted(a1, "inside", "sync group member in fault"), TimeSpan.FromSeconds(2)) is not null,
