@@ -88,6 +88,15 @@ public sealed class VirtualIpSpec
     /// <summary>Checks that adjust the priority (keepalived's track_script).</summary>
     public List<TrackCheck>? Track { get; set; }
 
+    /// <summary>Other interfaces whose link state adjusts the priority (keepalived's track_interface).</summary>
+    public List<TrackInterface>? TrackInterfaces { get; set; }
+
+    /// <summary>
+    /// keepalived's vrrp_sync_group: the VirtualIps naming the same group move together. On a node, a member in FAULT
+    /// holds every other member in FAULT, so the group is master on one node only as a whole.
+    /// </summary>
+    public string? SyncGroup { get; set; }
+
     public GratuitousArp? GratuitousArp { get; set; }
 
     /// <summary>Present: advertisements go by unicast to each peer instead of to the VRRP multicast group (keepalived's unicast_peer).</summary>
@@ -171,6 +180,19 @@ public sealed class TrackCheck
 
     /// <summary>Consecutive failures to become failed. Default 1.</summary>
     public int? Fall { get; set; }
+}
+
+/// <summary>
+/// One tracked interface (keepalived's track_interface): up means administratively up with carrier. A negative
+/// <see cref="Weight"/> lowers the priority while it is down, a positive one raises it while it is up, 0 means FAULT while down.
+/// </summary>
+public sealed class TrackInterface
+{
+    /// <summary>The Linux interface name on the node.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>-254..254. Default 0 (down means FAULT).</summary>
+    public int? Weight { get; set; }
 }
 
 public sealed class TcpCheck

@@ -116,18 +116,15 @@ public static partial class VirtualIpValidator
             errors.Add(new("spec.vrrpVersion", "IPv6 addresses need VRRP version 3 (version 2 is IPv4 only)"));
         }
 
-        if (spec.Interface is { } ifName && !IsInterfaceName(ifName))
+        if (spec.Interface is { } ifName)
         {
-            errors.Add(new("spec.interface", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{ifName}\""));
+            ValidateInterfaceName(ifName, "spec.interface", errors);
         }
 
         if (spec.UseVmac?.InterfaceName is { } vmacName)
         {
-            if (!IsInterfaceName(vmacName))
-            {
-                errors.Add(new("spec.useVmac.interfaceName", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{vmacName}\""));
-            }
-            else if (vmacName == spec.Interface)
+            ValidateInterfaceName(vmacName, "spec.useVmac.interfaceName", errors);
+            if (vmacName == spec.Interface)
             {
                 errors.Add(new("spec.useVmac.interfaceName", "must differ from spec.interface: the macvlan is created on top of it"));
             }
@@ -159,13 +156,12 @@ public static partial class VirtualIpValidator
         ValidatePriorities(spec, errors);
         FieldRules.NodeSelector(spec.NodeSelector, "spec.nodeSelector", errors);
         ValidateTrack(spec.Track, errors);
+        ValidateTrackInterfaces(spec.TrackInterfaces, errors);
+        ValidateSyncGroup(spec, errors);
         ValidateGratuitousArp(spec.GratuitousArp, errors);
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
         ValidateNotify(spec.Notify, mode, errors);
     }
-
-    private static bool IsInterfaceName(string name) =>
-        name.Length is > 0 and <= 15 && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
     {
@@ -447,10 +443,7 @@ public static partial class VirtualIpValidator
                 }
             }
 
-            if (check.Weight is { } weight && weight is < -254 or > 254)
-            {
-                errors.Add(new(path + ".weight", $"must be between -254 and 254, got {weight}"));
-            }
+            ValidateWeight(check.Weight, path, errors);
 
             FieldRules.PositiveDuration(check.Interval, path + ".interval", errors);
             FieldRules.PositiveDuration(check.Timeout, path + ".timeout", errors);
@@ -464,6 +457,79 @@ public static partial class VirtualIpValidator
             {
                 errors.Add(new(path + ".fall", $"must be at least 1, got {fall}"));
             }
+        }
+    }
+
+    private static void ValidateTrackInterfaces(List<TrackInterface>? tracked, List<FieldError> errors)
+    {
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (track, i) in (tracked ?? []).Select((t, i) => (t, i)))
+        {
+            var path = $"spec.trackInterfaces[{i}]";
+            if (track is null)
+            {
+                errors.Add(new(path, "must not be null"));
+                continue;
+            }
+
+            if (track.Name is null)
+            {
+                errors.Add(new(path + ".name", "required"));
+            }
+            else if (names.TryGetValue(track.Name, out var first))
+            {
+                errors.Add(new(path + ".name", $"duplicate interface \"{track.Name}\" (also spec.trackInterfaces[{first}])"));
+            }
+            else
+            {
+                names.Add(track.Name, i);
+                ValidateInterfaceName(track.Name, path + ".name", errors);
+            }
+
+            ValidateWeight(track.Weight, path, errors);
+        }
+    }
+
+    /// <summary>
+    /// keepalived ignores tracking weights in a sync group unless told otherwise (sync_group_tracking_weight): one
+    /// member's priority moving alone would split the group between nodes. Refused here rather than silently ignored.
+    /// </summary>
+    private static void ValidateSyncGroup(VirtualIpSpec spec, List<FieldError> errors)
+    {
+        if (spec.SyncGroup is not { } group)
+        {
+            return;
+        }
+
+        if (!FieldRules.IsDnsLabel(group))
+        {
+            errors.Add(new("spec.syncGroup", $"must be a DNS label, got \"{group}\""));
+        }
+
+        var weighted = (spec.Track ?? []).Select((t, i) => (Path: $"spec.track[{i}]", t?.Weight))
+            .Concat((spec.TrackInterfaces ?? []).Select((t, i) => (Path: $"spec.trackInterfaces[{i}]", t?.Weight)));
+        foreach (var (path, weight) in weighted)
+        {
+            if (weight is { } w and not 0)
+            {
+                errors.Add(new(path + ".weight", $"must be 0 in a syncGroup (a member's priority moving alone would split the group; keepalived ignores such weights), got {w}"));
+            }
+        }
+    }
+
+    private static void ValidateInterfaceName(string name, string path, List<FieldError> errors)
+    {
+        if (name.Length is 0 or > 15 || name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            errors.Add(new(path, $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{name}\""));
+        }
+    }
+
+    private static void ValidateWeight(int? weight, string path, List<FieldError> errors)
+    {
+        if (weight is { } w && w is < -254 or > 254)
+        {
+            errors.Add(new(path + ".weight", $"must be between -254 and 254, got {w}"));
         }
     }
 

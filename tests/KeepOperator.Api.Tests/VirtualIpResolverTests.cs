@@ -33,6 +33,23 @@ public sealed class VirtualIpResolverTests
         Assert.Null(instance.PasswordSecretRef);
         Assert.Equal(new GratuitousArpSettings(5, TimeSpan.FromSeconds(5), TimeSpan.Zero), instance.GratuitousArp);
         Assert.Empty(instance.Track);
+        Assert.Empty(instance.TrackInterfaces);
+        Assert.Null(instance.SyncGroup);
+    }
+
+    [Fact]
+    public void Tracked_interfaces_default_to_weight_0_and_the_sync_group_is_passed_on()
+    {
+        var instance = VirtualIpResolver.Resolve(Vip(s =>
+        {
+            s.TrackInterfaces = [new TrackInterface { Name = "eth1" }, new TrackInterface { Name = "bond0" }];
+            s.SyncGroup = "router";
+        }), 7, 100, "kube-system");
+        Assert.Equal([new TrackInterfaceSettings("eth1", 0), new TrackInterfaceSettings("bond0", 0)], instance.TrackInterfaces);
+        Assert.Equal("router", instance.SyncGroup);
+
+        var weighted = VirtualIpResolver.Resolve(Vip(s => s.TrackInterfaces = [new TrackInterface { Name = "eth1", Weight = -20 }]), 7, 100, "kube-system");
+        Assert.Equal([new TrackInterfaceSettings("eth1", -20)], weighted.TrackInterfaces);
     }
 
     [Theory]

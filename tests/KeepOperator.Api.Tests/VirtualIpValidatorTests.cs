@@ -26,6 +26,42 @@ public class VirtualIpValidatorTests
     }
 
     [Fact]
+    public void Tracked_interfaces_need_a_unique_interface_name_and_a_weight_in_range()
+    {
+        Assert.Empty(Errors(v => v.Spec.TrackInterfaces = [new TrackInterface { Name = "eth1", Weight = -254 }, new TrackInterface { Name = "bond0.10" }]));
+        var errors = Errors(v => v.Spec.TrackInterfaces =
+        [
+            new TrackInterface { Name = "eth1" },
+            new TrackInterface { Name = "eth1", Weight = 10 },
+            new TrackInterface { Weight = 255 },
+            new TrackInterface { Name = "a/b" },
+            null!,
+        ]);
+        AssertError(errors, "spec.trackInterfaces[1].name", "duplicate interface \"eth1\" (also spec.trackInterfaces[0])");
+        AssertError(errors, "spec.trackInterfaces[2].name", "required");
+        AssertError(errors, "spec.trackInterfaces[2].weight", "between -254 and 254, got 255");
+        AssertError(errors, "spec.trackInterfaces[3].name", "Linux interface name");
+        AssertError(errors, "spec.trackInterfaces[4]", "must not be null");
+        Assert.Equal(5, errors.Count);
+    }
+
+    [Fact]
+    public void A_sync_group_is_a_dns_label_and_its_members_track_with_weight_0_only()
+    {
+        Assert.Empty(Errors(v => (v.Spec.SyncGroup, v.Spec.TrackInterfaces) = ("router", [new TrackInterface { Name = "eth1", Weight = 0 }])));
+        AssertError(Errors(v => v.Spec.SyncGroup = "Router_1"), "spec.syncGroup", "DNS label");
+        var errors = Errors(v =>
+        {
+            v.Spec.SyncGroup = "router";
+            v.Spec.TrackInterfaces = [new TrackInterface { Name = "eth1", Weight = -20 }];
+            v.Spec.Track = [new TrackCheck { Name = "web", Tcp = new TcpCheck { Port = 80 }, Weight = 5 }];
+        });
+        AssertError(errors, "spec.trackInterfaces[0].weight", "must be 0 in a syncGroup");
+        AssertError(errors, "spec.track[0].weight", "must be 0 in a syncGroup");
+        Assert.Empty(Errors(v => v.Spec.TrackInterfaces = [new TrackInterface { Name = "eth1", Weight = -20 }])); // fine outside a group
+    }
+
+    [Fact]
     public void Minimal_spec_with_defaults_is_valid()
     {
         var vip = new VirtualIp { Metadata = new() { Name = "a" }, Spec = new() { Addresses = ["10.0.0.1"], VirtualRouterId = 1 } };

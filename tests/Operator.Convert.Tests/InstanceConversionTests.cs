@@ -92,7 +92,7 @@ public class InstanceConversionTests
 
     [Theory]
     [InlineData("notify_fault /bin/x", "notify_fault: not converted: no equivalent: KeepOperator runs no scripts")]
-    [InlineData("track_interface {\n  eth1\n }", "track_interface: not converted: no equivalent; express the condition as a spec.track entry")]
+    [InlineData("track_file {\n  f\n }", "track_file: not converted: no equivalent; express the condition as a spec.track entry")]
     [InlineData("priorty 5", "priorty: unknown or unsupported keyword in vrrp_instance: ignored")]
     public void WhatHasNoEquivalentIsAWarningWithItsLine(string statement, string message)
     {
@@ -120,6 +120,36 @@ public class InstanceConversionTests
         var result = Convert(" vmac_xmit_base\n virtual_ipaddress {\n  10.1.1.1\n }\n");
         Assert.Null(Spec(result).UseVmac);
         Assert.Contains("k.conf:7: warning: vmac_xmit_base without use_vmac: ignored", Messages(result));
+    }
+
+    [Fact]
+    public void TrackInterfaceEntriesKeepTheirWeightsAndWithoutOneMeanFault()
+    {
+        var result = Convert(" track_interface {\n  eth1\n  eth2 weight -20\n  eth3 weight 10 reverse\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n");
+        var tracked = Spec(result).TrackInterfaces!;
+        Assert.Equal([("eth1", (int?)null), ("eth2", -20), ("eth3", 10)], tracked.Select(t => (t.Name!, t.Weight)));
+        Assert.Contains("k.conf:10: warning: track_interface eth3: reverse not converted: the weight applies the usual way round (negative while down, positive while up)", Messages(result));
+    }
+
+    [Fact]
+    public void A_vrrp_sync_group_names_its_members_and_zeroes_their_tracking_weights_as_keepalived_does()
+    {
+        var result = InMemoryConfigFiles.Convert(new()
+        {
+            ["k.conf"] = "global_defs {\n router_id lb1\n}\n"
+                + "vrrp_sync_group VG_1 {\n group {\n  OUT\n  IN\n }\n sync_group_tracking_weight\n}\n"
+                + "vrrp_instance OUT {\n interface eth0\n virtual_router_id 1\n track_interface {\n  eth2 weight -20\n }\n virtual_ipaddress {\n  10.1.1.1\n }\n}\n"
+                + "vrrp_instance IN {\n interface eth1\n virtual_router_id 2\n virtual_ipaddress {\n  10.2.1.1\n }\n}\n"
+                + "vrrp_instance OTHER {\n interface eth1\n virtual_router_id 3\n virtual_ipaddress {\n  10.2.1.2\n }\n}\n",
+        });
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var groups = result.VirtualIps.ToDictionary(v => v.Metadata.Name!, v => v.Spec.SyncGroup);
+        Assert.Equal(new Dictionary<string, string?> { ["out"] = "vg-1", ["in"] = "vg-1", ["other"] = null }, groups);
+        Assert.Null(result.VirtualIps.Single(v => v.Metadata.Name == "out").Spec.TrackInterfaces!.Single().Weight);
+        var messages = Messages(result).ToList();
+        Assert.Contains("k.conf:11: warning: vrrp_instance OUT: track_interface eth2 weight -20 set to 0 (down means FAULT), as keepalived does in sync group vg-1", messages);
+        Assert.Contains(messages, m => m.StartsWith("k.conf:9: warning: sync_group_tracking_weight: not converted", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -187,7 +217,8 @@ public class InstanceConversionTests
     }
 
     [Theory]
-    [InlineData("vrrp_sync_group G {\n group {\n  VI_1\n }\n}\n", "k.conf:4: warning: vrrp_sync_group: not converted: no equivalent")]
+    [InlineData("vrrp_sync_group G {\n group {\n  VI_1\n }\n}\n", "k.conf:6: warning: vrrp_sync_group g: no vrrp_instance VI_1 in this file: ignored")]
+    [InlineData("vrrp_sync_group G {\n notify_master /bin/x\n}\n", "k.conf:5: warning: notify_master: not converted: no equivalent: KeepOperator runs no scripts for a group")]
     [InlineData("global_defs {\n notification_email {\n  a@b\n }\n}\n", "k.conf:5: warning: notification_email: not converted: global setting with no equivalent")]
     [InlineData("vrrp_instanse VI_1 {\n}\n", "k.conf:4: error: unknown top-level keyword \"vrrp_instanse\"")]
     public void TopLevelBlocks(string text, string message)

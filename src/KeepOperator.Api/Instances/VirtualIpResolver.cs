@@ -40,6 +40,8 @@ public static class VirtualIpResolver
                     GoDuration.Parse(g.RefreshInterval ?? VirtualIpDefaults.GratuitousArpRefreshInterval))
                 : GratuitousArpSettings.Default,
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
+            TrackInterfaces = [.. (spec.TrackInterfaces ?? []).Select(t => new TrackInterfaceSettings(t.Name!, t.Weight ?? VirtualIpDefaults.TrackWeight))],
+            SyncGroup = spec.SyncGroup,
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
             Vmac = spec.UseVmac is { } vmac ? VmacSettings.For(vmac, virtualRouterId, Address(spec.Addresses[0]).Address.AddressFamily) : null,

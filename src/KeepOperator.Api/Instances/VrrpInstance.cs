@@ -46,6 +46,12 @@ public sealed record VrrpInstance
     /// <summary>The checks the agent probes (pods checks are the operator's, already in <see cref="Priority"/>).</summary>
     public IReadOnlyList<TrackCheckSettings> Track { get; init; } = [];
 
+    /// <summary>Interfaces whose link state adjusts the priority or means FAULT.</summary>
+    public IReadOnlyList<TrackInterfaceSettings> TrackInterfaces { get; init; } = [];
+
+    /// <summary>The sync group's name: on this node, a member in FAULT holds the others in FAULT.</summary>
+    public string? SyncGroup { get; init; }
+
     /// <summary>Present: advertise by unicast to these peers (and accept only them) instead of multicast.</summary>
     public UnicastSettings? Unicast { get; init; }
 

@@ -21,6 +21,9 @@ public static class ConditionTypes
     /// <summary>Present only with a pods track: True while some node has no Ready pod for one (the message says which and the effect).</summary>
     public const string TrackFailing = "TrackFailing";
 
+    /// <summary>Present only with a syncGroup: True when the group's members cannot share a master (none of them is given to agents).</summary>
+    public const string SyncGroupRefused = "SyncGroupRefused";
+
     /// <summary>NodeAgentConfig: False while IP forwarding is off and NAT virtual servers need it.</summary>
     public const string IpForwarding = "IpForwarding";
 

@@ -28,6 +28,10 @@ public static class VirtualIpReasons
     public const string NodeNotEligible = "NodeNotEligible";
     public const string PreemptDisabled = "PreemptDisabled";
 
+    // SyncGroupRefused
+    public const string MembersAgree = "MembersAgree";
+    public const string MembersDisagree = "MembersDisagree";
+
     // TrackFailing
     public const string PodsReady = "PodsReady";
     public const string NoReadyPod = "NoReadyPod";

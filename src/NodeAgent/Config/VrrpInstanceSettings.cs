@@ -14,6 +14,8 @@ namespace KeepOperator.NodeAgent.Config;
 /// <param name="Track">Checks the agent probes itself (pods checks are left to the operator).</param>
 /// <param name="Notify">Standalone only: scripts run on transitions.</param>
 /// <param name="Vmac">Present: the addresses go on this macvlan while master.</param>
+/// <param name="TrackInterfaces">Interfaces, by name, whose link state adjusts the priority or means FAULT.</param>
+/// <param name="SyncGroup">The sync group: a member in FAULT holds this node's other members in FAULT.</param>
 /// <param name="InterfaceAddress">The interface's primary (IPv6: link-local) address, which the VRRP socket shared by the interface's instances opens with; a unicast source may differ.</param>
 public sealed record VrrpInstanceSettings(
     string Name,
@@ -26,4 +28,6 @@ public sealed record VrrpInstanceSettings(
     IReadOnlyList<TrackCheckSettings> Track,
     IPAddress InterfaceAddress,
     NotifySettings? Notify = null,
-    VmacSettings? Vmac = null);
+    VmacSettings? Vmac = null,
+    IReadOnlyList<TrackInterfaceSettings>? TrackInterfaces = null,
+    string? SyncGroup = null);

@@ -46,7 +46,7 @@ public sealed class HostInstanceFactory(IInterfaceAddresses addresses, NetworkLi
         var vmac = settings.Vmac is { } v
             ? VmacInterface.Create(macvlans, v, link, router.VirtualRouterId, router.PrimaryAddress.AddressFamily, s => VmacSysctls.Apply(s))
             : null;
-        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings), vmac);
+        var runner = new VrrpInstanceRunner(settings, link, transport, addresses, announcer, log, metrics.ForInstance(settings), vmac, name => links.Find(name)?.IsUp ?? false);
         runner.RemoveStaleAddresses(addresses.List());
         log.Info("instance", ("instance", settings.Name), ("node", nodeName), ("interface", link.Name), ("vrid", router.VirtualRouterId),
             ("version", (int)router.Version), ("priority", router.Priority), ("advert_interval", GoDuration.Format(router.AdvertInterval)),

@@ -52,6 +52,8 @@ public static class InstanceChange
             && a.Password == b.Password
             && a.GratuitousArp == b.GratuitousArp
             && a.Track.SequenceEqual(b.Track)
-            && a.Vmac == b.Vmac;
+            && a.Vmac == b.Vmac
+            && (a.TrackInterfaces ?? []).SequenceEqual(b.TrackInterfaces ?? [])
+            && a.SyncGroup == b.SyncGroup;
     }
 }

@@ -63,7 +63,7 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>Graceful stop of one instance: priority 0 if it is master, its VIPs released; safe from any thread.</summary>
     public void RemoveInstance(string name) => Post(new AgentEvent.Remove(name));
 
-    /// <summary>A link notification from the kernel: the instances on that interface go to FAULT or back; safe from any thread.</summary>
+    /// <summary>A link notification from the kernel: the instances on that interface or tracking it react; safe from any thread.</summary>
     public void LinkChanged(NetworkLink link) => Post(new AgentEvent.Link(link));
 
     /// <summary>Asks the loop to stop every instance (priority 0, VIPs released) and return; safe from any thread.</summary>
@@ -110,19 +110,23 @@ public sealed class VrrpAgent : IAsyncDisposable
                 return true;
             case AgentEvent.Tracking t when IsCurrent(t.Instance):
                 t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
+                ApplySyncGroups(now);
                 return true;
             case AgentEvent.Link l:
-                foreach (var entry in _entries.Values.Where(e => e.Runner.Settings.InterfaceIndex == l.Value.Index))
+                foreach (var entry in _entries.Values)
                 {
-                    entry.Runner.ApplyLink(l.Value.IsUp, now);
+                    entry.Runner.ApplyLink(l.Value, now);
                 }
 
+                ApplySyncGroups(now);
                 return true;
             case AgentEvent.Add a:
                 AddOrUpdate(a.Settings, now);
+                ApplySyncGroups(now);
                 return true;
             case AgentEvent.Remove r:
                 Remove(r.Name, now);
+                ApplySyncGroups(now);
                 return true;
             case AgentEvent.Shutdown:
                 foreach (var name in _entries.Keys.ToList())
@@ -132,6 +136,16 @@ public sealed class VrrpAgent : IAsyncDisposable
                 return false;
             default:
                 return true; // for an instance removed since the event was posted
+        }
+    }
+
+    /// <summary>Holds the members of a sync group in FAULT while one of them is in FAULT of its own, releases them after.</summary>
+    private void ApplySyncGroups(DateTimeOffset now)
+    {
+        var holders = SyncGroupRule.Holders(_entries.Values.Select(e => new SyncGroupMember(e.Runner.Name, e.Runner.Settings.SyncGroup, e.Runner.OwnFault)));
+        foreach (var (name, holder) in holders)
+        {
+            _entries[name].Runner.HoldForSyncGroup(holder, now);
         }
     }
 

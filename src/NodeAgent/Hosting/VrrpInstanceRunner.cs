@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using KeepOperator.Api.Logging;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
+using KeepOperator.NodeAgent.Health;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vmac;
@@ -40,8 +41,13 @@ public sealed class VrrpInstanceRunner
     private string? _lastReason;
     private bool _linkDown;
     private bool _trackFault;
+    private byte _checkedPriority;
+    private readonly Dictionary<string, bool> _trackedLinksUp = new(StringComparer.Ordinal);
+    private string? _syncHolder;
 
-    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null, VmacInterface? vmac = null)
+    /// <param name="vmac">Present: the macvlan that holds the addresses while master.</param>
+    /// <param name="isLinkUp">The current state of a tracked interface by name (false for one that does not exist).</param>
+    public VrrpInstanceRunner(VrrpInstanceSettings settings, NetworkLink link, IVrrpTransport transport, IInterfaceAddresses addresses, IAddressAnnouncer announcer, StructuredLog log, InstanceMetrics? metrics = null, VmacInterface? vmac = null, Func<string, bool>? isLinkUp = null)
     {
         _settings = settings;
         _link = link;
@@ -58,6 +64,11 @@ public sealed class VrrpInstanceRunner
         _vips = router.VirtualAddresses;
         _state = VrrpStateMachine.Create(router);
         _announcements = AnnouncementSchedule.Idle(settings.GratuitousArp);
+        _checkedPriority = router.Priority;
+        foreach (var tracked in settings.TrackInterfaces ?? [])
+        {
+            _trackedLinksUp[tracked.Name] = isLinkUp?.Invoke(tracked.Name) ?? false;
+        }
     }
 
     public string Name => _settings.Router.Name;
@@ -80,15 +91,24 @@ public sealed class VrrpInstanceRunner
     /// <summary>The earliest moment this instance needs the loop's attention again.</summary>
     public DateTimeOffset? NextDeadline => Earliest(_state.NextDeadline, _announcements.NextDue);
 
-    /// <summary>Starts the instance: in FAULT at once when its interface is down (keepalived's startup rule).</summary>
+    /// <summary>In FAULT for a reason of its own (its interface, a weight-0 check or tracked interface), not its sync group's.</summary>
+    public bool OwnFault => _linkDown || _trackFault || InterfaceFault;
+
+    private bool InterfaceFault => TrackedPriority.IsFault(TrackedInterfaces());
+
+    /// <summary>
+    /// Starts the instance: in FAULT at once when its interface or a weight-0 tracked interface is down (keepalived's
+    /// startup rule); tracked interface weights apply from the start.
+    /// </summary>
     public void Start(DateTimeOffset now)
     {
         _linkDown = !_link.IsUp;
-        if (_linkDown)
+        if (OwnFault)
         {
-            Apply(new VrrpEvent.InterfaceDown(), now);
+            Apply(new VrrpEvent.InterfaceDown(_linkDown ? VrrpTransitionReason.InterfaceDown : VrrpTransitionReason.TrackInterfaceDown), now);
         }
 
+        ApplyPriority(now);
         Apply(new VrrpEvent.Startup(), now);
     }
 
@@ -110,7 +130,8 @@ public sealed class VrrpInstanceRunner
         _filter = Filter(settings);
         if (priorityChanged)
         {
-            Apply(new VrrpEvent.PriorityChanged(settings.Router.Priority), now);
+            _checkedPriority = settings.Router.Priority;
+            ApplyPriority(now);
         }
     }
 
@@ -120,29 +141,80 @@ public sealed class VrrpInstanceRunner
     /// <summary>A tracking verdict: the new effective priority, and whether a weight-0 check puts the instance in FAULT.</summary>
     public void ApplyTracking(byte effectivePriority, bool fault, DateTimeOffset now)
     {
-        Apply(new VrrpEvent.PriorityChanged(effectivePriority), now);
+        _checkedPriority = effectivePriority;
+        ApplyPriority(now);
         _trackFault = fault;
         UpdateFault(fault ? VrrpTransitionReason.TrackFault : VrrpTransitionReason.TrackRecovered, now);
     }
 
     /// <summary>
-    /// The kernel said the instance's interface went down or lost carrier (FAULT, the VIPs released), or came back.
-    /// Only a change is acted on; the kernel repeats a link's state on unrelated changes.
+    /// The kernel said a link changed. The instance's own interface down or without carrier is FAULT (the VIPs
+    /// released); a tracked interface moves the priority by its weight, or is FAULT with weight 0. Only a change is
+    /// acted on; the kernel repeats a link's state on unrelated changes.
     /// </summary>
-    public void ApplyLink(bool up, DateTimeOffset now)
+    public void ApplyLink(NetworkLink link, DateTimeOffset now)
     {
-        if (_linkDown == !up)
+        ArgumentNullException.ThrowIfNull(link);
+        if (link.Index == _link.Index && _linkDown != !link.IsUp)
+        {
+            _linkDown = !link.IsUp;
+            UpdateFault(link.IsUp ? VrrpTransitionReason.InterfaceUp : VrrpTransitionReason.InterfaceDown, now);
+        }
+
+        if (_trackedLinksUp.TryGetValue(link.Name, out var wasUp) && wasUp != link.IsUp)
+        {
+            _trackedLinksUp[link.Name] = link.IsUp;
+            _log.Info("track-interface", ("instance", Name), ("interface", link.Name), ("up", link.IsUp));
+            ApplyPriority(now);
+            UpdateFault(link.IsUp ? VrrpTransitionReason.TrackInterfaceUp : VrrpTransitionReason.TrackInterfaceDown, now);
+        }
+    }
+
+    /// <summary>Held in FAULT by <paramref name="holder"/>, a member of the sync group in FAULT of its own, or released (null).</summary>
+    public void HoldForSyncGroup(string? holder, DateTimeOffset now)
+    {
+        if (holder == _syncHolder)
         {
             return;
         }
 
-        _linkDown = !up;
-        UpdateFault(up ? VrrpTransitionReason.InterfaceUp : VrrpTransitionReason.InterfaceDown, now);
+        var released = holder is null;
+        _syncHolder = holder;
+        if (!released)
+        {
+            _log.Info("sync-group-hold", ("instance", Name), ("group", _settings.SyncGroup), ("held_by", holder));
+        }
+
+        UpdateFault(released ? VrrpTransitionReason.SyncGroupRecovered : VrrpTransitionReason.SyncGroupFault, now);
     }
 
-    /// <summary>FAULT while the link is down or a weight-0 check fails: one recovering must not clear the other.</summary>
-    private void UpdateFault(string reason, DateTimeOffset now) =>
-        Apply(_linkDown || _trackFault ? new VrrpEvent.InterfaceDown(_linkDown ? VrrpTransitionReason.InterfaceDown : reason) : new VrrpEvent.InterfaceUp(reason), now);
+    /// <summary>The checks' verdict with the tracked interfaces' weights on top (keepalived adds both to the same priority).</summary>
+    private void ApplyPriority(DateTimeOffset now)
+    {
+        var effective = TrackedPriority.Compute(_checkedPriority, TrackedInterfaces());
+        if (effective != _state.EffectivePriority)
+        {
+            Apply(new VrrpEvent.PriorityChanged(effective), now);
+        }
+    }
+
+    private IEnumerable<(int Weight, bool Ok)> TrackedInterfaces() =>
+        (_settings.TrackInterfaces ?? []).Select(t => (t.Weight, _trackedLinksUp.GetValueOrDefault(t.Name)));
+
+    /// <summary>
+    /// FAULT while any cause holds (the link, a weight-0 check or tracked interface, the sync group): one recovering
+    /// must not clear another. The reason is the most basic cause still holding, else the event's.
+    /// </summary>
+    private void UpdateFault(string reason, DateTimeOffset now)
+    {
+        if (!OwnFault && _syncHolder is null)
+        {
+            Apply(new VrrpEvent.InterfaceUp(reason), now);
+            return;
+        }
+
+        Apply(new VrrpEvent.InterfaceDown(_linkDown ? VrrpTransitionReason.InterfaceDown : reason), now);
+    }
 
     /// <summary>Runs whatever is due: state machine timers, then announcement bursts.</summary>
     public void Tick(DateTimeOffset now)

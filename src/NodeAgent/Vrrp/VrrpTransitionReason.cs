@@ -42,6 +42,18 @@ public static class VrrpTransitionReason
     /// <summary>Fault to Backup: the tracked checks pass again (and the interface is up).</summary>
     public const string TrackRecovered = "tracked checks recovered";
 
+    /// <summary>Master or Backup to Fault: a tracked interface with weight 0 went down.</summary>
+    public const string TrackInterfaceDown = "tracked interface down (weight 0)";
+
+    /// <summary>Fault to Backup: the tracked interfaces are up again (and nothing else holds the instance in Fault).</summary>
+    public const string TrackInterfaceUp = "tracked interfaces up";
+
+    /// <summary>Master or Backup to Fault: another member of the instance's sync group is in Fault on this node.</summary>
+    public const string SyncGroupFault = "sync group member in fault";
+
+    /// <summary>Fault to Backup: no member of the sync group is in Fault of its own any more.</summary>
+    public const string SyncGroupRecovered = "sync group recovered";
+
     /// <summary>Each reason as a metric label value (the transitions counter's reason label); "other" for any other text.</summary>
     public static string LabelOf(string reason) => reason switch
     {
@@ -58,6 +70,10 @@ public static class VrrpTransitionReason
         InterfaceUp => "interface_up",
         TrackFault => "track_fault",
         TrackRecovered => "track_recovered",
+        TrackInterfaceDown => "track_interface_down",
+        TrackInterfaceUp => "track_interface_up",
+        SyncGroupFault => "sync_group_fault",
+        SyncGroupRecovered => "sync_group_recovered",
         _ => "other",
     };
 }

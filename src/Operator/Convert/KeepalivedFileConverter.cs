@@ -5,7 +5,6 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
 {
     private static readonly Dictionary<string, string> TopLevelNoEquivalent = new(StringComparer.Ordinal)
     {
-        ["vrrp_sync_group"] = "no equivalent: each VirtualIp fails over on its own; instances are not tied together",
         ["static_ipaddress"] = "no equivalent: static addresses are the host's business",
         ["static_routes"] = "no equivalent: routes are not managed",
         ["static_rules"] = "no equivalent: routing rules are not managed",
@@ -56,6 +55,7 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
         }
 
         var routerId = configId ?? globals.RouterId ?? RouterIdFromFileName(path);
+        var syncGroups = new SyncGroupConverter(reader);
         var instances = new List<ConvertedInstance>();
         var virtualServers = new List<ConvertedVirtualServer>();
         var usedScripts = new HashSet<string>(StringComparer.Ordinal);
@@ -66,6 +66,9 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
             switch (node.Keyword)
             {
                 case "global_defs" or "vrrp_script" or "virtual_server_group":
+                    break;
+                case "vrrp_sync_group":
+                    syncGroups.Read(node);
                     break;
                 case "vrrp_instance":
                     if (instanceConverter.Convert(node, routerId, globals, scripts, usedScripts) is { } instance)
@@ -91,6 +94,7 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
             }
         }
 
+        syncGroups.Apply(instances);
         foreach (var script in scripts.Values.Where(s => !usedScripts.Contains(s.Name)))
         {
             reader.Diagnostics.Warning(script.Location, $"vrrp_script {script.Name}: not converted: no vrrp_instance tracks it");

@@ -8,7 +8,7 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
 {
     private const string NotifyReason = "no equivalent: KeepOperator runs no scripts; every transition is logged (event=transition) and, in a cluster, shown in the VirtualIp's status";
 
-    private const string TrackReason = "no equivalent; express the condition as a spec.track entry (tcp, http or pods)";
+    private const string TrackReason = "no equivalent; express the condition as a spec.track entry (tcp, http or pods) or spec.trackInterfaces";
 
     private static readonly Dictionary<string, string> NoEquivalent = new(StringComparer.Ordinal)
     {
@@ -21,7 +21,6 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         ["notify_master_rx_lower_pri"] = NotifyReason,
         ["smtp_alert"] = "no equivalent: KeepOperator sends no mail",
         ["mcast_src_ip"] = "no equivalent: adverts are sent from the interface's primary address",
-        ["track_interface"] = TrackReason,
         ["track_file"] = TrackReason,
         ["track_process"] = TrackReason,
         ["track_bfd"] = TrackReason,
@@ -100,6 +99,9 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
                     break;
                 case "track_script":
                     WarnTrackScripts(child, scripts, usedScripts);
+                    break;
+                case "track_interface":
+                    (spec.TrackInterfaces ??= []).AddRange(ReadTrackInterfaces(child));
                     break;
                 case "unicast_peer":
                     ReadUnicastPeers(child, spec.Unicast ??= new VrrpUnicast());
@@ -324,6 +326,24 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
         }
     }
 
+    /// <summary>"eth1" (down means FAULT) or "eth1 weight -20"; reverse (the weight applied while up) has no equivalent.</summary>
+    private IEnumerable<TrackInterface> ReadTrackInterfaces(ConfigNode node)
+    {
+        foreach (var entry in node.Block)
+        {
+            if (entry.Args.Contains("reverse"))
+            {
+                reader.Diagnostics.Warning(entry.Location, $"track_interface {entry.Keyword}: reverse not converted: the weight applies the usual way round (negative while down, positive while up)");
+            }
+
+            yield return new TrackInterface { Name = entry.Keyword, Weight = EntryWeight(entry) };
+        }
+    }
+
+    /// <summary>A track_script or track_interface entry's own weight ("name weight -30 [reverse]"), or null.</summary>
+    private int? EntryWeight(ConfigNode entry) =>
+        entry.Args is ["weight", _, ..] ? reader.Integer(VrrpScript.WithoutReverse(entry with { Keyword = "weight", Args = entry.Args.Skip(1).ToList() }), -253, 253) : null;
+
     private void WarnTrackScripts(ConfigNode node, IReadOnlyDictionary<string, VrrpScript> scripts, ISet<string> usedScripts)
     {
         foreach (var entry in node.Block)
@@ -336,7 +356,7 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
             }
 
             // track_script may override the script's weight: "name weight -30".
-            var weight = entry.Args is ["weight", _, ..] ? reader.Integer(VrrpScript.WithoutReverse(entry with { Keyword = "weight", Args = entry.Args.Skip(1).ToList() }), -253, 253) : script.Weight;
+            var weight = EntryWeight(entry) ?? script.Weight;
             var what = $"track_script {script.Name} (vrrp_script at {script.Location}: {script.Describe()}) not converted: KeepOperator runs no scripts";
             reader.Diagnostics.Warning(entry.Location, weight is { } w && w != 0
                 ? $"{what}; express what the script checks as a spec.track entry with the same weight: {script.TrackSuggestion(w)}"

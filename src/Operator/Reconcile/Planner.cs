@@ -32,6 +32,8 @@ public static class Planner
         var allocation = VridAllocator.Allocate(valid.Select(v => new VridClaim(
             Name(v), SegmentKey.Of(v.Spec), v.Spec.VirtualRouterId, v.Status?.VirtualRouterId, v.Metadata.CreationTimestamp)));
 
+        var syncRefusals = SyncGroupCheck.Refusals(valid, nodes);
+        var syncRunning = SyncGroupRunning(valid.Where(v => v.Spec.SyncGroup is not null && !syncRefusals.ContainsKey(Name(v))), nodes, readyPods);
         var instances = nodes.ToDictionary(n => n.Name, _ => new List<VrrpInstance>(), StringComparer.Ordinal);
         var plans = new Dictionary<string, VirtualIpPlan>(StringComparer.Ordinal);
         foreach (var vip in state.VirtualIps.OrderBy(Name, StringComparer.Ordinal))
@@ -74,9 +76,20 @@ public static class Planner
                 withheld |= missing is not null;
             }
 
+            if (vip.Spec.SyncGroup is { } syncGroup)
+            {
+                var refusal = syncRefusals.GetValueOrDefault(name);
+                conditions.Add(refusal is null
+                    ? new(ConditionTypes.SyncGroupRefused, false, VirtualIpReasons.MembersAgree, invalidMessage is null ? $"the members of sync group \"{syncGroup}\" share nodes and priorities" : "not checked: the spec is invalid")
+                    : new(ConditionTypes.SyncGroupRefused, true, VirtualIpReasons.MembersDisagree, refusal));
+                withheld |= refusal is not null;
+            }
+
             var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
             var tracked = PodTrackRule.Decide(vip, eligible, readyPods);
-            var running = eligible.Where(n => tracked.Priorities.ContainsKey(n.Name)).ToList();
+            // A sync group runs only where every member may: a member's pods track in FAULT on a node takes the group off it.
+            var groupRunning = vip.Spec.SyncGroup is { } group ? syncRunning.GetValueOrDefault(group) : null;
+            var running = eligible.Where(n => tracked.Priorities.ContainsKey(n.Name) && (groupRunning is null || groupRunning.Contains(n.Name))).ToList();
             var decision = MaintenanceRules.Decide(vip, running, options.CordonedPriorityOffset, tracked.Priorities);
             if (decision.PreferredMaster is { } preferred)
             {
@@ -104,6 +117,27 @@ public static class Planner
     }
 
     public static string Name(VirtualIp vip) => vip.Metadata.Name ?? "";
+
+    /// <summary>Per accepted sync group: the nodes where no member's pods track is in FAULT.</summary>
+    private static Dictionary<string, HashSet<string>> SyncGroupRunning(IEnumerable<VirtualIp> members, IReadOnlyList<NodeInfo> nodes, ReadyPodIndex readyPods)
+    {
+        var running = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var vip in members)
+        {
+            var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
+            var allowed = PodTrackRule.Decide(vip, eligible, readyPods).Priorities.Keys;
+            if (running.TryGetValue(vip.Spec.SyncGroup!, out var nodesSoFar))
+            {
+                nodesSoFar.IntersectWith(allowed);
+            }
+            else
+            {
+                running[vip.Spec.SyncGroup!] = new HashSet<string>(allowed, StringComparer.Ordinal);
+            }
+        }
+
+        return running;
+    }
 
     /// <param name="eligible">The nodes the nodeSelector matches: a unicast instance's peers, whether or not they run it now.</param>
     private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, string secretNamespace, IReadOnlyList<NodeInfo> eligible, Dictionary<string, List<VrrpInstance>> instances)

@@ -30,7 +30,7 @@ public static class StatusEvents
             }
         }
 
-        foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing })
+        foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing, ConditionTypes.SyncGroupRefused })
         {
             if (Find(updated, type) is { Status: "True" } now && Find(old, type)?.Status != "True")
             {

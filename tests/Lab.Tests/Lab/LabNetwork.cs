@@ -155,17 +155,34 @@ public sealed partial class LabNetwork : IDisposable
     /// </summary>
     public void SetLink(LabNode node, bool up, bool carrierOnly)
     {
-        var state = up ? "up" : "down";
-        if (carrierOnly)
+        if (!carrierOnly)
         {
-            Sh.Check("ip", "-n", SwitchNamespace, "link", "set", "p-" + node.Name, state);
-        }
-        else
-        {
-            Sh.Check("ip", "-n", node.Namespace, "link", "set", "eth0", state);
+            SetInterface(node, "eth0", up);
+            return;
         }
 
-        Log($"{node.Name}: {(carrierOnly ? "switch port" : "eth0")} {state}");
+        var state = up ? "up" : "down";
+        Sh.Check("ip", "-n", SwitchNamespace, "link", "set", "p-" + node.Name, state);
+        Log($"{node.Name}: switch port {state}");
+    }
+
+    /// <summary>
+    /// Adds a second link to track inside the node's namespace (gone with it): a veth pair with both ends there, both up
+    /// (the dummy driver is not always loadable in a container); <see cref="SetInterface"/> on <paramref name="name"/> downs it.
+    /// </summary>
+    public void AddLink(LabNode node, string name)
+    {
+        Sh.Check("ip", "-n", node.Namespace, "link", "add", name, "type", "veth", "peer", "name", name + "-p");
+        Sh.Check("ip", "-n", node.Namespace, "link", "set", name + "-p", "up");
+        SetInterface(node, name, up: true);
+    }
+
+    /// <summary>Takes one of the node's own interfaces down or up administratively.</summary>
+    public void SetInterface(LabNode node, string name, bool up)
+    {
+        var state = up ? "up" : "down";
+        Sh.Check("ip", "-n", node.Namespace, "link", "set", name, state);
+        Log($"{node.Name}: {name} {state}");
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ namespace KeepOperator.Lab.Tests.Lab;
 /// (it leaves out its own and sends from it); keepalived its own as unicast_src_ip and the others as unicast_peer.</param>
 /// <param name="Vmac">The VMAC macvlan's name: the agent's spec.useVmac.interfaceName, keepalived's use_vmac with
 /// vmac_xmit_base (the addresses then go on the macvlan, so they name no dev).</param>
+/// <param name="TrackInterface">Another interface of the node whose link state counts (keepalived's track_interface).</param>
+/// <param name="SyncGroup">keepalived's vrrp_sync_group (spec.syncGroup).</param>
 public sealed record VipSpec(
     string Name,
     int VirtualRouterId,
@@ -25,7 +27,9 @@ public sealed record VipSpec(
     bool Preempt = true,
     TcpTrack? Track = null,
     IReadOnlyDictionary<string, string>? UnicastAddresses = null,
-    string? Vmac = null)
+    string? Vmac = null,
+    TrackedInterface? TrackInterface = null,
+    string? SyncGroup = null)
 {
     public string Vip => LabNetwork.Bare(Addresses[0]);
 
@@ -81,6 +85,16 @@ public sealed record VipSpec(
             sb.Append("      timeout: 300ms\n");
         }
 
+        if (TrackInterface is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  trackInterfaces: [{{name: {TrackInterface.Name}, weight: {TrackInterface.Weight}}}]\n");
+        }
+
+        if (SyncGroup is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  syncGroup: {SyncGroup}\n");
+        }
+
         if (UnicastAddresses is not null)
         {
             sb.Append("  unicast:\n");
@@ -126,6 +140,13 @@ public sealed record VipSpec(
             sb.Append(CultureInfo.InvariantCulture, $"  authentication {{\n    auth_type PASS\n    auth_pass {AuthPassword}\n  }}\n");
         }
 
+        if (TrackInterface is not null)
+        {
+            // No weight is keepalived's FAULT-while-down.
+            var weight = TrackInterface.Weight == 0 ? "" : FormattableString.Invariant($" weight {TrackInterface.Weight}");
+            sb.Append(CultureInfo.InvariantCulture, $"  track_interface {{\n    {TrackInterface.Name}{weight}\n  }}\n");
+        }
+
         if (UnicastAddresses is not null)
         {
             sb.Append(CultureInfo.InvariantCulture, $"  unicast_src_ip {UnicastAddresses[nodeName]}\n");
@@ -158,6 +179,17 @@ public sealed record VipSpec(
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"global_defs {{\n  router_id {nodeName}\n  enable_script_security\n}}\n");
+        foreach (var group in specs.Where(s => s.SyncGroup is not null).GroupBy(s => s.SyncGroup))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"vrrp_sync_group {group.Key} {{\n  group {{\n");
+            foreach (var member in group)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"    {member.Name}\n");
+            }
+
+            sb.Append("  }\n}\n");
+        }
+
         foreach (var s in specs)
         {
             sb.Append(s.ToKeepalivedInstance(nodeName));

@@ -11,7 +11,7 @@ namespace KeepOperator.NodeAgent.Tests.Hosting;
 
 /// <summary>
 /// An <see cref="IVrrpInstanceFactory"/> without a kernel: transports record what they send and receive only what a test delivers,
-/// addresses are a set. Lets the real event loop and runners run on real time in a unit test.
+/// addresses are a set, every tracked interface is up at the start. Lets the real event loop and runners run on real time in a unit test.
 /// </summary>
 public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddressAnnouncer
 {
@@ -32,7 +32,7 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
     }
 
     public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport) =>
-        new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log);
+        new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log, isLinkUp: _ => true);
 
     public IDisposable? StartTracking(VrrpInstanceSettings settings, Action<byte, bool> verdict) => null;
 

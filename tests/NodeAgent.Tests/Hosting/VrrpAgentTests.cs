@@ -100,6 +100,28 @@ public sealed class VrrpAgentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_sync_group_member_faulted_by_its_tracked_interface_holds_the_group_in_fault_until_it_is_back()
+    {
+        _agent.AddInstance(Settings("outside", 1, vip: "10.99.0.201", change: s =>
+        {
+            s.SyncGroup = "router";
+            s.TrackInterfaces = [new TrackInterface { Name = "uplink" }];
+        }));
+        _agent.AddInstance(Settings("inside", 2, vip: "10.98.0.202", change: s => (s.SyncGroup, s.Interface) = ("router", "eth1")));
+        _agent.AddInstance(Settings("alone", 3, vip: "10.99.0.203"));
+        await Until(() => IsMaster("outside") && IsMaster("inside") && IsMaster("alone"), "three masters");
+
+        _agent.LinkChanged(new NetworkLink(9, "uplink", PhysicalAddress.None, IsUp: false));
+        await Until(() => _agent.Snapshots["outside"].State == VrrpState.Fault && _agent.Snapshots["inside"].State == VrrpState.Fault, "the group in FAULT");
+        Assert.Equal(VrrpTransitionReason.SyncGroupFault, _agent.Snapshots["inside"].Message);
+        Assert.False(_host.Holds("10.99.0.201") || _host.Holds("10.98.0.202"));
+        Assert.True(IsMaster("alone"));
+
+        _agent.LinkChanged(new NetworkLink(9, "uplink", PhysicalAddress.None, IsUp: true));
+        await Until(() => IsMaster("outside") && IsMaster("inside"), "the group master again");
+    }
+
+    [Fact]
     public async Task PacketsNoInstanceClaims_AreCountedPerInterface_AndClaimedOnesReachTheirInstance()
     {
         _agent.AddInstance(Settings("web", 51, priority: 100));
