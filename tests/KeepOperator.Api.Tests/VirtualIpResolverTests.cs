@@ -54,13 +54,13 @@ public sealed class VirtualIpResolverTests
     {
         var vip = Vip(s => s.Webhooks =
         [
-            new() { Url = "https://hooks.example/vrrp", CaBundle = "PEM", Timeout = "2s", Attempts = 2 },
+            new() { Url = "https://hooks.example/vrrp", Timeout = "2s", Attempts = 2 },
             new() { UrlSecretRef = new() { Name = "hooks", Key = "url" } },
         ]);
         var instance = VirtualIpResolver.Resolve(vip, 7, 100, "kube-system");
         Assert.Equal(
             [
-                new WebhookSettings { Url = "https://hooks.example/vrrp", CaBundle = "PEM", Timeout = TimeSpan.FromSeconds(2), Attempts = 2 },
+                new WebhookSettings { Url = "https://hooks.example/vrrp", Timeout = TimeSpan.FromSeconds(2), Attempts = 2 },
                 new WebhookSettings { UrlSecretRef = instance.Webhooks![1].UrlSecretRef, Timeout = TimeSpan.FromSeconds(5), Attempts = 4 },
             ],
             instance.Webhooks);
@@ -68,7 +68,7 @@ public sealed class VirtualIpResolverTests
         Assert.Equal(("kube-system", "hooks", "url"), (secret.Namespace, secret.Name, secret.Key));
 
         var json = JsonSerializer.Serialize(instance, ApiJsonContext.Default.VrrpInstance);
-        Assert.Contains("\"webhooks\":[{\"url\":\"https://hooks.example/vrrp\",\"caBundle\":\"PEM\",\"timeout\":\"2s\",\"attempts\":2}", json, StringComparison.Ordinal);
+        Assert.Contains("\"webhooks\":[{\"url\":\"https://hooks.example/vrrp\",\"timeout\":\"2s\",\"attempts\":2}", json, StringComparison.Ordinal);
         Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "default").Webhooks);
     }
 
