@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
 using KeepOperator.Lab.Tests.Lab;
+using KeepOperator.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
