@@ -48,7 +48,33 @@ public sealed class NodeAgentConfigStatus
 
     public List<NodeVirtualServerStatus>? VirtualServers { get; set; }
 
+    /// <summary>
+    /// VRRP routers this node heard on its instances' interfaces for VRIDs it does not run there (bounded, aged out):
+    /// the operator allocates no VRID one of them uses on that segment.
+    /// </summary>
+    public List<ForeignRouterStatus>? ForeignRouters { get; set; }
+
     public List<Condition>? Conditions { get; set; }
+}
+
+/// <summary>A VRRP router heard on the segment for a VRID this node does not run there.</summary>
+public sealed class ForeignRouterStatus
+{
+    /// <summary>The interface it was heard on.</summary>
+    public string Interface { get; set; } = "";
+
+    /// <summary>IPv4 or IPv6 (separate VRID spaces).</summary>
+    public string Family { get; set; } = "";
+
+    public int VirtualRouterId { get; set; }
+
+    /// <summary>The advert's source address.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>The VRRP version in the advert (2 or 3).</summary>
+    public int Version { get; set; }
+
+    public DateTimeOffset? LastHeard { get; set; }
 }
 
 /// <summary>One VRRP instance as seen by the node running it.</summary>

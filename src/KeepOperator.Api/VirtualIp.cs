@@ -48,6 +48,9 @@ public static class VirtualIpDefaults
     public const string GratuitousArpRefreshInterval = "0s";
 
     public const string NotifyTimeout = "5s";
+
+    public const string WebhookTimeout = "5s";
+    public const int WebhookAttempts = 4;
 }
 
 public sealed class VirtualIpSpec
@@ -107,6 +110,9 @@ public sealed class VirtualIpSpec
 
     /// <summary>Present: the master holds the addresses on a macvlan with the virtual router MAC (keepalived's use_vmac).</summary>
     public VirtualMac? UseVmac { get; set; }
+
+    /// <summary>HTTP(S) endpoints the node agent POSTs each state transition to (standalone and in a cluster).</summary>
+    public List<VrrpWebhook>? Webhooks { get; set; }
 }
 
 /// <summary>
@@ -277,4 +283,26 @@ public sealed class VrrpNotify
 
     /// <summary>Go duration &gt; 0: a script still running this long after its start is sent SIGTERM, then SIGKILL. Default "5s".</summary>
     public string? Timeout { get; set; }
+}
+
+/// <summary>
+/// An endpoint told of every transition by a small JSON POST from the node that made it: the agent sees the transition
+/// first and sends it also while the API server is down. Exactly one of <see cref="Url"/> and <see cref="UrlSecretRef"/>.
+/// </summary>
+public sealed class VrrpWebhook
+{
+    /// <summary>Absolute http:// or https:// URL, without credentials (a URL carrying a token belongs in a Secret).</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Cluster only: the URL is read by the agent from this Secret key.</summary>
+    public SecretKeySelector? UrlSecretRef { get; set; }
+
+    /// <summary>PEM certificates trusted for this endpoint instead of the system's (a private CA).</summary>
+    public string? CaBundle { get; set; }
+
+    /// <summary>Go duration per attempt, 1ms-60s. Default "5s".</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary>Tries per transition, 1-10, with a doubling backoff between them. Default 4.</summary>
+    public int? Attempts { get; set; }
 }

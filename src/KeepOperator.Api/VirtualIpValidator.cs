@@ -161,6 +161,7 @@ public static partial class VirtualIpValidator
         ValidateGratuitousArp(spec.GratuitousArp, errors);
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
         ValidateNotify(spec.Notify, mode, errors);
+        ValidateWebhooks(spec.Webhooks, mode, errors);
     }
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)
@@ -270,21 +271,97 @@ public static partial class VirtualIpValidator
 
         if (auth.PasswordSecretRef is { } secretRef)
         {
-            if (mode == ValidationMode.Standalone)
-            {
-                errors.Add(new("spec.authentication.passwordSecretRef", "needs a cluster; give password in a standalone configuration"));
-            }
-
-            if (string.IsNullOrEmpty(secretRef.Name))
-            {
-                errors.Add(new("spec.authentication.passwordSecretRef.name", "required"));
-            }
-
-            if (string.IsNullOrEmpty(secretRef.Key))
-            {
-                errors.Add(new("spec.authentication.passwordSecretRef.key", "required"));
-            }
+            ValidateSecretRef(secretRef, "spec.authentication.passwordSecretRef", "give password in a standalone configuration", mode, errors);
         }
+    }
+
+    private static void ValidateSecretRef(SecretKeySelector secretRef, string path, string standaloneHint, ValidationMode mode, List<FieldError> errors)
+    {
+        if (mode == ValidationMode.Standalone)
+        {
+            errors.Add(new(path, $"needs a cluster; {standaloneHint}"));
+        }
+
+        if (string.IsNullOrEmpty(secretRef.Name))
+        {
+            errors.Add(new(path + ".name", "required"));
+        }
+
+        if (string.IsNullOrEmpty(secretRef.Key))
+        {
+            errors.Add(new(path + ".key", "required"));
+        }
+    }
+
+    private static void ValidateWebhooks(List<VrrpWebhook>? webhooks, ValidationMode mode, List<FieldError> errors)
+    {
+        for (var i = 0; i < (webhooks?.Count ?? 0); i++)
+        {
+            var hook = webhooks![i];
+            var path = $"spec.webhooks[{i}]";
+            if ((hook.Url is null) == (hook.UrlSecretRef is null))
+            {
+                errors.Add(new(path, "needs exactly one of url and urlSecretRef"));
+            }
+
+            if (hook.Url is { } url && WebhookUrlError(url) is { } urlError)
+            {
+                errors.Add(new(path + ".url", $"{urlError}, got \"{url}\""));
+            }
+
+            if (hook.UrlSecretRef is { } secretRef)
+            {
+                ValidateSecretRef(secretRef, path + ".urlSecretRef", "give url in a standalone configuration", mode, errors);
+            }
+
+            if (hook.CaBundle is { } pem && !HasCertificates(pem))
+            {
+                errors.Add(new(path + ".caBundle", "must hold at least one PEM certificate (-----BEGIN CERTIFICATE-----)"));
+            }
+
+            FieldRules.PositiveDuration(hook.Timeout, path + ".timeout", errors);
+            if (hook.Timeout is { } timeoutText && GoDuration.TryParse(timeoutText, out var timeout) && timeout > TimeSpan.FromSeconds(60))
+            {
+                errors.Add(new(path + ".timeout", $"must be at most 60s, got \"{timeoutText}\""));
+            }
+
+            FieldRules.Range(hook.Attempts, 1, 10, path + ".attempts", errors);
+        }
+    }
+
+    /// <summary>
+    /// Null for an absolute http(s) URL without user info: a URL given inline is readable by whoever reads the VirtualIp
+    /// (and every NodeAgentConfig), so credentials go through urlSecretRef. The agent checks a Secret's URL the same way.
+    /// </summary>
+    public static string? WebhookUrlError(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return "must be an absolute http:// or https:// URL";
+        }
+
+        return uri.UserInfo.Length > 0 ? "must not carry credentials (user:password@); put such a URL in a Secret (urlSecretRef)" : null;
+    }
+
+    private static bool HasCertificates(string pem)
+    {
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
+
+        return certificates.Count > 0;
     }
 
     private static void ValidatePriorities(VirtualIpSpec spec, List<FieldError> errors)

@@ -67,6 +67,29 @@ public sealed class VirtualIpResolverTests
     }
 
     [Fact]
+    public void Webhooks_get_defaults_and_their_secret_a_namespace_and_travel_in_the_node_config()
+    {
+        var vip = Vip(s => s.Webhooks =
+        [
+            new() { Url = "https://hooks.example/vrrp", Timeout = "2s", Attempts = 2 },
+            new() { UrlSecretRef = new() { Name = "hooks", Key = "url" } },
+        ]);
+        var instance = VirtualIpResolver.Resolve(vip, 7, 100, "kube-system");
+        Assert.Equal(
+            [
+                new WebhookSettings { Url = "https://hooks.example/vrrp", Timeout = TimeSpan.FromSeconds(2), Attempts = 2 },
+                new WebhookSettings { UrlSecretRef = instance.Webhooks![1].UrlSecretRef, Timeout = TimeSpan.FromSeconds(5), Attempts = 4 },
+            ],
+            instance.Webhooks);
+        var secret = instance.Webhooks[1].UrlSecretRef!;
+        Assert.Equal(("kube-system", "hooks", "url"), (secret.Namespace, secret.Name, secret.Key));
+
+        var json = JsonSerializer.Serialize(instance, ApiJsonContext.Default.VrrpInstance);
+        Assert.Contains("\"webhooks\":[{\"url\":\"https://hooks.example/vrrp\",\"timeout\":\"2s\",\"attempts\":2}", json, StringComparison.Ordinal);
+        Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "default").Webhooks);
+    }
+
+    [Fact]
     public void A_secret_without_a_namespace_gets_the_one_given()
     {
         var vip = Vip(s => s.Authentication = new() { PasswordSecretRef = new() { Name = "vrrp", Key = "pw" } });

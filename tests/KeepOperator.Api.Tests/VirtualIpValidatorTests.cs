@@ -482,4 +482,41 @@ public class VirtualIpValidatorTests
     {
         Assert.Contains(Errors(v => v.Spec.Notify = new() { Timeout = timeout }), e => e.Path == "spec.notify.timeout");
     }
+
+    [Fact]
+    public void Webhooks_need_exactly_one_of_url_and_urlSecretRef_which_is_cluster_only()
+    {
+        Assert.Empty(Errors(v => v.Spec.Webhooks = [new() { Url = "https://hooks.example/vrrp?team=net", Timeout = "60s", Attempts = 10 }]));
+        AssertError(Errors(v => v.Spec.Webhooks = [new()]), "spec.webhooks[0]", "exactly one of url and urlSecretRef");
+        AssertError(Errors(v => v.Spec.Webhooks = [new() { Url = "https://a/", UrlSecretRef = new() { Name = "s", Key = "k" } }], ValidationMode.Cluster), "spec.webhooks[0]", "exactly one");
+        void UseRef(VirtualIp v) => v.Spec.Webhooks = [new() { UrlSecretRef = new() { Name = "hooks", Key = "url" } }];
+        Assert.Empty(Errors(UseRef, ValidationMode.Cluster));
+        AssertError(Errors(UseRef), "spec.webhooks[0].urlSecretRef", "needs a cluster");
+        AssertError(Errors(v => v.Spec.Webhooks = [new() { UrlSecretRef = new() }], ValidationMode.Cluster), "spec.webhooks[0].urlSecretRef.key", "required");
+    }
+
+    [Theory]
+    [InlineData("ftp://hooks.example/", "absolute http:// or https://")]
+    [InlineData("/relative", "absolute http:// or https://")]
+    [InlineData("https://user:secret@hooks.example/", "must not carry credentials")]
+    [InlineData("https://token@hooks.example/", "must not carry credentials")]
+    public void An_inline_webhook_url_is_absolute_http_without_credentials(string url, string message)
+    {
+        AssertError(Errors(v => v.Spec.Webhooks = [new() { Url = url }]), "spec.webhooks[0].url", message);
+    }
+
+    [Fact]
+    public void Webhook_timeout_attempts_and_caBundle_are_checked()
+    {
+        var errors = Errors(v => v.Spec.Webhooks = [new() { Url = "http://10.0.0.5/", Timeout = "61s", Attempts = 11, CaBundle = "not a certificate" }]);
+        AssertError(errors, "spec.webhooks[0].timeout", "at most 60s");
+        AssertError(errors, "spec.webhooks[0].attempts", "between 1 and 10");
+        AssertError(errors, "spec.webhooks[0].caBundle", "PEM certificate");
+        AssertError(Errors(v => v.Spec.Webhooks = [new() { Url = "http://10.0.0.5/", Timeout = "0s" }]), "spec.webhooks[0].timeout", "positive");
+
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ca", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        Assert.Empty(Errors(v => v.Spec.Webhooks = [new() { Url = "https://10.0.0.5/", CaBundle = ca.ExportCertificatePem() }]));
+    }
 }

@@ -22,6 +22,7 @@ public sealed class CelRuleTests(ClusterFixture cluster) : IClassFixture<Cluster
         { VipHead + "  addresses: [10.0.0.1/33]\n", "must be an IP address or CIDR" },
         { VipHead + "  addresses: [10.0.0.1]\n  preemptDelay: 1001s\n", "spec.preemptDelay: Invalid value: \"string\": must be at most 1000s" },
         { VipHead + "  addresses: [10.0.0.1]\n  authentication: {type: PASS}\n", "needs exactly one of password and passwordSecretRef" },
+        { VipHead + "  addresses: [10.0.0.1]\n  webhooks: [{timeout: 2s}]\n", "needs exactly one of url and urlSecretRef" },
         { VipHead + "  addresses: [10.0.0.1]\n  track: [{name: t, tcp: {port: 80}, http: {url: \"http://a/\"}}]\n", "must have exactly one of tcp, http, pods" },
         { VipHead + "  addresses: [10.0.0.1]\n  track: [{name: t, pods: {selector: {}}}]\n", "must have matchLabels or matchExpressions" },
         { VipHead + "  addresses: [10.0.0.1]\n  track: [{name: t, pods: {selector: {matchExpressions: [{key: app, operator: In}]}}}]\n", "In and NotIn need values" },

@@ -11,7 +11,7 @@ public static class VirtualIpResolver
 {
     /// <param name="virtualRouterId">The spec's, or the one the operator allocated.</param>
     /// <param name="priority">This node's priority (<see cref="PriorityFor"/>, or the operator's decision).</param>
-    /// <param name="secretNamespace">The namespace of a passwordSecretRef that names none.</param>
+    /// <param name="secretNamespace">The namespace of a passwordSecretRef or urlSecretRef that names none.</param>
     /// <param name="nodes">Cluster: this node's name and the eligible nodes' addresses, where unicast peers come from when the spec lists none.</param>
     public static VrrpInstance Resolve(VirtualIp vip, int virtualRouterId, int priority, string secretNamespace, UnicastNodes? nodes = null)
     {
@@ -30,9 +30,7 @@ public static class VirtualIpResolver
             Addresses = [.. spec.Addresses.Select(Address)],
             Interface = spec.Interface,
             Password = spec.Authentication?.Password,
-            PasswordSecretRef = spec.Authentication?.PasswordSecretRef is { } secretRef
-                ? new SecretKeySelector { Namespace = secretRef.Namespace ?? secretNamespace, Name = secretRef.Name, Key = secretRef.Key }
-                : null,
+            PasswordSecretRef = spec.Authentication?.PasswordSecretRef is { } secretRef ? InNamespace(secretRef, secretNamespace) : null,
             GratuitousArp = spec.GratuitousArp is { } g
                 ? new GratuitousArpSettings(
                     g.Repeat ?? VirtualIpDefaults.GratuitousArpRepeat,
@@ -45,8 +43,21 @@ public static class VirtualIpResolver
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
             Vmac = spec.UseVmac is { } vmac ? VmacSettings.For(vmac, virtualRouterId, Address(spec.Addresses[0]).Address.AddressFamily) : null,
+            Webhooks = spec.Webhooks is { Count: > 0 } webhooks ? [.. webhooks.Select(w => Webhook(w, secretNamespace))] : null,
         };
     }
+
+    private static SecretKeySelector InNamespace(SecretKeySelector secretRef, string secretNamespace) =>
+        new() { Namespace = secretRef.Namespace ?? secretNamespace, Name = secretRef.Name, Key = secretRef.Key };
+
+    private static WebhookSettings Webhook(VrrpWebhook webhook, string secretNamespace) => new()
+    {
+        Url = webhook.Url,
+        UrlSecretRef = webhook.UrlSecretRef is { } secretRef ? InNamespace(secretRef, secretNamespace) : null,
+        CaBundle = webhook.CaBundle,
+        Timeout = GoDuration.Parse(webhook.Timeout ?? VirtualIpDefaults.WebhookTimeout),
+        Attempts = webhook.Attempts ?? VirtualIpDefaults.WebhookAttempts,
+    };
 
     /// <summary>
     /// Explicit peers win, passed on as listed (the agent leaves out its own addresses and sends from the one on its

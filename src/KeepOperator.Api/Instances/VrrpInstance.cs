@@ -57,6 +57,8 @@ public sealed record VrrpInstance
 
     /// <summary>Present: the addresses go on a macvlan with the virtual router MAC while master (keepalived's use_vmac).</summary>
     public VmacSettings? Vmac { get; init; }
+    /// <summary>Endpoints POSTed each transition by this node; null: none.</summary>
+    public IReadOnlyList<WebhookSettings>? Webhooks { get; init; }
 
     /// <summary>
     /// Standalone only, so never in a NodeAgentConfig: whoever can write one must not be able to run programs as root on

@@ -6,13 +6,16 @@ public static class ConditionTypes
     /// <summary>True when exactly one live node reports Master.</summary>
     public const string Ready = "Ready";
 
-    /// <summary>True when another VirtualIp on the same segment uses the same VRID (neither is given to agents).</summary>
+    /// <summary>
+    /// True when another VirtualIp on the same segment uses the same VRID (neither is given to agents), when the segment
+    /// has no VRID free, or when a router outside the cluster advertises the VirtualIp's VRID (still given to agents).
+    /// </summary>
     public const string Conflict = "Conflict";
 
     /// <summary>True when VirtualIpValidator refuses the spec (not given to agents).</summary>
     public const string Invalid = "Invalid";
 
-    /// <summary>Present only with a passwordSecretRef: True when the Secret or its key is missing (not given to agents).</summary>
+    /// <summary>Present only with a passwordSecretRef or a webhook urlSecretRef: True when a Secret or its key is missing (not given to agents).</summary>
     public const string SecretMissing = "SecretMissing";
 
     /// <summary>Present only with the preferred-master annotation: whether the preferred node was raised above the others.</summary>

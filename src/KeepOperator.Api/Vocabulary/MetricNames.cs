@@ -16,6 +16,7 @@ public static class MetricNames
     public const string VrrpTakeover = "keepoperator_vrrp_takeover_seconds";
     public const string RealServerUp = "keepoperator_real_server_up";
     public const string HealthCheckDuration = "keepoperator_health_check_duration_seconds";
+    public const string WebhookDeliveries = "keepoperator_webhook_deliveries_total";
 
     public const string ReconcileDuration = "keepoperator_operator_reconcile_duration_seconds";
     public const string ReconcileErrors = "keepoperator_operator_reconcile_errors_total";
@@ -26,7 +27,7 @@ public static class MetricNames
     public static IReadOnlyList<string> Agent { get; } =
     [
         VrrpState, VrrpTransitions, VrrpAdvertsSent, VrrpAdvertsReceived, VrrpPacketsDropped, VrrpPacketsUnmatched,
-        VrrpEffectivePriority, VrrpTakeover, RealServerUp, HealthCheckDuration,
+        VrrpEffectivePriority, VrrpTakeover, RealServerUp, HealthCheckDuration, WebhookDeliveries,
     ];
 
     /// <summary>What the operator exports.</summary>

@@ -17,6 +17,7 @@ public static class VirtualIpReasons
     public const string NoConflict = "NoConflict";
     public const string VirtualRouterIdInUse = "VirtualRouterIdInUse";
     public const string NoFreeVirtualRouterId = "NoFreeVirtualRouterId";
+    public const string ForeignVirtualRouterId = "ForeignVirtualRouterId";
 
     // SecretMissing
     public const string SecretFound = "SecretFound";

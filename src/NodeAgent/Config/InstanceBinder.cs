@@ -20,7 +20,7 @@ public sealed record InstanceBinding(VrrpInstanceSettings? Settings, IReadOnlyLi
 /// </summary>
 public static class InstanceBinder
 {
-    /// <param name="readSecret">Reads a passwordSecretRef (cluster); without it a secret reference is an error.</param>
+    /// <param name="readSecret">Reads a passwordSecretRef or urlSecretRef (cluster); without it a secret reference is an error.</param>
     public static InstanceBinding Bind(VrrpInstance instance, IReadOnlyList<InterfaceAddress> hostAddresses, Func<SecretKeySelector, string?>? readSecret = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
@@ -42,6 +42,7 @@ public static class InstanceBinder
             }
         }
 
+        var webhooks = Webhooks(instance, readSecret, errors);
         var (source, peers) = primary is null ? (null, null) : Unicast(instance, interfaceIndex, primary, hostAddresses, errors);
         if (errors.Count > 0)
         {
@@ -59,7 +60,47 @@ public static class InstanceBinder
             source!,
             [.. instance.Addresses.Select(a => a.Address)],
             peers);
-        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track, primary!, instance.Notify, instance.Vmac, instance.TrackInterfaces, instance.SyncGroup), errors);
+        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track, primary!, instance.Notify, instance.Vmac, instance.TrackInterfaces, instance.SyncGroup, webhooks), errors);
+    }
+
+    /// <summary>
+    /// The webhooks with their URLs, a urlSecretRef's read and checked as an inline one is (a missing Secret stops the
+    /// instance as a password's does: the operator's SecretMissing condition says so before it gets here).
+    /// </summary>
+    private static List<WebhookTarget>? Webhooks(VrrpInstance instance, Func<SecretKeySelector, string?>? readSecret, List<FieldError> errors)
+    {
+        if (instance.Webhooks is not { Count: > 0 } webhooks)
+        {
+            return null;
+        }
+
+        var targets = new List<WebhookTarget>(webhooks.Count);
+        for (var i = 0; i < webhooks.Count; i++)
+        {
+            var webhook = webhooks[i];
+            var url = webhook.Url;
+            var path = $"spec.webhooks[{i}].url";
+            if (webhook.UrlSecretRef is { } secretRef)
+            {
+                path = $"spec.webhooks[{i}].urlSecretRef";
+                url = readSecret?.Invoke(secretRef)?.Trim();
+                if (url is null)
+                {
+                    errors.Add(new(path, $"cannot read Secret {secretRef.Namespace}/{secretRef.Name} key {secretRef.Key}"));
+                    continue;
+                }
+            }
+
+            if (VirtualIpValidator.WebhookUrlError(url ?? "") is { } error)
+            {
+                errors.Add(new(path, $"the webhook URL {error}"));
+                continue;
+            }
+
+            targets.Add(new WebhookTarget(new Uri(url!), webhook.CaBundle, webhook.Timeout, webhook.Attempts));
+        }
+
+        return targets;
     }
 
     /// <summary>

@@ -16,6 +16,7 @@ namespace KeepOperator.NodeAgent.Config;
 /// <param name="Vmac">Present: the addresses go on this macvlan while master.</param>
 /// <param name="TrackInterfaces">Interfaces, by name, whose link state adjusts the priority or means FAULT.</param>
 /// <param name="SyncGroup">The sync group: a member in FAULT holds this node's other members in FAULT.</param>
+/// <param name="Webhooks">Endpoints POSTed on transitions, their URLs known.</param>
 /// <param name="InterfaceAddress">The interface's primary (IPv6: link-local) address, which the VRRP socket shared by the interface's instances opens with; a unicast source may differ.</param>
 public sealed record VrrpInstanceSettings(
     string Name,
@@ -30,4 +31,5 @@ public sealed record VrrpInstanceSettings(
     NotifySettings? Notify = null,
     VmacSettings? Vmac = null,
     IReadOnlyList<TrackInterfaceSettings>? TrackInterfaces = null,
-    string? SyncGroup = null);
+    string? SyncGroup = null,
+    IReadOnlyList<WebhookTarget>? Webhooks = null);

@@ -12,6 +12,7 @@ using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Notify;
+using KeepOperator.NodeAgent.Webhooks;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -196,7 +197,10 @@ public static class AgentCommandLine
         using var macvlans = new RtnetlinkMacvlanLinks(links);
         using var announcer = new AddressAnnouncer();
         var notify = new NotifyScriptRunner(log);
-        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, macvlans, announcer, nodeName, time, log, metrics), time, log, metrics, notify);
+        using var webhooks = new WebhookSender(nodeName, time, log, metrics);
+        using var webhooksStop = new CancellationTokenSource();
+        var sending = webhooks.RunAsync(webhooksStop.Token);
+        await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, macvlans, announcer, nodeName, time, log, metrics), time, log, metrics, notify, webhooks);
         using var stopping = new CancellationTokenSource();
         // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)
@@ -225,9 +229,15 @@ public static class AgentCommandLine
         }
         // notify_stop scripts were queued as the instances stopped: let them finish (each is bounded by its timeout).
         await notify.DrainAsync().ConfigureAwait(false);
+        // The STOP transitions' webhooks too, bounded: an endpoint that is down must not hold the shutdown.
+        webhooks.Complete();
+        webhooksStop.CancelAfter(WebhookDrainTimeout);
+        await sending.ConfigureAwait(false);
         log.Info("stopped", ("node", nodeName));
         return 0;
     }
+
+    private static readonly TimeSpan WebhookDrainTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Link notifications into the loop; should the netlink socket fail, the agent runs on and says so.</summary>
     private static async Task FollowLinksAsync(LinkMonitor monitor, VrrpAgent agent, StructuredLog log, CancellationToken stop)

@@ -59,7 +59,8 @@ public sealed class ClusterAgent
     {
         var applied = _applied;
         return NodeStatusBuilder.Build(applied.Names, _agent.Snapshots, applied.Errors, applied.Generation, _time.GetUtcNow(),
-            _loadBalancing?.Balancer.Status, _loadBalancing?.Dataplane, _loadBalancing?.KubeProxyWarning, applied.VirtualServerErrors);
+            _loadBalancing?.Balancer.Status, _loadBalancing?.Dataplane, _loadBalancing?.KubeProxyWarning, applied.VirtualServerErrors,
+            _agent.ForeignRouters());
     }
 
     /// <summary>Watches, applies and reports until <paramref name="stop"/>; the loop itself is run (and stopped) by the caller.</summary>
@@ -216,15 +217,16 @@ public sealed class ClusterAgent
     }
 
     /// <summary>
-    /// Every passwordSecretRef's value (null: the Secret or key does not exist, a configuration error). A transport or
+    /// Every passwordSecretRef's and urlSecretRef's value (null: the Secret or key does not exist, a configuration error). A transport or
     /// server error throws instead: that is not an answer, and must not stop an instance.
     /// </summary>
     private async Task<Dictionary<(string, string, string), string?>> ReadSecretsAsync(NodeAgentConfig config, CancellationToken stop)
     {
         var values = new Dictionary<(string, string, string), string?>();
-        foreach (var instance in config.Spec.Instances)
+        var references = config.Spec.Instances.SelectMany(i => (i.Webhooks ?? []).Select(w => w.UrlSecretRef).Prepend(i.PasswordSecretRef));
+        foreach (var reference in references)
         {
-            if (instance.PasswordSecretRef is { Namespace: { } ns, Name: { } name, Key: { } key } && !values.ContainsKey((ns, name, key)))
+            if (reference is { Namespace: { } ns, Name: { } name, Key: { } key } && !values.ContainsKey((ns, name, key)))
             {
                 values[(ns, name, key)] = await _client.GetSecretValueAsync(ns, name, key, stop).ConfigureAwait(false);
             }

@@ -8,7 +8,7 @@ public enum InstanceChangeKind
     /// <summary>Same settings: leave the instance alone.</summary>
     Unchanged,
 
-    /// <summary>Only the base priority, the unicast peers or the notify scripts differ: applied to the running instance, no restart.</summary>
+    /// <summary>Only the base priority, the unicast peers, the notify scripts or the webhooks differ: applied to the running instance, no restart.</summary>
     InPlace,
 
     /// <summary>Anything else differs: graceful stop (priority 0 if master), then start with the new settings.</summary>
@@ -29,6 +29,7 @@ public static class InstanceChange
 
         return current.Router.Priority == next.Router.Priority && SamePeers(current.Router.UnicastPeers, next.Router.UnicastPeers)
             && (current.Notify is null ? next.Notify is null : current.Notify.SameAs(next.Notify))
+            && (current.Webhooks ?? []).SequenceEqual(next.Webhooks ?? [])
             ? InstanceChangeKind.Unchanged
             : InstanceChangeKind.InPlace;
     }

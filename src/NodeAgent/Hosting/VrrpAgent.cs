@@ -8,6 +8,7 @@ using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Notify;
 using KeepOperator.NodeAgent.Vrrp;
 using KeepOperator.NodeAgent.Vrrp.Transport;
+using KeepOperator.NodeAgent.Webhooks;
 
 namespace KeepOperator.NodeAgent.Hosting;
 
@@ -30,14 +31,19 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly Dictionary<(int Interface, AddressFamily Family), SocketGroup> _groups = [];
     private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
+    private readonly ForeignRouterTable _foreign = new();
 
     private readonly AgentMetrics? _metrics;
     private readonly NotifyScriptRunner? _notify;
+    private readonly WebhookSender? _webhooks;
 
     /// <param name="metrics">Where packets no instance claims are counted (the instances count their own drops).</param>
     /// <param name="notify">Runs the instances' notify scripts off this loop; null: none are run.</param>
-    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log, AgentMetrics? metrics = null, NotifyScriptRunner? notify = null)
+    /// <param name="webhooks">Sends the instances' transition webhooks off this loop; null: none are sent.</param>
+    public VrrpAgent(IVrrpInstanceFactory factory, TimeProvider time, StructuredLog log, AgentMetrics? metrics = null, NotifyScriptRunner? notify = null,
+        WebhookSender? webhooks = null)
     {
+        _webhooks = webhooks;
         _factory = factory;
         _time = time;
         _log = log;
@@ -48,7 +54,16 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>The running instances as last seen by the loop; safe from any thread.</summary>
     public IReadOnlyDictionary<string, InstanceSnapshot> Snapshots => _snapshots;
 
-    /// <summary>Raised on the loop after an instance changed state or priority, started or stopped.</summary>
+    /// <summary>The routers heard lately for VRIDs this node does not run on their interface; safe from any thread.</summary>
+    public IReadOnlyList<(ForeignRouter Router, DateTimeOffset LastHeard)> ForeignRouters()
+    {
+        lock (_foreign)
+        {
+            return _foreign.Current(_time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Raised on the loop after an instance changed state or priority, started or stopped (and, from a receive task, when a new foreign router is heard).</summary>
     public event Action? InstancesChanged;
 
     /// <summary>Starts an instance (an existing one of the same name is updated instead); safe from any thread.</summary>
@@ -256,9 +271,12 @@ public sealed class VrrpAgent : IAsyncDisposable
         InstancesChanged?.Invoke();
     }
 
-    /// <summary>On the loop: only queues the scripts, which run on the thread pool.</summary>
-    private void OnRunnerTransitioned(VrrpInstanceRunner runner, StateChanged changed) =>
+    /// <summary>On the loop: only queues the scripts and the webhooks' POSTs, which run elsewhere.</summary>
+    private void OnRunnerTransitioned(VrrpInstanceRunner runner, StateChanged changed)
+    {
         _notify?.Notify(runner.Name, changed.To, changed.EffectivePriority, runner.Settings.Notify);
+        _webhooks?.Enqueue(runner.Name, changed, _time.GetUtcNow(), runner.Settings.Webhooks);
+    }
 
     /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
     private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>
@@ -301,8 +319,15 @@ public sealed class VrrpAgent : IAsyncDisposable
             // The VRID sits at byte 1 in both versions: it tells which instance a bad packet was meant for.
             if (message.Length < 2 || !group.Instances.TryGetValue(message[1], out var instance))
             {
-                // Other routers' VRIDs are normal on a shared segment: counted, not logged (keepalived is silent too).
+                // Other routers' VRIDs are normal on a shared segment: counted, not logged (keepalived is silent too), and
+                // reported so that the operator allocates none of them here.
                 _metrics?.UnmatchedPacket(group.InterfaceName);
+                if (message.Length >= 2)
+                {
+                    // Without the scope id: the interface is named already, and the status shows the bare address.
+                    var source = datagram.Source.IsIPv6LinkLocal ? new IPAddress(datagram.Source.GetAddressBytes()) : datagram.Source;
+                    HeardForeign(new ForeignRouter(group.InterfaceName, source, message[1], message[0] >> 4));
+                }
                 continue;
             }
             if (VrrpPacketCodec.TryDecode(message, datagram.Source, datagram.Destination, datagram.TtlOrHopLimit, out var packet, out var reason))
@@ -313,6 +338,20 @@ public sealed class VrrpAgent : IAsyncDisposable
             {
                 Post(new AgentEvent.Dropped(instance, reason, datagram.Source));
             }
+        }
+    }
+
+    private void HeardForeign(ForeignRouter router)
+    {
+        bool isNew;
+        lock (_foreign)
+        {
+            isNew = _foreign.Observe(router, _time.GetUtcNow());
+        }
+        if (isNew)
+        {
+            _log.Info("foreign-router", ("interface", router.Interface), ("vrid", router.VirtualRouterId), ("source", router.Source), ("version", router.Version));
+            InstancesChanged?.Invoke();
         }
     }
 

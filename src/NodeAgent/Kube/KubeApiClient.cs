@@ -180,14 +180,7 @@ public sealed class KubeApiClient : IDisposable
         }
         else if (settings.CertificateAuthorityPem is { } caPem)
         {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPem(caPem);
-            ssl.CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                RevocationMode = X509RevocationMode.NoCheck,
-            };
-            ssl.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
+            Tls.CustomRootTrust.Apply(ssl, caPem);
         }
 
         return handler;

@@ -13,6 +13,7 @@ public static class NodeStatusBuilder
     /// <param name="errors">Instances that could not be started, with why (configuration or host errors).</param>
     /// <param name="loadBalancing">The virtual servers' state; null when the agent runs none.</param>
     /// <param name="virtualServerErrors">Virtual servers (namespace/name) that could not be programmed, with why.</param>
+    /// <param name="foreignRouters">Routers heard for VRIDs this node does not run on their interface.</param>
     public static NodeAgentConfigStatus Build(
         IReadOnlyList<string> configured,
         IReadOnlyDictionary<string, InstanceSnapshot> running,
@@ -22,7 +23,8 @@ public static class NodeStatusBuilder
         LoadBalancerStatus? loadBalancing = null,
         DataplaneChoice? dataplane = null,
         string? kubeProxyWarning = null,
-        IReadOnlyDictionary<string, string>? virtualServerErrors = null)
+        IReadOnlyDictionary<string, string>? virtualServerErrors = null,
+        IReadOnlyList<(ForeignRouter Router, DateTimeOffset LastHeard)>? foreignRouters = null)
     {
         ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(running);
@@ -58,6 +60,16 @@ public static class NodeStatusBuilder
             ObservedGeneration = observedGeneration,
             LastHeartbeatTime = now,
             Instances = instances,
+            // An empty list, not null: a merge patch must clear routers no longer heard.
+            ForeignRouters = [.. (foreignRouters ?? []).Select(f => new ForeignRouterStatus
+            {
+                Interface = f.Router.Interface,
+                Family = f.Router.Source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4",
+                VirtualRouterId = f.Router.VirtualRouterId,
+                Source = f.Router.Source.ToString(),
+                Version = f.Router.Version,
+                LastHeard = f.LastHeard,
+            })],
         };
         if (loadBalancing is null)
         {

@@ -27,6 +27,10 @@ public sealed class AgentMetrics
     private readonly ConcurrentDictionary<(string VirtualServer, string Address, int Port), bool> _realServers = new();
     private readonly ConcurrentDictionary<string, LatencyHistogram> _checks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StrongBox<long>> _unmatched = new(StringComparer.Ordinal);
+    private readonly long[] _webhookDeliveries = new long[WebhookResults.Length];
+
+    /// <summary>The result label of <see cref="MetricNames.WebhookDeliveries"/>, indexed by <see cref="WebhookResult"/>.</summary>
+    private static readonly string[] WebhookResults = ["delivered", "failed", "dropped"];
 
     /// <summary>One instance's numbers, in the scrape from now until <see cref="InstanceMetrics.Remove"/>.</summary>
     public InstanceMetrics ForInstance(VrrpInstanceSettings settings)
@@ -57,6 +61,9 @@ public sealed class AgentMetrics
     /// </summary>
     public void UnmatchedPacket(string interfaceName) =>
         Interlocked.Increment(ref _unmatched.GetOrAdd(interfaceName, _ => new StrongBox<long>()).Value);
+
+    /// <summary>One transition's webhook delivery ended; called from the sender's thread.</summary>
+    public void WebhookDelivery(WebhookResult result) => Interlocked.Increment(ref _webhookDeliveries[(int)result]);
 
     /// <summary>The scrape: every metric in the text exposition format, instances in name order.</summary>
     public string Render()
@@ -106,6 +113,11 @@ public sealed class AgentMetrics
             w.Sample(MetricNames.RealServerUp, ExpositionWriter.Labels(("virtual_server", vs), ("address", address), ("port", port.ToString(CultureInfo.InvariantCulture))), up ? 1 : 0);
         }
         WriteChecks(w);
+        w.Family(MetricNames.WebhookDeliveries, "counter", "Transition webhook deliveries by result: delivered, failed (every attempt failed or was refused), dropped (the queue was full).");
+        for (var r = 0; r < WebhookResults.Length; r++)
+        {
+            w.Sample(MetricNames.WebhookDeliveries, ExpositionWriter.Labels(("result", WebhookResults[r])), Interlocked.Read(ref _webhookDeliveries[r]));
+        }
         WriteProcess(w);
         return w.ToString();
     }

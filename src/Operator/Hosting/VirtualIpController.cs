@@ -107,6 +107,10 @@ public sealed class VirtualIpController
             }
 
             EnqueueVirtualServers(VirtualServerKeys(old).Union(VirtualServerKeys(updated), StringComparer.Ordinal));
+            if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+            {
+                queue.Add(ReconcileKey.Plan); // the routers its agent hears take VRIDs off the allocation
+            }
         };
         virtualServers.VirtualServers.Changed += (old, updated) => queue.Add(ReconcileKey.VirtualServer(VirtualServerPlanner.Key((updated ?? old)!)));
         virtualServers.PlanInputChanged += () => queue.Add(ReconcileKey.Plan);

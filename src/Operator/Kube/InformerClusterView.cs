@@ -8,7 +8,8 @@ namespace KeepOperator.Operator.Kube;
 
 /// <summary>
 /// The reconciler's view of the informers' caches. <see cref="PlanInputsVersion"/> counts only changes that can move
-/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels, cordon or InternalIPs; a Secret's keys; the readiness, node
+/// the plan (a VirtualIp's spec, annotations or VRID; a Node's labels, cordon or InternalIPs; a Secret's keys; the routers a
+/// NodeAgentConfig's status says its agent hears; the readiness, node
 /// or labels of a pod some pods track selects; see also <see cref="VirtualServerInformers"/>), so status writes, node
 /// heartbeats and unrelated pods do not recompute it.
 /// </summary>
@@ -36,6 +37,7 @@ public sealed class InformerClusterView : IClusterView
         nodes.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         secrets.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         pods.Changed += (old, updated) => Bump(IsPlanInput(old, updated));
+        nodeConfigs.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
     }
 
     public long PlanInputsVersion => Interlocked.Read(ref planInputsVersion) + virtualServers.PlanInputsVersion;
@@ -50,7 +52,16 @@ public sealed class InformerClusterView : IClusterView
     {
         VirtualServerInputs = virtualServers.Inputs(),
         Pods = pods.Items.Select(ToPodInfo).ToList(),
+        HeardRouters = nodeConfigs.Items.SelectMany(HeardRouters).ToList(),
     };
+
+    /// <summary>A NodeAgentConfig status's foreign routers; an entry that does not parse is left out.</summary>
+    public static IEnumerable<HeardRouter> HeardRouters(NodeAgentConfig config) =>
+        (config.Status?.ForeignRouters ?? [])
+            .Where(f => f.VirtualRouterId is >= 1 and <= 255 && IPAddress.TryParse(f.Source, out _))
+            .Select(f => new HeardRouter(config.Metadata.Name ?? "", f.Interface,
+                f.Family == "IPv6" ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork,
+                f.VirtualRouterId, IPAddress.Parse(f.Source), f.Version));
 
     public VirtualIp? VirtualIp(string name) => virtualIps.Get(name);
 

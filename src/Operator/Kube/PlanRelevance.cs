@@ -23,6 +23,11 @@ public static class PlanRelevance
             node.Spec?.Unschedulable ?? false,
             string.Join(',', InformerClusterView.InternalAddresses(node)));
 
+    /// <summary>The foreign routers its agent hears, without when (heartbeats refresh that).</summary>
+    public static string? Of(NodeAgentConfig? config) => config is null
+        ? null
+        : string.Join(',', InformerClusterView.HeardRouters(config).Select(h => $"{h.Interface}/{h.Family}/{h.VirtualRouterId}/{h.Source}/{h.Version}"));
+
     public static string? Of(V1Pod? pod)
     {
         if (pod is null)

@@ -14,4 +14,7 @@ public sealed record ClusterState(
     public VirtualServerInputs VirtualServerInputs { get; init; } = VirtualServerInputs.None;
     /// <summary>The pods the VirtualIps' pods tracks read.</summary>
     public IReadOnlyList<PodInfo> Pods { get; init; } = [];
+
+    /// <summary>Routers the agents heard for VRIDs they do not run (foreign routers, and this cluster's own on nodes outside a VirtualIp).</summary>
+    public IReadOnlyList<HeardRouter> HeardRouters { get; init; } = [];
 }

@@ -29,8 +29,12 @@ public static class Planner
             }
         }
 
+        var foreign = ForeignRouters(state.HeardRouters, nodes);
+        var foreignVrids = foreign.SelectMany(r => r.Segments.Select(s => (Segment: s, r.VirtualRouterId)))
+            .GroupBy(x => x.Segment)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<int>)g.Select(x => x.VirtualRouterId).ToHashSet());
         var allocation = VridAllocator.Allocate(valid.Select(v => new VridClaim(
-            Name(v), SegmentKey.Of(v.Spec), v.Spec.VirtualRouterId, v.Status?.VirtualRouterId, v.Metadata.CreationTimestamp)));
+            Name(v), SegmentKey.Of(v.Spec), v.Spec.VirtualRouterId, v.Status?.VirtualRouterId, v.Metadata.CreationTimestamp)), foreignVrids);
 
         var syncRefusals = SyncGroupCheck.Refusals(valid, nodes);
         var syncRunning = SyncGroupRunning(valid.Where(v => v.Spec.SyncGroup is not null && !syncRefusals.ContainsKey(Name(v))), nodes, readyPods);
@@ -57,8 +61,17 @@ public static class Planner
             }
             else if (allocation.Exhausted.Contains(name))
             {
+                var heard = foreignVrids.GetValueOrDefault(SegmentKey.Of(vip.Spec))?.Count ?? 0;
                 conditions.Add(new(ConditionTypes.Conflict, true, VirtualIpReasons.NoFreeVirtualRouterId,
-                    $"all {VridAllocator.MaxVrid} VRIDs on {SegmentKey.Of(vip.Spec)} are taken"));
+                    $"all {VridAllocator.MaxVrid} VRIDs on {SegmentKey.Of(vip.Spec)} are taken ({heard} of them by foreign routers the agents hear)"));
+            }
+            else if (allocation.ForeignCollisions.Contains(name))
+            {
+                // Still given to agents: it is on the wire already, and withdrawing it would not silence the other router.
+                var routers = foreign.Where(r => r.VirtualRouterId == vrid && r.Segments.Contains(SegmentKey.Of(vip.Spec)))
+                    .Select(r => $"{r.Source} (VRRPv{r.Version}, heard by {r.Node} on {r.Interface})").Distinct().Order(StringComparer.Ordinal);
+                conditions.Add(new(ConditionTypes.Conflict, true, VirtualIpReasons.ForeignVirtualRouterId,
+                    $"VRID {vrid} on {SegmentKey.Of(vip.Spec)} is also advertised by a router outside this cluster: {string.Join(", ", routers)}; set spec.virtualRouterId to a free one"));
             }
             else
             {
@@ -67,13 +80,17 @@ public static class Planner
 
             withheld |= conflictsWith is not null || allocation.Exhausted.Contains(name);
 
-            if (vip.Spec.Authentication?.PasswordSecretRef is { } secretRef)
+            var secretRefs = (vip.Spec.Webhooks ?? []).Select((w, i) => (Ref: w.UrlSecretRef, Path: $"spec.webhooks[{i}].urlSecretRef"))
+                .Prepend((Ref: vip.Spec.Authentication?.PasswordSecretRef, Path: "spec.authentication.passwordSecretRef"))
+                .Where(r => r.Ref is not null)
+                .ToList();
+            if (secretRefs.Count > 0)
             {
-                var missing = MissingSecret(secretRef, options.SecretNamespace, state.SecretKeys);
-                conditions.Add(missing is null
-                    ? new(ConditionTypes.SecretMissing, false, VirtualIpReasons.SecretFound, "the password Secret and key exist")
-                    : new(ConditionTypes.SecretMissing, true, VirtualIpReasons.SecretNotFound, missing));
-                withheld |= missing is not null;
+                var missing = secretRefs.Select(r => MissingSecret(r.Ref!, r.Path, options.SecretNamespace, state.SecretKeys)).OfType<string>().ToList();
+                conditions.Add(missing.Count == 0
+                    ? new(ConditionTypes.SecretMissing, false, VirtualIpReasons.SecretFound, "the referenced Secrets and keys exist")
+                    : new(ConditionTypes.SecretMissing, true, VirtualIpReasons.SecretNotFound, string.Join("; ", missing)));
+                withheld |= missing.Count > 0;
             }
 
             if (vip.Spec.SyncGroup is { } syncGroup)
@@ -139,6 +156,16 @@ public static class Planner
         return running;
     }
 
+    /// <summary>
+    /// The heard routers that are not this cluster's nodes: a node outside a VirtualIp's nodeSelector hears that VirtualIp's
+    /// adverts as foreign, sent from the other nodes' InternalIPs (a node advertising from another address is not recognised).
+    /// </summary>
+    private static List<HeardRouter> ForeignRouters(IReadOnlyList<HeardRouter> heard, IReadOnlyList<NodeInfo> nodes)
+    {
+        var ours = nodes.SelectMany(n => n.InternalAddresses).ToHashSet();
+        return [.. heard.Where(h => !ours.Contains(h.Source))];
+    }
+
     /// <param name="eligible">The nodes the nodeSelector matches: a unicast instance's peers, whether or not they run it now.</param>
     private static void AddInstances(VirtualIp vip, int vrid, IReadOnlyDictionary<string, int> priorities, string secretNamespace, IReadOnlyList<NodeInfo> eligible, Dictionary<string, List<VrrpInstance>> instances)
     {
@@ -149,12 +176,12 @@ public static class Planner
         }
     }
 
-    private static string? MissingSecret(SecretKeySelector secretRef, string defaultNamespace, IReadOnlyDictionary<string, IReadOnlySet<string>> secretKeys)
+    private static string? MissingSecret(SecretKeySelector secretRef, string path, string defaultNamespace, IReadOnlyDictionary<string, IReadOnlySet<string>> secretKeys)
     {
         var id = $"{secretRef.Namespace ?? defaultNamespace}/{secretRef.Name}";
         if (!secretKeys.TryGetValue(id, out var keys))
         {
-            return $"Secret {id} (spec.authentication.passwordSecretRef) not found";
+            return $"Secret {id} ({path}) not found";
         }
 
         return keys.Contains(secretRef.Key ?? "") ? null : $"Secret {id} has no key \"{secretRef.Key}\"";

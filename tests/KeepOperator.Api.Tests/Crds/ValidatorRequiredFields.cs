@@ -17,6 +17,8 @@ internal static class ValidatorRequiredFields
             ["spec.track[].tcp.port"] = (s => s.Track![0].Tcp!.Port = null, "spec.track[0].tcp.port"),
             ["spec.track[].http.url"] = (s => s.Track![1].Http!.Url = null, "spec.track[1].http.url"),
             ["spec.trackInterfaces[].name"] = (s => s.TrackInterfaces![0].Name = null, "spec.trackInterfaces[0].name"),
+            ["spec.webhooks[].urlSecretRef.name"] = (s => s.Webhooks![0].UrlSecretRef!.Name = null, "spec.webhooks[0].urlSecretRef.name"),
+            ["spec.webhooks[].urlSecretRef.key"] = (s => s.Webhooks![0].UrlSecretRef!.Key = null, "spec.webhooks[0].urlSecretRef.key"),
         };
 
     /// <summary>A valid VirtualIp using every object that has such a field.</summary>
@@ -34,6 +36,7 @@ internal static class ValidatorRequiredFields
                 new TrackCheck { Name = "web", Http = new HttpCheck { Url = "http://127.0.0.1/healthz" } },
             ],
             TrackInterfaces = [new TrackInterface { Name = "eth1" }],
+            Webhooks = [new VrrpWebhook { UrlSecretRef = new SecretKeySelector { Name = "hooks", Key = "url" } }],
         },
     };
 }

@@ -73,16 +73,17 @@ public sealed class ClusterAgentApiServer
         Send("PATCH", "/apis/keepoperator.io/v1alpha1/nodeagentconfigs/" + config.Metadata.Name,
             "{\"spec\":" + JsonSerializer.Serialize(config.Spec, ApiJsonContext.Default.NodeAgentConfigSpec) + "}", "application/merge-patch+json");
 
+    /// <summary>The object at <paramref name="path"/>, or null when the GET fails.</summary>
+    public JsonNode? Get(string path)
+    {
+        var r = Curl("GET", path, null, null);
+        return r.Ok ? JsonNode.Parse(r.StdOut) : null;
+    }
+
     /// <summary>The state the node reports for <paramref name="instance"/> in its NodeAgentConfig status, or null.</summary>
     public string? ReportedState(string node, string instance)
     {
-        var r = Curl("GET", "/apis/keepoperator.io/v1alpha1/nodeagentconfigs/" + node, null, null);
-        if (!r.Ok)
-        {
-            return null;
-        }
-
-        var instances = JsonNode.Parse(r.StdOut)?["status"]?["instances"]?.AsArray();
+        var instances = Get("/apis/keepoperator.io/v1alpha1/nodeagentconfigs/" + node)?["status"]?["instances"]?.AsArray();
         return instances?.FirstOrDefault(i => i?["name"]?.GetValue<string>() == instance)?["state"]?.GetValue<string>();
     }
 

@@ -208,6 +208,28 @@ public class InstanceBinderTests
     }
 
     [Fact]
+    public void Webhook_urls_inline_or_read_from_their_Secret_and_checked_as_inline_ones_are()
+    {
+        var vip = Vip(s => s.Webhooks =
+        [
+            new() { Url = "https://hooks.example/vrrp", CaBundle = "PEM", Timeout = "2s", Attempts = 3 },
+            new() { UrlSecretRef = new() { Name = "hooks", Key = "url" } },
+        ]);
+        Assert.Equal("spec.webhooks[1].urlSecretRef", Failed(vip).Path);
+
+        var result = Bind(vip, readSecret: r => r is { Namespace: "default", Name: "hooks", Key: "url" } ? "http://10.0.0.5:8080/t0ken\n" : null);
+        Assert.Equal(
+            [
+                new WebhookTarget(new Uri("https://hooks.example/vrrp"), "PEM", TimeSpan.FromSeconds(2), 3),
+                new WebhookTarget(new Uri("http://10.0.0.5:8080/t0ken"), null, TimeSpan.FromSeconds(5), 4),
+            ],
+            result.Settings!.Webhooks!);
+
+        var withCredentials = Bind(vip, readSecret: _ => "https://user:pw@hooks.example/");
+        Assert.Contains("must not carry credentials", Assert.Single(withCredentials.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Track_checks_get_defaults_and_pods_checks_are_left_to_the_operator()
     {
         var vip = Vip(s => s.Track =

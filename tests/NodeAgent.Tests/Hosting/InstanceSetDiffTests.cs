@@ -21,6 +21,16 @@ public sealed class InstanceSetDiffTests
     }
 
     [Fact]
+    public void OnlyTheWebhooks_IsInPlace_TheSameOnesResolvedAgainAreUnchanged()
+    {
+        static void Hook(VirtualIpSpec s, string url) => s.Webhooks = [new VrrpWebhook { Url = url }];
+        var hooked = Settings("web", 51, change: s => Hook(s, "https://hooks.example/a"));
+        Assert.Equal(InstanceChangeKind.Unchanged, InstanceChange.Classify(hooked, Settings("web", 51, change: s => Hook(s, "https://hooks.example/a"))));
+        Assert.Equal(InstanceChangeKind.InPlace, InstanceChange.Classify(hooked, Settings("web", 51, change: s => Hook(s, "https://hooks.example/b"))));
+        Assert.Equal(InstanceChangeKind.InPlace, InstanceChange.Classify(Settings("web", 51), hooked));
+    }
+
+    [Fact]
     public void OnlyTheUnicastPeers_IsInPlace_SwitchingToUnicastRestarts()
     {
         static void Peers(VirtualIpSpec s, params string[] peers) => s.Unicast = new VrrpUnicast { Peers = [.. peers] };

@@ -38,6 +38,21 @@ public sealed class NodeStatusBuilderTests
     }
 
     [Fact]
+    public void ForeignRouters_AreReported_WithoutScope_AndAnEmptyListClearsThem()
+    {
+        var heard = Now.AddSeconds(-3);
+        var status = NodeStatusBuilder.Build([], new Dictionary<string, InstanceSnapshot>(), new Dictionary<string, string>(), 1, Now,
+            foreignRouters: [(new ForeignRouter("eth0", System.Net.IPAddress.Parse("10.0.0.9"), 77, 2), heard), (new ForeignRouter("eth0", System.Net.IPAddress.Parse("fe80::9"), 12, 3), heard)]);
+        Assert.Equal(
+            [("eth0", "IPv4", 77, "10.0.0.9", 2, (DateTimeOffset?)heard), ("eth0", "IPv6", 12, "fe80::9", 3, heard)],
+            status.ForeignRouters!.Select(f => (f.Interface, f.Family, f.VirtualRouterId, f.Source, f.Version, f.LastHeard)));
+
+        var none = NodeStatusBuilder.Build([], new Dictionary<string, InstanceSnapshot>(), new Dictionary<string, string>(), 1, Now);
+        Assert.NotNull(none.ForeignRouters);
+        Assert.Empty(none.ForeignRouters);
+    }
+
+    [Fact]
     public void RunningButNoLongerConfigured_IsNotReported()
     {
         var running = new Dictionary<string, InstanceSnapshot> { ["old"] = new("old", VrrpState.Backup, 90, 90, Now, "startup") };

@@ -146,6 +146,15 @@ public sealed class OperatorCluster : IAsyncDisposable
             new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, node);
     }
 
+    /// <summary>What an agent does on hearing VRRP for VRIDs it does not run: the routers into its status.</summary>
+    public async Task ReportForeignRoutersAsync(string node, params ForeignRouterStatus[] routers)
+    {
+        var status = new NodeAgentConfigStatus { LastHeartbeatTime = DateTimeOffset.UtcNow, ForeignRouters = [.. routers] };
+        var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, ApiJsonContext.Default.NodeAgentConfigStatus) };
+        await Client.CustomObjects.PatchClusterCustomObjectStatusAsync(
+            new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, node);
+    }
+
     public async Task<IList<Corev1Event>> EventsAsync(string vip) =>
         (await Client.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={vip},involvedObject.kind=VirtualIp")).Items;
 

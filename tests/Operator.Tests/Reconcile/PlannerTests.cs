@@ -62,6 +62,50 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void HeardForeignVrids_AreAvoided_OursAreNot_AndAHeldOneIsFlaggedButStillRun()
+    {
+        var n1 = Node("n1") with { InternalAddresses = [System.Net.IPAddress.Parse("10.0.0.1")] };
+        var heard = new HeardRouter[]
+        {
+            new("n1", "eth0", System.Net.Sockets.AddressFamily.InterNetwork, 1, System.Net.IPAddress.Parse("10.0.0.99"), 2),
+            new("n1", "eth0", System.Net.Sockets.AddressFamily.InterNetwork, 2, System.Net.IPAddress.Parse("10.0.0.1"), 3), // n1's own, from another VirtualIp
+            new("n1", "eth0", System.Net.Sockets.AddressFamily.InterNetwork, 7, System.Net.IPAddress.Parse("10.0.0.98"), 3),
+        };
+        var held = Vip("held", "10.0.0.12", iface: "eth0");
+        held.Status = new VirtualIpStatus { VirtualRouterId = 7 };
+        var state = State([Vip("new", iface: "eth0"), Vip("default", "10.0.0.11", createdSecond: 1), held, Vip("other", "10.0.0.13", iface: "eth1")], [n1]) with { HeardRouters = heard };
+
+        var plan = Planner.Build(state, Options);
+
+        Assert.Equal(2, plan.VirtualIps["new"].VirtualRouterId);
+        Assert.Equal(2, plan.VirtualIps["default"].VirtualRouterId); // the default interface's segment avoids what eth0 hears too
+        Assert.Equal(1, plan.VirtualIps["other"].VirtualRouterId);
+        Assert.Equal(7, plan.VirtualIps["held"].VirtualRouterId);
+        var flagged = plan.VirtualIps["held"].Conditions.Single(c => c.Type == ConditionTypes.Conflict);
+        Assert.True(flagged.Status);
+        Assert.Equal(VirtualIpReasons.ForeignVirtualRouterId, flagged.Reason);
+        Assert.Contains("10.0.0.98 (VRRPv3, heard by n1 on eth0)", flagged.Message, StringComparison.Ordinal);
+        Assert.Contains(plan.NodeConfigs["n1"].Instances, i => i.Name == "held" && i.VirtualRouterId == 7);
+        Assert.False(plan.VirtualIps["new"].Conditions.Single(c => c.Type == ConditionTypes.Conflict).Status);
+    }
+
+    [Fact]
+    public void MissingWebhookUrlSecret_IsReported_AndWithheld()
+    {
+        var vip = Vip("web");
+        vip.Spec.Webhooks = [new VrrpWebhook { UrlSecretRef = new SecretKeySelector { Name = "hooks", Key = "url" } }];
+        var missing = Planner.Build(State([vip], [Node("n1")]), Options);
+        var condition = missing.VirtualIps["web"].Conditions.Single(c => c.Type == ConditionTypes.SecretMissing);
+        Assert.True(condition.Status);
+        Assert.Contains("spec.webhooks[0].urlSecretRef", condition.Message, StringComparison.Ordinal);
+        Assert.Empty(missing.NodeConfigs["n1"].Instances);
+
+        var found = Planner.Build(State([vip], [Node("n1")], new() { [$"{Options.SecretNamespace}/hooks"] = new HashSet<string> { "url" } }), Options);
+        Assert.False(found.VirtualIps["web"].Conditions.Single(c => c.Type == ConditionTypes.SecretMissing).Status);
+        Assert.Equal("hooks", Assert.Single(found.NodeConfigs["n1"].Instances.Single().Webhooks!).UrlSecretRef!.Name);
+    }
+
+    [Fact]
     public void MissingPasswordSecret_IsReported_AndThePasswordIsNeverCopied()
     {
         var vip = Vip("web");

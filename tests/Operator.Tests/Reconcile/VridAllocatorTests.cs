@@ -68,6 +68,57 @@ public sealed class VridAllocatorTests
         Assert.False(result.Assigned.ContainsKey("late"));
     }
 
+    [Fact]
+    public void VridsForeignRoutersAdvertise_AreNeverAllocated_OnTheirSegmentOnly()
+    {
+        var foreign = new Dictionary<SegmentKey, IReadOnlySet<int>> { [Eth0] = new HashSet<int> { 1, 3 } };
+        var result = VridAllocator.Allocate([Claim("a", Eth0, created: 1), Claim("b", Eth0, created: 2), Claim("c", Eth1)], foreign);
+        Assert.Equal(2, result.Assigned["a"]);
+        Assert.Equal(4, result.Assigned["b"]);
+        Assert.Equal(1, result.Assigned["c"]);
+        Assert.Empty(result.ForeignCollisions);
+    }
+
+    [Fact]
+    public void AHeldVridAForeignRouterAdvertises_IsKept_AndReported()
+    {
+        var foreign = new Dictionary<SegmentKey, IReadOnlySet<int>> { [Eth0] = new HashSet<int> { 5, 6 } };
+        var result = VridAllocator.Allocate([Claim("running", Eth0, previous: 5), Claim("typed", Eth0, requested: 6), Claim("new", Eth0)], foreign);
+        Assert.Equal(5, result.Assigned["running"]);
+        Assert.Equal(6, result.Assigned["typed"]);
+        Assert.Equal(["running", "typed"], result.ForeignCollisions.Order(StringComparer.Ordinal));
+        Assert.Empty(result.Conflicts);
+        Assert.Equal(1, result.Assigned["new"]);
+    }
+
+    [Fact]
+    public void ForeignRoutersOnEveryVrid_LeaveANewcomerExhausted()
+    {
+        var foreign = new Dictionary<SegmentKey, IReadOnlySet<int>> { [Eth0] = Enumerable.Range(1, 255).ToHashSet() };
+        var result = VridAllocator.Allocate([Claim("late", Eth0)], foreign);
+        Assert.Contains("late", result.Exhausted);
+    }
+
+    /// <summary>Whatever foreign routers are heard, no new VirtualIp is given one of their VRIDs, and the held ones stay.</summary>
+    [Property(MaxTest = 300)]
+    public Property NoNewcomerGetsAHeardVrid()
+    {
+        var gen =
+            from heard in Gen.ListOf(Gen.Choose(1, 20))
+            from count in Gen.Choose(0, 15)
+            from previous in Gen.Choose(1, 20)
+            select (heard, count, previous);
+        return Prop.ForAll(gen.ToArbitrary(), input =>
+        {
+            var foreign = new Dictionary<SegmentKey, IReadOnlySet<int>> { [Eth0] = input.heard.ToHashSet() };
+            var claims = Enumerable.Range(0, input.count).Select(i => Claim("v" + i, Eth0, created: i)).Append(Claim("held", Eth0, previous: input.previous)).ToList();
+            var result = VridAllocator.Allocate(claims, foreign);
+            return claims.Where(c => c.Name != "held").All(c => !input.heard.Contains(result.Assigned[c.Name]))
+                && result.Assigned["held"] == input.previous
+                && result.ForeignCollisions.Contains("held") == input.heard.Contains(input.previous);
+        });
+    }
+
     /// <summary>Any mix of requested, previously allocated and new claims: non-conflicting VRIDs are unique per segment, and feeding the answer back as status changes nothing, even with a newcomer.</summary>
     [Property(MaxTest = 300)]
     public Property AllocatedVrids_AreUniquePerSegment_AndStableAcrossReruns()
