@@ -125,6 +125,16 @@ public sealed class ChartTemplateTests
     }
 
     [HelmFact]
+    public void The_operator_serves_classless_LoadBalancer_Services_only_when_the_value_says_so()
+    {
+        static List<string> Args(IReadOnlyList<YamlMappingNode> documents) =>
+            [.. YamlPath.Strings(YamlPath.Find(documents.Single("Deployment"), "spec.template.spec.containers.0")!, "args")];
+
+        Assert.DoesNotContain("--default-load-balancer-class", Args(AllDocuments));
+        Assert.Contains("--default-load-balancer-class", Args(ChartRender.Documents(HelmToolchain.Helm3, "--set", "operator.defaultLoadBalancerClass=true")));
+    }
+
+    [HelmFact]
     public void The_operators_probes_ask_its_health_port_which_it_serves_even_with_metrics_off()
     {
         foreach (var documents in new[] { AllDocuments, ChartRender.Documents(HelmToolchain.Helm3, "--set", "metrics.enabled=false") })

@@ -31,6 +31,13 @@ public sealed class OperatorCommandLineTests
     }
 
     [Fact]
+    public void The_default_load_balancer_class_is_off_unless_asked_for()
+    {
+        Assert.False(RunOptions().DefaultLoadBalancerClass);
+        Assert.True(RunOptions("--default-load-balancer-class").DefaultLoadBalancerClass);
+    }
+
+    [Fact]
     public void A_repeated_flag_takes_its_last_value_as_before() =>
         Assert.Equal(8, RunOptions("--workers", "3", "--workers", "8").Workers);
 
