@@ -48,6 +48,8 @@ public static class VirtualIpDefaults
     public const string GratuitousArpRefreshInterval = "0s";
 
     public const string NotifyTimeout = "5s";
+
+    public const int SyncId = 0;
 }
 
 public sealed class VirtualIpSpec
@@ -95,6 +97,9 @@ public sealed class VirtualIpSpec
 
     /// <summary>Standalone only: scripts run on state transitions (keepalived's notify_master, notify_backup, notify_fault, notify_stop, notify).</summary>
     public VrrpNotify? Notify { get; set; }
+
+    /// <summary>IPVS connection synchronisation driven by this VirtualIp's state (keepalived's lvs_sync_daemon); needs the IPVS dataplane.</summary>
+    public ConnectionSync? ConnectionSync { get; set; }
 }
 
 public sealed class VrrpAuthentication
@@ -241,4 +246,21 @@ public sealed class VrrpNotify
 
     /// <summary>Go duration &gt; 0: a script still running this long after its start is sent SIGTERM, then SIGKILL. Default "5s".</summary>
     public string? Timeout { get; set; }
+}
+
+/// <summary>
+/// keepalived's <c>lvs_sync_daemon INTERFACE INSTANCE [id SYNC_ID] [maxlen LEN]</c>: while this VirtualIp is master on a node,
+/// its kernel's IPVS master sync daemon multicasts the connection table on <see cref="Interface"/>; elsewhere a backup
+/// daemon receives it, so the next master forwards established connections on. One per node (the kernel runs one of each).
+/// </summary>
+public sealed class ConnectionSync
+{
+    /// <summary>Linux interface the sync messages go out on and are received from. Required.</summary>
+    public string? Interface { get; set; }
+
+    /// <summary>0-255: directors exchange messages of their own sync ID only (0 takes any). Default 0.</summary>
+    public int? SyncId { get; set; }
+
+    /// <summary>1-65507: largest sync message payload in bytes; absent: the kernel's choice (from the interface's MTU).</summary>
+    public int? MaxPacketLength { get; set; }
 }

@@ -12,6 +12,9 @@ namespace KeepOperator.Api;
 /// </summary>
 public static partial class VirtualIpValidator
 {
+    /// <summary>The largest UDP payload: 65535 less the IPv4 and UDP headers.</summary>
+    public const int MaxSyncPacketLength = 65535 - 20 - 8;
+
     public static IReadOnlyList<FieldError> Validate(VirtualIp vip, ValidationMode mode = ValidationMode.Cluster)
     {
         ArgumentNullException.ThrowIfNull(vip);
@@ -116,9 +119,9 @@ public static partial class VirtualIpValidator
             errors.Add(new("spec.vrrpVersion", "IPv6 addresses need VRRP version 3 (version 2 is IPv4 only)"));
         }
 
-        if (spec.Interface is { } ifName && (ifName.Length is 0 or > 15 || ifName.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c))))
+        if (spec.Interface is { } ifName && !IsInterfaceName(ifName))
         {
-            errors.Add(new("spec.interface", $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{ifName}\""));
+            errors.Add(new("spec.interface", InterfaceNameRule(ifName)));
         }
 
         if (spec.VirtualRouterId is { } vrid)
@@ -150,6 +153,40 @@ public static partial class VirtualIpValidator
         ValidateGratuitousArp(spec.GratuitousArp, errors);
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
         ValidateNotify(spec.Notify, mode, errors);
+        ValidateConnectionSync(spec.ConnectionSync, errors);
+    }
+
+    private static bool IsInterfaceName(string name) =>
+        name.Length is > 0 and <= 15 && !name.Any(c => c is '/' or ':' || char.IsWhiteSpace(c) || char.IsControl(c));
+
+    private static string InterfaceNameRule(string name) => $"must be a Linux interface name (1-15 characters, no '/', ':' or spaces), got \"{name}\"";
+
+    /// <summary>keepalived's limits: sync ID 0-255, maxlen 1 to 65535 minus the IP and UDP headers.</summary>
+    private static void ValidateConnectionSync(ConnectionSync? sync, List<FieldError> errors)
+    {
+        if (sync is null)
+        {
+            return;
+        }
+
+        if (sync.Interface is not { } ifName)
+        {
+            errors.Add(new("spec.connectionSync.interface", "required"));
+        }
+        else if (!IsInterfaceName(ifName))
+        {
+            errors.Add(new("spec.connectionSync.interface", InterfaceNameRule(ifName)));
+        }
+
+        if (sync.SyncId is { } id && id is < 0 or > 255)
+        {
+            errors.Add(new("spec.connectionSync.syncId", $"must be between 0 and 255, got {id}"));
+        }
+
+        if (sync.MaxPacketLength is { } length && length is < 1 or > MaxSyncPacketLength)
+        {
+            errors.Add(new("spec.connectionSync.maxPacketLength", $"must be between 1 and {MaxSyncPacketLength}, got {length}"));
+        }
     }
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)

@@ -42,6 +42,9 @@ public static class VirtualIpResolver
             Track = [.. (spec.Track ?? []).Where(t => t.Pods is null).Select(Track)],
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
+            ConnectionSync = spec.ConnectionSync is { } sync
+                ? new ConnectionSyncSettings(sync.Interface!, (byte)(sync.SyncId ?? VirtualIpDefaults.SyncId), (ushort?)sync.MaxPacketLength)
+                : null,
         };
     }
 

@@ -49,6 +49,9 @@ public sealed record VrrpInstance
     /// <summary>Present: advertise by unicast to these peers (and accept only them) instead of multicast.</summary>
     public UnicastSettings? Unicast { get; init; }
 
+    /// <summary>Present: the kernel's IPVS sync daemons follow this instance's state.</summary>
+    public ConnectionSyncSettings? ConnectionSync { get; init; }
+
     /// <summary>
     /// Standalone only, so never in a NodeAgentConfig: whoever can write one must not be able to run programs as root on
     /// the node through it.

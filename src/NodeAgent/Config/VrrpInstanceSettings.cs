@@ -13,6 +13,7 @@ namespace KeepOperator.NodeAgent.Config;
 /// <param name="Password">VRRPv2 simple-text password (at most 8 bytes), or null for no authentication.</param>
 /// <param name="Track">Checks the agent probes itself (pods checks are left to the operator).</param>
 /// <param name="Notify">Standalone only: scripts run on transitions.</param>
+/// <param name="ConnectionSync">Present: the IPVS sync daemons follow this instance's state.</param>
 /// <param name="InterfaceAddress">The interface's primary (IPv6: link-local) address, which the VRRP socket shared by the interface's instances opens with; a unicast source may differ.</param>
 public sealed record VrrpInstanceSettings(
     string Name,
@@ -24,4 +25,5 @@ public sealed record VrrpInstanceSettings(
     GratuitousArpSettings GratuitousArp,
     IReadOnlyList<TrackCheckSettings> Track,
     IPAddress InterfaceAddress,
-    NotifySettings? Notify = null);
+    NotifySettings? Notify = null,
+    ConnectionSyncSettings? ConnectionSync = null);

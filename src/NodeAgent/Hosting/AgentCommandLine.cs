@@ -196,6 +196,7 @@ public static class AgentCommandLine
         using var announcer = new AddressAnnouncer();
         var notify = new NotifyScriptRunner(log);
         await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, announcer, nodeName, time, log, metrics), time, log, metrics, notify);
+        agent.InstanceTransitioned += (settings, changed) => loadBalancing.ConnectionSync.OnTransition(settings, changed.To);
         using var stopping = new CancellationTokenSource();
         // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)

@@ -51,6 +51,7 @@ public static class InstanceChange
             && a.VirtualAddresses.SequenceEqual(b.VirtualAddresses)
             && a.Password == b.Password
             && a.GratuitousArp == b.GratuitousArp
+            && a.ConnectionSync == b.ConnectionSync
             && a.Track.SequenceEqual(b.Track);
     }
 }

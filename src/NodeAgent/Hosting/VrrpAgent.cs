@@ -51,6 +51,9 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>Raised on the loop after an instance changed state or priority, started or stopped.</summary>
     public event Action? InstancesChanged;
 
+    /// <summary>Raised on the loop on each state change of an instance, Initialize included when it stops.</summary>
+    public event Action<VrrpInstanceSettings, StateChanged>? InstanceTransitioned;
+
     /// <summary>Starts an instance (an existing one of the same name is updated instead); safe from any thread.</summary>
     public void AddInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
@@ -243,8 +246,11 @@ public sealed class VrrpAgent : IAsyncDisposable
     }
 
     /// <summary>On the loop: only queues the scripts, which run on the thread pool.</summary>
-    private void OnRunnerTransitioned(VrrpInstanceRunner runner, StateChanged changed) =>
+    private void OnRunnerTransitioned(VrrpInstanceRunner runner, StateChanged changed)
+    {
         _notify?.Notify(runner.Name, changed.To, changed.EffectivePriority, runner.Settings.Notify);
+        InstanceTransitioned?.Invoke(runner.Settings, changed);
+    }
 
     /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
     private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>

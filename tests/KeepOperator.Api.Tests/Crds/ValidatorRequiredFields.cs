@@ -16,6 +16,7 @@ internal static class ValidatorRequiredFields
             ["spec.track[].name"] = (s => s.Track![0].Name = null, "spec.track[0].name"),
             ["spec.track[].tcp.port"] = (s => s.Track![0].Tcp!.Port = null, "spec.track[0].tcp.port"),
             ["spec.track[].http.url"] = (s => s.Track![1].Http!.Url = null, "spec.track[1].http.url"),
+            ["spec.connectionSync.interface"] = (s => s.ConnectionSync!.Interface = null, "spec.connectionSync.interface"),
         };
 
     /// <summary>A valid VirtualIp using every object that has such a field.</summary>
@@ -32,6 +33,7 @@ internal static class ValidatorRequiredFields
                 new TrackCheck { Name = "api", Tcp = new TcpCheck { Port = 6443 } },
                 new TrackCheck { Name = "web", Http = new HttpCheck { Url = "http://127.0.0.1/healthz" } },
             ],
+            ConnectionSync = new ConnectionSync { Interface = "eth1" },
         },
     };
 }
