@@ -4,4 +4,4 @@ namespace KeepOperator.Api.Instances;
 /// <param name="Interface">Where the sync daemons send and receive.</param>
 /// <param name="SyncId">0-255; 0 accepts any.</param>
 /// <param name="MaxPacketLength">Largest sync message payload in bytes; null: the kernel derives it from the MTU.</param>
-public sealed record ConnectionSyncSettings(string Interface, byte SyncId, ushort? MaxPacketLength);
+public sealed record ConnectionSyncSettings(string Interface, int SyncId, int? MaxPacketLength);

@@ -43,7 +43,7 @@ public static class VirtualIpResolver
             Unicast = spec.Unicast is { } unicast ? Unicast(unicast, spec, nodes) : null,
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
             ConnectionSync = spec.ConnectionSync is { } sync
-                ? new ConnectionSyncSettings(sync.Interface!, (byte)(sync.SyncId ?? VirtualIpDefaults.SyncId), (ushort?)sync.MaxPacketLength)
+                ? new ConnectionSyncSettings(sync.Interface!, sync.SyncId ?? VirtualIpDefaults.SyncId, sync.MaxPacketLength)
                 : null,
         };
     }

@@ -22,7 +22,8 @@ public static class ConnectionSyncPlanner
             VrrpState.Backup or VrrpState.Fault => IpvsSyncRole.Backup,
             _ => null,
         };
-        return role is { } r ? new IpvsSyncDaemon(r, settings.Interface, settings.SyncId, settings.MaxPacketLength) : null;
+        // In range: the validator allows sync IDs 0-255 and lengths up to 65507.
+        return role is { } r ? new IpvsSyncDaemon(r, settings.Interface, (byte)settings.SyncId, (ushort?)settings.MaxPacketLength) : null;
     }
 
     /// <summary>
