@@ -1,3 +1,4 @@
+using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.ConnectionSync;
 using KeepOperator.NodeAgent.Ipvs;
 using KeepOperator.NodeAgent.Tests.Hosting;
@@ -13,7 +14,7 @@ public sealed class ConnectionSyncControllerTests
     private readonly FakeIpvsKernel _kernel = new();
     private readonly CapturedLog _log = new();
 
-    private static Config.VrrpInstanceSettings Synced(string name, int vrid) =>
+    private static VrrpInstanceSettings Synced(string name, int vrid) =>
         TestInstances.Settings(name, vrid, vip: $"10.99.0.{200 + vrid}", change: s => s.ConnectionSync = new() { Interface = "eth1", SyncId = 5 });
 
     [Fact]
