@@ -57,8 +57,9 @@ public sealed class ConnectionSyncController(IGenericNetlinkTransport? ipvs, ush
                 log.Info("connection-sync", ("instance", settings.Name), ("state", to), ("command", IpvsadmCommandRenderer.Render(command)));
             }
         }
-        catch (NetlinkException ex)
+        catch (Exception ex) when (ex is NetlinkException or TimeoutException or IOException)
         {
+            // Logged, not thrown: this runs on the VRRP loop, which must go on whatever the kernel did.
             log.Error("connection-sync-failed", ("instance", settings.Name), ("state", to), ("error", ex.Message));
         }
     }
