@@ -51,6 +51,7 @@ public static class VirtualIpDefaults
 
     public const string WebhookTimeout = "5s";
     public const int WebhookAttempts = 4;
+    public const int SyncId = 0;
 }
 
 public sealed class VirtualIpSpec
@@ -113,6 +114,9 @@ public sealed class VirtualIpSpec
 
     /// <summary>HTTP(S) endpoints the node agent POSTs each state transition to (standalone and in a cluster).</summary>
     public List<VrrpWebhook>? Webhooks { get; set; }
+
+    /// <summary>IPVS connection synchronisation driven by this VirtualIp's state (keepalived's lvs_sync_daemon); needs the IPVS dataplane.</summary>
+    public ConnectionSync? ConnectionSync { get; set; }
 }
 
 /// <summary>
@@ -305,4 +309,21 @@ public sealed class VrrpWebhook
 
     /// <summary>Tries per transition, 1-10, with a doubling backoff between them. Default 4.</summary>
     public int? Attempts { get; set; }
+}
+
+/// <summary>
+/// keepalived's <c>lvs_sync_daemon INTERFACE INSTANCE [id SYNC_ID] [maxlen LEN]</c>: while this VirtualIp is master on a node,
+/// its kernel's IPVS master sync daemon multicasts the connection table on <see cref="Interface"/>; elsewhere a backup
+/// daemon receives it, so the next master forwards established connections on. One per node (the kernel runs one of each).
+/// </summary>
+public sealed class ConnectionSync
+{
+    /// <summary>Linux interface the sync messages go out on and are received from. Required.</summary>
+    public string? Interface { get; set; }
+
+    /// <summary>0-255: directors exchange messages of their own sync ID only (0 takes any). Default 0.</summary>
+    public int? SyncId { get; set; }
+
+    /// <summary>1-65507: largest sync message payload in bytes; absent: the kernel's choice (from the interface's MTU).</summary>
+    public int? MaxPacketLength { get; set; }
 }

@@ -12,6 +12,9 @@ namespace KeepOperator.Api;
 /// </summary>
 public static partial class VirtualIpValidator
 {
+    /// <summary>The largest UDP payload: 65535 less the IPv4 and UDP headers.</summary>
+    public const int MaxSyncPacketLength = 65535 - 20 - 8;
+
     public static IReadOnlyList<FieldError> Validate(VirtualIp vip, ValidationMode mode = ValidationMode.Cluster)
     {
         ArgumentNullException.ThrowIfNull(vip);
@@ -162,6 +165,35 @@ public static partial class VirtualIpValidator
         ValidateUnicast(spec.Unicast, spec.Addresses, family, mode, errors);
         ValidateNotify(spec.Notify, mode, errors);
         ValidateWebhooks(spec.Webhooks, mode, errors);
+        ValidateConnectionSync(spec.ConnectionSync, errors);
+    }
+
+    /// <summary>keepalived's limits: sync ID 0-255, maxlen 1 to 65535 minus the IP and UDP headers.</summary>
+    private static void ValidateConnectionSync(ConnectionSync? sync, List<FieldError> errors)
+    {
+        if (sync is null)
+        {
+            return;
+        }
+
+        if (sync.Interface is not { } ifName)
+        {
+            errors.Add(new("spec.connectionSync.interface", "required"));
+        }
+        else
+        {
+            ValidateInterfaceName(ifName, "spec.connectionSync.interface", errors);
+        }
+
+        if (sync.SyncId is { } id && id is < 0 or > 255)
+        {
+            errors.Add(new("spec.connectionSync.syncId", $"must be between 0 and 255, got {id}"));
+        }
+
+        if (sync.MaxPacketLength is { } length && length is < 1 or > MaxSyncPacketLength)
+        {
+            errors.Add(new("spec.connectionSync.maxPacketLength", $"must be between 1 and {MaxSyncPacketLength}, got {length}"));
+        }
     }
 
     private static AddressFamily? ValidateAddresses(List<string>? addresses, List<FieldError> errors)

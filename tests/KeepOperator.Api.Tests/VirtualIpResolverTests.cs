@@ -240,4 +240,15 @@ public sealed class VirtualIpResolverTests
     {
         Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "kube-system").Vmac);
     }
+
+    [Fact]
+    public void Connection_sync_resolves_with_sync_id_0_by_default()
+    {
+        Assert.Null(VirtualIpResolver.Resolve(Vip(), 7, 100, "kube-system").ConnectionSync);
+        Assert.Equal(new ConnectionSyncSettings("eth1", 0, null),
+            VirtualIpResolver.Resolve(Vip(s => s.ConnectionSync = new() { Interface = "eth1" }), 7, 100, "kube-system").ConnectionSync);
+        Assert.Equal(new ConnectionSyncSettings("eth2", 42, 1400),
+            VirtualIpResolver.Resolve(Vip(s => s.ConnectionSync = new() { Interface = "eth2", SyncId = 42, MaxPacketLength = 1400 }), 7, 100, "kube-system").ConnectionSync);
+    }
 }
+

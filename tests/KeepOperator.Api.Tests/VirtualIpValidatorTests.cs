@@ -519,4 +519,16 @@ public class VirtualIpValidatorTests
         using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
         Assert.Empty(Errors(v => v.Spec.Webhooks = [new() { Url = "https://10.0.0.5/", CaBundle = ca.ExportCertificatePem() }]));
     }
+
+    [Fact]
+    public void Connection_sync_needs_an_interface_and_keepalived_ranges()
+    {
+        AssertError(Errors(v => v.Spec.ConnectionSync = new()), "spec.connectionSync.interface", "required");
+        AssertError(Errors(v => v.Spec.ConnectionSync = new() { Interface = "a/b" }), "spec.connectionSync.interface", "Linux interface name");
+        AssertError(Errors(v => v.Spec.ConnectionSync = new() { Interface = "eth1", SyncId = 256 }), "spec.connectionSync.syncId", "between 0 and 255");
+        AssertError(Errors(v => v.Spec.ConnectionSync = new() { Interface = "eth1", SyncId = -1 }), "spec.connectionSync.syncId", "between 0 and 255");
+        AssertError(Errors(v => v.Spec.ConnectionSync = new() { Interface = "eth1", MaxPacketLength = 0 }), "spec.connectionSync.maxPacketLength", "between 1 and 65507");
+        AssertError(Errors(v => v.Spec.ConnectionSync = new() { Interface = "eth1", MaxPacketLength = 65508 }), "spec.connectionSync.maxPacketLength", "between 1 and 65507");
+        Assert.Empty(Errors(v => v.Spec.ConnectionSync = new() { Interface = "eth1", SyncId = 255, MaxPacketLength = 65507 }));
+    }
 }

@@ -44,6 +44,9 @@ public static class VirtualIpResolver
             Notify = spec.Notify is { } notify ? Notify(notify) : null,
             Vmac = spec.UseVmac is { } vmac ? VmacSettings.For(vmac, virtualRouterId, Address(spec.Addresses[0]).Address.AddressFamily) : null,
             Webhooks = spec.Webhooks is { Count: > 0 } webhooks ? [.. webhooks.Select(w => Webhook(w, secretNamespace))] : null,
+            ConnectionSync = spec.ConnectionSync is { } sync
+                ? new ConnectionSyncSettings(sync.Interface!, sync.SyncId ?? VirtualIpDefaults.SyncId, sync.MaxPacketLength)
+                : null,
         };
     }
 

@@ -60,6 +60,9 @@ public sealed record VrrpInstance
     /// <summary>Endpoints POSTed each transition by this node; null: none.</summary>
     public IReadOnlyList<WebhookSettings>? Webhooks { get; init; }
 
+    /// <summary>Present: the kernel's IPVS sync daemons follow this instance's state.</summary>
+    public ConnectionSyncSettings? ConnectionSync { get; init; }
+
     /// <summary>
     /// Standalone only, so never in a NodeAgentConfig: whoever can write one must not be able to run programs as root on
     /// the node through it.

@@ -60,7 +60,7 @@ public static class InstanceBinder
             source!,
             [.. instance.Addresses.Select(a => a.Address)],
             peers);
-        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track, primary!, instance.Notify, instance.Vmac, instance.TrackInterfaces, instance.SyncGroup, webhooks), errors);
+        return new(new VrrpInstanceSettings(instance.Name, router, interfaceName!, interfaceIndex, instance.Addresses, password, instance.GratuitousArp, instance.Track, primary!, instance.Notify, instance.Vmac, instance.TrackInterfaces, instance.SyncGroup, webhooks, instance.ConnectionSync), errors);
     }
 
     /// <summary>

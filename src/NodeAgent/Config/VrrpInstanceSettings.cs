@@ -17,6 +17,7 @@ namespace KeepOperator.NodeAgent.Config;
 /// <param name="TrackInterfaces">Interfaces, by name, whose link state adjusts the priority or means FAULT.</param>
 /// <param name="SyncGroup">The sync group: a member in FAULT holds this node's other members in FAULT.</param>
 /// <param name="Webhooks">Endpoints POSTed on transitions, their URLs known.</param>
+/// <param name="ConnectionSync">Present: the IPVS sync daemons follow this instance's state.</param>
 /// <param name="InterfaceAddress">The interface's primary (IPv6: link-local) address, which the VRRP socket shared by the interface's instances opens with; a unicast source may differ.</param>
 public sealed record VrrpInstanceSettings(
     string Name,
@@ -32,4 +33,5 @@ public sealed record VrrpInstanceSettings(
     VmacSettings? Vmac = null,
     IReadOnlyList<TrackInterfaceSettings>? TrackInterfaces = null,
     string? SyncGroup = null,
-    IReadOnlyList<WebhookTarget>? Webhooks = null);
+    IReadOnlyList<WebhookTarget>? Webhooks = null,
+    ConnectionSyncSettings? ConnectionSync = null);

@@ -201,6 +201,7 @@ public static class AgentCommandLine
         using var webhooksStop = new CancellationTokenSource();
         var sending = webhooks.RunAsync(webhooksStop.Token);
         await using var agent = new VrrpAgent(new HostInstanceFactory(addresses, links, macvlans, announcer, nodeName, time, log, metrics), time, log, metrics, notify, webhooks);
+        agent.InstanceTransitioned += (settings, changed) => loadBalancing.ConnectionSync.OnTransition(settings, changed.To);
         using var stopping = new CancellationTokenSource();
         // Before anything is programmed: a SIGTERM from then on cleans up instead of killing the process.
         void Stop(PosixSignalContext context)

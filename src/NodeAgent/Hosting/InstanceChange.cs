@@ -55,6 +55,7 @@ public static class InstanceChange
             && a.Track.SequenceEqual(b.Track)
             && a.Vmac == b.Vmac
             && (a.TrackInterfaces ?? []).SequenceEqual(b.TrackInterfaces ?? [])
-            && a.SyncGroup == b.SyncGroup;
+            && a.SyncGroup == b.SyncGroup
+            && a.ConnectionSync == b.ConnectionSync;
     }
 }

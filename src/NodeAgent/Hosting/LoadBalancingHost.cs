@@ -1,4 +1,5 @@
 using KeepOperator.Api.Logging;
+using KeepOperator.NodeAgent.ConnectionSync;
 using KeepOperator.NodeAgent.Health.Checker;
 using KeepOperator.NodeAgent.LoadBalancing;
 using KeepOperator.NodeAgent.Metrics;
@@ -14,16 +15,23 @@ namespace KeepOperator.NodeAgent.Hosting;
 public sealed class LoadBalancingHost : IDisposable
 {
     private readonly GenericNetlinkTransport _netlink;
+    private readonly GenericNetlinkTransport? _syncNetlink;
     private readonly HealthCheckScheduler _scheduler;
 
-    private LoadBalancingHost(GenericNetlinkTransport netlink, HealthCheckScheduler scheduler, LoadBalancingContext context)
+    private LoadBalancingHost(GenericNetlinkTransport netlink, GenericNetlinkTransport? syncNetlink, HealthCheckScheduler scheduler, LoadBalancingContext context,
+        ConnectionSyncController connectionSync)
     {
         _netlink = netlink;
+        _syncNetlink = syncNetlink;
         _scheduler = scheduler;
         Context = context;
+        ConnectionSync = connectionSync;
     }
 
     public LoadBalancingContext Context { get; }
+
+    /// <summary>The IPVS sync daemons, driven by the VRRP loop's transitions.</summary>
+    public ConnectionSyncController ConnectionSync { get; }
 
     public LoadBalancer Balancer => Context.Balancer;
 
@@ -67,11 +75,18 @@ public sealed class LoadBalancingHost : IDisposable
         var series = new RealServerSeries(metrics);
         scheduler.CheckCompleted += completion => metrics.ObserveCheck(completion.Check.VirtualServer, completion.Latency);
         balancer.Changed += () => series.Update(balancer.Status);
-        return new LoadBalancingHost(netlink, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning));
+        // Its own socket: the transitions come on the VRRP loop, the virtual servers on the balancer's.
+        var syncNetlink = kind == DataplaneKind.Ipvs ? new GenericNetlinkTransport() : null;
+        var connectionSync = new ConnectionSyncController(syncNetlink, probe.FamilyId ?? 0, log);
+        return new LoadBalancingHost(netlink, syncNetlink, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning), connectionSync);
     }
 
     /// <summary>Checks and balances until <paramref name="stop"/>; then the virtual servers are removed from the kernel.</summary>
     public Task RunAsync(CancellationToken stop) => Task.WhenAll(_scheduler.RunAsync(stop), Balancer.RunAsync(stop));
 
-    public void Dispose() => _netlink.Dispose();
+    public void Dispose()
+    {
+        _netlink.Dispose();
+        _syncNetlink?.Dispose();
+    }
 }

@@ -66,6 +66,9 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>Raised on the loop after an instance changed state or priority, started or stopped (and, from a receive task, when a new foreign router is heard).</summary>
     public event Action? InstancesChanged;
 
+    /// <summary>Raised on the loop on each state change of an instance, Initialize included when it stops.</summary>
+    public event Action<VrrpInstanceSettings, StateChanged>? InstanceTransitioned;
+
     /// <summary>Starts an instance (an existing one of the same name is updated instead); safe from any thread.</summary>
     public void AddInstance(VrrpInstanceSettings settings) => Post(new AgentEvent.Add(settings));
 
@@ -276,6 +279,7 @@ public sealed class VrrpAgent : IAsyncDisposable
     {
         _notify?.Notify(runner.Name, changed.To, changed.EffectivePriority, runner.Settings.Notify);
         _webhooks?.Enqueue(runner.Name, changed, _time.GetUtcNow(), runner.Settings.Webhooks);
+        InstanceTransitioned?.Invoke(runner.Settings, changed);
     }
 
     /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>

@@ -43,4 +43,13 @@ public abstract record IpvsCommand
 
     /// <summary>IPVS_CMD_GET_DEST dump of one service's real servers (ipvsadm -L issues one per service).</summary>
     public sealed record ListDestinations(ServiceKey Service) : IpvsCommand;
+
+    /// <summary>ipvsadm --start-daemon: IPVS_CMD_NEW_DAEMON.</summary>
+    public sealed record StartDaemon(IpvsSyncDaemon Daemon) : IpvsCommand;
+
+    /// <summary>ipvsadm --stop-daemon: IPVS_CMD_DEL_DAEMON (the kernel goes by the role; the sync ID rides along as ipvsadm sends it).</summary>
+    public sealed record StopDaemon(IpvsSyncRole Role, byte SyncId = 0) : IpvsCommand;
+
+    /// <summary>ipvsadm -L --daemon: IPVS_CMD_GET_DAEMON dump of the running sync daemons.</summary>
+    public sealed record ListDaemons : IpvsCommand;
 }

@@ -14,6 +14,9 @@ public static class IpvsGenl
     public const byte CmdSetDest = 6;
     public const byte CmdDelDest = 7;
     public const byte CmdGetDest = 8;
+    public const byte CmdNewDaemon = 9;
+    public const byte CmdDelDaemon = 10;
+    public const byte CmdGetDaemon = 11;
     public const byte CmdSetInfo = 14;
     public const byte CmdGetInfo = 15;
     public const byte CmdZero = 16;
@@ -21,6 +24,7 @@ public static class IpvsGenl
 
     public const ushort CmdAttrService = 1;
     public const ushort CmdAttrDest = 2;
+    public const ushort CmdAttrDaemon = 3;
 
     public const ushort SvcAttrAf = 1;
     public const ushort SvcAttrProtocol = 2;
@@ -50,6 +54,14 @@ public static class IpvsGenl
     public const ushort DestAttrTunType = 13;
     public const ushort DestAttrTunPort = 14;
     public const ushort DestAttrTunFlags = 15;
+
+    public const ushort DaemonAttrState = 1;
+    public const ushort DaemonAttrMcastIfn = 2;
+    public const ushort DaemonAttrSyncId = 3;
+    public const ushort DaemonAttrSyncMaxLen = 4;
+
+    /// <summary>IP_VS_IFNAME_MAXLEN, terminating NUL included.</summary>
+    public const int InterfaceNameMaxLength = 16;
 
     /// <summary>IP_VS_CONN_F_FWD_MASK.</summary>
     public const uint ConnFwdMask = 0x0007;

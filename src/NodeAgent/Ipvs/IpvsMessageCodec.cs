@@ -76,6 +76,18 @@ public static class IpvsMessageCodec
                 PutServiceKey(writer, c.Service);
                 writer.EndNested();
                 break;
+            case IpvsCommand.StartDaemon c:
+                writer = Start(familyId, IpvsGenl.CmdNewDaemon, RequestFlags, sequence, portId);
+                PutDaemon(writer, c.Daemon.Role, CheckInterfaceName(c.Daemon.Interface), c.Daemon.SyncId, c.Daemon.MaxPacketLength);
+                break;
+            case IpvsCommand.StopDaemon c:
+                // ipvsadm (libipvs) sends an empty interface name and the sync ID here too; the kernel needs only the state.
+                writer = Start(familyId, IpvsGenl.CmdDelDaemon, RequestFlags, sequence, portId);
+                PutDaemon(writer, c.Role, "", c.SyncId, null);
+                break;
+            case IpvsCommand.ListDaemons:
+                writer = Start(familyId, IpvsGenl.CmdGetDaemon, DumpFlags, sequence, portId);
+                break;
             default:
                 throw new ArgumentException($"Unknown IPVS command {command.GetType().Name}.", nameof(command));
         }
@@ -127,6 +139,15 @@ public static class IpvsMessageCodec
                 return new IpvsCommand.ListServices();
             case IpvsGenl.CmdGetDest:
                 return new IpvsCommand.ListDestinations(DecodeServiceNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrService)).Key);
+            case IpvsGenl.CmdNewDaemon:
+                return new IpvsCommand.StartDaemon(DecodeDaemonNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDaemon)));
+            case IpvsGenl.CmdDelDaemon:
+                {
+                    var daemon = DecodeDaemonNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDaemon));
+                    return new IpvsCommand.StopDaemon(daemon.Role, daemon.SyncId);
+                }
+            case IpvsGenl.CmdGetDaemon:
+                return new IpvsCommand.ListDaemons();
             default:
                 throw new FormatException($"IPVS command {msg.Command} is not modelled.");
         }
@@ -160,6 +181,21 @@ public static class IpvsMessageCodec
             throw new FormatException($"Expected IPVS_CMD_NEW_DEST, got command {msg.Command}.");
         }
         return DecodeDestinationNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDest), serviceFamily);
+    }
+
+    /// <summary>
+    /// Decodes one message of an IPVS_CMD_GET_DAEMON dump (IPVS_CMD_NEW_DAEMON with a daemon nest). Multicast group,
+    /// port and TTL are not part of the model and are skipped.
+    /// </summary>
+    /// <exception cref="FormatException">Malformed message or missing attributes.</exception>
+    public static IpvsSyncDaemon DecodeDaemon(ReadOnlySpan<byte> message)
+    {
+        var msg = Read(message);
+        if (msg.Command != IpvsGenl.CmdNewDaemon)
+        {
+            throw new FormatException($"Expected IPVS_CMD_NEW_DAEMON, got command {msg.Command}.");
+        }
+        return DecodeDaemonNest(RequireNest(msg.Attributes, IpvsGenl.CmdAttrDaemon));
     }
 
     // ---- encoding ----
@@ -234,6 +270,30 @@ public static class IpvsMessageCodec
         writer.EndNested();
     }
 
+    /// <summary>In libipvs's order: state, interface, sync ID, then the packet length when set.</summary>
+    private static void PutDaemon(NetlinkMessageWriter writer, IpvsSyncRole role, string interfaceName, byte syncId, ushort? maxPacketLength)
+    {
+        writer.BeginNested(IpvsGenl.CmdAttrDaemon);
+        writer.PutU32(IpvsGenl.DaemonAttrState, (uint)role);
+        writer.PutString(IpvsGenl.DaemonAttrMcastIfn, interfaceName);
+        writer.PutU32(IpvsGenl.DaemonAttrSyncId, syncId);
+        if (maxPacketLength is { } length)
+        {
+            writer.PutU16(IpvsGenl.DaemonAttrSyncMaxLen, length);
+        }
+        writer.EndNested();
+    }
+
+    private static string CheckInterfaceName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or >= IpvsGenl.InterfaceNameMaxLength)
+        {
+            throw new ArgumentException($"Invalid interface name '{name}': 1 to {IpvsGenl.InterfaceNameMaxLength - 1} characters.", nameof(name));
+        }
+        return name;
+    }
+
     private static void PutAddress(NetlinkMessageWriter writer, ushort type, IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[IpvsGenl.AddressLength];
@@ -300,7 +360,50 @@ public static class IpvsMessageCodec
     private static ReadOnlySpan<byte> RequireNest(ReadOnlySpan<byte> attributes, ushort type) =>
         FindNest(attributes, type, out var nest)
             ? nest
-            : throw new FormatException(type == IpvsGenl.CmdAttrService ? "Missing IPVS_CMD_ATTR_SERVICE." : "Missing IPVS_CMD_ATTR_DEST.");
+            : throw new FormatException(type switch
+            {
+                IpvsGenl.CmdAttrService => "Missing IPVS_CMD_ATTR_SERVICE.",
+                IpvsGenl.CmdAttrDest => "Missing IPVS_CMD_ATTR_DEST.",
+                _ => "Missing IPVS_CMD_ATTR_DAEMON.",
+            });
+
+    private static IpvsSyncDaemon DecodeDaemonNest(ReadOnlySpan<byte> nest)
+    {
+        uint? state = null;
+        string interfaceName = "";
+        uint syncId = 0;
+        ushort? maxLength = null;
+        var reader = new NetlinkAttributeReader(nest);
+        while (reader.MoveNext())
+        {
+            var v = reader.Value;
+            switch (reader.Type)
+            {
+                case IpvsGenl.DaemonAttrState:
+                    state = U32(v, "STATE");
+                    break;
+                case IpvsGenl.DaemonAttrMcastIfn:
+                    interfaceName = GenericNetlink.ReadString(v);
+                    break;
+                case IpvsGenl.DaemonAttrSyncId:
+                    syncId = U32(v, "SYNC_ID");
+                    break;
+                case IpvsGenl.DaemonAttrSyncMaxLen:
+                    maxLength = U16(v, "SYNC_MAXLEN");
+                    break;
+            }
+        }
+
+        if (state is not ((uint)IpvsSyncRole.Master or (uint)IpvsSyncRole.Backup))
+        {
+            throw new FormatException($"Daemon state {state?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"} is neither master (1) nor backup (2).");
+        }
+        if (syncId > byte.MaxValue)
+        {
+            throw new FormatException($"Sync ID {syncId} out of range.");
+        }
+        return new IpvsSyncDaemon((IpvsSyncRole)state.Value, interfaceName, (byte)syncId, maxLength);
+    }
 
     private static VirtualService DecodeServiceNest(ReadOnlySpan<byte> nest)
     {

@@ -7,8 +7,8 @@ namespace KeepOperator.NodeAgent.Ipvs;
 
 /// <summary>
 /// Renders an <see cref="IpvsCommand"/> as the ipvsadm command line that does the same thing
-/// (for --dry-run and logs). The tests' ipvsadm parser reads every rendering back into an
-/// equal command, as long as the command is one ipvsadm can express: a persistent service has a
+/// (for --dry-run and logs). The tests' ipvsadm parser reads every rendering but the sync daemon
+/// commands' back into an equal command, as long as the command is one ipvsadm can express: a persistent service has a
 /// timeout of at least 1, a non-persistent one has timeout 0, and a real server reached by -g or -i
 /// on a non-fwmark service has the service's port (ipvsadm forces that).
 /// </summary>
@@ -71,11 +71,32 @@ public static class IpvsadmCommandRenderer
                 args.Add("-n");
                 AddKey(args, c.Service);
                 break;
+            case IpvsCommand.StartDaemon c:
+                args.AddRange(["--start-daemon", RoleName(c.Daemon.Role), "--mcast-interface", c.Daemon.Interface, "--syncid", Number(c.Daemon.SyncId)]);
+                if (c.Daemon.MaxPacketLength is { } length)
+                {
+                    args.AddRange(["--sync-maxlen", Number(length)]);
+                }
+                break;
+            case IpvsCommand.StopDaemon c:
+                args.AddRange(["--stop-daemon", RoleName(c.Role)]);
+                if (c.SyncId != 0)
+                {
+                    args.AddRange(["--syncid", Number(c.SyncId)]);
+                }
+                break;
+            case IpvsCommand.ListDaemons:
+                args.AddRange(["-L", "--daemon"]);
+                break;
             default:
                 throw new ArgumentException($"Unknown IPVS command {command.GetType().Name}.", nameof(command));
         }
         return args;
     }
+
+    private static string RoleName(IpvsSyncRole role) => role == IpvsSyncRole.Master ? "master" : "backup";
+
+    private static string Number(uint value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>"-t 10.0.0.1:80", "-u [2001:db8::1]:53", "--sctp-service ...", "-f 7" or "-f 7 -6".</summary>
     // ServiceKey writes itself as ipvsadm does ("-t 10.0.0.1:80"); the words are kept apart like the other arguments.

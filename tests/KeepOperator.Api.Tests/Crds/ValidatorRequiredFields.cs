@@ -19,6 +19,7 @@ internal static class ValidatorRequiredFields
             ["spec.trackInterfaces[].name"] = (s => s.TrackInterfaces![0].Name = null, "spec.trackInterfaces[0].name"),
             ["spec.webhooks[].urlSecretRef.name"] = (s => s.Webhooks![0].UrlSecretRef!.Name = null, "spec.webhooks[0].urlSecretRef.name"),
             ["spec.webhooks[].urlSecretRef.key"] = (s => s.Webhooks![0].UrlSecretRef!.Key = null, "spec.webhooks[0].urlSecretRef.key"),
+            ["spec.connectionSync.interface"] = (s => s.ConnectionSync!.Interface = null, "spec.connectionSync.interface"),
         };
 
     /// <summary>A valid VirtualIp using every object that has such a field.</summary>
@@ -37,6 +38,7 @@ internal static class ValidatorRequiredFields
             ],
             TrackInterfaces = [new TrackInterface { Name = "eth1" }],
             Webhooks = [new VrrpWebhook { UrlSecretRef = new SecretKeySelector { Name = "hooks", Key = "url" } }],
+            ConnectionSync = new ConnectionSync { Interface = "eth1" },
         },
     };
 }

@@ -10,11 +10,17 @@ public static class IpvsGolden
 {
     public const ushort FamilyId = 0x0042;
 
-    private static readonly Lazy<IReadOnlyList<IpvsGoldenCase>> LazyCases = new(Load);
+    private static readonly Lazy<IReadOnlyList<IpvsGoldenCase>> LazyCases = new(() => Load(GoldenPath));
+    private static readonly Lazy<IReadOnlyList<IpvsGoldenCase>> LazyDaemonCases = new(() => Load(DaemonGoldenPath));
 
-    public static string GoldenPath { get; } = Path.Combine(RepoPaths.TestData, "ipvs-golden", "golden.txt");
+    public static string GoldenPath => Path.Combine(RepoPaths.TestData, "ipvs-golden", "golden.txt");
+
+    /// <summary>The sync daemon cases, captured the same way into this repository (daemon-cases.txt, daemon-golden.txt).</summary>
+    public static string DaemonGoldenPath => Path.Combine(RepoPaths.TestData, "ipvs-golden", "daemon-golden.txt");
 
     public static IReadOnlyList<IpvsGoldenCase> Cases => LazyCases.Value;
+
+    public static IReadOnlyList<IpvsGoldenCase> DaemonCases => LazyDaemonCases.Value;
 
     /// <summary>Theory data: the argument list of every golden case.</summary>
     public static TheoryData<string> CaseArguments()
@@ -29,12 +35,12 @@ public static class IpvsGolden
 
     public static IpvsGoldenCase Get(string arguments) => Cases.Single(c => c.Arguments == arguments);
 
-    private static IReadOnlyList<IpvsGoldenCase> Load()
+    private static IReadOnlyList<IpvsGoldenCase> Load(string path)
     {
         var cases = new List<IpvsGoldenCase>();
         string? arguments = null;
         var requests = new List<string>();
-        foreach (var raw in File.ReadAllLines(GoldenPath))
+        foreach (var raw in File.ReadAllLines(path))
         {
             string line = raw.Trim();
             if (line.Length == 0)

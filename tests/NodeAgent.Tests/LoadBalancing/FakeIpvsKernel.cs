@@ -20,6 +20,9 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
 
     public int Dumps { get; private set; }
 
+    /// <summary>The running sync daemons (the kernel allows one of each role).</summary>
+    public List<IpvsSyncDaemon> Daemons { get; } = [];
+
     /// <summary>When set, the next change request fails with this errno.</summary>
     public int? FailNextChange { get; set; }
 
@@ -58,6 +61,9 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
                 return [.. Table.Select(s => IpvsMessageCodec.Encode(new IpvsCommand.AddService(s.Service), familyId.Value))];
             case IpvsCommand.ListDestinations list:
                 return [.. Find(list.Service).Destinations.Select(d => IpvsMessageCodec.Encode(new IpvsCommand.AddDestination(list.Service, d), familyId.Value))];
+            case IpvsCommand.ListDaemons:
+                // The kernel answers with IPVS_CMD_NEW_DAEMON messages, the shape of a start request.
+                return [.. Daemons.Select(d => IpvsMessageCodec.Encode(new IpvsCommand.StartDaemon(d), familyId.Value))];
         }
 
         if (FailNextChange is { } errno)
@@ -86,6 +92,15 @@ internal sealed class FakeIpvsKernel(ushort? familyId = 0x25) : IGenericNetlinkT
                 break;
             case IpvsCommand.DeleteDestination delete:
                 Replace(delete.Service, s => s with { Destinations = [.. s.Destinations.Where(d => !(d.Address.Equals(delete.Address) && d.Port == delete.Port))] });
+                break;
+            case IpvsCommand.StartDaemon start when Daemons.Any(d => d.Role == start.Daemon.Role):
+                throw new NetlinkException(parsed.Type, 17, "sync daemon running"); // EEXIST, as the kernel
+            case IpvsCommand.StartDaemon start:
+                Daemons.Add(start.Daemon);
+                break;
+            case IpvsCommand.StopDaemon stop when Daemons.RemoveAll(d => d.Role == stop.Role) == 0:
+                throw new NetlinkException(parsed.Type, 3, "no sync daemon"); // ESRCH, as the kernel
+            case IpvsCommand.StopDaemon:
                 break;
             default:
                 throw new NotSupportedException(command.ToString());
