@@ -30,6 +30,12 @@ public static class StatusEvents
             }
         }
 
+        // Split brain: more than one live node reports Master (a partition, or a switch dropping VRRP between them).
+        if (Find(updated, ConditionTypes.Ready) is { Reason: VirtualIpReasons.MultipleMasters } split && Find(old, ConditionTypes.Ready)?.Reason != VirtualIpReasons.MultipleMasters)
+        {
+            events.Add(new(EventReasons.Warning, VirtualIpReasons.MultipleMasters, $"split brain: {split.Message}; their adverts do not reach each other"));
+        }
+
         foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing, ConditionTypes.SyncGroupRefused })
         {
             if (Find(updated, type) is { Status: "True" } now && Find(old, type)?.Status != "True")

@@ -56,6 +56,19 @@ public sealed class StatusAggregatorTests
     }
 
     [Fact]
+    public void Two_masters_are_told_once_as_split_brain()
+    {
+        var (vip, plan) = Planned();
+        var one = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master")), Report("n2", Now, ("web", "Backup"))), Now, Timeout);
+        vip.Status = one;
+        var two = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master")), Report("n2", Now, ("web", "Master"))), Now, Timeout);
+
+        Assert.Contains(("Warning", "MultipleMasters", "split brain: n1, n2 all report Master; their adverts do not reach each other"), StatusEvents.Between(one, two).Select(e => (e.Type, e.Reason, e.Message)));
+        Assert.DoesNotContain(StatusEvents.Between(two, two), e => e.Reason == "MultipleMasters");
+        Assert.DoesNotContain(StatusEvents.Between(null, one), e => e.Reason == "MultipleMasters");
+    }
+
+    [Fact]
     public void A_master_claim_older_than_anothers_takeover_is_stale_once_its_node_went_quiet()
     {
         var (vip, plan) = Planned();
