@@ -109,7 +109,7 @@ public static class LoadBalancerPlanner
         var clear = services.Where(s => !IsOurs(s, defaultClass) && s.Ingress.Any(managedAddresses.Contains)).Select(s => s.Key).Order(StringComparer.Ordinal).ToList();
 
         var servers = plans.Where(p => p.Value.Outcome.Succeeded && p.Value.IpMode == VirtualIpPoolValidator.IpModeProxy)
-            .SelectMany(p => ProxyServers(services.First(s => s.Key == p.Key), p.Value.Outcome))
+            .SelectMany(p => ProxyServers(ours.First(s => s.Key == p.Key), p.Value.Outcome))
             .ToDictionary(v => $"{v.Metadata.Namespace}/{v.Metadata.Name}", StringComparer.Ordinal);
         var statuses = pools.ToDictionary(p => p.Metadata.Name ?? "", p => PoolStatus(p, refused.GetValueOrDefault(p.Metadata.Name ?? ""), allocator), StringComparer.Ordinal);
         return new LoadBalancerPlan(desired, plans, [.. managed.Keys.Where(n => !desired.ContainsKey(n)).Order(StringComparer.Ordinal)], clear, statuses) { VirtualServers = servers };

@@ -64,6 +64,10 @@ public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancer
         {
             told.Remove(key);
         }
+        foreach (var key in toldMasters.Keys.Where(k => !plan.Services.ContainsKey(k.Service)).ToList())
+        {
+            toldMasters.Remove(key); // a deleted Service's masters, as its outcome above
+        }
         foreach (var pool in pools)
         {
             var status = WithTransitionTimes(pool.Status, plan.Pools[pool.Metadata.Name ?? ""]);

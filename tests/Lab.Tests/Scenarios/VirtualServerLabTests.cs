@@ -25,37 +25,22 @@ public sealed class VirtualServerLabTests(ITestOutputHelper output)
 
     private static readonly VipSpec Vip = Variants.Spec(Variants.V2OneSecond);
 
-    private static string VirtualServerYaml => $$"""
-        ---
-        apiVersion: keepoperator.io/v1alpha1
-        kind: VirtualServer
-        metadata:
-          name: web-80
-        spec:
-          virtualIpRef: {{Vip.Name}}
-          port: 80
-          scheduler: rr
-          forwarding: NAT
-          realServers: [{address: 10.77.0.13}, {address: 10.77.0.14}]
-          healthCheck:
-            interval: 1s
-            retries: 1
-            delayBeforeRetry: 500ms
-            tcp: {connectTimeout: 1s}
-
-        """;
+    private static string VirtualServerYaml => ServerYaml("web-80", $"virtualIpRef: {Vip.Name}");
 
     private const string StaticAddress = "10.77.0.40";
 
     /// <summary>As the converter writes an LVS-only director's virtual_server: spec.address, no virtualIpRef.</summary>
-    private static string StaticServerYaml => $$"""
+    private static string StaticServerYaml => ServerYaml("static-80", $"address: {StaticAddress}");
+
+    /// <summary>The virtual server both scenarios use, on <paramref name="target"/> (a virtualIpRef or an address line).</summary>
+    private static string ServerYaml(string name, string target) => $$"""
         ---
         apiVersion: keepoperator.io/v1alpha1
         kind: VirtualServer
         metadata:
-          name: static-80
+          name: {{name}}
         spec:
-          address: {{StaticAddress}}
+          {{target}}
           port: 80
           scheduler: rr
           forwarding: NAT
