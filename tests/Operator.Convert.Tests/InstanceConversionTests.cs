@@ -132,6 +132,25 @@ public class InstanceConversionTests
     }
 
     [Fact]
+    public void The_global_lvs_sync_daemon_gives_its_instance_connection_sync()
+    {
+        var result = Convert(" virtual_ipaddress {\n  10.1.1.1\n }\n", " lvs_sync_daemon eth1 VI_1 id 5 maxlen 1400 port 8849\n");
+        var sync = Spec(result).ConnectionSync!;
+        Assert.Equal(("eth1", (int?)5, (int?)1400), (sync.Interface, sync.SyncId, sync.MaxPacketLength));
+        Assert.Contains(Messages(result), m => m.StartsWith("k.conf:3: warning: lvs_sync_daemon: port 8849 not converted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_older_per_instance_lvs_sync_daemon_interface_maps_too_and_a_global_naming_no_instance_is_reported()
+    {
+        var result = Convert(" lvs_sync_daemon_interface eth2\n virtual_ipaddress {\n  10.1.1.1\n }\n", " lvs_sync_daemon eth1 VI_9\n");
+        var sync = Spec(result).ConnectionSync!;
+        Assert.Equal(("eth2", (int?)null), (sync.Interface, sync.SyncId));
+        Assert.Contains("k.conf:3: warning: lvs_sync_daemon: no vrrp_instance VI_9 was converted: not converted", Messages(result));
+        Assert.False(Convert(" virtual_ipaddress {\n  10.1.1.1\n }\n", " lvs_sync_daemon eth1 VI_1 id\n").Succeeded);
+    }
+
+    [Fact]
     public void A_vrrp_sync_group_names_its_members_and_zeroes_their_tracking_weights_as_keepalived_does()
     {
         var result = InMemoryConfigFiles.Convert(new()

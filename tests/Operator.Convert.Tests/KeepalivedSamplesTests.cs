@@ -87,6 +87,15 @@ public class KeepalivedSamplesTests
         Assert.Equal([("n1", 170), ("n2", 85)], vip.Spec.Priorities!.Select(p => (p.NodeName, p.Priority)));
     }
 
+    [Fact]
+    public void The_lvs_syncd_sample_keeps_its_sync_daemon_on_the_instance_that_names_it()
+    {
+        var (result, _) = ConvertAndRead("keepalived.conf.vrrp.lvs_syncd");
+        var synced = Assert.Single(result.VirtualIps, v => v.Spec.ConnectionSync is not null);
+        Assert.Equal((51, "eth1"), (synced.Spec.VirtualRouterId, synced.Spec.ConnectionSync!.Interface));
+        Assert.Contains("connectionSync:", result.Yaml, StringComparison.Ordinal);
+    }
+
     private static (ConversionResult Result, Expected Expected) ConvertAndRead(string sample)
     {
         var path = Path.Combine(Directory, sample);

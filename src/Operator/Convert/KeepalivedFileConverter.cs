@@ -95,6 +95,7 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
         }
 
         syncGroups.Apply(instances);
+        new ConnectionSyncConverter(reader).Apply(globals.LvsSyncDaemon, instances);
         foreach (var script in scripts.Values.Where(s => !usedScripts.Contains(s.Name)))
         {
             reader.Diagnostics.Warning(script.Location, $"vrrp_script {script.Name}: not converted: no vrrp_instance tracks it");
@@ -121,6 +122,7 @@ public sealed class KeepalivedFileConverter(ConfigValueReader reader)
                 "vrrp_garp_master_delay" => globals with { GarpDelay = reader.Seconds(child, 255) },
                 "vrrp_garp_master_repeat" => globals with { GarpRepeat = reader.Integer(child, 0, 255) },
                 "vrrp_garp_master_refresh" => globals with { GarpRefresh = reader.Seconds(child, 86400) },
+                "lvs_sync_daemon" => globals with { LvsSyncDaemon = new ConnectionSyncConverter(reader).ReadGlobal(child) is { } d ? (d.Instance, d.Sync, child.Location) : null },
                 _ => NotConverted(child, globals),
             };
         }

@@ -113,6 +113,9 @@ public sealed class VrrpInstanceConverter(ConfigValueReader reader)
                     reader.IgnoreExtraWords(child, 1);
                     spec.UseVmac = new VirtualMac { InterfaceName = child.Args.FirstOrDefault() };
                     break;
+                case "lvs_sync_daemon_interface":
+                    spec.ConnectionSync = new ConnectionSyncConverter(reader).ReadInstanceInterface(child);
+                    break;
                 case "vmac_xmit_base":
                     reader.IgnoreExtraWords(child, 0);
                     xmitBase = child;
