@@ -213,7 +213,9 @@ public static class AgentCommandLine
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var linkMonitor = LinkMonitor.Open(links);
-        var linkEvents = FollowLinksAsync(linkMonitor, agent, log, stopping.Token);
+        var linkEvents = FollowAsync(() => linkMonitor.RunAsync(agent.LinkChanged, stopping.Token), log, "link-monitor-failed", "interface down no longer puts instances in FAULT");
+        using var arpMonitor = ArpMonitor.Open();
+        var arpEvents = FollowAsync(() => arpMonitor.RunAsync(agent.ArpSeen, stopping.Token), log, "arp-monitor-failed", "a master no longer answers another host's ARP claim to its VIPs");
         var cluster = start(agent);
         var clusterTask = cluster?.RunAsync(stopping.Token) ?? Task.CompletedTask;
         var balancing = loadBalancing.RunAsync(stopping.Token);
@@ -224,6 +226,7 @@ public static class AgentCommandLine
         await clusterTask.ConfigureAwait(false);
         await balancing.ConfigureAwait(false);
         await linkEvents.ConfigureAwait(false);
+        await arpEvents.ConfigureAwait(false);
         if (cluster is not null)
         {
             await cluster.ReportFinalAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
@@ -240,16 +243,16 @@ public static class AgentCommandLine
 
     private static readonly TimeSpan WebhookDrainTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Link notifications into the loop; should the netlink socket fail, the agent runs on and says so.</summary>
-    private static async Task FollowLinksAsync(LinkMonitor monitor, VrrpAgent agent, StructuredLog log, CancellationToken stop)
+    /// <summary>Kernel notifications into the loop; should their socket fail, the agent runs on without them and says so.</summary>
+    private static async Task FollowAsync(Func<Task> follow, StructuredLog log, string failure, string effect)
     {
         try
         {
-            await monitor.RunAsync(agent.LinkChanged, stop).ConfigureAwait(false);
+            await follow().ConfigureAwait(false);
         }
         catch (LinuxErrorException ex)
         {
-            log.Error("link-monitor-failed", ("error", ex.Message), ("effect", "interface down no longer puts instances in FAULT"));
+            log.Error(failure, ("error", ex.Message), ("effect", effect));
         }
     }
 }

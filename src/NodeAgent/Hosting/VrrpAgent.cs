@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.Api.Logging;
+using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Metrics;
 using KeepOperator.NodeAgent.Netlink;
@@ -32,6 +33,9 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly List<Task> _closing = [];
     private readonly ForeignRouterTable _foreign = new();
+
+    // Every instance's VIPs, replaced whole on the loop, read by the ARP monitor's thread to pass on only claims to them.
+    private volatile IReadOnlySet<IPAddress> _virtualAddresses = new HashSet<IPAddress>();
 
     private readonly AgentMetrics? _metrics;
     private readonly NotifyScriptRunner? _notify;
@@ -84,6 +88,15 @@ public sealed class VrrpAgent : IAsyncDisposable
     /// <summary>A link notification from the kernel: the instances on that interface or tracking it react; safe from any thread.</summary>
     public void LinkChanged(NetworkLink link) => Post(new AgentEvent.Link(link));
 
+    /// <summary>Another host's ARP packet on a link: a master whose VIP it names re-announces (ForeignClaimRule); safe from any thread.</summary>
+    public void ArpSeen(int interfaceIndex, ArpSender sender)
+    {
+        if (_virtualAddresses.Contains(sender.Address))
+        {
+            Post(new AgentEvent.Claim(interfaceIndex, sender));
+        }
+    }
+
     /// <summary>Asks the loop to stop every instance (priority 0, VIPs released) and return; safe from any thread.</summary>
     public void RequestShutdown() => Post(AgentEvent.Shutdown.Instance);
 
@@ -129,6 +142,13 @@ public sealed class VrrpAgent : IAsyncDisposable
             case AgentEvent.Tracking t when IsCurrent(t.Instance):
                 t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
                 ApplySyncGroups(now);
+                return true;
+            case AgentEvent.Claim c:
+                foreach (var entry in _entries.Values)
+                {
+                    entry.Runner.ApplyClaim(c.InterfaceIndex, c.Sender, now);
+                }
+
                 return true;
             case AgentEvent.Link l:
                 foreach (var entry in _entries.Values)
@@ -235,7 +255,11 @@ public sealed class VrrpAgent : IAsyncDisposable
         // Master_Down_Interval must run while it can hear the master (at 50 ms adverts it is only 182 ms long).
         runner.Start(_time.GetUtcNow());
         OnRunnerChanged(runner);
+        UpdateVirtualAddresses();
     }
+
+    private void UpdateVirtualAddresses() =>
+        _virtualAddresses = _entries.Values.SelectMany(e => e.Runner.Settings.Router.VirtualAddresses).ToHashSet();
 
     private IDisposable? StartTracking(VrrpInstanceRunner runner) =>
         _factory.StartTracking(runner.Settings, (priority, fault) => Post(new AgentEvent.Tracking(runner, priority, fault)));
@@ -252,6 +276,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         entry.Runner.Transitioned -= OnRunnerTransitioned; // after Shutdown: its STOP transition still notifies
         entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
         _snapshots.TryRemove(name, out _);
+        UpdateVirtualAddresses();
         if (closeEmptySocket)
         {
             CloseIfEmpty(entry.Group, entry.Key);
@@ -419,5 +444,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         public sealed record Tracking(VrrpInstanceRunner Instance, byte EffectivePriority, bool Fault) : AgentEvent;
 
         public sealed record Link(NetworkLink Value) : AgentEvent;
+
+        public sealed record Claim(int InterfaceIndex, ArpSender Sender) : AgentEvent;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using KeepOperator.Api.Logging;
@@ -44,6 +45,7 @@ public sealed class VrrpInstanceRunner
     private byte _checkedPriority;
     private readonly Dictionary<string, bool> _trackedLinksUp = new(StringComparer.Ordinal);
     private string? _syncHolder;
+    private DateTimeOffset? _lastReassert;
 
     /// <param name="vmac">Present: the macvlan that holds the addresses while master.</param>
     /// <param name="isLinkUp">The current state of a tracked interface by name (false for one that does not exist).</param>
@@ -168,6 +170,20 @@ public sealed class VrrpInstanceRunner
             ApplyPriority(now);
             UpdateFault(link.IsUp ? VrrpTransitionReason.TrackInterfaceUp : VrrpTransitionReason.TrackInterfaceDown, now);
         }
+    }
+
+    /// <summary>Another host claims one of the VIPs by ARP: a master announces them again at once (<see cref="ForeignClaimRule"/>).</summary>
+    public void ApplyClaim(int interfaceIndex, ArpSender claim, DateTimeOffset now)
+    {
+        if (!ForeignClaimRule.Reassert(_state.State, _holder.Index, _holder.HardwareAddress, _vips, interfaceIndex, claim, _lastReassert, now))
+        {
+            return;
+        }
+
+        _lastReassert = now;
+        _log.Warn("address-claimed", ("instance", Name), ("address", claim.Address), ("by", string.Join(':', claim.Mac.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))),
+            ("effect", "announced again"));
+        BeginAnnouncements(now);
     }
 
     /// <summary>Held in FAULT by <paramref name="holder"/>, a member of the sync group in FAULT of its own, or released (null).</summary>

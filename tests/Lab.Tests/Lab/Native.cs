@@ -5,6 +5,7 @@ namespace KeepOperator.Lab.Tests.Lab;
 /// <summary>The few libc calls the harness needs: signals by PID, the effective user, joining a network namespace.</summary>
 internal static partial class Native
 {
+    public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 

@@ -73,7 +73,7 @@ public sealed class LoadBalancerServiceTests(ITestOutputHelper output)
 
             Thread.Sleep(1000); // steady: the backup has heard a good many adverts
             Assert.Equal([master], lab.Holders(Address));
-            using var watch = AddressMonitor.Start(lab, backup);
+            using var watch = IpMonitor.Start(lab, backup);
             var killed = DateTime.UtcNow;
             var failover = Stopwatch.StartNew();
             cluster.Agent(master).Kill9();
@@ -108,7 +108,7 @@ public sealed class LoadBalancerServiceTests(ITestOutputHelper output)
         Thread.Sleep(500); // steady: the backup has heard a few adverts
         var master = lab.Holders(Address).Single();
         var backup = lab.Nodes.Single(n => n != master);
-        using var watch = AddressMonitor.Start(lab, backup);
+        using var watch = IpMonitor.Start(lab, backup);
         var killed = DateTime.UtcNow;
         peers.Single(p => p.Node == master).Kill9();
         var took = watch.AddedAfter(killed, Address, TimeSpan.FromSeconds(5));

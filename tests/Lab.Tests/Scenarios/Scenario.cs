@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using KeepOperator.Lab.Tests.Lab;
+using KeepOperator.NodeAgent.Announce;
+using KeepOperator.NodeAgent.Netlink;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -54,7 +57,7 @@ public sealed class Scenario(ITestOutputHelper output)
         Assert.Equal(n1.Mac, lab.NeighborMac(lab.Client, spec.Vip));
 
         var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
-        using var watch = AddressMonitor.Start(lab, n2);
+        using var watch = IpMonitor.Start(lab, n2);
         var killed = DateTime.UtcNow;
         m.Kill9();
         var took = watch.AddedAfter(killed, spec.Vip, mdi + Margin(spec) + TimeSpan.FromSeconds(5));
@@ -122,7 +125,7 @@ public sealed class Scenario(ITestOutputHelper output)
         AssertUnicastAdvertOnWire(lab, spec, n1, n2, m);
 
         var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
-        using var watch = AddressMonitor.Start(lab, n2);
+        using var watch = IpMonitor.Start(lab, n2);
         var killed = DateTime.UtcNow;
         m.Kill9();
         var took = watch.AddedAfter(killed, spec.Vip, mdi + Margin(spec) + TimeSpan.FromSeconds(5));
@@ -263,6 +266,48 @@ public sealed class Scenario(ITestOutputHelper output)
             Assert.True(totals.Count <= (int)observe.TotalSeconds + 6, $"{agent} logged {totals.Count} drop lines: more than once a second");
             Assert.All(drops, d => Assert.Equal(other.IPv4, d.GetValueOrDefault("source")));
         }
+    }
+
+    /// <summary>
+    /// A backup that was master for an instant (three adverts lost) and whose one advert as master was lost too: its
+    /// gratuitous ARPs, here sent by hand from n2 with n2's MAC, point the client at n2, which no longer holds the VIP.
+    /// Returns how long until the client's neighbour entry pointed back at n1, the real master, or null if it still
+    /// pointed at n2 after <paramref name="patience"/> (the kernel's own unreachability detection takes about 8 s).
+    /// </summary>
+    public TimeSpan? ForeignClaimRepointed(PeerKind master, TimeSpan patience)
+    {
+        var spec = Variants.Spec(Variants.V3FiftyMs);
+        using var lab = LabNetwork.Create(2, output);
+        var (n1, n2) = (lab.Node(1), lab.Node(2));
+        var m = StartFirstMaster(lab, master, n1, spec);
+        var b = StartBackup(lab, PeerKind.Agent, n2, spec, m);
+        AssertHoldsSteady(lab, spec, n1, TimeSpan.FromSeconds(1), m, b);
+        Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot ping the VIP\n{Describe(m, b)}");
+        Assert.Equal(n1.Mac, lab.NeighborMac(lab.Client, spec.Vip));
+
+        var vip = IPAddress.Parse(LabNetwork.Bare(spec.Vip));
+        using var watch = IpMonitor.Start(lab, lab.Client);
+        Native.InNamespace(n2.Namespace, () =>
+        {
+            using var links = new NetworkLinks();
+            using var announcer = new AddressAnnouncer();
+            return announcer.Announce(links.List().Single(l => l.Name == "eth0"), [vip]);
+        });
+        // The entry's changes as the client's kernel made them: first to n2's MAC, then (or not) back to n1's.
+        TimeSpan? back = null;
+        var misled = Wait.Until(() => watch.NeighborMacs(spec.Vip).Any(c => c.Mac == n2.Mac), TimeSpan.FromSeconds(1));
+        Assert.True(misled is not null, $"the client's entry did not follow n2's gratuitous ARP: {string.Join(", ", watch.NeighborMacs(spec.Vip))}");
+        Wait.Until(() =>
+        {
+            var changes = watch.NeighborMacs(spec.Vip).ToList();
+            var to = changes.FindIndex(c => c.Mac == n2.Mac);
+            var from = changes.Skip(to).FirstOrDefault(c => c.Mac == n1.Mac);
+            back = from.Mac is null ? null : from.At - changes[to].At;
+            return back is not null;
+        }, patience);
+        Log(lab, $"n2 claimed {spec.Vip} by gratuitous ARP; {m} as master pointed the client back at n1 after {Ms(back)}");
+        Assert.Equal([n1], lab.Holders(spec.Vip));
+        return back;
     }
 
     /// <summary>
