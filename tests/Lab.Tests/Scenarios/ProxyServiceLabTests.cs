@@ -79,9 +79,9 @@ public sealed class ProxyServiceLabTests(ITestOutputHelper output)
         }
 
         var pods = new[] { lab.AddHost("pod1", 21), lab.AddHost("pod2", 22) };
+        var web = pods.Select(pod => LabWebServer.Start(lab, pod, pod.IPv4, 8080)).ToList();
         foreach (var pod in pods)
         {
-            LabWebServer.Start(lab, pod, pod.IPv4, 8080);
             LabUdpEcho.Start(lab, pod, 5353);
         }
 
@@ -102,6 +102,11 @@ public sealed class ProxyServiceLabTests(ITestOutputHelper output)
             $"TCP to {Address}:80 did not reach both endpoints: {string.Join(' ', Answers(lab, Curl))}\n{cluster.Describe()}");
         Assert.True(Wait.Until(() => Answers(lab, Udp).Distinct().Order().SequenceEqual(["pod1", "pod2"]), Propagation, TimeSpan.FromMilliseconds(200)) is not null,
             $"UDP to {Address}:80 did not reach both endpoints: {string.Join(' ', Answers(lab, Udp))}\n{cluster.Describe()}");
+
+        // The 'pods' route nothing back through a node: nftables masquerades, so they answer the director's own
+        // address (as kube-proxy does for externalTrafficPolicy Cluster), never the client's (http.server logs its peer).
+        Assert.All(web, w => Assert.Contains(w.AllLines, l => l.StartsWith(master.IPv4 + " ", StringComparison.Ordinal)));
+        Assert.All(web, w => Assert.DoesNotContain(w.AllLines, l => l.StartsWith(lab.Client.IPv4 + " ", StringComparison.Ordinal)));
 
         // An endpoint the EndpointSlice marks not ready gets no new connections, and comes back once ready.
         var clock = Stopwatch.StartNew();
