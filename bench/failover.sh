@@ -5,9 +5,10 @@
 # Prints medians (ms), the ratio to keepalived->keepalived and the RFC bound (Master_Down_Interval of the backup, priority 90).
 #
 # --service: a Service of type LoadBalancer instead, as a user gets it: LocalCluster in the lab, the real kubectl applies
-# a VirtualIpPool (VRRPv3, 50 ms adverts) and the Service, the operator gives it a VirtualIp, cluster-mode agents on n1
-# and n2 hold it (the pool gives both priority 100); kill -9 of the master's agent. Beside it keepalived at the same
-# settings (v3, 50 ms, both 100). Ends with one line: both medians and their ratio.
+# a VirtualIpPool (VRRPv3, 50 ms adverts, ipMode Proxy), the Service and its EndpointSlice (two endpoints), the operator
+# gives it a VirtualIp and a VirtualServer, cluster-mode agents on n1 and n2 hold the one and program the other (the
+# pool gives both priority 100); kill -9 of the master's agent, timed to the address on the backup. Beside it
+# keepalived at the same settings (v3, 50 ms, both 100). Ends with one line: both medians and their ratio.
 #
 # usage: sudo bench/failover.sh [--keepalived-only | --service] [--runs N]
 #   AGENT=path  the agent to run: a keepoperator-agent.dll (run with dotnet) or an executable (e.g. NativeAOT);
@@ -58,29 +59,6 @@ elif [[ $SERVICE == 1 ]]; then
   PAIRS=(keepalived:keepalived service:service)
   VARIANTS=("3 50ms 0.05 v3-50ms")
   BACKUP_PRIO=100 # what the pool's VirtualIp gives every node
-  lab_cluster_up
-  lab_kubectl apply -f - >/dev/null <<YAML
-apiVersion: keepoperator.io/v1alpha1
-kind: VirtualIpPool
-metadata:
-  name: bench
-spec:
-  addresses: ["$VIP"]
-  virtualIp:
-    advertInterval: 50ms
-    interface: eth0
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: default
-spec:
-  type: LoadBalancer
-  loadBalancerClass: keepoperator.io/vrrp
-  ports:
-  - port: 80
-YAML
 else
   PAIRS=(keepalived:keepalived agent:keepalived keepalived:agent agent:agent)
 fi
@@ -179,6 +157,49 @@ mdi_ms() { # VERSION ADVERT_S PRIO
     printf "%d\n", (3 * a + skew) * 1000 }'
 }
 
+# service_up: the cluster, the pool, the Service and its EndpointSlice (--service)
+service_up() {
+  lab_cluster_up
+  for ns in "$N1" "$N2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done # Kubernetes nodes forward
+  lab_kubectl apply -f - >/dev/null <<YAML
+apiVersion: keepoperator.io/v1alpha1
+kind: VirtualIpPool
+metadata:
+  name: bench
+spec:
+  addresses: ["$VIP"]
+  ipMode: Proxy
+  virtualIp:
+    advertInterval: 50ms
+    interface: eth0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: default
+spec:
+  type: LoadBalancer
+  loadBalancerClass: keepoperator.io/vrrp
+  ports:
+  - port: 80
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-1
+  namespace: default
+  labels: {kubernetes.io/service-name: web}
+addressType: IPv4
+ports:
+- port: 80
+endpoints:
+- addresses: ["10.77.0.21"]
+- addresses: ["10.77.0.22"]
+YAML
+}
+
+if [[ $SERVICE == 1 ]]; then service_up; fi
 echo "failover bench: $RUNS runs per cell; lab $LAB_PREFIX; agent: ${AGENT_CMD[*]:-(not run)}"
 for v in "${VARIANTS[@]}"; do
   read -r _ _ _ label <<<"$v"
@@ -231,6 +252,6 @@ if [[ $SERVICE == 1 ]]; then
   read -r -a sv <<<"${RESULTS[v3-50ms|service:service]//FAIL/}"
   kam=$(median "${ka[@]}")
   svm=$(median "${sv[@]}")
-  echo "SERVICE-FAILOVER v3 50ms, kill -9 of the master: agent (Service of type LoadBalancer) median ${svm} ms of ${#sv[@]}/$RUNS (${sv[*]}), keepalived median ${kam} ms of ${#ka[@]}/$RUNS (${ka[*]}), ratio $(awk -v a="$svm" -v b="$kam" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') (RFC MDI $(mdi_ms 3 0.05 "$BACKUP_PRIO") ms)"
+  echo "SERVICE-FAILOVER v3 50ms, kill -9 of the master: agent (Proxy-mode Service of type LoadBalancer) median ${svm} ms of ${#sv[@]}/$RUNS (${sv[*]}), keepalived median ${kam} ms of ${#ka[@]}/$RUNS (${ka[*]}), ratio $(awk -v a="$svm" -v b="$kam" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') (RFC MDI $(mdi_ms 3 0.05 "$BACKUP_PRIO") ms)"
 fi
 exit "$ANY_FAIL"
