@@ -124,7 +124,7 @@ one_run() {
   start_peer "$bk" n2 "$BACKUP_PRIO" "$version" "$advy" "$advk" || return 1
   if [[ $bk == service ]]; then # it reads its config from the API server first: wait until it is a backup
     local i
-    for ((i = 0; i < 300; i++)); do grep -q 'event=transition .*to=Backup' "$LAB_TMP/n2-$bk.log" && break; sleep 0.1; done
+    for ((i = 0; i < 300; i++)); do grep -qs 'event=transition .*to=Backup' "$LAB_TMP/n2-$bk.log" && break; sleep 0.1; done
   fi
   settle=$(awk -v a="$advk" -v k="$bk" 'BEGIN {s = 3 * a + 0.5; if (k != "keepalived") s += 1.5; print s}')
   sleep "$settle"
