@@ -4,9 +4,16 @@
 # at VRRPv2 1 s adverts and VRRPv3 50 ms adverts (IPv4), RUNS runs each, in one namespace lab.
 # Prints medians (ms), the ratio to keepalived->keepalived and the RFC bound (Master_Down_Interval of the backup, priority 90).
 #
-# usage: sudo bench/failover.sh [--keepalived-only] [--runs N]
+# --service: a Service of type LoadBalancer instead, as a user gets it: LocalCluster in the lab, the real kubectl applies
+# a VirtualIpPool (VRRPv3, 50 ms adverts, ipMode Proxy), the Service and its EndpointSlice (two endpoints), the operator
+# gives it a VirtualIp and a VirtualServer, cluster-mode agents on n1 and n2 hold the one and program the other (the
+# pool gives both priority 100); kill -9 of the master's agent, timed to the address on the backup. Beside it
+# keepalived at the same settings (v3, 50 ms, both 100). Ends with one line: both medians and their ratio.
+#
+# usage: sudo bench/failover.sh [--keepalived-only | --service] [--runs N]
 #   AGENT=path  the agent to run: a keepoperator-agent.dll (run with dotnet) or an executable (e.g. NativeAOT);
-#               default: dotnet build -c Release of src/NodeAgent.
+#               default: dotnet build -c Release of src/NodeAgent. --service also takes OPERATOR and LOCALCLUSTER alike
+#               (default: builds of src/Operator and tools/LocalCluster) and needs kubectl.
 #
 # How: n1 (priority 100) is started first and takes the VIP, then n2 (priority 90) joins as backup. The kill is
 # synchronised to just after one of n1's adverts (tcpdump --immediate-mode on n2), so the time measured is the
@@ -19,11 +26,13 @@ source "$here/../tools/lab/lib.sh"
 
 RUNS=${RUNS:-5}
 ONLY_KA=0
+SERVICE=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --keepalived-only) ONLY_KA=1 ;;
+    --service) SERVICE=1 ;;
     --runs) RUNS=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,13 +50,18 @@ VIP=10.77.0.250
 N1=$(lab_ns n1)
 N2=$(lab_ns n2)
 
+# version, agent advertInterval, keepalived advert_int, label
+VARIANTS=("2 1s 1 v2-1s" "3 50ms 0.05 v3-50ms")
+BACKUP_PRIO=90
 if [[ $ONLY_KA == 1 ]]; then
   PAIRS=(keepalived:keepalived)
+elif [[ $SERVICE == 1 ]]; then
+  PAIRS=(keepalived:keepalived service:service)
+  VARIANTS=("3 50ms 0.05 v3-50ms")
+  BACKUP_PRIO=100 # what the pool's VirtualIp gives every node
 else
   PAIRS=(keepalived:keepalived agent:keepalived keepalived:agent agent:agent)
 fi
-# version, agent advertInterval, keepalived advert_int, label
-VARIANTS=("2 1s 1 v2-1s" "3 50ms 0.05 v3-50ms")
 
 declare -A PEER_PID PEER_CONF PEER_KIND
 declare -A RESULTS ADVERT_RESULTS
@@ -61,6 +75,8 @@ start_peer() { # KIND NODE PRIO VERSION ADV_YAML ADV_KA
     keepalived_start "$node" "$f.conf" "$f.log"
     keepalived_vrrp_pid "$f.conf" >/dev/null || { echo "keepalived on $node did not start" >&2; cat "$f.log" >&2; return 1; }
     PEER_CONF[$node]=$f.conf
+  elif [[ $kind == service ]]; then
+    cluster_agent_start "$node" "$f.log" # its VirtualIp is the operator's, for the Service
   else
     agent_doc web 51 "$version" "$advy" lll "$VIP" >"$f.yaml"
     agent_start "$node" "$f.yaml" "$f.log"
@@ -105,8 +121,12 @@ one_run() {
   stop_peers
   start_peer "$mk" n1 100 "$version" "$advy" "$advk" || return 1
   wait_vip n1 15 || { echo "  $mk on n1 never took the VIP" >&2; tail -5 "$LAB_TMP/n1-$mk.log" >&2; return 1; }
-  start_peer "$bk" n2 90 "$version" "$advy" "$advk" || return 1
-  settle=$(awk -v a="$advk" -v k="$bk" 'BEGIN {s = 3 * a + 0.5; if (k == "agent") s += 1.5; print s}')
+  start_peer "$bk" n2 "$BACKUP_PRIO" "$version" "$advy" "$advk" || return 1
+  if [[ $bk == service ]]; then # it reads its config from the API server first: wait until it is a backup
+    local i
+    for ((i = 0; i < 300; i++)); do grep -qs 'event=transition .*to=Backup' "$LAB_TMP/n2-$bk.log" && break; sleep 0.1; done
+  fi
+  settle=$(awk -v a="$advk" -v k="$bk" 'BEGIN {s = 3 * a + 0.5; if (k != "keepalived") s += 1.5; print s}')
   sleep "$settle"
   if lab_has_addr n2 "$VIP"; then echo "  $bk on n2 holds the VIP while $mk on n1 lives" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; fi
   if ! kill -0 "${PEER_PID[n2]}" 2>/dev/null; then echo "  $bk on n2 died" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; fi
@@ -137,6 +157,49 @@ mdi_ms() { # VERSION ADVERT_S PRIO
     printf "%d\n", (3 * a + skew) * 1000 }'
 }
 
+# service_up: the cluster, the pool, the Service and its EndpointSlice (--service)
+service_up() {
+  lab_cluster_up
+  for ns in "$N1" "$N2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done # Kubernetes nodes forward
+  lab_kubectl apply -f - >/dev/null <<YAML
+apiVersion: keepoperator.io/v1alpha1
+kind: VirtualIpPool
+metadata:
+  name: bench
+spec:
+  addresses: ["$VIP"]
+  ipMode: Proxy
+  virtualIp:
+    advertInterval: 50ms
+    interface: eth0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: default
+spec:
+  type: LoadBalancer
+  loadBalancerClass: keepoperator.io/vrrp
+  ports:
+  - port: 80
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-1
+  namespace: default
+  labels: {kubernetes.io/service-name: web}
+addressType: IPv4
+ports:
+- port: 80
+endpoints:
+- addresses: ["10.77.0.21"]
+- addresses: ["10.77.0.22"]
+YAML
+}
+
+if [[ $SERVICE == 1 ]]; then service_up; fi
 echo "failover bench: $RUNS runs per cell; lab $LAB_PREFIX; agent: ${AGENT_CMD[*]:-(not run)}"
 for v in "${VARIANTS[@]}"; do
   read -r _ _ _ label <<<"$v"
@@ -158,7 +221,7 @@ echo
 printf '%-8s %-26s %5s %8s %6s %6s %12s %9s %8s\n' advert "failover (killed -> new)" ok median min max "from advert" "RFC MDI" "ratio"
 for v in "${VARIANTS[@]}"; do
   read -r version _ advk label <<<"$v"
-  bound=$(mdi_ms "$version" "$advk" 90)
+  bound=$(mdi_ms "$version" "$advk" "$BACKUP_PRIO")
   base=
   for pair in "${PAIRS[@]}"; do
     read -r -a all <<<"${RESULTS[$label|$pair]}"
@@ -182,6 +245,13 @@ for v in "${VARIANTS[@]}"; do
 done
 echo "(ms. median/min/max: kill -9 of the master -> VIP on the backup; the kill follows one of the master's adverts by the"
 echo " few ms tcpdump takes to exit. from advert: median time from that last advert (tcpdump's packet timestamp) to the VIP,"
-echo " to compare with RFC MDI = 3*Advert_Interval + Skew_Time for the backup's priority 90. ratio = median / keepalived->keepalived"
+echo " to compare with RFC MDI = 3*Advert_Interval + Skew_Time for the backup's priority $BACKUP_PRIO. ratio = median / keepalived->keepalived"
 echo " median at the same advert interval.)"
+if [[ $SERVICE == 1 ]]; then
+  read -r -a ka <<<"${RESULTS[v3-50ms|keepalived:keepalived]//FAIL/}"
+  read -r -a sv <<<"${RESULTS[v3-50ms|service:service]//FAIL/}"
+  kam=$(median "${ka[@]}")
+  svm=$(median "${sv[@]}")
+  echo "SERVICE-FAILOVER v3 50ms, kill -9 of the master: agent (Proxy-mode Service of type LoadBalancer) median ${svm} ms of ${#sv[@]}/$RUNS (${sv[*]}), keepalived median ${kam} ms of ${#ka[@]}/$RUNS (${ka[*]}), ratio $(awk -v a="$svm" -v b="$kam" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }') (RFC MDI $(mdi_ms 3 0.05 "$BACKUP_PRIO") ms)"
+fi
 exit "$ANY_FAIL"

@@ -223,6 +223,58 @@ agent_start() {
   lab_track_pid "$STARTED_PID"
 }
 
+# ---- the cluster: LocalCluster, the operator, cluster-mode agents ----------------------------------------------
+
+LAB_API=10.77.0.1:17443
+
+# lab_cluster_up: tools/LocalCluster in the switch namespace on $LAB_API (br0 gets 10.77.0.1), the CRDs and a Node per
+# lab node applied with kubectl, then the operator beside it (waits until it has written the NodeAgentConfigs).
+# Builds or takes LOCALCLUSTER and OPERATOR as program_resolve does; sets LAB_KUBECONFIG.
+lab_cluster_up() {
+  local sw root i node nodes=()
+  sw=$(lab_ns sw)
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  program_resolve LOCALCLUSTER tools/LocalCluster keepoperator-localcluster.dll
+  program_resolve OPERATOR src/Operator keepoperator.dll
+  command -v kubectl >/dev/null || { echo "kubectl is not installed" >&2; return 1; }
+  LAB_KUBECONFIG=$LAB_TMP/kubeconfig
+  ip -n "$sw" addr add 10.77.0.1/24 dev br0
+  ip netns exec "$sw" "${LOCALCLUSTER_CMD[@]}" --listen "$LAB_API" --kubeconfig "$LAB_KUBECONFIG" --data "$LAB_TMP/localcluster.json" >"$LAB_TMP/localcluster.log" 2>&1 &
+  lab_track_pid $!
+  for ((i = 0; i < 300; i++)); do
+    grep -q '^localcluster ready' "$LAB_TMP/localcluster.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q '^localcluster ready' "$LAB_TMP/localcluster.log" || { echo "LocalCluster did not start" >&2; cat "$LAB_TMP/localcluster.log" >&2; return 1; }
+  lab_kubectl apply -f "$root/deploy/crds" >/dev/null
+  for node in "${LAB_NODES[@]}"; do
+    printf 'apiVersion: v1\nkind: Node\nmetadata:\n  name: %s\n' "$node" | lab_kubectl apply -f - >/dev/null
+    nodes+=("$node")
+  done
+  ip netns exec "$sw" "${OPERATOR_CMD[@]}" run --kubeconfig "$LAB_KUBECONFIG" --leader-election-namespace default >"$LAB_TMP/operator.log" 2>&1 &
+  lab_track_pid $!
+  for ((i = 0; i < 200; i++)); do
+    lab_kubectl get nodeagentconfig "${nodes[@]}" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "the operator wrote no NodeAgentConfigs" >&2
+  tail -20 "$LAB_TMP/operator.log" >&2
+  return 1
+}
+
+# lab_kubectl ARGS...: the real kubectl, in the switch namespace, against the lab's LocalCluster
+lab_kubectl() {
+  ip netns exec "$(lab_ns sw)" env HOME="$LAB_TMP" kubectl --kubeconfig "$LAB_KUBECONFIG" --request-timeout=5s "$@"
+}
+
+# cluster_agent_start NODE LOG -> sets STARTED_PID: the agent in cluster mode (needs AGENT_CMD and lab_cluster_up)
+cluster_agent_start() {
+  local node=$1 log=$2
+  ip netns exec "$(lab_ns "$node")" "${AGENT_CMD[@]}" --node-name "$node" --kubeconfig "$LAB_KUBECONFIG" >"$log" 2>&1 &
+  STARTED_PID=$!
+  lab_track_pid "$STARTED_PID"
+}
+
 # ---- demos --------------------------------------------------------------------------------------------------
 
 say() { printf '\n# %s\n' "$*"; }

@@ -9,7 +9,8 @@ namespace KeepOperator.Operator.Reconcile;
 
 /// <summary>
 /// A VirtualServer's serviceRef to real servers, as kube-proxy reads a Service: the Service port named (or numbered)
-/// by serviceRef.port, default the first; the EndpointSlices labelled with the Service's name; in each, the slice port
+/// by serviceRef.port, default the first; by number or by default, one of the virtual server's protocol comes first
+/// (DNS's TCP 53 and UDP 53 are two ports of one number, often with different target ports); the EndpointSlices labelled with the Service's name; in each, the slice port
 /// with that Service port's name and protocol gives the target port; every endpoint not known to be unready
 /// (conditions.ready absent counts as ready, as the API documents) contributes its addresses of the wanted family.
 /// </summary>
@@ -20,6 +21,7 @@ public static class EndpointResolver
     public static EndpointResolution Resolve(
         string ns,
         ServiceReference serviceRef,
+        string? protocol,
         AddressFamily family,
         IReadOnlyDictionary<string, V1Service> services,
         ILookup<string, V1EndpointSlice> slicesByService)
@@ -30,7 +32,7 @@ public static class EndpointResolver
             return new([], new(ConditionTypes.Ready, false, VirtualServerReasons.ServiceNotFound, $"Service {id} (spec.serviceRef) not found"));
         }
 
-        var ports = service.Spec?.Ports ?? [];
+        var ports = (service.Spec?.Ports ?? []).OrderBy(p => protocol is not null && Protocol(p.Protocol) != protocol).ToList(); // stable: the protocol's first
         var port = serviceRef.Port is null
             ? ports.FirstOrDefault()
             : int.TryParse(serviceRef.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var number)

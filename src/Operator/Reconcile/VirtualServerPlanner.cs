@@ -96,7 +96,7 @@ public static class VirtualServerPlanner
         var fromService = new List<RealServer>();
         if (spec.ServiceRef is { } serviceRef)
         {
-            var resolution = EndpointResolver.Resolve(server.Metadata.Namespace ?? "", serviceRef, address.AddressFamily, services, slices);
+            var resolution = EndpointResolver.Resolve(server.Metadata.Namespace ?? "", serviceRef, spec.Fwmark is null ? spec.Protocol ?? VirtualServerDefaults.Protocol : null, address.AddressFamily, services, slices);
             if (resolution.Problem is { } problem)
             {
                 return new(server.Metadata.Generation, spec.VirtualIpRef, null, [], [], problem);

@@ -62,6 +62,12 @@ public sealed partial class LabNetwork : IDisposable
         }
     }
 
+    /// <summary>
+    /// One more namespace on the bridge (10.77.0.<paramref name="host"/>) that is neither a node nor the client: a
+    /// Service's endpoint, say. It is deleted with the lab.
+    /// </summary>
+    public LabNode AddHost(string name, int host) => Attach(name, host);
+
     /// <summary>Starts <paramref name="file"/> inside the node's namespace; the lab kills it on dispose.</summary>
     public LabProcess Start(LabNode node, string name, string file, IEnumerable<string> args)
     {

@@ -69,6 +69,25 @@ public sealed class VirtualServerPlannerTests
         Assert.Equal(expected, string.Join(" ", plan.VirtualServers["default/api"].RealServers.Select(r => $"{r.Address}:{r.Port}")));
     }
 
+    /// <summary>DNS's shape: TCP 53 and UDP 53, two Service ports of one number with their own target ports.</summary>
+    [Theory]
+    [InlineData("TCP", "53", "10.1.0.1:5353")]
+    [InlineData("UDP", "53", "10.1.0.1:5354")]
+    [InlineData("UDP", null, "10.1.0.1:5354")]
+    public void ServicePort_ByNumberOrDefault_IsTheOneOfTheVirtualServersProtocol(string protocol, string? servicePort, string expected)
+    {
+        var service = Service("dns", ("dns-tcp", 53), ("dns-udp", 53));
+        service.Spec.Ports[1].Protocol = "UDP";
+        var udp = Slice("u", "dns", "dns-udp", 5354, "IPv4", ("10.1.0.1", true));
+        udp.Ports[0].Protocol = "UDP";
+        var server = Vs("dns", port: 53, service: "dns", servicePort: servicePort);
+        server.Spec.Protocol = protocol;
+
+        var plan = Build(new([server], [service], [Slice("t", "dns", "dns-tcp", 5353, "IPv4", ("10.1.0.1", true)), udp]));
+
+        Assert.Equal(expected, string.Join(" ", plan.VirtualServers["default/dns"].RealServers.Select(r => $"{r.Address}:{r.Port}")));
+    }
+
     [Fact]
     public void SameInputs_InAnyOrder_GiveTheSameSpecs()
     {
