@@ -46,6 +46,7 @@ public sealed class VrrpInstanceRunner
     private readonly Dictionary<string, bool> _trackedLinksUp = new(StringComparer.Ordinal);
     private string? _syncHolder;
     private DateTimeOffset? _lastReassert;
+    private DateTimeOffset? _reassertDue;
 
     /// <param name="vmac">Present: the macvlan that holds the addresses while master.</param>
     /// <param name="isLinkUp">The current state of a tracked interface by name (false for one that does not exist).</param>
@@ -91,7 +92,7 @@ public sealed class VrrpInstanceRunner
     public DropCounter Drops { get; } = new();
 
     /// <summary>The earliest moment this instance needs the loop's attention again.</summary>
-    public DateTimeOffset? NextDeadline => Earliest(_state.NextDeadline, _announcements.NextDue);
+    public DateTimeOffset? NextDeadline => Earliest(Earliest(_state.NextDeadline, _announcements.NextDue), _reassertDue);
 
     /// <summary>In FAULT for a reason of its own (its interface, a weight-0 check or tracked interface), not its sync group's.</summary>
     public bool OwnFault => _linkDown || _trackFault || InterfaceFault;
@@ -172,18 +173,31 @@ public sealed class VrrpInstanceRunner
         }
     }
 
-    /// <summary>Another host claims one of the VIPs by ARP: a master announces them again at once (<see cref="ForeignClaimRule"/>).</summary>
+    /// <summary>Another host claims one of the VIPs by ARP: a master announces them again (<see cref="ForeignClaimRule"/>).</summary>
     public void ApplyClaim(int interfaceIndex, ArpSender claim, DateTimeOffset now)
     {
-        if (!ForeignClaimRule.Reassert(_state.State, _holder.Index, _holder.HardwareAddress, _vips, interfaceIndex, claim, _lastReassert, now))
+        if (ForeignClaimRule.ReassertAt(_state.State, _holder.Index, _holder.HardwareAddress, _vips, interfaceIndex, claim, _lastReassert, now) is not { } at)
         {
             return;
         }
 
-        _lastReassert = now;
         _log.Warn("address-claimed", ("instance", Name), ("address", claim.Address), ("by", string.Join(':', claim.Mac.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))),
-            ("effect", "announced again"));
-        BeginAnnouncements(now);
+            ("effect", at > now ? "announcing again shortly" : "announced again"));
+        _reassertDue = _reassertDue is { } due && due < at ? due : at;
+        ReassertIfDue(now);
+    }
+
+    private void ReassertIfDue(DateTimeOffset now)
+    {
+        if (_reassertDue is { } due && due <= now)
+        {
+            _reassertDue = null;
+            if (_state.State == VrrpState.Master)
+            {
+                _lastReassert = now;
+                BeginAnnouncements(now);
+            }
+        }
     }
 
     /// <summary>Held in FAULT by <paramref name="holder"/>, a member of the sync group in FAULT of its own, or released (null).</summary>
@@ -239,6 +253,7 @@ public sealed class VrrpInstanceRunner
         {
             Apply(new VrrpEvent.TimerExpired(), now);
         }
+        ReassertIfDue(now);
         AnnounceIfDue(now);
     }
 

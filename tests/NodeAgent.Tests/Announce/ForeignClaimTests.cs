@@ -39,18 +39,19 @@ public class ForeignClaimTests
     }
 
     [Fact]
-    public void Only_a_master_answers_another_MACs_claim_to_its_own_VIP_on_its_own_link_once_a_second()
+    public void Only_a_master_answers_another_MACs_claim_to_its_own_VIP_on_its_own_link_and_a_claim_too_soon_waits_its_turn()
     {
-        bool Reassert(VrrpState state = VrrpState.Master, int index = 2, ArpSender? claim = null, DateTimeOffset? last = null) =>
-            ForeignClaimRule.Reassert(state, 2, Ours, [Vip], index, claim ?? new ArpSender(Vip, Theirs), last, Now);
+        DateTimeOffset? At(VrrpState state = VrrpState.Master, int index = 2, ArpSender? claim = null, DateTimeOffset? last = null) =>
+            ForeignClaimRule.ReassertAt(state, 2, Ours, [Vip], index, claim ?? new ArpSender(Vip, Theirs), last, Now);
 
-        Assert.True(Reassert());
-        Assert.False(Reassert(state: VrrpState.Backup));
-        Assert.False(Reassert(state: VrrpState.Fault));
-        Assert.False(Reassert(index: 3)); // another link
-        Assert.False(Reassert(claim: new ArpSender(Vip, Ours))); // our own announcement or ARP reply
-        Assert.False(Reassert(claim: new ArpSender(IPAddress.Parse("10.77.0.100"), Theirs))); // a client asking
-        Assert.False(Reassert(last: Now - TimeSpan.FromMilliseconds(999)));
-        Assert.True(Reassert(last: Now - ForeignClaimRule.MinimumInterval));
+        Assert.Equal(Now, At());
+        Assert.Null(At(state: VrrpState.Backup));
+        Assert.Null(At(state: VrrpState.Fault));
+        Assert.Null(At(index: 3)); // another link
+        Assert.Null(At(claim: new ArpSender(Vip, Ours))); // our own announcement or ARP reply
+        Assert.Null(At(claim: new ArpSender(IPAddress.Parse("10.77.0.100"), Theirs))); // a client asking
+        var last = Now - TimeSpan.FromMilliseconds(100);
+        Assert.Equal(last + ForeignClaimRule.MinimumInterval, At(last: last)); // deferred, not dropped
+        Assert.Equal(Now, At(last: Now - ForeignClaimRule.MinimumInterval));
     }
 }
