@@ -214,9 +214,11 @@ public sealed class LoadBalancerWorkflowTests
         Assert.Equal("default/local", kept.Metadata.Annotations![LoadBalancerNames.ServicesAnnotation]);
         Assert.Equal([], kept.Spec.NodeNames);
         await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v?.Status?.Conditions?.Any(x => x.Type == "Ready" && x.Reason == "NoEligibleNodes") == true, "the VirtualIp's Ready=False NoEligibleNodes");
+        await EventuallyAsync(() => ExternalIpAsync(c, "local"), ip => ip == "<pending>", "EXTERNAL-IP to show that no node holds it");
 
         await c.ApplyAsync(LocalSlice(("etp-n3", null)));
         await EventuallyAsync(Holders, h => h == "etp-n3", "the instance to come back on etp-n3");
-        Assert.Equal("192.0.2.10", (await c.GetVirtualIpAsync(Vip))!.Spec.Addresses.Single());
+        await c.ReportAsync("etp-n3", (Vip, "Master", 100));
+        await EventuallyAsync(() => ExternalIpAsync(c, "local"), ip => ip == "192.0.2.10", "the same EXTERNAL-IP once etp-n3 holds it");
     }
 }
