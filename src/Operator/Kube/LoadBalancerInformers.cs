@@ -72,7 +72,8 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
 
     public IReadOnlyList<VirtualServer> VirtualServers() => [.. virtualServers.Items];
 
-    public IReadOnlyList<ServiceEndpoint> Endpoints() => [.. endpointSlices.Items.SelectMany(ToEndpoints)];
+    /// <summary>Only Local Services' endpoints: no other plan input reads them, and a cluster has many slices.</summary>
+    public IReadOnlyList<ServiceEndpoint> Endpoints() => [.. endpointSlices.Items.Where(IsOfLocalService).SelectMany(ToEndpoints)];
 
     /// <summary>
     /// The endpoints a slice lists for its Service (the kubernetes.io/service-name label; none without it), each ready

@@ -14,7 +14,7 @@ public interface ILoadBalancerView
 
     IReadOnlyList<VirtualServer> VirtualServers();
 
-    /// <summary>The endpoints of every Service, from its EndpointSlices.</summary>
+    /// <summary>The endpoints of the Services whose placement matters (externalTrafficPolicy Local), from their EndpointSlices.</summary>
     IReadOnlyList<ServiceEndpoint> Endpoints();
 
     /// <summary>Each namespace's labels, by name.</summary>
