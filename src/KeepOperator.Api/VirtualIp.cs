@@ -89,6 +89,13 @@ public sealed class VirtualIpSpec
     /// <summary>Nodes eligible to hold the addresses (cluster only; evaluated by the operator).</summary>
     public Dictionary<string, string>? NodeSelector { get; set; }
 
+    /// <summary>
+    /// Present: only the nodes named here (and matched by <see cref="NodeSelector"/>) are eligible; an empty list, none
+    /// (cluster only; evaluated by the operator). The load-balancer controller sets it for externalTrafficPolicy Local:
+    /// the nodes with a ready endpoint, by the node names EndpointSlices carry (not every cluster's hostname label).
+    /// </summary>
+    public List<string>? NodeNames { get; set; }
+
     /// <summary>Checks that adjust the priority (keepalived's track_script).</summary>
     public List<TrackCheck>? Track { get; set; }
 

@@ -158,6 +158,7 @@ public static partial class VirtualIpValidator
         ValidateAuthentication(spec.Authentication, version, mode, errors);
         ValidatePriorities(spec, errors);
         FieldRules.NodeSelector(spec.NodeSelector, "spec.nodeSelector", errors);
+        ValidateNodeNames(spec.NodeNames, errors);
         ValidateTrack(spec.Track, errors);
         ValidateTrackInterfaces(spec.TrackInterfaces, errors);
         ValidateSyncGroup(spec, errors);
@@ -166,6 +167,24 @@ public static partial class VirtualIpValidator
         ValidateNotify(spec.Notify, mode, errors);
         ValidateWebhooks(spec.Webhooks, mode, errors);
         ValidateConnectionSync(spec.ConnectionSync, errors);
+    }
+
+    /// <summary>Node names are DNS subdomains, each listed once.</summary>
+    private static void ValidateNodeNames(List<string>? names, List<FieldError> errors)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < (names?.Count ?? 0); i++)
+        {
+            var name = names![i] ?? "";
+            if (!FieldRules.IsDnsSubdomain(name))
+            {
+                errors.Add(new($"spec.nodeNames[{i}]", $"must be a node name (a DNS subdomain), got \"{name}\""));
+            }
+            else if (!seen.TryAdd(name, i))
+            {
+                errors.Add(new($"spec.nodeNames[{i}]", $"duplicate node \"{name}\" (also spec.nodeNames[{seen[name]}])"));
+            }
+        }
     }
 
     /// <summary>keepalived's limits: sync ID 0-255, maxlen 1 to 65535 minus the IP and UDP headers.</summary>

@@ -103,6 +103,7 @@ public class RoundTripPropertyTests
         from nodePriorities in Gen.Choose(1, 254).ArrayOf(nodeCount)
         from defaultPriority in OrNullInt(Gen.Choose(1, 254))
         from nodeSelector in OrNull(Map(Gen.Elements("kubernetes.io/os", "role", "zone"), Tricky))
+        from nodeNames in Gen.Elements<List<string>?>(null, [], ["n1", "true", "0"])
         from trackCount in Gen.Choose(0, 3)
         from track in Gen.CollectToList(Enumerable.Range(0, trackCount).Select(i => Track($"check-{i}")))
         from garp in OrNull(
@@ -150,6 +151,7 @@ public class RoundTripPropertyTests
                 Priorities = nodeCount == 0 ? null : nodePriorities.Select((p, i) => new NodePriority { NodeName = $"node-{i}", Priority = p }).ToList(),
                 DefaultPriority = defaultPriority,
                 NodeSelector = nodeSelector,
+                NodeNames = nodeNames,
                 Track = trackCount == 0 ? null : track,
                 GratuitousArp = garp,
             },

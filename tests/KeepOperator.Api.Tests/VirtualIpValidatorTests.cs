@@ -46,6 +46,18 @@ public class VirtualIpValidatorTests
     }
 
     [Fact]
+    public void Node_names_are_node_names_each_listed_once_and_an_empty_list_is_valid()
+    {
+        Assert.Empty(Errors(v => v.Spec.NodeNames = [], ValidationMode.Cluster));
+        Assert.Empty(Errors(v => v.Spec.NodeNames = ["n1", "worker-2.example.com"], ValidationMode.Cluster));
+        var errors = Errors(v => v.Spec.NodeNames = ["n1", "N2", "n1", ""], ValidationMode.Cluster);
+        AssertError(errors, "spec.nodeNames[1]", "must be a node name (a DNS subdomain), got \"N2\"");
+        AssertError(errors, "spec.nodeNames[2]", "duplicate node \"n1\" (also spec.nodeNames[0])");
+        AssertError(errors, "spec.nodeNames[3]", "must be a node name");
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
     public void A_sync_group_is_a_dns_label_and_its_members_track_with_weight_0_only()
     {
         Assert.Empty(Errors(v => (v.Spec.SyncGroup, v.Spec.TrackInterfaces) = ("router", [new TrackInterface { Name = "eth1", Weight = 0 }])));

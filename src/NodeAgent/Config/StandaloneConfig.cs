@@ -149,5 +149,10 @@ public sealed class StandaloneConfig
         {
             yield return new("spec.nodeSelector", "needs a cluster (the operator evaluates it); ignored");
         }
+
+        if (vip.Spec.NodeNames is not null)
+        {
+            yield return new("spec.nodeNames", "needs a cluster (the operator evaluates it); ignored");
+        }
     }
 }

@@ -46,7 +46,7 @@ public sealed class VirtualIpController
         pods = new(BuiltinSources.Pods(client), log, time, options.WatchTimeout);
         virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
         view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods, virtualServers);
-        loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualIps, virtualServers.VirtualServers, log, time, options.WatchTimeout);
+        loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualServers.EndpointSlices, virtualIps, virtualServers.VirtualServers, log, time, options.WatchTimeout);
         queue = new WorkQueue<ReconcileKey>(time);
         var events = new EventRecorder(client, options.Namespace, options.Identity, time, log);
         loadBalancerReconciler = new LoadBalancerReconciler(

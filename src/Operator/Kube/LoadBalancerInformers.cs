@@ -6,22 +6,25 @@ using KeepOperator.Api.Kube;
 using KeepOperator.Api.Logging;
 using KeepOperator.Api.Pools;
 using KeepOperator.Operator.LoadBalancer;
+using KeepOperator.Operator.Reconcile;
 
 namespace KeepOperator.Operator.Kube;
 
 /// <summary>
-/// The caches Services of type LoadBalancer are planned from: VirtualIpPools and Namespaces of its own, the Services
-/// and VirtualIps the other controllers already watch. <see cref="Changed"/> fires for changes that can move that plan.
+/// The caches Services of type LoadBalancer are planned from: VirtualIpPools and Namespaces of its own, the Services,
+/// EndpointSlices and VirtualIps the other controllers already watch. <see cref="Changed"/> fires for changes that can move that plan.
 /// </summary>
 public sealed class LoadBalancerInformers : ILoadBalancerView
 {
     private readonly Informer<V1Service> services;
+    private readonly Informer<V1EndpointSlice> endpointSlices;
     private readonly Informer<VirtualIp> virtualIps;
     private readonly Informer<VirtualServer> virtualServers;
 
-    public LoadBalancerInformers(IKubernetes client, Informer<V1Service> services, Informer<VirtualIp> virtualIps, Informer<VirtualServer> virtualServers, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
+    public LoadBalancerInformers(IKubernetes client, Informer<V1Service> services, Informer<V1EndpointSlice> endpointSlices, Informer<VirtualIp> virtualIps, Informer<VirtualServer> virtualServers, StructuredLog log, TimeProvider time, TimeSpan watchTimeout)
     {
         this.services = services;
+        this.endpointSlices = endpointSlices;
         this.virtualIps = virtualIps;
         this.virtualServers = virtualServers;
         Pools = new(new CustomObjectSource<VirtualIpPool>(client, VirtualIpPool.Plural, ApiJsonContext.Default.VirtualIpPool, p => p.Metadata), log, time, watchTimeout);
@@ -33,6 +36,13 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
             if (new[] { old, updated }.Any(s => s?.Spec?.Type == "LoadBalancer" || s?.Status?.LoadBalancer?.Ingress is { Count: > 0 }))
             {
                 Changed?.Invoke();
+            }
+        };
+        endpointSlices.Changed += (old, updated) =>
+        {
+            if (Placement(old) != Placement(updated) && new[] { old, updated }.Any(IsOfLocalService))
+            {
+                Changed?.Invoke(); // where a Local Service's ready endpoints run decides who may hold its address
             }
         };
         virtualIps.Changed += (_, _) => Changed?.Invoke(); // any VirtualIp's addresses are reserved; managed ones' masters publish ingress
@@ -62,6 +72,17 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
 
     public IReadOnlyList<VirtualServer> VirtualServers() => [.. virtualServers.Items];
 
+    /// <summary>Only Local Services' endpoints: no other plan input reads them, and a cluster has many slices.</summary>
+    public IReadOnlyList<ServiceEndpoint> Endpoints() => [.. endpointSlices.Items.Where(IsOfLocalService).SelectMany(ToEndpoints)];
+
+    /// <summary>
+    /// The endpoints a slice lists for its Service (the kubernetes.io/service-name label; none without it), each ready
+    /// unless conditions.ready says false: absent counts as ready, as Kubernetes documents.
+    /// </summary>
+    public static IEnumerable<ServiceEndpoint> ToEndpoints(V1EndpointSlice slice) =>
+        EndpointResolver.ServiceOf(slice) is not { } service ? []
+        : (slice.Endpoints ?? []).Select(e => new ServiceEndpoint(ObjectKey.Of(slice.Metadata.NamespaceProperty, service), e.NodeName, e.Conditions?.Ready != false));
+
     public IReadOnlyList<LoadBalancerService> Services() => [.. services.Items.Where(s => s.Spec?.Type == "LoadBalancer" || s.Status?.LoadBalancer?.Ingress is { Count: > 0 }).Select(ToService)];
 
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels() =>
@@ -84,5 +105,15 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
     {
         // Kubernetes' default ClientIP affinity lasts 3 hours.
         AffinityTimeout = s.Spec?.SessionAffinity == "ClientIP" ? TimeSpan.FromSeconds(s.Spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds ?? 10800) : null,
+        ExternalTrafficPolicy = s.Spec?.ExternalTrafficPolicy,
+        Selector = new Dictionary<string, string>(s.Spec?.Selector ?? new Dictionary<string, string>(), StringComparer.Ordinal),
     };
+
+    /// <summary>An EndpointSlice's Service and, per endpoint, its node and readiness: what <see cref="Endpoints"/> reads of it.</summary>
+    private static string? Placement(V1EndpointSlice? slice) => slice is null ? null
+        : EndpointResolver.ServiceOf(slice) + "\n" + string.Join(',', (slice.Endpoints ?? []).Select(e => $"{e.NodeName}={e.Conditions?.Ready != false}"));
+
+    private bool IsOfLocalService(V1EndpointSlice? slice) =>
+        slice is not null && EndpointResolver.ServiceOf(slice) is { } name
+        && services.Get(ObjectKey.Of(slice.Metadata.NamespaceProperty, name)) is { Spec: { Type: "LoadBalancer", ExternalTrafficPolicy: LocalTrafficPolicy.Local } };
 }

@@ -44,6 +44,7 @@ public sealed class AddressAllocator
             {
                 var use = Use(address);
                 use.SharingKey = request.SharingKey;
+                use.BackendKey = request.BackendKey;
                 use.Ports[request.Key] = request.Ports;
             }
             _byService[request.Key] = outcome;
@@ -197,6 +198,10 @@ public sealed class AddressAllocator
         {
             return AllocationOutcome.Failed(AllocationReasons.RequestedAddressInUse, $"{address} is used by {string.Join(", ", others.Select(o => o.Key))} (sharing needs the same keepoperator.io/allow-shared-ip key on both)");
         }
+        if (use.BackendKey != request.BackendKey)
+        {
+            return AllocationOutcome.Failed(AllocationReasons.TrafficPolicyClash, $"{address} is used by {string.Join(", ", others.Select(o => o.Key))}; as in MetalLB, Services sharing an address with externalTrafficPolicy Local must all be Local with the same selector (one node must have all their endpoints)");
+        }
         var clashing = others.SelectMany(o => o.Value.Intersect(request.Ports).Select(port => $"{port} of {o.Key}")).ToList();
         return clashing.Count == 0 ? null : AllocationOutcome.Failed(AllocationReasons.PortClash, $"{address} is shared, and {string.Join(", ", clashing)} clash");
     }
@@ -218,6 +223,8 @@ public sealed class AddressAllocator
         public string? ReservedBy { get; set; }
 
         public string? SharingKey { get; set; }
+
+        public string? BackendKey { get; set; }
 
         public Dictionary<string, IReadOnlySet<ServicePortKey>> Ports { get; } = new(StringComparer.Ordinal);
     }

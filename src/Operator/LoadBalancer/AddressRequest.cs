@@ -8,7 +8,7 @@ namespace KeepOperator.Operator.LoadBalancer;
 /// <paramref name="Families"/> in the Service's order (spec.ipFamilies); <paramref name="RequireAllFamilies"/> for
 /// RequireDualStack, while PreferDualStack takes what the chosen pool has; <paramref name="Requested"/> from
 /// keepoperator.io/loadBalancerIPs or spec.loadBalancerIP; <paramref name="Pool"/> from keepoperator.io/address-pool;
-/// <paramref name="SharingKey"/> from keepoperator.io/allow-shared-ip.
+/// <paramref name="SharingKey"/> from keepoperator.io/allow-shared-ip; <see cref="BackendKey"/> from <see cref="LocalTrafficPolicy.BackendKey"/>.
 /// </summary>
 public sealed record AddressRequest(
     string Key,
@@ -20,4 +20,8 @@ public sealed record AddressRequest(
     IReadOnlyList<IPAddress> Requested,
     string? Pool,
     string? SharingKey,
-    IReadOnlySet<ServicePortKey> Ports);
+    IReadOnlySet<ServicePortKey> Ports)
+{
+    /// <summary>Services sharing an address must have the same one (null for externalTrafficPolicy Cluster).</summary>
+    public string? BackendKey { get; init; }
+}

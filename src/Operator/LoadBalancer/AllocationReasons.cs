@@ -9,5 +9,6 @@ public static class AllocationReasons
     public const string RequestedAddressNotInPool = "RequestedAddressNotInPool";
     public const string RequestedAddressInUse = "RequestedAddressInUse";
     public const string PortClash = "PortClash";
+    public const string TrafficPolicyClash = "TrafficPolicyClash";
     public const string InvalidAddress = "InvalidAddress";
 }

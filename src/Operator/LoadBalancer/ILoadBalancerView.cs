@@ -14,6 +14,9 @@ public interface ILoadBalancerView
 
     IReadOnlyList<VirtualServer> VirtualServers();
 
+    /// <summary>The endpoints of the Services whose placement matters (externalTrafficPolicy Local), from their EndpointSlices.</summary>
+    IReadOnlyList<ServiceEndpoint> Endpoints();
+
     /// <summary>Each namespace's labels, by name.</summary>
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels();
 }

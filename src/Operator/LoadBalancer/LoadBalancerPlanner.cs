@@ -9,18 +9,21 @@ namespace KeepOperator.Operator.LoadBalancer;
 /// Services of type LoadBalancer to VirtualIps, as a pure function of what exists: pools are checked (an invalid or
 /// overlapping one serves nobody), every address a VirtualIp of someone else's holds is reserved, Services keep what
 /// they hold (a restarted operator moves nothing), then new Services are served oldest first. An address whose Service
-/// went stays reserved until its VirtualIp is gone, so it is never bound twice.
+/// went stays reserved until its VirtualIp is gone, so it is never bound twice. An address of Services with
+/// externalTrafficPolicy Local is held only by nodes with a ready endpoint (<see cref="LocalTrafficPolicy"/>).
 /// </summary>
 public static class LoadBalancerPlanner
 {
     public const string ReadyCondition = "Ready";
 
+    /// <param name="endpoints">The endpoints of the Services (their EndpointSlices'), any order.</param>
     /// <param name="defaultClass">Also serve LoadBalancer Services that name no class (the cluster's default load balancer).</param>
     public static LoadBalancerPlan Build(
         IReadOnlyList<LoadBalancerService> services,
         IReadOnlyList<VirtualIpPool> pools,
         IReadOnlyList<VirtualIp> virtualIps,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> namespaceLabels,
+        IReadOnlyList<ServiceEndpoint> endpoints,
         bool defaultClass)
     {
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -80,11 +83,20 @@ public static class LoadBalancerPlanner
         var byAddress = outcomes.Where(o => o.Value.Succeeded)
             .SelectMany(o => o.Value.Addresses.Select(a => (Address: a, Service: o.Key, o.Value.Pool)))
             .GroupBy(x => x.Address);
+        var byKey = ours.ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var endpointsByService = endpoints.ToLookup(e => e.Service, StringComparer.Ordinal);
         var desired = new Dictionary<string, VirtualIp>(StringComparer.Ordinal);
+        var withoutLocalEndpoint = new HashSet<IPAddress>();
         foreach (var group in byAddress)
         {
             var pool = accepted.Single(p => p.Metadata.Name == group.First().Pool);
             var name = LoadBalancerNames.VirtualIpName(group.Key);
+            var spec = PoolVirtualIps.Spec(pool.Spec.VirtualIp, [group.Key]);
+            spec.NodeNames = LocalTrafficPolicy.EligibleNodes(group.Select(g => byKey[g.Service]), endpointsByService);
+            if (spec.NodeNames is { Count: 0 })
+            {
+                withoutLocalEndpoint.Add(group.Key); // kept allocated: held by no node until an endpoint is ready
+            }
             desired[name] = new VirtualIp
             {
                 Metadata = new ObjectMeta
@@ -93,7 +105,7 @@ public static class LoadBalancerPlanner
                     Labels = new() { [LoadBalancerNames.ManagedByLabel] = LoadBalancerNames.ManagedBy, [LoadBalancerNames.PoolLabel] = pool.Metadata.Name ?? "" },
                     Annotations = new() { [LoadBalancerNames.ServicesAnnotation] = string.Join(',', group.Select(g => g.Service).Order(StringComparer.Ordinal)) },
                 },
-                Spec = PoolVirtualIps.Spec(pool.Spec.VirtualIp, [group.Key]),
+                Spec = spec,
             };
         }
 
@@ -102,7 +114,7 @@ public static class LoadBalancerPlanner
             var outcome = outcomes[s.Key];
             var mode = accepted.FirstOrDefault(p => p.Metadata.Name == outcome.Pool)?.Spec.IpMode ?? VirtualIpPoolValidator.IpModeVip;
             var ingress = outcome.Addresses.Where(a => managed.GetValueOrDefault(LoadBalancerNames.VirtualIpName(a))?.Status?.Master is not null).ToList();
-            return new ServiceLoadBalancing(outcome, mode, ingress);
+            return new ServiceLoadBalancing(outcome, mode, ingress) { WithoutLocalEndpoint = [.. outcome.Addresses.Where(withoutLocalEndpoint.Contains)] };
         }, StringComparer.Ordinal);
 
         var managedAddresses = managed.Values.SelectMany(Addresses).ToHashSet();
@@ -191,7 +203,10 @@ public static class LoadBalancerPlanner
             requested,
             service.Annotations.GetValueOrDefault(LoadBalancerNames.PoolAnnotation),
             service.Annotations.GetValueOrDefault(LoadBalancerNames.SharingAnnotation),
-            service.Ports.ToHashSet());
+            service.Ports.ToHashSet())
+        {
+            BackendKey = LocalTrafficPolicy.BackendKey(service),
+        };
     }
 
     private static VirtualIpPoolStatus PoolStatus(VirtualIpPool pool, string? refusal, AddressAllocator allocator)

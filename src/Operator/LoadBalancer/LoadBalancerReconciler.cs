@@ -10,22 +10,24 @@ namespace KeepOperator.Operator.LoadBalancer;
 /// Brings Services of type LoadBalancer, their VirtualIps and the pools' statuses to <see cref="LoadBalancerPlanner"/>'s
 /// plan, writing only differences. One key for all of them: an address is a cluster-wide resource, so every Service's
 /// allocation reads every other's. Events on the Service tell its story: IPAllocated, why it got none, which node is
-/// master of its address.
+/// master of its address, that no node may hold it (externalTrafficPolicy Local without a ready endpoint).
 /// </summary>
 public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancerWriter writer, IEventSink events, TimeProvider time, bool defaultClass)
 {
     public const string IpAllocated = "IPAllocated";
     public const string BecameMaster = "BecameMaster";
+    public const string NoLocalEndpoints = "NoLocalEndpoints";
 
     private readonly Dictionary<string, AllocationOutcome> told = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Service, IPAddress Address), string> toldMasters = [];
+    private readonly HashSet<string> toldNoLocalEndpoints = new(StringComparer.Ordinal);
 
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         var services = view.Services();
         var virtualIps = view.VirtualIps();
         var pools = view.Pools();
-        var plan = LoadBalancerPlanner.Build(services, pools, virtualIps, view.NamespaceLabels(), defaultClass);
+        var plan = LoadBalancerPlanner.Build(services, pools, virtualIps, view.NamespaceLabels(), view.Endpoints(), defaultClass);
         var existing = virtualIps.ToDictionary(v => v.Metadata.Name ?? "", StringComparer.Ordinal);
 
         foreach (var (name, desired) in plan.VirtualIps)
@@ -68,6 +70,7 @@ public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancer
         {
             toldMasters.Remove(key); // a deleted Service's masters, as its outcome above
         }
+        toldNoLocalEndpoints.IntersectWith(plan.Services.Keys);
         foreach (var pool in pools)
         {
             var status = WithTransitionTimes(pool.Status, plan.Pools[pool.Metadata.Name ?? ""]);
@@ -114,6 +117,16 @@ public sealed class LoadBalancerReconciler(ILoadBalancerView view, ILoadBalancer
                 : new EventSpec("Warning", outcome.FailureReason!, outcome.FailureMessage!), cancellationToken);
         }
         told[service.Key] = outcome;
+
+        if (serving.WithoutLocalEndpoint.Count == 0)
+        {
+            toldNoLocalEndpoints.Remove(service.Key);
+        }
+        else if (toldNoLocalEndpoints.Add(service.Key))
+        {
+            await events.RecordAsync(subject, new EventSpec("Warning", NoLocalEndpoints,
+                $"externalTrafficPolicy Local and no node has a ready endpoint: {string.Join(", ", serving.WithoutLocalEndpoint)} stays allocated, held by no node until one has"), cancellationToken);
+        }
 
         foreach (var address in outcome.Addresses)
         {

@@ -21,6 +21,12 @@ public sealed record LoadBalancerService(
     /// <summary>spec.sessionAffinity is ClientIP: the client keeps its endpoint (persistence, in keepalived's words) for <see cref="AffinityTimeout"/>.</summary>
     public TimeSpan? AffinityTimeout { get; init; }
 
+    /// <summary>spec.externalTrafficPolicy: "Local" or "Cluster" (Kubernetes' default).</summary>
+    public string? ExternalTrafficPolicy { get; init; }
+
+    /// <summary>spec.selector: the pods behind the Service (Local Services share an address only over the same ones).</summary>
+    public IReadOnlyDictionary<string, string> Selector { get; init; } = new Dictionary<string, string>();
+
     public string Key => $"{Namespace}/{Name}";
 
     /// <summary>The addresses its status shows now.</summary>

@@ -9,4 +9,7 @@ public sealed record NodeInfo(string Name, IReadOnlyDictionary<string, string> L
     public IReadOnlyList<IPAddress> InternalAddresses { get; init; } = [];
 
     public bool Matches(IReadOnlyDictionary<string, string>? selector) => LabelMatch.Matches(selector, Labels);
+
+    /// <summary>May take part in the VirtualIp: its nodeSelector matches and, when it lists nodeNames, this one is among them.</summary>
+    public bool IsEligibleFor(KeepOperator.Api.VirtualIpSpec spec) => Matches(spec.NodeSelector) && (spec.NodeNames is null || spec.NodeNames.Contains(Name, StringComparer.Ordinal));
 }

@@ -102,7 +102,7 @@ public static class Planner
                 withheld |= refusal is not null;
             }
 
-            var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
+            var eligible = nodes.Where(n => n.IsEligibleFor(vip.Spec)).ToList();
             var tracked = PodTrackRule.Decide(vip, eligible, readyPods);
             // A sync group runs only where every member may: a member's pods track in FAULT on a node takes the group off it.
             var groupRunning = vip.Spec.SyncGroup is { } group ? syncRunning.GetValueOrDefault(group) : null;
@@ -141,7 +141,7 @@ public static class Planner
         var running = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var vip in members)
         {
-            var eligible = nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).ToList();
+            var eligible = nodes.Where(n => n.IsEligibleFor(vip.Spec)).ToList();
             var allowed = PodTrackRule.Decide(vip, eligible, readyPods).Priorities.Keys;
             if (running.TryGetValue(vip.Spec.SyncGroup!, out var nodesSoFar))
             {

@@ -86,7 +86,7 @@ public static class StatusAggregator
 
         return (nodeCount, masters.Count) switch
         {
-            (0, _) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoEligibleNodes, "no node matches spec.nodeSelector"),
+            (0, _) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoEligibleNodes, "no node is eligible (spec.nodeSelector, spec.nodeNames)"),
             (_, 1) => new(ConditionTypes.Ready, true, VirtualIpReasons.MasterElected, $"{masters[0]} is master"),
             (_, 0) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoMaster, $"no live node reports Master ({reporting} of {nodeCount} nodes reporting)"),
             _ => new(ConditionTypes.Ready, false, VirtualIpReasons.MultipleMasters, $"{string.Join(", ", masters)} all report Master"),

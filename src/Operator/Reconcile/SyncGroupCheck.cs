@@ -37,14 +37,14 @@ public static class SyncGroupCheck
 
     private static string? Disagreement(IReadOnlyList<VirtualIp> members, IReadOnlyList<NodeInfo> nodes)
     {
-        string Eligible(VirtualIp vip) => string.Join(",", nodes.Where(n => n.Matches(vip.Spec.NodeSelector)).Select(n => n.Name));
+        string Eligible(VirtualIp vip) => string.Join(",", nodes.Where(n => n.IsEligibleFor(vip.Spec)).Select(n => n.Name));
         var eligible = members.Select(m => (Name: Planner.Name(m), Nodes: Eligible(m))).ToList();
         if (eligible.Select(e => e.Nodes).Distinct().Count() > 1)
         {
             return "their nodeSelectors pick different nodes (" + string.Join("; ", eligible.Select(e => $"{e.Name}: [{e.Nodes}]")) + ")";
         }
 
-        foreach (var node in nodes.Where(n => n.Matches(members[0].Spec.NodeSelector)))
+        foreach (var node in nodes.Where(n => n.IsEligibleFor(members[0].Spec)))
         {
             var priorities = members.Select(m => (Name: Planner.Name(m), Priority: VirtualIpResolver.PriorityFor(m.Spec, node.Name))).ToList();
             if (priorities.Select(p => p.Priority).Distinct().Count() > 1)

@@ -98,6 +98,64 @@ public sealed class LoadBalancerServiceTests(ITestOutputHelper output)
 
     private const string VirtualIpName = "lb-10-77-0-240";
 
+    /// <summary>The EndpointSlice of Service "web": one endpoint per (node, ready), as the EndpointSlice controller writes them.</summary>
+    private static string Slice(params (LabNode Node, bool Ready)[] endpoints) => $"""
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: web-1
+          namespace: default
+          labels: {"{"}kubernetes.io/service-name: web{"}"}
+        addressType: IPv4
+        ports:
+        - {"{"}port: 8080, protocol: TCP{"}"}
+        endpoints:
+        {string.Join("\n", endpoints.Select(e => $"- addresses: [{e.Node.IPv4}]\n  nodeName: {e.Node.Name}\n  conditions: {"{"}ready: {(e.Ready ? "true" : "false")}{"}"}"))}
+        """;
+
+    /// <summary>
+    /// externalTrafficPolicy Local: the only ready endpoint is on n2, so n2 holds the address although n1 is the
+    /// preferred master (raised above n2 were it eligible); the client reaches n2 and n2 sees the client's own address
+    /// (nothing of ours translates it). Then n2's endpoint goes unready and one on n1 ready: the address moves to n1.
+    /// </summary>
+    [LabFact]
+    public void With_externalTrafficPolicy_Local_the_node_with_the_ready_endpoint_holds_the_address_and_it_follows_the_endpoint()
+    {
+        using var lab = LabNetwork.Create(2, output);
+        var cluster = EndToEndCluster.Start(lab);
+        foreach (var node in lab.Nodes)
+        {
+            LabWebServer.Start(lab, node, "0.0.0.0", 8080);
+        }
+        LabNode n1 = lab.Node(1), n2 = lab.Node(2);
+
+        cluster.Apply("pool", PoolYaml);
+        cluster.Apply("slice", Slice((n2, true)));
+        cluster.Apply("service", ServiceYaml.Replace("  type: LoadBalancer", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector: {app: web}", StringComparison.Ordinal));
+        Assert.True(Wait.Until(() => cluster.Kubectl("get", "vip", VirtualIpName).Ok, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50)) is not null, $"no VirtualIp for the Service\n{cluster.Describe()}");
+        cluster.KubectlCheck("annotate", "vip", VirtualIpName, "keepoperator.io/preferred-master=" + n1.Name);
+        var shown = Wait.Until(() => ExternalIp(cluster) == Address, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
+        Assert.True(shown is not null, $"kubectl get svc web did not show EXTERNAL-IP {Address}\n{cluster.Describe()}");
+        Assert.True(Wait.HoldsFor(() => lab.Holders(Address).SequenceEqual([n2]), TimeSpan.FromSeconds(1)), $"{n2.Name} alone should hold {Address}; holders: {string.Join(", ", lab.Holders(Address))}\n{cluster.Describe()}");
+        Assert.Contains($"{n1.Name} is not a node this VirtualIp runs on", cluster.KubectlCheck("get", "vip", VirtualIpName, "-o", "jsonpath={.status.conditions[?(@.type==\"PreferredMaster\")].message}"), StringComparison.Ordinal);
+        Assert.Equal(n2.Name, Curl(lab));
+        Assert.Equal(lab.Client.IPv4, Curl(lab, LabWebServer.ClientPath));
+
+        // Timed from just before kubectl apply (the API server, the operator, the agents and VRRP all count) to the
+        // kernel's notice of the address on n1.
+        using var watch = AddressMonitor.Start(lab, n1);
+        var applied = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        cluster.Apply("slice", Slice((n2, false), (n1, true)));
+        var moved = watch.AddedAfter(applied, Address, TimeSpan.FromSeconds(5));
+        Assert.True(moved is not null, $"{Address} did not move to {n1.Name}; holders: {string.Join(", ", lab.Holders(Address))}\n{cluster.Describe()}");
+        Assert.True(Wait.UntilFrom(clock, () => lab.Holders(Address).SequenceEqual([n1]), TimeSpan.FromSeconds(5)) is not null, $"{n2.Name} still holds {Address}\n{cluster.Describe()}");
+        var served = Wait.UntilFrom(clock, () => Curl(lab) == n1.Name, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+        Assert.True(served is not null, $"the client was not served by {n1.Name}\n{cluster.Describe()}");
+        Assert.Equal(lab.Client.IPv4, Curl(lab, LabWebServer.ClientPath));
+        output.WriteLine(FormattableString.Invariant($"ETP-LOCAL moved in {moved.Value.TotalMilliseconds:0} ms (kubectl apply of the EndpointSlice -> {Address} on {n1.Name}'s eth0; the client served by it after {Ms(served)})"));
+    }
+
     /// <summary>keepalived's takeover of the same address in the same settings (v3, 50 ms, both priority 100), kill -9 of its master.</summary>
     private TimeSpan KeepalivedFailover()
     {
@@ -120,8 +178,8 @@ public sealed class LoadBalancerServiceTests(ITestOutputHelper output)
     private static string? ExternalIp(EndToEndCluster cluster) =>
         cluster.Kubectl("get", "svc", "web", "-n", "default", "--no-headers") is { Ok: true } r && r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 3 } cells ? cells[3] : null;
 
-    private static string? Curl(LabNetwork lab) =>
-        Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-s", "--max-time", "1", $"http://{Address}:8080/") is { Ok: true } r ? r.StdOut.Trim() : null;
+    private static string? Curl(LabNetwork lab, string path = "/") =>
+        Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-s", "--max-time", "1", $"http://{Address}:8080{path}") is { Ok: true } r ? r.StdOut.Trim() : null;
 
     private static string Ms(TimeSpan? t) => Scenario.Ms(t);
 }

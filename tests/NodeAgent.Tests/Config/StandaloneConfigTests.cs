@@ -147,18 +147,19 @@ public class StandaloneConfigTests
     }
 
     [Fact]
-    public void Pods_checks_and_node_selectors_become_warnings()
+    public void Pods_checks_node_selectors_and_node_names_become_warnings()
     {
         var yaml = WebYaml + """
 
               nodeSelector: {role: edge}
+              nodeNames: [n2]
               track:
                 - name: pods
                   pods: {selector: {matchLabels: {app: web}}}
             """;
         var config = StandaloneConfig.Parse(yaml, "web.yaml", "n1", InstanceBinderTests.Host);
         Assert.Empty(config.Instances.Single().Track);
-        Assert.Equal(["spec.track[0]", "spec.nodeSelector"], config.Warnings.Select(w => w.Path));
+        Assert.Equal(["spec.track[0]", "spec.nodeSelector", "spec.nodeNames"], config.Warnings.Select(w => w.Path));
         Assert.All(config.Warnings, w => Assert.StartsWith("web.yaml: VirtualIp \"web\" (document 1): ", w.ToString(), StringComparison.Ordinal));
     }
 

@@ -161,4 +161,64 @@ public sealed class LoadBalancerWorkflowTests
         await EventuallyAsync(() => c.GetVirtualIpAsync("lb-198-51-100-0"), v => v is null, "the VirtualIp to go");
         await EventuallyAsync(() => c.Client.CoreV1.ReadNamespacedServiceAsync("api", "default"), s => s.Status?.LoadBalancer?.Ingress is not { Count: > 0 }, "the ingress to be cleared");
     }
+
+    /// <summary>The EndpointSlice of Service "local", one endpoint per (node, ready); ready null leaves the condition out (ready, as in Kubernetes).</summary>
+    private static string LocalSlice(params (string Node, bool? Ready)[] endpoints) => $"""
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: local-1
+          namespace: default
+          labels: {"{"}kubernetes.io/service-name: local{"}"}
+        addressType: IPv4
+        ports:
+        - {"{"}port: 8080, protocol: TCP{"}"}
+        endpoints:
+        {string.Join("\n", endpoints.Select((e, i) => $"- addresses: [10.1.0.{i + 1}]\n  nodeName: {e.Node}" + (e.Ready is { } ready ? $"\n  conditions: {"{"}ready: {(ready ? "true" : "false")}{"}"}" : "")))}
+        """;
+
+    [Fact]
+    public async Task With_externalTrafficPolicy_Local_only_nodes_with_a_ready_endpoint_get_the_address_and_it_follows_the_endpoints()
+    {
+        await using var c = await StartAsync();
+        c.StartOperator(FastOptions("lb-etp"));
+        string[] nodes = ["etp-n1", "etp-n2", "etp-n3"];
+        foreach (var n in nodes)
+        {
+            await c.CreateNodeAsync(n, new() { ["test"] = "lb" });
+        }
+        await c.ApplyAsync(Pool);
+        await c.ApplyAsync(LocalSlice(("etp-n2", null), ("etp-n3", false)));
+        await c.ApplyAsync(Service("local").Replace("  type: LoadBalancer", "  type: LoadBalancer\n  externalTrafficPolicy: Local", StringComparison.Ordinal));
+
+        const string Vip = "lb-192-0-2-10";
+        async Task<string> Holders() => string.Join(',', (await Task.WhenAll(nodes.Select(async n => (Node: n, Priority: await c.PriorityAsync(n, Vip))))).Where(x => x.Priority is not null).Select(x => x.Node));
+        var vip = await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v is not null, "the Service's VirtualIp");
+        Assert.Equal(["etp-n2"], vip!.Spec.NodeNames);
+        Assert.Equal("etp-n2", await EventuallyAsync(Holders, h => h == "etp-n2", "only etp-n2 to be given the instance"));
+        await c.ReportAsync("etp-n2", (Vip, "Master", 100));
+        await EventuallyAsync(() => ExternalIpAsync(c, "local"), ip => ip == "192.0.2.10", "kubectl get svc's EXTERNAL-IP");
+
+        // etp-n2's endpoint goes unready and one on etp-n1 becomes ready: the instance moves with it.
+        await c.ApplyAsync(LocalSlice(("etp-n2", false), ("etp-n3", false), ("etp-n1", true)));
+        await EventuallyAsync(Holders, h => h == "etp-n1", "the instance to move to etp-n1");
+        Assert.Equal(["etp-n1"], (await c.GetVirtualIpAsync(Vip))!.Spec.NodeNames);
+
+        // No ready endpoint anywhere: no node may hold it, the Service is told, and the address stays allocated.
+        await c.ApplyAsync(LocalSlice(("etp-n1", false)));
+        await EventuallyAsync(Holders, h => h == "", "every node's instance to go");
+        var events = await EventuallyAsync(() => ServiceEventsAsync(c, "local"), e => e.Any(x => x.Contains(LoadBalancerReconciler.NoLocalEndpoints, StringComparison.Ordinal)), "the NoLocalEndpoints Event");
+        Assert.Contains("Warning NoLocalEndpoints: externalTrafficPolicy Local and no node has a ready endpoint: 192.0.2.10 stays allocated, held by no node until one has", events);
+        var kept = await c.GetVirtualIpAsync(Vip);
+        Assert.Equal(["192.0.2.10"], kept!.Spec.Addresses);
+        Assert.Equal("default/local", kept.Metadata.Annotations![LoadBalancerNames.ServicesAnnotation]);
+        Assert.Equal([], kept.Spec.NodeNames);
+        await EventuallyAsync(() => c.GetVirtualIpAsync(Vip), v => v?.Status?.Conditions?.Any(x => x.Type == "Ready" && x.Reason == "NoEligibleNodes") == true, "the VirtualIp's Ready=False NoEligibleNodes");
+        await EventuallyAsync(() => ExternalIpAsync(c, "local"), ip => ip == "<pending>", "EXTERNAL-IP to show that no node holds it");
+
+        await c.ApplyAsync(LocalSlice(("etp-n3", null)));
+        await EventuallyAsync(Holders, h => h == "etp-n3", "the instance to come back on etp-n3");
+        await c.ReportAsync("etp-n3", (Vip, "Master", 100));
+        await EventuallyAsync(() => ExternalIpAsync(c, "local"), ip => ip == "192.0.2.10", "the same EXTERNAL-IP once etp-n3 holds it");
+    }
 }

@@ -11,15 +11,15 @@ public sealed class LoadBalancerPlannerTests
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.Parse("2026-12-01T00:00:00Z");
 
-    private static LoadBalancerService Service(string name, int minute = 0, string? cls = LoadBalancerNames.Class, string type = "LoadBalancer", Dictionary<string, string>? annotations = null, string[]? ingress = null, string[]? families = null, string? policy = null, int port = 80) => new(
+    internal static LoadBalancerService Service(string name, int minute = 0, string? cls = LoadBalancerNames.Class, string type = "LoadBalancer", Dictionary<string, string>? annotations = null, string[]? ingress = null, string[]? families = null, string? policy = null, int port = 80) => new(
         "default", name, $"uid-{name}", new Dictionary<string, string>(), annotations ?? [], type, cls, families ?? ["IPv4"], policy, null,
         [new ServicePortKey("TCP", port)], T0.AddMinutes(minute), [.. (ingress ?? []).Select(i => new ServiceIngress(IPAddress.Parse(i), "VIP"))]);
 
-    private static LoadBalancerPlan Build(LoadBalancerService[] services, VirtualIpPool[] pools, VirtualIp[]? vips = null, bool defaultClass = false) =>
-        LoadBalancerPlanner.Build(services, pools, vips ?? [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), defaultClass);
+    internal static LoadBalancerPlan Build(LoadBalancerService[] services, VirtualIpPool[] pools, VirtualIp[]? vips = null, bool defaultClass = false, ServiceEndpoint[]? endpoints = null) =>
+        LoadBalancerPlanner.Build(services, pools, vips ?? [], new Dictionary<string, IReadOnlyDictionary<string, string>>(), endpoints ?? [], defaultClass);
 
     /// <summary>What the cluster holds once the plan's VirtualIps were created, with a master where asked.</summary>
-    private static VirtualIp[] Created(LoadBalancerPlan plan, params string[] withMaster) =>
+    internal static VirtualIp[] Created(LoadBalancerPlan plan, params string[] withMaster) =>
         [.. plan.VirtualIps.Values.Select(v => new VirtualIp
         {
             Metadata = v.Metadata,

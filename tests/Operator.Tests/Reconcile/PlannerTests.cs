@@ -30,6 +30,23 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void NodeNames_NarrowTheNodeSelector_AndAnEmptyListGivesTheVirtualIpToNoNode()
+    {
+        var listed = Vip("local", selector: new() { ["lb"] = "yes" });
+        listed.Spec.NodeNames = ["n2", "n3"];
+        var none = Vip("none", "10.0.0.11", createdSecond: 1);
+        none.Spec.NodeNames = [];
+        var plan = Planner.Build(State([listed, none], [Node("n1", false, ("lb", "yes")), Node("n2", false, ("lb", "yes")), Node("n3")]), Options);
+
+        Assert.Equal(["n2"], plan.NodeConfigs.Where(c => c.Value.Instances.Any(i => i.Name == "local")).Select(c => c.Key));
+        Assert.Equal(["n2"], plan.VirtualIps["local"].Priorities.Keys);
+        Assert.All(plan.NodeConfigs.Values, c => Assert.DoesNotContain(c.Instances, i => i.Name == "none"));
+        Assert.Empty(plan.VirtualIps["none"].Priorities);
+        Assert.False(plan.VirtualIps["none"].Withheld); // valid, and keeps its VRID: it comes back the moment a node is named
+        Assert.NotNull(plan.VirtualIps["none"].VirtualRouterId);
+    }
+
+    [Fact]
     public void NodeWithoutInstances_StillGetsAnEmptyConfig()
     {
         var plan = Planner.Build(State([], [Node("n1")]), Options);

@@ -1,0 +1,58 @@
+using k8s;
+using k8s.Models;
+using KeepOperator.Api;
+using KeepOperator.Api.Kube;
+using KeepOperator.Api.Logging;
+using KeepOperator.Operator.Kube;
+using Xunit;
+
+namespace KeepOperator.Operator.Tests.Kube;
+
+/// <summary>Which EndpointSlice changes move the load-balancer plan: where a Local Service's ready endpoints run.</summary>
+public sealed class LoadBalancerInformersTests
+{
+    private static int resourceVersion;
+
+    private static V1Service Service(string name, string policy) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", ResourceVersion = Next() },
+        Spec = new V1ServiceSpec { Type = "LoadBalancer", ExternalTrafficPolicy = policy },
+    };
+
+    private static V1EndpointSlice Slice(string service, params (string Address, string Node, bool Ready)[] endpoints) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = service + "-1", NamespaceProperty = "default", ResourceVersion = Next(), Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = service } },
+        Endpoints = [.. endpoints.Select(e => new V1Endpoint { Addresses = [e.Address], NodeName = e.Node, Conditions = new V1EndpointConditions { Ready = e.Ready } })],
+    };
+
+    private static string Next() => Interlocked.Increment(ref resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Only_a_Local_Services_endpoints_are_read_and_only_their_moving_between_nodes_or_readiness_is_a_change()
+    {
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:9" }); // never called: nothing runs
+        var log = new StructuredLog(TextWriter.Null, TimeProvider.System);
+        Informer<T> Cache<T>(IListWatchSource<T> source)
+            where T : class => new(source, log, TimeProvider.System, TimeSpan.FromMinutes(1));
+        var services = Cache(BuiltinSources.Services(client));
+        var slices = Cache(BuiltinSources.EndpointSlices(client));
+        var informers = new LoadBalancerInformers(
+            client, services, slices, Cache(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata)),
+            Cache(new CustomObjectSource<VirtualServer>(client, VirtualServer.Plural, ApiJsonContext.Default.VirtualServer, v => v.Metadata)), log, TimeProvider.System, TimeSpan.FromMinutes(1));
+        services.Remember(Service("local", "Local"));
+        services.Remember(Service("cluster", "Cluster"));
+        var changes = 0;
+        informers.Changed += () => changes++;
+
+        slices.Remember(Slice("local", ("10.1.0.1", "n2", true)));
+        Assert.Equal(1, changes);
+        slices.Remember(Slice("local", ("10.1.0.9", "n2", true))); // a new pod address on the same node: who may hold it is the same
+        Assert.Equal(1, changes);
+        slices.Remember(Slice("local", ("10.1.0.9", "n2", false), ("10.1.0.2", "n1", true)));
+        Assert.Equal(2, changes);
+        slices.Remember(Slice("cluster", ("10.1.0.3", "n1", true)));
+        slices.Remember(Slice("cluster", ("10.1.0.3", "n1", false)));
+        Assert.Equal(2, changes); // any node may hold a Cluster Service's address
+        Assert.Equal(["default/local", "default/local"], informers.Endpoints().Select(e => e.Service)); // only a Local Service's are read
+    }
+}
