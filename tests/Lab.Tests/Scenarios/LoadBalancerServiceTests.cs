@@ -143,7 +143,7 @@ public sealed class LoadBalancerServiceTests(ITestOutputHelper output)
 
         // Timed from just before kubectl apply (the API server, the operator, the agents and VRRP all count) to the
         // kernel's notice of the address on n1.
-        using var watch = AddressMonitor.Start(lab, n1);
+        using var watch = IpMonitor.Start(lab, n1);
         var applied = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         cluster.Apply("slice", Slice((n2, false), (n1, true)));
