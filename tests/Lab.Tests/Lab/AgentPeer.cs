@@ -76,20 +76,24 @@ public sealed class AgentPeer : IVrrpPeer
         return new AgentPeer(node, p, config);
     }
 
-    /// <summary>Cluster mode: <c>--node-name NODE --kubeconfig FILE</c>, following NodeAgentConfig NODE (<see cref="ConfigFile"/> is the kubeconfig).</summary>
-    public static AgentPeer StartCluster(LabNetwork lab, LabNode node, string kubeconfig)
+    /// <summary>
+    /// Cluster mode: <c>--node-name NODE --kubeconfig FILE</c>, following NodeAgentConfig NODE (<see cref="ConfigFile"/>
+    /// is the kubeconfig), run behind <paramref name="prefix"/> (see <see cref="LeastPrivilege"/>) if one is given.
+    /// </summary>
+    public static AgentPeer StartCluster(LabNetwork lab, LabNode node, string kubeconfig, IReadOnlyList<string>? prefix = null)
     {
-        var name = lab.UniqueName($"{node.Name}-cluster-agent");
         var (file, args) = Command;
-        var p = lab.Start(node, name, file, [.. args, "--node-name", node.Name, "--kubeconfig", kubeconfig]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix ?? [], file, [.. args, "--node-name", node.Name, "--kubeconfig", kubeconfig]);
+        var p = lab.Start(node, lab.UniqueName($"{node.Name}-cluster-agent"), wrapped, wrappedArgs);
         return new AgentPeer(node, p, kubeconfig);
     }
 
     /// <summary>Cluster mode with a rendered environment and args (the chart's), the API server given as KUBECONFIG.</summary>
-    public static AgentPeer StartRendered(LabNetwork lab, LabNode node, string kubeconfig, IEnumerable<string> environment, IEnumerable<string> args)
+    public static AgentPeer StartRendered(LabNetwork lab, LabNode node, string kubeconfig, IEnumerable<string> environment, IEnumerable<string> args, IReadOnlyList<string>? prefix = null)
     {
         var (file, leading) = Command;
-        var p = lab.Start(node, lab.UniqueName($"{node.Name}-chart-agent"), "env", ["KUBECONFIG=" + kubeconfig, .. environment, file, .. leading, .. args]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix ?? [], "env", ["KUBECONFIG=" + kubeconfig, .. environment, file, .. leading, .. args]);
+        var p = lab.Start(node, lab.UniqueName($"{node.Name}-chart-agent"), wrapped, wrappedArgs);
         return new AgentPeer(node, p, kubeconfig);
     }
 

@@ -40,12 +40,14 @@ public sealed class EndToEndCluster
     private readonly Dictionary<string, AgentPeer> _agents = new(StringComparer.Ordinal);
     private readonly List<LabProcess> _operators = [];
     private readonly ChartCommands? _chart;
+    private readonly bool _leastPrivilege;
 
-    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api, ChartCommands? chart)
+    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api, ChartCommands? chart, bool leastPrivilege)
     {
         _lab = lab;
         Api = api;
         _chart = chart;
+        _leastPrivilege = leastPrivilege;
         _switch = new LabNode("switch", lab.SwitchNamespace, ClusterAgentApiServer.Address, "", "");
         _home = Directory.CreateDirectory(Path.Combine(lab.TempDir, "home")).FullName; // kubectl's discovery cache
     }
@@ -117,28 +119,57 @@ public sealed class EndToEndCluster
         {
             var name = _lab.UniqueName(identity ?? "chart-operator");
             var pod = $"ko-keepoperator-operator-{_operators.Count}"; // the downward API's metadata.name
-            var chartOperator = _lab.Start(_switch, name, "env",
-                ["KUBECONFIG=" + Api.Kubeconfig, .. _chart.Operator.Environment(field => field == "metadata.name" ? pod : throw new NotSupportedException(field)),
+            var chartOperator = StartOperatorProcess(name, "env",
+                ["KUBECONFIG=" + OperatorKubeconfig(), .. _chart.Operator.Environment(field => field == "metadata.name" ? pod : throw new NotSupportedException(field)),
                  Sh.Which("dotnet") ?? "dotnet", dll, .. _chart.Operator.Args]);
             _operators.Add(chartOperator);
             return chartOperator;
         }
 
-        List<string> args = [dll, "run", "--kubeconfig", Api.Kubeconfig, "--leader-election-namespace", "default"];
+        List<string> args = [dll, "run", "--kubeconfig", OperatorKubeconfig(), "--leader-election-namespace", "default"];
         if (identity is not null)
         {
             args.AddRange(["--identity", identity]);
         }
 
-        var op = _lab.Start(_switch, _lab.UniqueName(identity ?? "operator"), Sh.Which("dotnet") ?? "dotnet", args);
+        var op = StartOperatorProcess(_lab.UniqueName(identity ?? "operator"), Sh.Which("dotnet") ?? "dotnet", args);
         _operators.Add(op);
         return op;
     }
 
+    private LabProcess StartOperatorProcess(string name, string file, IEnumerable<string> args)
+    {
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(_leastPrivilege ? LeastPrivilege.Operator : [], file, args);
+        return _lab.Start(_switch, name, wrapped, wrappedArgs);
+    }
+
+    /// <summary>
+    /// The API server's kubeconfig; for an operator of another uid, a copy that uid owns (as a pod's ServiceAccount
+    /// token is mounted for its user) in the lab's directory, which that uid may then traverse but not list.
+    /// </summary>
+    private string OperatorKubeconfig()
+    {
+        if (!_leastPrivilege)
+        {
+            return Api.Kubeconfig;
+        }
+
+        var copy = Path.Combine(_lab.TempDir, "operator-kubeconfig");
+        File.Copy(Api.Kubeconfig, copy, overwrite: true);
+        File.SetUnixFileMode(copy, UnixFileMode.UserRead);
+        Sh.Check("chown", $"{LeastPrivilege.OperatorUid}:{LeastPrivilege.OperatorUid}", copy);
+        File.SetUnixFileMode(_lab.TempDir, File.GetUnixFileMode(_lab.TempDir) | UnixFileMode.OtherExecute);
+        return copy;
+    }
+
     /// <summary>Starts (or restarts) the cluster-mode agent on <paramref name="node"/>.</summary>
-    public AgentPeer StartAgent(LabNode node) => _agents[node.Name] = _chart is null
-        ? AgentPeer.StartCluster(_lab, node, Api.Kubeconfig)
-        : AgentPeer.StartRendered(_lab, node, Api.Kubeconfig, _chart.Agent.Environment(field => field == "spec.nodeName" ? node.Name : throw new NotSupportedException(field)), _chart.Agent.Args);
+    public AgentPeer StartAgent(LabNode node)
+    {
+        var prefix = _leastPrivilege ? LeastPrivilege.Agent : [];
+        return _agents[node.Name] = _chart is null
+            ? AgentPeer.StartCluster(_lab, node, Api.Kubeconfig, prefix)
+            : AgentPeer.StartRendered(_lab, node, Api.Kubeconfig, _chart.Agent.Environment(field => field == "spec.nodeName" ? node.Name : throw new NotSupportedException(field)), _chart.Agent.Args, prefix);
+    }
 
     /// <summary>kubectl in the switch namespace, against the lab's LocalCluster.</summary>
     public Sh.Result Kubectl(params string[] args) =>
