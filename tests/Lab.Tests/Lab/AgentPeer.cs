@@ -67,12 +67,19 @@ public sealed class AgentPeer : IVrrpPeer
     public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs) => StartWith(lab, node, VipSpec.ToYaml(specs));
 
     /// <summary>Standalone with a configuration file of <paramref name="yaml"/> and further command-line arguments.</summary>
-    public static AgentPeer StartWith(LabNetwork lab, LabNode node, string yaml, params string[] extraArgs)
+    public static AgentPeer StartWith(LabNetwork lab, LabNode node, string yaml, params string[] extraArgs) => StartBehind(lab, node, [], yaml, extraArgs);
+
+    /// <summary>Standalone with <paramref name="specs"/>, run behind <paramref name="prefix"/> (see <see cref="LeastPrivilege"/>).</summary>
+    public static AgentPeer StartConfined(LabNetwork lab, LabNode node, IReadOnlyList<string> prefix, params VipSpec[] specs) =>
+        StartBehind(lab, node, prefix, VipSpec.ToYaml(specs), []);
+
+    private static AgentPeer StartBehind(LabNetwork lab, LabNode node, IReadOnlyList<string> prefix, string yaml, string[] extraArgs)
     {
         var name = lab.UniqueName($"{node.Name}-agent");
         var config = lab.WriteFile(name + ".yaml", yaml);
         var (file, args) = Command;
-        var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name, .. extraArgs]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix, file, [.. args, "--config", config, "--node-name", node.Name, .. extraArgs]);
+        var p = lab.Start(node, name, wrapped, wrappedArgs);
         return new AgentPeer(node, p, config);
     }
 

@@ -63,11 +63,12 @@ public sealed class EndToEndCluster
     /// <summary>
     /// Applies the CRDs, Nodes and Secret, starts the operator (as <paramref name="operatorIdentity"/>), waits for its
     /// NodeAgentConfigs, then starts an agent on every node and waits until each has reported. With
-    /// <paramref name="chart"/>, the operator and the agents run with exactly the chart's rendered args and env.
+    /// <paramref name="chart"/>, the operator and the agents run with exactly the chart's rendered args and env; with
+    /// <paramref name="leastPrivilege"/>, with only the privileges the chart's securityContexts give (<see cref="LeastPrivilege"/>).
     /// </summary>
-    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null, ChartCommands? chart = null)
+    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null, ChartCommands? chart = null, bool leastPrivilege = false)
     {
-        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart);
+        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart, leastPrivilege);
         cluster.KubectlCheck("apply", "-f", Path.Combine(ClusterAgentApiServer.RepositoryRoot(), "deploy", "crds"));
         // The VirtualIps' passwordSecretRef names no namespace: the operator's own is meant (the release namespace, where
         // the chart's operator also keeps its Lease), and the agents must read the Secret from there (issue 13).
@@ -156,9 +157,9 @@ public sealed class EndToEndCluster
 
         var copy = Path.Combine(_lab.TempDir, "operator-kubeconfig");
         File.Copy(Api.Kubeconfig, copy, overwrite: true);
-        File.SetUnixFileMode(copy, UnixFileMode.UserRead);
+        Sh.Check("chmod", "0400", copy);
         Sh.Check("chown", $"{LeastPrivilege.OperatorUid}:{LeastPrivilege.OperatorUid}", copy);
-        File.SetUnixFileMode(_lab.TempDir, File.GetUnixFileMode(_lab.TempDir) | UnixFileMode.OtherExecute);
+        Sh.Check("chmod", "o+x", _lab.TempDir);
         return copy;
     }
 

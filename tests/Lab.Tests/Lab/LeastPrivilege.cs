@@ -20,9 +20,17 @@ public static class LeastPrivilege
 
     private const string AgentCaps = "-all,+net_admin,+net_raw";
 
-    public static IReadOnlyList<string> Agent =>
+    public static IReadOnlyList<string> Agent => AgentPrefix(procSysWritable: false);
+
+    /// <summary>
+    /// The agent's prefix with /proc/sys writable, as a runtime leaves it only for a privileged container, the
+    /// capabilities still cut to the two: what VMAC's sysctl writes need beyond them.
+    /// </summary>
+    public static IReadOnlyList<string> AgentWithWritableProcSys => AgentPrefix(procSysWritable: true);
+
+    private static IReadOnlyList<string> AgentPrefix(bool procSysWritable) =>
     [
-        .. ReadOnlyRoot(writable: []),
+        .. ReadOnlyRoot(writable: procSysWritable ? ["/proc/sys"] : []),
         "setpriv", "--inh-caps=" + AgentCaps, "--ambient-caps=" + AgentCaps, "--bounding-set=" + AgentCaps, "--no-new-privs", "--",
     ];
 
@@ -46,14 +54,14 @@ public static class LeastPrivilege
         prefix.Count == 0 ? (file, args) : (prefix[0], [.. prefix.Skip(1), file, .. args]);
 
     /// <summary>
-    /// unshare -m, then a shell that binds each of <paramref name="writable"/> onto itself (its own mount, so left
-    /// writable), remounts every other mount read-only but /proc and /dev, /proc/sys included, and execs the rest.
+    /// unshare -m, then a shell that binds /proc/sys and each of <paramref name="writable"/> onto itself (its own mount),
+    /// remounts every mount read-only but those in <paramref name="writable"/>, /proc and /dev, and execs the rest.
     /// </summary>
     private static string[] ReadOnlyRoot(string[] writable) =>
     [
         "unshare", "--mount", "--propagation", "private", "sh", "-ec",
         string.Concat(writable.Select(w => $"mount --bind {w} {w}\n"))
-        + "mount --bind /proc/sys /proc/sys\n"
+        + (writable.Contains("/proc/sys") ? "" : "mount --bind /proc/sys /proc/sys\n")
         + "for m in $(awk '{print $2}' /proc/self/mounts | sort -u); do\n"
         + "  case \"$m\" in " + string.Join('|', writable.Append("/proc").Append("/dev").Append("/dev/*")) + ") ;;\n"
         + "  *) mount -o remount,bind,ro \"$m\" 2>/dev/null || true ;;\n"

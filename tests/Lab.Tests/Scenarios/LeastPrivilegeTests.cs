@@ -62,8 +62,13 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         Assert.True(ready.Ok, $"kubectl wait --for=condition=Ready: {ready.StdOut}{ready.StdErr}\n" + cluster.Describe());
         AssertServedBy(lab, cluster, n1, n2);
 
+        // kill -9 leaves the VIP on n1's eth0 (nothing removes it) while n2 takes over: served once the client follows n2.
         cluster.Agent(n1).Kill9();
-        AssertServedBy(lab, cluster, n2, n1);
+        var failover = Wait.Until(() => cluster.Row("web") is { } row && row["MASTER"] == "n2" && lab.HasAddress(n2, Vip), Settle, TimeSpan.FromMilliseconds(100));
+        Assert.True(failover is not null, "n2 did not take over after n1's kill -9\n" + cluster.Describe());
+        Assert.True(Wait.Until(() => lab.NeighborMac(lab.Client, Vip) == n2.Mac, TimeSpan.FromSeconds(5)) is not null, $"the client does not follow n2's {n2.Mac}");
+        AssertProgrammedAndServed(lab, cluster, n2);
+        lab.Log($"n2 master after n1's kill -9 in {failover?.TotalMilliseconds:0} ms, client served");
 
         AssertAgentConfined(cluster.StartAgent(n1));
         AssertServedBy(lab, cluster, n1, n2);
@@ -72,21 +77,61 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         Assert.All(processes, p => Assert.DoesNotContain(p.AllLines, l => Refusals.Any(r => l.Contains(r, StringComparison.Ordinal))));
     }
 
+    /// <summary>
+    /// The one thing the agent writes besides netlink and nft: VMAC's sysctls (arp_ignore and the like on eth0 and the
+    /// macvlan, <c>VmacSysctls</c>). As the chart runs it, /proc/sys is read-only and they fail (the instance fails
+    /// alone, saying so; the agent stays up); with /proc/sys
+    /// writable (a privileged container) and still only NET_ADMIN and NET_RAW, they succeed and the VIP is served on
+    /// the VMAC: no further capability is needed, only a writable /proc/sys.
+    /// </summary>
+    [LeastPrivilegeLabFact]
+    public void Vmac_sysctl_writes_need_a_writable_proc_sys_and_no_further_capability()
+    {
+        using var lab = LabNetwork.Create(1, output);
+        var n1 = lab.Node(1);
+        var spec = Variants.Spec(Variants.V3FiftyMs) with { Vmac = "vrrp.51" };
+        var refused = AgentPeer.StartConfined(lab, n1, LeastPrivilege.Agent, spec);
+        Assert.True(Wait.Until(() => refused.Process.AllLines.Any(l => l.Contains("Read-only file system", StringComparison.Ordinal)), TimeSpan.FromSeconds(15)) is not null,
+            $"the agent did not report /proc/sys read-only\n{refused.Describe()}");
+        var failed = refused.Process.AllLines.First(l => l.Contains("Read-only file system", StringComparison.Ordinal));
+        lab.Log("with /proc/sys read-only: " + failed);
+        // The instance fails alone, saying what it needs; the agent stays up (no crash loop).
+        Assert.Contains("event=instance-failed", failed, StringComparison.Ordinal);
+        Assert.Contains("useVmac needs a writable /proc/sys", failed, StringComparison.Ordinal);
+        Assert.True(Wait.HoldsFor(() => !refused.HasExited, TimeSpan.FromSeconds(1)), refused.Describe());
+        Assert.False(lab.HasAddress(n1, spec.Vip, "vrrp.51"));
+        refused.Process.Kill();
+
+        var agent = AgentPeer.StartConfined(lab, n1, LeastPrivilege.AgentWithWritableProcSys, spec);
+        AssertAgentConfined(agent, procSysReadOnly: false);
+        Assert.True(Wait.Until(() => lab.HasAddress(n1, spec.Vip, "vrrp.51"), TimeSpan.FromSeconds(15)) is not null, $"n1 did not hold the VIP on its VMAC\n{agent.Describe()}");
+        Assert.Equal("1", Sh.Check("ip", "netns", "exec", n1.Namespace, "cat", "/proc/sys/net/ipv4/conf/eth0/arp_ignore").Trim());
+        Assert.True(lab.Ping(lab.Client, spec.Vip), $"the client cannot reach the VIP on the VMAC\n{agent.Describe()}");
+        Assert.DoesNotContain(agent.Process.AllLines, l => Refusals.Any(r => l.Contains(r, StringComparison.Ordinal)));
+    }
+
     /// <summary>kubectl shows <paramref name="master"/> MASTER and READY, it alone holds the VIP, its nftables table serves the VIP, the client is served.</summary>
     private static void AssertServedBy(LabNetwork lab, EndToEndCluster cluster, LabNode master, LabNode backup)
     {
         var took = Wait.Until(() => cluster.Agent(master).MasterEntries > 0 && cluster.Settled("web", Vip, master, backup), Settle, TimeSpan.FromMilliseconds(100));
         Assert.True(took is not null, $"{master.Name} did not settle as master within {Settle.TotalSeconds:0} s\n{cluster.Describe()}");
+        AssertProgrammedAndServed(lab, cluster, master);
+        lab.Log($"{master.Name} master after {took?.TotalMilliseconds:0} ms, client served");
+    }
+
+    private static void AssertProgrammedAndServed(LabNetwork lab, EndToEndCluster cluster, LabNode master)
+    {
         var table = Sh.Run("ip", "netns", "exec", master.Namespace, "nft", "list", "table", "inet", "keepoperator");
         Assert.True(table.Ok && table.StdOut.Contains(Vip, StringComparison.Ordinal), $"{master.Name}'s nftables table does not serve {Vip}: {table.StdOut}{table.StdErr}");
         var served = Wait.Until(() => Sh.Run("ip", "netns", "exec", lab.Client.Namespace, "curl", "-s", "--max-time", "1", $"http://{Vip}/") is { Ok: true } r
             && r.StdOut.Trim() is "pod1" or "pod2", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
         Assert.True(served is not null, $"the client is not served through {Vip} on {master.Name}\n{cluster.Describe()}");
-        lab.Log($"{master.Name} master after {took?.TotalMilliseconds:0} ms, client served");
     }
 
-    private void AssertAgentConfined(AgentPeer agent)
+    private void AssertAgentConfined(AgentPeer agent, bool procSysReadOnly = true)
     {
+        // Until the agent logs, the process may still be one of the wrappers on its way to exec it.
+        Assert.True(Wait.Until(() => agent.Process.Lines.Count > 0, TimeSpan.FromSeconds(15)) is not null, agent.Describe());
         var status = LeastPrivilege.Status(agent.Process.Pid);
         output.WriteLine($"{agent}: Uid {status["Uid"]}, CapEff {status["CapEff"]}, CapBnd {status["CapBnd"]}, CapAmb {status["CapAmb"]}, NoNewPrivs {status["NoNewPrivs"]}");
         Assert.DoesNotContain(status["Name"], new[] { "ip", "unshare", "sh", "setpriv", "env" }); // the wrappers exec'ed the agent
@@ -97,7 +142,7 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
 
         Assert.Equal("1", status["NoNewPrivs"]);
         Assert.StartsWith("ro", LeastPrivilege.MountOptions(agent.Process.Pid, "/"), StringComparison.Ordinal);
-        Assert.StartsWith("ro", LeastPrivilege.MountOptions(agent.Process.Pid, "/proc/sys"), StringComparison.Ordinal);
+        Assert.StartsWith(procSysReadOnly ? "ro" : "rw", LeastPrivilege.MountOptions(agent.Process.Pid, "/proc/sys"), StringComparison.Ordinal);
     }
 
     private void AssertOperatorConfined(LabProcess op)
