@@ -13,7 +13,7 @@ namespace KeepOperator.Lab.Tests.Scenarios;
 /// each round, once settled: one node holds the VIP (ip addr on both eth0s), the client is served through it, each
 /// node's nftables ruleset is exactly what it was before the first kill (no leftover or doubled table, chain, rule,
 /// map or element of the killed runs), and at the end the VirtualIp's Events stay within the operator's spam filter.
-/// A client pings the VIP every 20 ms throughout; the longest gap between replies is reported.
+/// A client pings the VIP every 20 ms throughout; the longest gap between replies is reported and bounded.
 /// </summary>
 [Collection(LabCollection.Name)]
 [Trait("Category", "Agent")]
@@ -25,6 +25,11 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
     // Master_Down_Interval (about 3.6 s at 1 s adverts) for the takeover and again for n1's preemption once back, the
     // agent's start-up, and slack for a busy machine.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(30);
+
+    // The longest the client may go unanswered: one Master_Down_Interval (3.61 s at priority 100), what the backup
+    // would wait without the restarted agent's priority-0 advert for its killed predecessor; with it, the restart
+    // time plus Skew_Time (under a second here).
+    private static readonly TimeSpan LongestGapAllowed = TimeSpan.FromMilliseconds(3610);
 
     // The operator's EventCorrelator, as client-go's recorder: 25 Events (new or repeated) per object at once, then
     // one per 5 minutes. Each round moves the master twice (to n2, back to n1): some five Events a round unfiltered.
@@ -93,6 +98,7 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
 
         var (gap, replies, at) = prober.Stop();
         Assert.True(replies > 0, $"the client's ping got no reply: {prober.Tail}");
+        Assert.True(gap <= LongestGapAllowed, $"the client went {gap.TotalMilliseconds:0} ms without a reply (ending {at:HH:mm:ss.fff} UTC), more than {LongestGapAllowed.TotalMilliseconds:0} ms");
 
         // Every Event write (a new Event or a repeat's count) takes a token from the VirtualIp's bucket.
         var events = cluster.KubectlCheck("get", "events", "-n", "default", "--field-selector", "involvedObject.name=web", "-o", "json");
@@ -118,6 +124,7 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
             && r.StdOut.Trim() is "pod1" or "pod2", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
         Assert.True(served is not null, $"{when}: the client is not served through {Vip}\n{cluster.Describe()}");
         Assert.Equal([master], lab.Holders(Vip));
+        Assert.Single(lab.Addresses(master), a => LabNetwork.Bare(a) == Vip);
         lab.Log($"{when}: settled in {took?.TotalMilliseconds:0} ms, served {served?.TotalMilliseconds:0} ms later");
     }
 
