@@ -69,9 +69,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         Assert.True(Wait.Until(() => lab.Holders(Vip).Count == 1, TimeSpan.FromSeconds(30)) is not null, "no node took the VIP\n" + cluster.Describe());
 
         // Bounded in count and time: one ping every 20 ms for the soak and a minute more.
-        var pings = (int)((duration.TotalSeconds + 60) / 0.02);
-        var prober = lab.Start(lab.Client, lab.UniqueName("ping"), "ping",
-            ["-D", "-n", "-i", "0.02", "-W", "1", "-c", pings.ToString(CultureInfo.InvariantCulture), "-w", ((int)duration.TotalSeconds + 60).ToString(CultureInfo.InvariantCulture), Vip]);
+        var prober = PingProbe.Start(lab, lab.Client, Vip, duration + TimeSpan.FromSeconds(60));
         var counts = Enum.GetValues<Fault>().ToDictionary(f => f, _ => 0);
         var worstHolders = 0;
         var clock = Stopwatch.StartNew();
@@ -97,12 +95,10 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var shown = Wait.Until(() => cluster.Row("soak") is { } row && row["MASTER"] == holder.Name && row["READY"] == "True", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         Assert.True(shown is not null, $"kubectl does not show {holder.Name} (the VIP's holder) as master, READY, 30 s after the last fault\n{cluster.Describe()}");
 
-        prober.Signal(Native.SIGINT);
-        prober.WaitForExit(TimeSpan.FromSeconds(5));
-        var (gap, replies, at) = LongestGap(prober.Lines);
+        var (gap, replies, at) = prober.Stop();
         var summary = string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
         output.WriteLine(FormattableString.Invariant($"SOAK: {clock.Elapsed.TotalSeconds:0} s, seed {seed}, faults: {summary}; {replies} ping replies, longest gap {gap.TotalMilliseconds:0} ms (ending {at:HH:mm:ss.fff}); holders after quiet: at most {worstHolders}"));
-        Assert.True(replies > duration.TotalSeconds, $"the client's ping got only {replies} replies: {string.Join('\n', prober.AllLines.TakeLast(5))}");
+        Assert.True(replies > duration.TotalSeconds, $"the client's ping got only {replies} replies: {prober.Tail}");
         Assert.True(gap <= LongestGapAllowed, $"the client went {gap.TotalMilliseconds:0} ms without a reply from {Vip} (ending {at:HH:mm:ss.fff} UTC; allowed {LongestGapAllowed.TotalMilliseconds:0} ms)");
 
         // Nothing left behind: every agent stopped by SIGTERM takes its VIP with it.
@@ -150,24 +146,5 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
                 cluster.Api.Restart();
                 break;
         }
-    }
-
-    /// <summary>The longest time between consecutive replies in <c>ping -D</c>'s output, their count, and when that gap ended.</summary>
-    private static (TimeSpan Gap, int Replies, DateTime EndedAt) LongestGap(IReadOnlyList<string> lines)
-    {
-        // "[1764853682.123456] 64 bytes from 10.77.0.230: icmp_seq=5 ttl=64 time=0.052 ms"
-        var times = lines.Where(l => l.StartsWith('[') && l.Contains(" bytes from ", StringComparison.Ordinal))
-            .Select(l => DateTime.UnixEpoch.AddSeconds(double.Parse(l[1..l.IndexOf(']', StringComparison.Ordinal)], CultureInfo.InvariantCulture)))
-            .ToList();
-        var (gap, at) = (TimeSpan.Zero, DateTime.MinValue);
-        for (var i = 1; i < times.Count; i++)
-        {
-            if (times[i] - times[i - 1] > gap)
-            {
-                (gap, at) = (times[i] - times[i - 1], times[i]);
-            }
-        }
-
-        return (gap, times.Count, at);
     }
 }
