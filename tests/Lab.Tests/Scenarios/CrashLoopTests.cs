@@ -36,39 +36,17 @@ public sealed class CrashLoopTests(ITestOutputHelper output)
     private const int EventBurst = 25;
     private static readonly TimeSpan EventRefill = TimeSpan.FromMinutes(5);
 
-    private const string VirtualServerYaml = """
-        apiVersion: keepoperator.io/v1alpha1
-        kind: VirtualServer
-        metadata:
-          name: web-80
-        spec:
-          virtualIpRef: web
-          port: 80
-          scheduler: rr
-          forwarding: NAT
-          realServers: [{address: 10.77.0.21}, {address: 10.77.0.22}]
-          healthCheck: {interval: 1s, tcp: {connectTimeout: 1s}}
-        """;
-
     [VirtualServerLabFact]
     public void Ten_kill_9s_of_the_master_agent_leave_one_holder_the_same_nftables_objects_and_bounded_events()
     {
         using var lab = LabNetwork.Create(2, output);
         var (n1, n2) = (lab.Node(1), lab.Node(2));
-        foreach (var node in lab.Nodes)
-        {
-            Sh.Check("ip", "netns", "exec", node.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        }
-
-        foreach (var pod in new[] { lab.AddHost("pod1", 21), lab.AddHost("pod2", 22) })
-        {
-            LabWebServer.Start(lab, pod, pod.IPv4, 80);
-        }
+        PodHosts.AddWithWebServers(lab);
 
         var clock = Stopwatch.StartNew();
         var cluster = EndToEndCluster.Start(lab);
         cluster.Apply("web", EndToEndCluster.VirtualIp("web", Vip, 51, 100));
-        cluster.Apply("web-80", VirtualServerYaml);
+        cluster.Apply("web-80", PodHosts.WebVirtualServerYaml);
         AssertRoundSettled(lab, cluster, n1, n2, "before the first kill");
         var baseline = lab.Nodes.ToDictionary(n => n, NftRuleset.Of);
         foreach (var (node, ruleset) in baseline)

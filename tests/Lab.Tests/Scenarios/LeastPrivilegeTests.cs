@@ -20,20 +20,6 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
     private const string Vip = "10.77.0.250";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(20);
 
-    private const string VirtualServerYaml = """
-        apiVersion: keepoperator.io/v1alpha1
-        kind: VirtualServer
-        metadata:
-          name: web-80
-        spec:
-          virtualIpRef: web
-          port: 80
-          scheduler: rr
-          forwarding: NAT
-          realServers: [{address: 10.77.0.21}, {address: 10.77.0.22}]
-          healthCheck: {interval: 1s, tcp: {connectTimeout: 1s}}
-        """;
-
     private static readonly string[] Refusals = ["Operation not permitted", "Permission denied", "Read-only file system", "EPERM", "EACCES", "EROFS"];
 
     [LeastPrivilegeLabFact]
@@ -42,22 +28,14 @@ public sealed class LeastPrivilegeTests(ITestOutputHelper output)
         var chart = ChartCommands.Render();
         using var lab = LabNetwork.Create(2, output);
         var (n1, n2) = (lab.Node(1), lab.Node(2));
-        foreach (var node in lab.Nodes)
-        {
-            Sh.Check("ip", "netns", "exec", node.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        }
-
-        foreach (var pod in new[] { lab.AddHost("pod1", 21), lab.AddHost("pod2", 22) })
-        {
-            LabWebServer.Start(lab, pod, pod.IPv4, 80);
-        }
+        PodHosts.AddWithWebServers(lab);
 
         var cluster = EndToEndCluster.Start(lab, chart: chart, leastPrivilege: true);
         AssertOperatorConfined(cluster.Operators.Single());
         Assert.All(lab.Nodes, n => AssertAgentConfined(cluster.Agent(n)));
 
         cluster.Apply("web", EndToEndCluster.VirtualIp("web", Vip, 51, 100));
-        cluster.Apply("web-80", VirtualServerYaml);
+        cluster.Apply("web-80", PodHosts.WebVirtualServerYaml);
         var ready = cluster.KubectlWait("virtualip/web", "condition=Ready", Settle);
         Assert.True(ready.Ok, $"kubectl wait --for=condition=Ready: {ready.StdOut}{ready.StdErr}\n" + cluster.Describe());
         AssertServedBy(lab, cluster, n1, n2);
