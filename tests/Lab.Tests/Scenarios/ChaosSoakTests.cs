@@ -98,7 +98,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
 
         prober.Signal(Native.SIGINT);
         prober.WaitForExit(TimeSpan.FromSeconds(5));
-        var (gap, replies, at) = LongestGap(prober.Lines);
+        var (gap, replies, at) = PingLog.LongestGap(prober.Lines);
         var summary = string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
         output.WriteLine(FormattableString.Invariant($"SOAK: {clock.Elapsed.TotalSeconds:0} s, seed {seed}, faults: {summary}; {replies} ping replies, longest gap {gap.TotalMilliseconds:0} ms (ending {at:HH:mm:ss.fff}); holders after quiet: at most {worstHolders}"));
         Assert.True(replies > duration.TotalSeconds, $"the client's ping got only {replies} replies: {string.Join('\n', prober.AllLines.TakeLast(5))}");
@@ -147,24 +147,5 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
                 cluster.Api.Restart();
                 break;
         }
-    }
-
-    /// <summary>The longest time between consecutive replies in <c>ping -D</c>'s output, their count, and when that gap ended.</summary>
-    private static (TimeSpan Gap, int Replies, DateTime EndedAt) LongestGap(IReadOnlyList<string> lines)
-    {
-        // "[1764853682.123456] 64 bytes from 10.77.0.230: icmp_seq=5 ttl=64 time=0.052 ms"
-        var times = lines.Where(l => l.StartsWith('[') && l.Contains(" bytes from ", StringComparison.Ordinal))
-            .Select(l => DateTime.UnixEpoch.AddSeconds(double.Parse(l[1..l.IndexOf(']', StringComparison.Ordinal)], CultureInfo.InvariantCulture)))
-            .ToList();
-        var (gap, at) = (TimeSpan.Zero, DateTime.MinValue);
-        for (var i = 1; i < times.Count; i++)
-        {
-            if (times[i] - times[i - 1] > gap)
-            {
-                (gap, at) = (times[i] - times[i - 1], times[i]);
-            }
-        }
-
-        return (gap, times.Count, at);
     }
 }
