@@ -231,7 +231,7 @@ public sealed class VrrpAgent : IAsyncDisposable
             {
                 transport = _factory.OpenTransport(settings);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or Interop.LinuxErrorException)
+            catch (Exception ex) when (IsHostRefusal(ex))
             {
                 _log.Error("instance-failed", ("instance", settings.Name), ("interface", settings.InterfaceName), ("error", ex.Message));
                 return;
@@ -246,7 +246,20 @@ public sealed class VrrpAgent : IAsyncDisposable
             return;
         }
 
-        var runner = _factory.CreateRunner(settings, group.Transport);
+        VrrpInstanceRunner runner;
+        try
+        {
+            runner = _factory.CreateRunner(settings, group.Transport);
+        }
+        catch (Exception ex) when (IsHostRefusal(ex))
+        {
+            // A VMAC the host refuses (its sysctls under a read-only /proc/sys, say) fails this instance only; thrown
+            // out of the event loop it killed the agent, and a restarted agent died the same way (a crash loop).
+            _log.Error("instance-failed", ("instance", settings.Name), ("interface", settings.InterfaceName), ("error", ex.Message));
+            CloseIfEmpty(group, key);
+            return;
+        }
+
         runner.Changed += OnRunnerChanged;
         runner.Transitioned += OnRunnerTransitioned;
         group.Instances[settings.Router.VirtualRouterId] = runner;
@@ -283,6 +296,10 @@ public sealed class VrrpAgent : IAsyncDisposable
         }
         InstancesChanged?.Invoke();
     }
+
+    /// <summary>What the kernel or the host's files may refuse when an instance's socket or interfaces are set up.</summary>
+    private static bool IsHostRefusal(Exception ex) =>
+        ex is IOException or SocketException or InvalidOperationException or UnauthorizedAccessException or Interop.LinuxErrorException;
 
     private void CloseIfEmpty(SocketGroup group, (int, AddressFamily) key)
     {

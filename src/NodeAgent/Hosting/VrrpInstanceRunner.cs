@@ -295,17 +295,27 @@ public sealed class VrrpInstanceRunner
 
     /// <summary>
     /// Removes this instance's VIPs if a killed earlier run left them on the interface (with a VMAC, a run without
-    /// one may have: the macvlan itself is made afresh).
+    /// one may have: the macvlan itself is made afresh). That run was master and died without its priority-0 advert,
+    /// so the backups would wait out Master_Down_Interval with nobody holding the VIP: this run sends that advert for
+    /// it (RFC 5798 6.4.3: a backup then takes over after Skew_Time; a master that already took over re-advertises).
     /// </summary>
     public void RemoveStaleAddresses(IReadOnlyList<InterfaceAddress> present)
     {
+        var removed = false;
         foreach (var vip in _settings.VirtualAddresses)
         {
             foreach (var stale in present.Where(a => (a.InterfaceIndex == _link.Index || a.InterfaceIndex == _holder.Index) && a.Address.Equals(vip.Address)))
             {
                 _addresses.Remove(stale.InterfaceIndex, vip.Address, vip.PrefixLength);
                 _log.Info("stale-address-removed", ("instance", Name), ("address", vip.Address), ("interface", stale.InterfaceName));
+                removed = true;
             }
+        }
+
+        if (removed)
+        {
+            SendAdvertisement(new SendAdvertisement(0, _settings.Router.AdvertInterval));
+            _log.Info("stale-master-resigned", ("instance", Name), ("priority", 0));
         }
     }
 

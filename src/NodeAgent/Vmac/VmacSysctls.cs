@@ -23,12 +23,23 @@ public static class VmacSysctls
     ];
 
     /// <summary>Writes them under <paramref name="root"/>; /proc/sys/net is the calling process's network namespace.</summary>
+    /// <exception cref="IOException">A file could not be written; the message says what VMAC needs.</exception>
     public static void Apply(IEnumerable<(string Path, string Value)> settings, string root = "/proc/sys")
     {
         ArgumentNullException.ThrowIfNull(settings);
         foreach (var (path, value) in settings)
         {
-            File.WriteAllText(Path.Combine(root, path), value + "\n");
+            var file = Path.Combine(root, path);
+            try
+            {
+                File.WriteAllText(file, value + "\n");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // No capability beyond the agent's NET_ADMIN and NET_RAW is needed (uid 0 owns the files), but container
+                // runtimes mount /proc/sys read-only in a container that is not privileged (the lab's LeastPrivilegeTests).
+                throw new IOException($"useVmac needs a writable /proc/sys (in Kubernetes: the agent's securityContext privileged: true); writing {file} failed: {ex.Message}", ex);
+            }
         }
     }
 }

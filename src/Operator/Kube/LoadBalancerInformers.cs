@@ -45,7 +45,13 @@ public sealed class LoadBalancerInformers : ILoadBalancerView
                 Changed?.Invoke(); // where a Local Service's ready endpoints run decides who may hold its address
             }
         };
-        virtualIps.Changed += (_, _) => Changed?.Invoke(); // any VirtualIp's addresses are reserved; managed ones' masters publish ingress
+        virtualIps.Changed += (old, updated) =>
+        {
+            if (PlanRelevance.ForLoadBalancers(old) != PlanRelevance.ForLoadBalancers(updated))
+            {
+                Changed?.Invoke();
+            }
+        };
         virtualServers.Changed += (old, updated) =>
         {
             if (new[] { old, updated }.Any(v => v?.Metadata.Labels?.GetValueOrDefault(LoadBalancerNames.ManagedByLabel) == LoadBalancerNames.ManagedBy))

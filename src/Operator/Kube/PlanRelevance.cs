@@ -16,6 +16,15 @@ public static class PlanRelevance
             string.Join(',', (vip.Metadata.Annotations ?? []).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")),
             vip.Status?.VirtualRouterId);
 
+    /// <summary>
+    /// What the load-balancer plan reads of any VirtualIp: its spec (addresses are reserved), labels and annotations (ours
+    /// are known by them) and its master (ingress is written once there is one); not the rest of its status, which the
+    /// agents' reports rewrite all the time.
+    /// </summary>
+    public static string? ForLoadBalancers(VirtualIp? vip) => vip is null
+        ? null
+        : string.Join('\n', Of(vip), Labels(vip.Metadata.Labels), vip.Status?.Master);
+
     public static string? Of(V1Node? node) => node is null
         ? null
         : string.Join('\n',

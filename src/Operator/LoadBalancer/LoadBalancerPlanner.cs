@@ -58,7 +58,10 @@ public static class LoadBalancerPlanner
         }
 
         var ours = services.Where(s => IsOurs(s, defaultClass)).ToList();
-        var current = ours.ToDictionary(s => s.Key, s => Current(s, managed.Values, accepted), StringComparer.Ordinal);
+        // Read once per plan, not once per Service.
+        var named = AddressesByService(managed.Values);
+        var ranges = accepted.SelectMany(VirtualIpPoolValidator.Ranges).ToList();
+        var current = ours.ToDictionary(s => s.Key, s => Current(s, named, ranges), StringComparer.Ordinal);
         var requests = ours.ToDictionary(s => s.Key, s => Request(s, namespaceLabels), StringComparer.Ordinal);
         foreach (var service in ours.Where(s => current[s.Key].Count > 0).OrderBy(s => s.Created).ThenBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -166,11 +169,29 @@ public static class LoadBalancerPlanner
         vip.Spec.Addresses.Select(a => VirtualIpValidator.TryParseAddress(a, out var ip, out _, out _) ? ip : null).OfType<IPAddress>();
 
     /// <summary>What the Service holds: the managed VirtualIps that name it, else (their VirtualIps lost) the pool addresses its status shows.</summary>
-    private static List<IPAddress> Current(LoadBalancerService service, IEnumerable<VirtualIp> managed, List<VirtualIpPool> pools)
+    /// <summary>The addresses of our VirtualIps by the Services their annotation names.</summary>
+    private static Dictionary<string, List<IPAddress>> AddressesByService(IEnumerable<VirtualIp> managed)
     {
-        var named = managed.Where(v => (v.Metadata.Annotations?.GetValueOrDefault(LoadBalancerNames.ServicesAnnotation) ?? "").Split(',').Contains(service.Key))
-            .SelectMany(Addresses).ToList();
-        var held = named.Count > 0 ? named : [.. service.Ingress.Where(a => pools.Any(p => VirtualIpPoolValidator.Ranges(p).Any(r => r.Contains(a))))];
+        var byService = new Dictionary<string, List<IPAddress>>(StringComparer.Ordinal);
+        foreach (var vip in managed)
+        {
+            foreach (var key in (vip.Metadata.Annotations?.GetValueOrDefault(LoadBalancerNames.ServicesAnnotation) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!byService.TryGetValue(key, out var addresses))
+                {
+                    byService[key] = addresses = [];
+                }
+
+                addresses.AddRange(Addresses(vip));
+            }
+        }
+
+        return byService;
+    }
+
+    private static List<IPAddress> Current(LoadBalancerService service, Dictionary<string, List<IPAddress>> named, List<AddressRange> ranges)
+    {
+        var held = named.TryGetValue(service.Key, out var ours) && ours.Count > 0 ? ours : [.. service.Ingress.Where(a => ranges.Any(r => r.Contains(a)))];
         var order = Families(service);
         return [.. held.OrderBy(a => order.IndexOf(a.AddressFamily))];
     }

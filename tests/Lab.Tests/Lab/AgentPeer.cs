@@ -67,29 +67,40 @@ public sealed class AgentPeer : IVrrpPeer
     public static AgentPeer Start(LabNetwork lab, LabNode node, params VipSpec[] specs) => StartWith(lab, node, VipSpec.ToYaml(specs));
 
     /// <summary>Standalone with a configuration file of <paramref name="yaml"/> and further command-line arguments.</summary>
-    public static AgentPeer StartWith(LabNetwork lab, LabNode node, string yaml, params string[] extraArgs)
+    public static AgentPeer StartWith(LabNetwork lab, LabNode node, string yaml, params string[] extraArgs) => StartBehind(lab, node, [], yaml, extraArgs);
+
+    /// <summary>Standalone with <paramref name="specs"/>, run behind <paramref name="prefix"/> (see <see cref="LeastPrivilege"/>).</summary>
+    public static AgentPeer StartConfined(LabNetwork lab, LabNode node, IReadOnlyList<string> prefix, params VipSpec[] specs) =>
+        StartBehind(lab, node, prefix, VipSpec.ToYaml(specs), []);
+
+    private static AgentPeer StartBehind(LabNetwork lab, LabNode node, IReadOnlyList<string> prefix, string yaml, string[] extraArgs)
     {
         var name = lab.UniqueName($"{node.Name}-agent");
         var config = lab.WriteFile(name + ".yaml", yaml);
         var (file, args) = Command;
-        var p = lab.Start(node, name, file, [.. args, "--config", config, "--node-name", node.Name, .. extraArgs]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix, file, [.. args, "--config", config, "--node-name", node.Name, .. extraArgs]);
+        var p = lab.Start(node, name, wrapped, wrappedArgs);
         return new AgentPeer(node, p, config);
     }
 
-    /// <summary>Cluster mode: <c>--node-name NODE --kubeconfig FILE</c>, following NodeAgentConfig NODE (<see cref="ConfigFile"/> is the kubeconfig).</summary>
-    public static AgentPeer StartCluster(LabNetwork lab, LabNode node, string kubeconfig)
+    /// <summary>
+    /// Cluster mode: <c>--node-name NODE --kubeconfig FILE</c>, following NodeAgentConfig NODE (<see cref="ConfigFile"/>
+    /// is the kubeconfig), run behind <paramref name="prefix"/> (see <see cref="LeastPrivilege"/>) if one is given.
+    /// </summary>
+    public static AgentPeer StartCluster(LabNetwork lab, LabNode node, string kubeconfig, IReadOnlyList<string>? prefix = null)
     {
-        var name = lab.UniqueName($"{node.Name}-cluster-agent");
         var (file, args) = Command;
-        var p = lab.Start(node, name, file, [.. args, "--node-name", node.Name, "--kubeconfig", kubeconfig]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix ?? [], file, [.. args, "--node-name", node.Name, "--kubeconfig", kubeconfig]);
+        var p = lab.Start(node, lab.UniqueName($"{node.Name}-cluster-agent"), wrapped, wrappedArgs);
         return new AgentPeer(node, p, kubeconfig);
     }
 
     /// <summary>Cluster mode with a rendered environment and args (the chart's), the API server given as KUBECONFIG.</summary>
-    public static AgentPeer StartRendered(LabNetwork lab, LabNode node, string kubeconfig, IEnumerable<string> environment, IEnumerable<string> args)
+    public static AgentPeer StartRendered(LabNetwork lab, LabNode node, string kubeconfig, IEnumerable<string> environment, IEnumerable<string> args, IReadOnlyList<string>? prefix = null)
     {
         var (file, leading) = Command;
-        var p = lab.Start(node, lab.UniqueName($"{node.Name}-chart-agent"), "env", ["KUBECONFIG=" + kubeconfig, .. environment, file, .. leading, .. args]);
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(prefix ?? [], "env", ["KUBECONFIG=" + kubeconfig, .. environment, file, .. leading, .. args]);
+        var p = lab.Start(node, lab.UniqueName($"{node.Name}-chart-agent"), wrapped, wrappedArgs);
         return new AgentPeer(node, p, kubeconfig);
     }
 

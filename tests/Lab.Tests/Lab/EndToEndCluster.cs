@@ -40,12 +40,14 @@ public sealed class EndToEndCluster
     private readonly Dictionary<string, AgentPeer> _agents = new(StringComparer.Ordinal);
     private readonly List<LabProcess> _operators = [];
     private readonly ChartCommands? _chart;
+    private readonly bool _leastPrivilege;
 
-    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api, ChartCommands? chart)
+    private EndToEndCluster(LabNetwork lab, ClusterAgentApiServer api, ChartCommands? chart, bool leastPrivilege)
     {
         _lab = lab;
         Api = api;
         _chart = chart;
+        _leastPrivilege = leastPrivilege;
         _switch = new LabNode("switch", lab.SwitchNamespace, ClusterAgentApiServer.Address, "", "");
         _home = Directory.CreateDirectory(Path.Combine(lab.TempDir, "home")).FullName; // kubectl's discovery cache
     }
@@ -61,11 +63,12 @@ public sealed class EndToEndCluster
     /// <summary>
     /// Applies the CRDs, Nodes and Secret, starts the operator (as <paramref name="operatorIdentity"/>), waits for its
     /// NodeAgentConfigs, then starts an agent on every node and waits until each has reported. With
-    /// <paramref name="chart"/>, the operator and the agents run with exactly the chart's rendered args and env.
+    /// <paramref name="chart"/>, the operator and the agents run with exactly the chart's rendered args and env; with
+    /// <paramref name="leastPrivilege"/>, with only the privileges the chart's securityContexts give (<see cref="LeastPrivilege"/>).
     /// </summary>
-    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null, ChartCommands? chart = null)
+    public static EndToEndCluster Start(LabNetwork lab, string? operatorIdentity = null, ChartCommands? chart = null, bool leastPrivilege = false)
     {
-        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart);
+        var cluster = new EndToEndCluster(lab, ClusterAgentApiServer.Start(lab), chart, leastPrivilege);
         cluster.KubectlCheck("apply", "-f", Path.Combine(ClusterAgentApiServer.RepositoryRoot(), "deploy", "crds"));
         // The VirtualIps' passwordSecretRef names no namespace: the operator's own is meant (the release namespace, where
         // the chart's operator also keeps its Lease), and the agents must read the Secret from there (issue 13).
@@ -117,28 +120,57 @@ public sealed class EndToEndCluster
         {
             var name = _lab.UniqueName(identity ?? "chart-operator");
             var pod = $"ko-keepoperator-operator-{_operators.Count}"; // the downward API's metadata.name
-            var chartOperator = _lab.Start(_switch, name, "env",
-                ["KUBECONFIG=" + Api.Kubeconfig, .. _chart.Operator.Environment(field => field == "metadata.name" ? pod : throw new NotSupportedException(field)),
+            var chartOperator = StartOperatorProcess(name, "env",
+                ["KUBECONFIG=" + OperatorKubeconfig(), .. _chart.Operator.Environment(field => field == "metadata.name" ? pod : throw new NotSupportedException(field)),
                  Sh.Which("dotnet") ?? "dotnet", dll, .. _chart.Operator.Args]);
             _operators.Add(chartOperator);
             return chartOperator;
         }
 
-        List<string> args = [dll, "run", "--kubeconfig", Api.Kubeconfig, "--leader-election-namespace", "default"];
+        List<string> args = [dll, "run", "--kubeconfig", OperatorKubeconfig(), "--leader-election-namespace", "default"];
         if (identity is not null)
         {
             args.AddRange(["--identity", identity]);
         }
 
-        var op = _lab.Start(_switch, _lab.UniqueName(identity ?? "operator"), Sh.Which("dotnet") ?? "dotnet", args);
+        var op = StartOperatorProcess(_lab.UniqueName(identity ?? "operator"), Sh.Which("dotnet") ?? "dotnet", args);
         _operators.Add(op);
         return op;
     }
 
+    private LabProcess StartOperatorProcess(string name, string file, IEnumerable<string> args)
+    {
+        var (wrapped, wrappedArgs) = LeastPrivilege.Wrap(_leastPrivilege ? LeastPrivilege.Operator : [], file, args);
+        return _lab.Start(_switch, name, wrapped, wrappedArgs);
+    }
+
+    /// <summary>
+    /// The API server's kubeconfig; for an operator of another uid, a copy that uid owns (as a pod's ServiceAccount
+    /// token is mounted for its user) in the lab's directory, which that uid may then traverse but not list.
+    /// </summary>
+    private string OperatorKubeconfig()
+    {
+        if (!_leastPrivilege)
+        {
+            return Api.Kubeconfig;
+        }
+
+        var copy = Path.Combine(_lab.TempDir, "operator-kubeconfig");
+        File.Copy(Api.Kubeconfig, copy, overwrite: true);
+        Sh.Check("chmod", "0400", copy);
+        Sh.Check("chown", $"{LeastPrivilege.OperatorUid}:{LeastPrivilege.OperatorUid}", copy);
+        Sh.Check("chmod", "o+x", _lab.TempDir);
+        return copy;
+    }
+
     /// <summary>Starts (or restarts) the cluster-mode agent on <paramref name="node"/>.</summary>
-    public AgentPeer StartAgent(LabNode node) => _agents[node.Name] = _chart is null
-        ? AgentPeer.StartCluster(_lab, node, Api.Kubeconfig)
-        : AgentPeer.StartRendered(_lab, node, Api.Kubeconfig, _chart.Agent.Environment(field => field == "spec.nodeName" ? node.Name : throw new NotSupportedException(field)), _chart.Agent.Args);
+    public AgentPeer StartAgent(LabNode node)
+    {
+        var prefix = _leastPrivilege ? LeastPrivilege.Agent : [];
+        return _agents[node.Name] = _chart is null
+            ? AgentPeer.StartCluster(_lab, node, Api.Kubeconfig, prefix)
+            : AgentPeer.StartRendered(_lab, node, Api.Kubeconfig, _chart.Agent.Environment(field => field == "spec.nodeName" ? node.Name : throw new NotSupportedException(field)), _chart.Agent.Args, prefix);
+    }
 
     /// <summary>kubectl in the switch namespace, against the lab's LocalCluster.</summary>
     public Sh.Result Kubectl(params string[] args) =>

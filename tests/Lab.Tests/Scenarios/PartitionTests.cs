@@ -37,7 +37,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.Equal(0, a1.Metric(OtherMasterAdverts + Labels(web)));
 
         // Bounded: one ping every 20 ms for at most 30 s.
-        var prober = lab.Start(lab.Client, lab.UniqueName("ping"), "ping", ["-D", "-n", "-i", "0.02", "-W", "1", "-c", "1500", "-w", "30", web.Vip]);
+        var prober = PingProbe.Start(lab, lab.Client, web.Vip, TimeSpan.FromSeconds(30));
         Thread.Sleep(TimeSpan.FromMilliseconds(300));
 
         TimeSpan? both, one;
@@ -63,15 +63,13 @@ public sealed class PartitionTests(ITestOutputHelper output)
         Assert.True(one is not null, $"two masters remained after the heal\n{Scenario.Describe(a1, a2)}");
         Assert.True(Wait.HoldsFor(() => lab.Holders(web.Vip).SequenceEqual([n1]), TimeSpan.FromSeconds(1)), $"n1 (priority {web.PriorityOf(n1.Name)}) is not the one master after the heal: [{string.Join(", ", lab.Holders(web.Vip).Select(n => n.Name))}]\n{Scenario.Describe(a1, a2)}");
 
-        prober.Signal(Native.SIGINT);
-        prober.WaitForExit(TimeSpan.FromSeconds(5));
-        var (gap, replies, _) = PingLog.LongestGap(prober.Lines);
+        var (gap, replies, _) = prober.Stop();
         // The agent's own clock, apart from the polling of `ip addr` (slow on a loaded host): n2's takeover after the cut began.
         var n2Took = a2.Transitions.Where(t => t.GetValueOrDefault("to") == "Master").Select(t => DateTimeOffset.Parse(t["ts"], CultureInfo.InvariantCulture)).LastOrDefault(t => t >= cutAt);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"PARTITION: both master after {Scenario.Ms(both)}; one master {Scenario.Ms(one)} after heal; longest client gap {gap.TotalMilliseconds:0} ms ({Variants.V3FiftyMs}, n2's log: master {(n2Took - cutAt).TotalMilliseconds:0} ms after the cut began, Master_Down_Interval {Scenario.Ms(web.MasterDownInterval(web.PriorityOf(n2.Name)))}; {replies} replies, heal bound {Scenario.Ms(bound)} = 3 adverts + {Scenario.Ms(Slack)} slack)"));
         Assert.True(one <= bound, $"one master only {Scenario.Ms(one)} after the heal (bound {Scenario.Ms(bound)})");
-        Assert.True(replies > 20, $"the client's ping got only {replies} replies: {string.Join('\n', prober.AllLines.TakeLast(5))}");
+        Assert.True(replies > 20, $"the client's ping got only {replies} replies: {prober.Tail}");
         Assert.True(gap <= LongestGapAllowed, $"the client went {gap.TotalMilliseconds:0} ms without a reply from the VIP (allowed {LongestGapAllowed.TotalMilliseconds:0} ms)");
 
         // The agents' own report of the split. n2 was master when n1's adverts reached it again, so it counted and logged n1

@@ -73,12 +73,7 @@ public sealed class ProxyServiceLabTests(ITestOutputHelper output)
     public void A_Proxy_pool_Service_is_balanced_over_its_ready_endpoints_by_our_dataplane_and_fails_over()
     {
         using var lab = LabNetwork.Create(2, output);
-        foreach (var node in lab.Nodes)
-        {
-            Sh.Check("ip", "netns", "exec", node.Namespace, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-        }
-
-        var pods = new[] { lab.AddHost("pod1", 21), lab.AddHost("pod2", 22) };
+        var pods = PodHosts.Add(lab);
         var web = pods.Select(pod => LabWebServer.Start(lab, pod, pod.IPv4, 8080)).ToList();
         foreach (var pod in pods)
         {

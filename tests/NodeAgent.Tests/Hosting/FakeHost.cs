@@ -31,8 +31,12 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
         return transport;
     }
 
-    public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport) =>
-        new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log, isLinkUp: _ => true);
+    /// <summary>Instances whose creation the host refuses, as a read-only /proc/sys refuses a VMAC's sysctls.</summary>
+    public ConcurrentDictionary<string, bool> Refused { get; } = new();
+
+    public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport) => Refused.ContainsKey(settings.Name)
+        ? throw new IOException("Read-only file system : '/proc/sys/net/ipv4/conf/eth0/arp_ignore'")
+        : new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log, isLinkUp: _ => true);
 
     public IDisposable? StartTracking(VrrpInstanceSettings settings, Action<byte, bool> verdict) => null;
 

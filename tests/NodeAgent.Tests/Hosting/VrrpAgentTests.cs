@@ -76,6 +76,20 @@ public sealed class VrrpAgentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_instance_the_host_refuses_fails_alone_and_the_agent_carries_on()
+    {
+        _host.Refused["vmac"] = true;
+        _agent.AddInstance(Settings("vmac", 1, vip: "10.99.0.201", change: s => s.Interface = "eth1"));
+        _agent.AddInstance(Settings("b", 2, vip: "10.99.0.202"));
+        await Until(() => IsMaster("b"), "b master beside the refused instance");
+        Assert.Contains(_log.Lines, l => l.Contains("event=instance-failed instance=vmac", StringComparison.Ordinal) && l.Contains("Read-only file system", StringComparison.Ordinal));
+        Assert.False(_agent.Snapshots.ContainsKey("vmac"));
+        Assert.False(_host.Holds("10.99.0.201"));
+        Assert.False(_loop.IsCompleted, "the event loop ended");
+        await Until(() => Transport("eth1").Disposed, "the refused instance's socket closed");
+    }
+
+    [Fact]
     public async Task LinkDown_FaultsOnlyThatInterfacesInstances_ReleasesTheirVips_LinkUpBringsThemBack()
     {
         var a = Settings("a", 1, vip: "10.99.0.201");

@@ -41,6 +41,20 @@ public sealed class VrrpInstanceRunnerFaultTests
     }
 
     [Fact]
+    public void A_stale_vip_of_a_killed_master_is_removed_and_resigned_for_with_one_priority_0_advert()
+    {
+        var runner = Runner();
+        var transport = _host.Opened.Single();
+        runner.RemoveStaleAddresses([.. TestInstances.Host]);
+        Assert.Empty(transport.Sent); // nothing left behind: nothing to resign
+
+        runner.RemoveStaleAddresses([.. TestInstances.Host, new(2, "eth0", System.Net.IPAddress.Parse("10.99.0.250"), 32)]);
+        Assert.Equal([((byte)51, (byte)0)], transport.Sent);
+        Assert.Contains(_log.Lines, l => l.Contains("event=stale-master-resigned instance=web", StringComparison.Ordinal));
+        Assert.Equal(VrrpState.Initialize, runner.State);
+    }
+
+    [Fact]
     public void A_tracked_interface_with_a_negative_weight_lowers_the_priority_while_down_on_top_of_the_checks()
     {
         var runner = Master(Runner(eth1Weight: -30));

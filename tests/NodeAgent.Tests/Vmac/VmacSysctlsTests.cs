@@ -31,4 +31,15 @@ public sealed class VmacSysctlsTests : IDisposable
         VmacSysctls.Apply(settings, _root);
         Assert.Equal("0\n", File.ReadAllText(Path.Combine(_root, "net/ipv4/conf/vrrp.51/rp_filter")));
     }
+
+    [Fact]
+    public void A_file_that_cannot_be_written_is_reported_with_what_VMAC_needs()
+    {
+        // A regular file where a directory should be: the write fails even for root, as on a read-only /proc/sys.
+        File.WriteAllText(Path.Combine(_root, "net"), "");
+        var ex = Assert.Throws<IOException>(() => VmacSysctls.Apply(VmacSysctls.For("eth0", "vrrp.51"), _root));
+        Assert.Contains("useVmac needs a writable /proc/sys", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("net/ipv4/conf/eth0/arp_ignore", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.InnerException);
+    }
 }

@@ -8,7 +8,10 @@ using Xunit;
 
 namespace KeepOperator.Operator.Tests.Kube;
 
-/// <summary>Which EndpointSlice changes move the load-balancer plan: where a Local Service's ready endpoints run.</summary>
+/// <summary>
+/// Which changes move the load-balancer plan: where a Local Service's ready endpoints run; of a VirtualIp, its spec, labels
+/// and master, not the status the agents keep rewriting.
+/// </summary>
 public sealed class LoadBalancerInformersTests
 {
     private static int resourceVersion;
@@ -27,18 +30,46 @@ public sealed class LoadBalancerInformersTests
 
     private static string Next() => Interlocked.Increment(ref resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    [Fact]
-    public void Only_a_Local_Services_endpoints_are_read_and_only_their_moving_between_nodes_or_readiness_is_a_change()
+    private static LoadBalancerInformers Informers(out Informer<V1Service> services, out Informer<V1EndpointSlice> slices, out Informer<VirtualIp> virtualIps)
     {
         var client = new Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:9" }); // never called: nothing runs
         var log = new StructuredLog(TextWriter.Null, TimeProvider.System);
         Informer<T> Cache<T>(IListWatchSource<T> source)
             where T : class => new(source, log, TimeProvider.System, TimeSpan.FromMinutes(1));
-        var services = Cache(BuiltinSources.Services(client));
-        var slices = Cache(BuiltinSources.EndpointSlices(client));
-        var informers = new LoadBalancerInformers(
-            client, services, slices, Cache(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata)),
+        services = Cache(BuiltinSources.Services(client));
+        slices = Cache(BuiltinSources.EndpointSlices(client));
+        virtualIps = Cache(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata));
+        return new LoadBalancerInformers(client, services, slices, virtualIps,
             Cache(new CustomObjectSource<VirtualServer>(client, VirtualServer.Plural, ApiJsonContext.Default.VirtualServer, v => v.Metadata)), log, TimeProvider.System, TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public void A_VirtualIps_spec_and_master_move_the_plan_and_the_rest_of_its_status_does_not()
+    {
+        var informers = Informers(out _, out _, out var virtualIps);
+        var changes = 0;
+        informers.Changed += () => changes++;
+        VirtualIp Vip(string? master, string backups, string address = "192.0.2.10") => new()
+        {
+            Metadata = new ObjectMeta { Name = "lb-192-0-2-10", ResourceVersion = Next() },
+            Spec = new VirtualIpSpec { Addresses = [address] },
+            Status = new VirtualIpStatus { Master = master, Backups = [backups] },
+        };
+
+        virtualIps.Remember(Vip(null, "n1"));
+        Assert.Equal(1, changes);
+        virtualIps.Remember(Vip(null, "n2")); // an agent's report: nothing the plan reads
+        Assert.Equal(1, changes);
+        virtualIps.Remember(Vip("n1", "n2"));
+        Assert.Equal(2, changes);
+        virtualIps.Remember(Vip("n1", "n2", "192.0.2.11"));
+        Assert.Equal(3, changes);
+    }
+
+    [Fact]
+    public void Only_a_Local_Services_endpoints_are_read_and_only_their_moving_between_nodes_or_readiness_is_a_change()
+    {
+        var informers = Informers(out var services, out var slices, out _);
         services.Remember(Service("local", "Local"));
         services.Remember(Service("cluster", "Cluster"));
         var changes = 0;
