@@ -94,6 +94,11 @@ public sealed class NodeInstanceStatus
 
     /// <summary>Why the instance is where it is (the last transition's reason, or a configuration error).</summary>
     public string? Message { get; set; }
+
+    /// <summary>Another master heard for this VRID while this one was master (split brain); null when none lately.</summary>
+    public string? OtherMaster { get; set; }
+
+    public DateTimeOffset? OtherMasterLastHeard { get; set; }
 }
 
 public sealed class NodeVirtualServerStatus

@@ -47,6 +47,7 @@ public sealed class VrrpInstanceRunner
     private string? _syncHolder;
     private DateTimeOffset? _lastReassert;
     private DateTimeOffset? _reassertDue;
+    private OtherMasterSighting? _otherMaster;
 
     /// <param name="vmac">Present: the macvlan that holds the addresses while master.</param>
     /// <param name="isLinkUp">The current state of a tracked interface by name (false for one that does not exist).</param>
@@ -87,7 +88,7 @@ public sealed class VrrpInstanceRunner
     public event Action<VrrpInstanceRunner, StateChanged>? Transitioned;
 
     /// <summary>What the node reports for this instance right now.</summary>
-    public InstanceSnapshot Snapshot => new(Name, _state.State, _settings.Router.Priority, _state.EffectivePriority, _lastTransition, _lastReason);
+    public InstanceSnapshot Snapshot => new(Name, _state.State, _settings.Router.Priority, _state.EffectivePriority, _lastTransition, _lastReason, _otherMaster);
 
     public DropCounter Drops { get; } = new();
 
@@ -351,6 +352,15 @@ public sealed class VrrpInstanceRunner
                 break;
             case AnnounceAddresses:
                 BeginAnnouncements(now);
+                break;
+            case HeardOtherMaster other:
+                _metrics?.OtherMasterAdvert();
+                (_otherMaster, var report) = OtherMasterSighting.Heard(_otherMaster, other.Source, now);
+                if (report)
+                {
+                    _log.Warn("other-master", ("instance", Name), ("source", other.Source), ("priority", other.Priority));
+                    Changed?.Invoke(this);
+                }
                 break;
             case ReleaseAddresses:
                 _announcements = AnnouncementSchedule.Idle(_settings.GratuitousArp);

@@ -87,6 +87,7 @@ public sealed class AgentMetrics
         }
         PerInstance(w, instances, MetricNames.VrrpAdvertsSent, "counter", "VRRP advertisements sent (priority 0 on shutdown included).", i => i.Sent);
         PerInstance(w, instances, MetricNames.VrrpAdvertsReceived, "counter", "VRRP advertisements received that passed every check.", i => i.Received);
+        PerInstance(w, instances, MetricNames.VrrpOtherMasterAdverts, "counter", "Adverts from another master for this VRID heard while master (split brain).", i => i.OtherMasterAdverts);
         w.Family(MetricNames.VrrpPacketsDropped, "counter", "Received VRRP packets dropped, by reason.");
         foreach (var i in instances)
         {

@@ -24,6 +24,7 @@ public sealed class InstanceMetrics
     private readonly ConcurrentDictionary<(VrrpState From, VrrpState To, string Reason), StrongBox<long>> _transitions = new();
     private long _sent;
     private long _received;
+    private long _otherMaster;
     private int _state;
     private int _priority;
 
@@ -55,6 +56,8 @@ public sealed class InstanceMetrics
 
     internal long Received => Interlocked.Read(ref _received);
 
+    internal long OtherMasterAdverts => Interlocked.Read(ref _otherMaster);
+
     internal int Priority => Volatile.Read(ref _priority);
 
     /// <summary>How long the master was silent, as this node saw it, before this node took over.</summary>
@@ -70,6 +73,9 @@ public sealed class InstanceMetrics
     public void AdvertSent() => Interlocked.Increment(ref _sent);
 
     public void AdvertReceived() => Interlocked.Increment(ref _received);
+
+    /// <summary>While master, an advert from another master for this VRID (split brain, or its end).</summary>
+    public void OtherMasterAdvert() => Interlocked.Increment(ref _otherMaster);
 
     public void PacketDropped(VrrpDropReason reason) => Interlocked.Increment(ref _dropped[Array.IndexOf(Reasons, reason)]);
 

@@ -15,6 +15,12 @@ public sealed record TakeAddresses : VrrpAction;
 /// </summary>
 public sealed record AnnounceAddresses : VrrpAction;
 
+/// <summary>
+/// A Master heard another router's advert for its VRID (whether it stays master or steps down): two masters at once,
+/// the sign of a split (the host counts and reports it).
+/// </summary>
+public sealed record HeardOtherMaster(System.Net.IPAddress Source, byte Priority) : VrrpAction;
+
 /// <summary>Remove the virtual addresses from the interface.</summary>
 public sealed record ReleaseAddresses : VrrpAction;
 

@@ -223,12 +223,13 @@ public static class VrrpStateMachine
             }
         }
 
+        var heard = new HeardOtherMaster(adv.Source, adv.Priority);
         if (reason is null)
         {
             // Another master with lower priority (or equal and a lower address), e.g. after a split healed: assert
             // ourselves at once, and win back the neighbours that followed its gratuitous ARPs.
             var advertise = Advertise(s, now);
-            return advertise with { Actions = [.. advertise.Actions, new AnnounceAddresses()] };
+            return advertise with { Actions = [heard, .. advertise.Actions, new AnnounceAddresses()] };
         }
 
         s = s with
@@ -239,7 +240,7 @@ public static class VrrpStateMachine
             MasterPriority = adv.Priority,
         };
         s = s with { AdverTimer = null, MasterDownTimer = Arm(now, s.MasterDownInterval) };
-        return Transition(s, VrrpState.Backup, reason, new ReleaseAddresses());
+        return Transition(s, VrrpState.Backup, reason, heard, new ReleaseAddresses());
     }
 
     private static VrrpStep OnTimer(VrrpInstanceState s, DateTimeOffset now)

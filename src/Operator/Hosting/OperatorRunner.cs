@@ -29,7 +29,7 @@ public sealed class OperatorRunner(IKubernetes client, OperatorOptions options, 
 
     public Task RunAsync(CancellationToken shutdown)
     {
-        Metrics.Track(() => IsLeading, () => current?.QueueDepth ?? 0);
+        Metrics.Track(() => IsLeading, () => current?.QueueDepth ?? 0, () => current?.Gauges() ?? ClusterGauges.Empty);
         return election.RunAsync(LeadAsync, shutdown);
     }
 

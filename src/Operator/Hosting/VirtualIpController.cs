@@ -122,6 +122,9 @@ public sealed class VirtualIpController
     /// <summary>Keys waiting to be reconciled.</summary>
     public int QueueDepth => queue.Count;
 
+    /// <summary>The per-VirtualIp and per-pool gauges, from the informers' caches.</summary>
+    public ClusterGauges Gauges() => ClusterGauges.Of(((ILoadBalancerView)loadBalancers).VirtualIps(), ((ILoadBalancerView)loadBalancers).Pools());
+
     /// <summary>Lists of each kind so far (more than one means a relist, e.g. after 410 Expired).</summary>
     public int VirtualIpLists => virtualIps.Lists;
 

@@ -18,6 +18,11 @@ public sealed class OperatorMetrics
     private readonly Gauge _leader;
     private volatile Func<bool> _isLeading = () => false;
     private volatile Func<int> _depth = () => 0;
+    private volatile Func<ClusterGauges> _cluster = () => ClusterGauges.Empty;
+    private readonly Gauge _masters;
+    private readonly Gauge _splitBrain;
+    private readonly Gauge _poolSize;
+    private readonly Gauge _poolUsed;
 
     public OperatorMetrics()
     {
@@ -35,21 +40,49 @@ public sealed class OperatorMetrics
         }
         _queueDepth = factory.CreateGauge(MetricNames.WorkQueueDepth, "Keys waiting in the work queue (0 while not leading).");
         _leader = factory.CreateGauge(MetricNames.Leader, "1 while this replica holds the leader Lease and reconciles, else 0.");
+        _masters = factory.CreateGauge(MetricNames.VirtualIpMasters, "Nodes reporting Master for the VirtualIp (more than 1: split brain).", "virtualip");
+        _splitBrain = factory.CreateGauge(MetricNames.VirtualIpSplitBrain, "1 while the VirtualIp is split (two nodes report Master, or a master hears another master's adverts).", "virtualip");
+        _poolSize = factory.CreateGauge(MetricNames.PoolAddresses, "Addresses in the VirtualIpPool, by family.", "pool", "family");
+        _poolUsed = factory.CreateGauge(MetricNames.PoolAddressesUsed, "Addresses of the VirtualIpPool in use, by family.", "pool", "family");
         Registry.AddBeforeCollectCallback(() =>
         {
             _leader.Set(_isLeading() ? 1 : 0);
             _queueDepth.Set(_depth());
+            SetCluster(_cluster());
         });
     }
 
     /// <summary>What /metrics serves.</summary>
     public CollectorRegistry Registry { get; }
 
-    /// <summary>Where each scrape reads leadership and the work queue's depth from.</summary>
-    public void Track(Func<bool> isLeading, Func<int> queueDepth)
+    /// <summary>Where each scrape reads leadership, the work queue's depth and the objects' gauges from.</summary>
+    public void Track(Func<bool> isLeading, Func<int> queueDepth, Func<ClusterGauges> cluster)
     {
         _isLeading = isLeading;
         _depth = queueDepth;
+        _cluster = cluster;
+    }
+
+    /// <summary>Replaces the per-object series whole: a deleted VirtualIp or pool leaves no series behind.</summary>
+    private void SetCluster(ClusterGauges gauges)
+    {
+        foreach (var gauge in new[] { _masters, _splitBrain, _poolSize, _poolUsed })
+        {
+            foreach (var labels in gauge.GetAllLabelValues().ToList())
+            {
+                gauge.RemoveLabelled(labels);
+            }
+        }
+        foreach (var (name, masters, split) in gauges.VirtualIps)
+        {
+            _masters.WithLabels(name).Set(masters);
+            _splitBrain.WithLabels(name).Set(split ? 1 : 0);
+        }
+        foreach (var (pool, family, size, used) in gauges.Pools)
+        {
+            _poolSize.WithLabels(pool, family).Set(size);
+            _poolUsed.WithLabels(pool, family).Set(used);
+        }
     }
 
     public void Reconciled(ReconcileKind kind, TimeSpan duration, bool failed)

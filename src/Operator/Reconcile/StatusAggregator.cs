@@ -8,7 +8,8 @@ namespace KeepOperator.Operator.Reconcile;
 /// while its heartbeat is fresh: a node that stopped reporting may hold nothing any more. A Master claim is also
 /// stale once another node reports a later transition to Master than the claimant's last heartbeat: the claimant
 /// has not spoken since the takeover (a killed agent), so its old word is not shown as a second master; a claimant
-/// that really is still master reports again within its heartbeat, and both then show as MultipleMasters.
+/// that really is still master reports again within its heartbeat, and both then show as MultipleMasters. A master
+/// that reports hearing another master's adverts (the agent's own view of a split) is MultipleMasters too.
 /// </summary>
 public static class StatusAggregator
 {
@@ -23,6 +24,7 @@ public static class StatusAggregator
         var nodes = new List<VirtualIpNodeStatus>();
         var heartbeats = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var reporting = 0;
+        var otherMasters = new List<string>();
         foreach (var node in plan.Faulted)
         {
             nodes.Add(new VirtualIpNodeStatus { Name = node, State = VrrpStateNames.Fault }); // runs no instance: nothing to report
@@ -38,6 +40,10 @@ public static class StatusAggregator
                 heartbeats[node] = status!.LastHeartbeatTime!.Value;
             }
             reporting += reported is null ? 0 : 1;
+            if (reported?.OtherMaster is { } other)
+            {
+                otherMasters.Add($"{node} hears another master at {other}");
+            }
             nodes.Add(new VirtualIpNodeStatus
             {
                 Name = node,
@@ -62,7 +68,7 @@ public static class StatusAggregator
 
         var masters = nodes.Where(n => n.State == VrrpStateNames.Master).Select(n => n.Name!).ToList();
         var planned = plan.Conditions.ToList();
-        planned.Add(Ready(plan, masters, nodes.Count, reporting));
+        planned.Add(Ready(plan, masters, nodes.Count, reporting, otherMasters));
 
         var generation = vip.Metadata.Generation;
         return new VirtualIpStatus
@@ -76,7 +82,8 @@ public static class StatusAggregator
         };
     }
 
-    private static PlannedCondition Ready(VirtualIpPlan plan, List<string> masters, int nodeCount, int reporting)
+    /// <param name="otherMasters">The agents' own reports of another master's adverts (a master outside the cluster, or one whose status is not fresh, shows only there).</param>
+    private static PlannedCondition Ready(VirtualIpPlan plan, List<string> masters, int nodeCount, int reporting, List<string> otherMasters)
     {
         if (plan.Withheld)
         {
@@ -87,6 +94,7 @@ public static class StatusAggregator
         return (nodeCount, masters.Count) switch
         {
             (0, _) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoEligibleNodes, "no node is eligible (spec.nodeSelector, spec.nodeNames)"),
+            (_, 1) when otherMasters.Count > 0 => new(ConditionTypes.Ready, false, VirtualIpReasons.MultipleMasters, $"{masters[0]} reports Master; {string.Join(", ", otherMasters)}"),
             (_, 1) => new(ConditionTypes.Ready, true, VirtualIpReasons.MasterElected, $"{masters[0]} is master"),
             (_, 0) => new(ConditionTypes.Ready, false, VirtualIpReasons.NoMaster, $"no live node reports Master ({reporting} of {nodeCount} nodes reporting)"),
             _ => new(ConditionTypes.Ready, false, VirtualIpReasons.MultipleMasters, $"{string.Join(", ", masters)} all report Master"),

@@ -30,10 +30,11 @@ public static class StatusEvents
             }
         }
 
-        // Split brain: more than one live node reports Master (a partition, or a switch dropping VRRP between them).
+        // Split brain: more than one live node reports Master (a partition, or a switch dropping VRRP between them), or a
+        // master hears another master's adverts (raised once per episode; the EventRecorder rate-limits repeats).
         if (Find(updated, ConditionTypes.Ready) is { Reason: VirtualIpReasons.MultipleMasters } split && Find(old, ConditionTypes.Ready)?.Reason != VirtualIpReasons.MultipleMasters)
         {
-            events.Add(new(EventReasons.Warning, VirtualIpReasons.MultipleMasters, $"split brain: {split.Message}; their adverts do not reach each other"));
+            events.Add(new(EventReasons.Warning, VirtualIpReasons.MultipleMasters, $"split brain: {split.Message}"));
         }
 
         foreach (var type in new[] { ConditionTypes.Conflict, ConditionTypes.Invalid, ConditionTypes.SecretMissing, ConditionTypes.SyncGroupRefused })

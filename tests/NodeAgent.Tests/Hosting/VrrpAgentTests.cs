@@ -200,6 +200,25 @@ public sealed class VrrpAgentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_master_hearing_another_master_logs_it_once_and_reports_it_in_its_snapshot()
+    {
+        _agent.AddInstance(Settings("web", 51, priority: 100));
+        await Until(() => IsMaster("web"), "master");
+        var other = IPAddress.Parse("10.99.0.9");
+        var buffer = new byte[64];
+        int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, 90, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, other, VrrpProtocol.MulticastGroupV4, buffer);
+
+        Transport("eth0").Deliver(buffer[..length], other);
+        Transport("eth0").Deliver(buffer[..length], other);
+
+        // The fake host gives runners no instance metrics: the counter is checked in the lab (PartitionTests).
+        await Until(() => _agent.Snapshots["web"].OtherMaster?.Source.Equals(other) == true, "the other master in the snapshot");
+        await Task.Delay(50);
+        Assert.True(IsMaster("web")); // a lower priority: this one stays master
+        Assert.Single(_log.Lines, l => l.Contains("event=other-master", StringComparison.Ordinal) && l.Contains("source=10.99.0.9", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SameSettingsAgain_IsNoOp_OtherChange_RestartsGracefully()
     {
         _agent.AddInstance(Settings("web", 51));

@@ -38,6 +38,22 @@ public sealed class NodeStatusBuilderTests
     }
 
     [Fact]
+    public void Another_master_heard_is_reported_while_current_and_left_out_once_aged()
+    {
+        var heard = Now.AddSeconds(-2);
+        var sighting = new OtherMasterSighting(System.Net.IPAddress.Parse("10.0.0.3"), heard, heard);
+        var running = new Dictionary<string, InstanceSnapshot>
+        {
+            ["web"] = new("web", VrrpState.Master, 100, 100, heard, "master down timer expired", sighting),
+            ["old"] = new("old", VrrpState.Master, 100, 100, heard, "master down timer expired", sighting with { LastHeard = Now - OtherMasterSighting.MaxAge - TimeSpan.FromSeconds(1) }),
+        };
+
+        var status = NodeStatusBuilder.Build(["web", "old"], running, new Dictionary<string, string>(), 1, Now);
+
+        Assert.Equal([("web", "10.0.0.3", (DateTimeOffset?)heard), ("old", null, null)], status.Instances!.Select(i => (i.Name, i.OtherMaster, i.OtherMasterLastHeard)));
+    }
+
+    [Fact]
     public void ForeignRouters_AreReported_WithoutScope_AndAnEmptyListClearsThem()
     {
         var heard = Now.AddSeconds(-3);

@@ -60,7 +60,7 @@ public sealed class OperatorMetricsTests
     {
         var leading = false;
         var depth = 0;
-        _metrics.Track(() => leading, () => depth);
+        _metrics.Track(() => leading, () => depth, () => ClusterGauges.Empty);
 
         leading = true;
         depth = 7;
@@ -71,6 +71,24 @@ public sealed class OperatorMetricsTests
 
         Assert.Equal((1, 7), (Value(first, "keepoperator_operator_leader"), Value(first, "keepoperator_operator_workqueue_depth")));
         Assert.Equal((0, 0), (Value(second, "keepoperator_operator_leader"), Value(second, "keepoperator_operator_workqueue_depth")));
+    }
+
+    [Fact]
+    public async Task Split_brain_and_pool_gauges_follow_the_statuses_and_deleted_objects_leave_no_series()
+    {
+        var gauges = new ClusterGauges([("web", 2, true), ("db", 1, false)], [("lan", "IPv4", 16, 3), ("lan", "IPv6", long.MaxValue, 1)]);
+        _metrics.Track(() => true, () => 0, () => gauges);
+
+        var first = await Scrape();
+        gauges = new ClusterGauges([("db", 1, false)], []);
+        var second = await Scrape();
+
+        Assert.Equal((2, 1), (Value(first, "keepoperator_virtualip_masters", ("virtualip", "web")), Value(first, "keepoperator_virtualip_split_brain", ("virtualip", "web"))));
+        Assert.Equal((1, 0), (Value(first, "keepoperator_virtualip_masters", ("virtualip", "db")), Value(first, "keepoperator_virtualip_split_brain", ("virtualip", "db"))));
+        Assert.Equal((16, 3), (Value(first, "keepoperator_pool_addresses", ("pool", "lan"), ("family", "IPv4")), Value(first, "keepoperator_pool_addresses_used", ("pool", "lan"), ("family", "IPv4"))));
+        Assert.Null(Value(second, "keepoperator_virtualip_masters", ("virtualip", "web")));
+        Assert.Null(Value(second, "keepoperator_pool_addresses", ("pool", "lan"), ("family", "IPv4")));
+        Assert.Equal(1, Value(second, "keepoperator_virtualip_masters", ("virtualip", "db")));
     }
 
     [Theory]

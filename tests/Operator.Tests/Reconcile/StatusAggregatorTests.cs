@@ -63,9 +63,25 @@ public sealed class StatusAggregatorTests
         vip.Status = one;
         var two = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master")), Report("n2", Now, ("web", "Master"))), Now, Timeout);
 
-        Assert.Contains(("Warning", "MultipleMasters", "split brain: n1, n2 all report Master; their adverts do not reach each other"), StatusEvents.Between(one, two).Select(e => (e.Type, e.Reason, e.Message)));
+        Assert.Contains(("Warning", "MultipleMasters", "split brain: n1, n2 all report Master"), StatusEvents.Between(one, two).Select(e => (e.Type, e.Reason, e.Message)));
         Assert.DoesNotContain(StatusEvents.Between(two, two), e => e.Reason == "MultipleMasters");
         Assert.DoesNotContain(StatusEvents.Between(null, one), e => e.Reason == "MultipleMasters");
+    }
+
+    [Fact]
+    public void A_master_that_hears_another_master_is_split_brain_though_only_one_reports_master()
+    {
+        var (vip, plan) = Planned();
+        var calm = StatusAggregator.Aggregate(vip, plan, Reports(Report("n1", Now, ("web", "Master"))), Now, Timeout);
+        vip.Status = calm;
+        var hearing = Report("n1", Now, ("web", "Master"));
+        hearing.Status!.Instances![0].OtherMaster = "10.0.0.9";
+        var split = StatusAggregator.Aggregate(vip, plan, Reports(hearing), Now, Timeout);
+
+        var ready = split.Conditions!.Single(c => c.Type == ConditionTypes.Ready);
+        Assert.Equal(("False", "MultipleMasters", "n1 reports Master; n1 hears another master at 10.0.0.9"), (ready.Status, ready.Reason!, ready.Message!));
+        Assert.Equal("n1", split.Master);
+        Assert.Contains(StatusEvents.Between(calm, split), e => e is { Type: "Warning", Reason: "MultipleMasters" });
     }
 
     [Fact]

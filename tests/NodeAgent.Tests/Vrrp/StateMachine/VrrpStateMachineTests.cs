@@ -276,6 +276,7 @@ public class VrrpStateMachineTests
                 new SendAdvertisement(100, OneSecond),
                 new TakeAddresses(),
                 new StateChanged(VrrpState.Backup, VrrpState.Master, VrrpTransitionReason.MasterDown, 100),
+                new HeardOtherMaster(Advert(200).Source, 200),
                 new ReleaseAddresses(),
                 new StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionReason.HigherPriorityMaster, 100),
             },
@@ -355,6 +356,7 @@ public class VrrpStateMachineTests
         Assert.Equal(
             new VrrpAction[]
             {
+                new HeardOtherMaster(LowerPeer, 101),
                 new ReleaseAddresses(),
                 new StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionReason.HigherPriorityMaster, 100),
             },
@@ -373,6 +375,7 @@ public class VrrpStateMachineTests
         Assert.Equal(VrrpState.Backup, step.State.State);
         Assert.Equal(VrrpTransitionReason.HigherAddressMaster, SingleChange(step).Reason);
         Assert.Contains(new ReleaseAddresses(), step.Actions);
+        Assert.Contains(new HeardOtherMaster(HigherPeer, 100), step.Actions);
     }
 
     [Fact]
@@ -382,7 +385,7 @@ public class VrrpStateMachineTests
         DateTimeOffset now = m.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
         VrrpStep step = Step(m, Received(Advert(100, source: LowerPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
-        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
+        Assert.Equal(new VrrpAction[] { new HeardOtherMaster(LowerPeer, 100), new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
         Assert.Equal(now + OneSecond, step.State.AdverTimer);
     }
 
@@ -394,7 +397,7 @@ public class VrrpStateMachineTests
         VrrpStep step = Step(m, Received(Advert(99, source: HigherPeer)), now);
         Assert.Equal(VrrpState.Master, step.State.State);
         // The other master (a healed split) sent gratuitous ARPs of its own: the neighbours must come back.
-        Assert.Equal(new VrrpAction[] { new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
+        Assert.Equal(new VrrpAction[] { new HeardOtherMaster(HigherPeer, 99), new SendAdvertisement(100, OneSecond), new AnnounceAddresses() }, step.Actions);
     }
 
     [Fact]

@@ -120,6 +120,13 @@ internal static class VrrpTestKit
                     }
 
                     break;
+                case HeardOtherMaster:
+                    if (current != VrrpState.Master)
+                    {
+                        return "another master reported by an instance that is not master";
+                    }
+
+                    break;
                 case ReleaseAddresses:
                     if (!held || current != VrrpState.Master)
                     {
