@@ -42,8 +42,8 @@ public static class NodeStatusBuilder
                     EffectivePriority = s.EffectivePriority,
                     LastTransitionTime = s.LastTransitionTime,
                     Message = s.Message,
-                    OtherMaster = s.OtherMaster is { } other && other.IsCurrent(now) ? other.Source.ToString() : null,
-                    OtherMasterLastHeard = s.OtherMaster is { } heard && heard.IsCurrent(now) ? heard.LastHeard : null,
+                    OtherMaster = s.OtherMaster is { IsConfirmed: true } other && other.IsCurrent(now) ? other.Source.ToString() : null,
+                    OtherMasterLastHeard = s.OtherMaster is { IsConfirmed: true } heard && heard.IsCurrent(now) ? heard.LastHeard : null,
                 });
             }
             else

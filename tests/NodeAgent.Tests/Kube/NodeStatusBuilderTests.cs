@@ -38,19 +38,20 @@ public sealed class NodeStatusBuilderTests
     }
 
     [Fact]
-    public void Another_master_heard_is_reported_while_current_and_left_out_once_aged()
+    public void Another_master_heard_is_reported_once_confirmed_while_current_and_left_out_once_aged()
     {
         var heard = Now.AddSeconds(-2);
-        var sighting = new OtherMasterSighting(System.Net.IPAddress.Parse("10.0.0.3"), heard, heard);
+        var sighting = new OtherMasterSighting(System.Net.IPAddress.Parse("10.0.0.3"), heard - OtherMasterSighting.Persistence, heard, heard);
         var running = new Dictionary<string, InstanceSnapshot>
         {
             ["web"] = new("web", VrrpState.Master, 100, 100, heard, "master down timer expired", sighting),
-            ["old"] = new("old", VrrpState.Master, 100, 100, heard, "master down timer expired", sighting with { LastHeard = Now - OtherMasterSighting.MaxAge - TimeSpan.FromSeconds(1) }),
+            ["old"] = new("old", VrrpState.Master, 100, 100, heard, "master down timer expired", sighting with { FirstHeard = Now.AddMinutes(-2), LastHeard = Now - OtherMasterSighting.MaxAge - TimeSpan.FromSeconds(1) }),
+            ["stray"] = new("stray", VrrpState.Backup, 90, 90, heard, "advertisement with higher priority received", sighting with { FirstHeard = heard }),
         };
 
-        var status = NodeStatusBuilder.Build(["web", "old"], running, new Dictionary<string, string>(), 1, Now);
+        var status = NodeStatusBuilder.Build(["web", "old", "stray"], running, new Dictionary<string, string>(), 1, Now);
 
-        Assert.Equal([("web", "10.0.0.3", (DateTimeOffset?)heard), ("old", null, null)], status.Instances!.Select(i => (i.Name, i.OtherMaster, i.OtherMasterLastHeard)));
+        Assert.Equal([("web", "10.0.0.3", (DateTimeOffset?)heard), ("old", null, null), ("stray", null, null)], status.Instances!.Select(i => (i.Name, i.OtherMaster, i.OtherMasterLastHeard)));
     }
 
     [Fact]

@@ -11,16 +11,19 @@ public sealed class OtherMasterSightingTests
     private static readonly IPAddress B = IPAddress.Parse("10.0.0.3");
 
     [Fact]
-    public void The_first_advert_is_reported_and_repeats_only_refresh_the_time_until_the_refresh_is_due()
+    public void The_first_advert_is_logged_its_confirmation_reported_and_repeats_only_refresh_the_time_until_the_refresh_is_due()
     {
         var (first, report1) = OtherMasterSighting.Heard(null, A, T0);
-        var (second, report2) = OtherMasterSighting.Heard(first, A, T0.AddSeconds(1));
-        var (third, report3) = OtherMasterSighting.Heard(second, A, T0 + OtherMasterSighting.RefreshAfter);
+        var (stray, report2) = OtherMasterSighting.Heard(first, A, T0.AddMilliseconds(50));
+        var (confirmed, report3) = OtherMasterSighting.Heard(stray, A, T0 + OtherMasterSighting.Persistence);
+        var (second, report4) = OtherMasterSighting.Heard(confirmed, A, T0.AddSeconds(1));
+        var (third, report5) = OtherMasterSighting.Heard(second, A, T0 + OtherMasterSighting.Persistence + OtherMasterSighting.RefreshAfter);
 
-        Assert.Equal((true, false, true), (report1, report2, report3));
+        Assert.Equal((true, false, true, false, true), (report1, report2, report3, report4, report5));
+        Assert.Equal((false, false, true), (first.IsConfirmed, stray.IsConfirmed, confirmed.IsConfirmed));
         Assert.Equal(T0.AddSeconds(1), second.LastHeard);
-        Assert.Equal(T0, second.Reported);
-        Assert.Equal(T0 + OtherMasterSighting.RefreshAfter, third.Reported);
+        Assert.Equal(T0 + OtherMasterSighting.Persistence, second.Reported);
+        Assert.Equal(T0 + OtherMasterSighting.Persistence + OtherMasterSighting.RefreshAfter, third.Reported);
     }
 
     [Fact]
