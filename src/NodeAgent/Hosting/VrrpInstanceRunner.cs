@@ -373,6 +373,13 @@ public sealed class VrrpInstanceRunner
             case StateChanged changed:
                 _lastTransition = now;
                 _lastReason = changed.Reason;
+                if (changed.From == VrrpState.Master)
+                {
+                    // A sighting is of two masters at once: one that ends with this node's stepping down is over (a preemption's
+                    // stray advert, counted and logged), and must not join a later one into a confirmed split brain.
+                    _otherMaster = null;
+                }
+
                 _metrics?.Transition(changed.From, changed.To, changed.Reason);
                 if (changed is { From: VrrpState.Backup, To: VrrpState.Master } && _lastAdvertAccepted is { } heard)
                 {

@@ -3,8 +3,9 @@ using System.Net;
 namespace KeepOperator.NodeAgent.Vrrp;
 
 /// <summary>
-/// Pure: the last other master a Master heard for its VRID (one per instance: bounded). It goes into the status only
-/// once confirmed, heard again <see cref="Persistence"/> or more after its first advert: a preemption or a healed
+/// Pure: the last other master a Master heard for its VRID while master (one per instance: bounded; forgotten when it
+/// stops being master). It goes into the status only once confirmed, heard again <see cref="Persistence"/> or more after
+/// its first advert: a preemption or a healed
 /// partition shows one stray advert, answered at once by the winner's, and is no split brain (the lab's crash loop
 /// would otherwise read Ready=False for half a minute after each preemption). Reported while fresh, gone after
 /// <see cref="MaxAge"/> of silence, refreshed every <see cref="RefreshAfter"/> while it lasts.

@@ -219,6 +219,23 @@ public sealed class VrrpAgentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_master_that_steps_down_for_the_other_master_logs_it_and_forgets_it()
+    {
+        _agent.AddInstance(Settings("web", 51, priority: 90));
+        await Until(() => IsMaster("web"), "master");
+        var other = IPAddress.Parse("10.99.0.9");
+        var buffer = new byte[64];
+        int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, 100, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, other, VrrpProtocol.MulticastGroupV4, buffer);
+
+        Transport("eth0").Deliver(buffer[..length], other);
+
+        // A preemption: two masters for an instant, over once this one steps down; a later one must start afresh.
+        await Until(() => !IsMaster("web"), "stepped down");
+        Assert.Single(_log.Lines, l => l.Contains("event=other-master", StringComparison.Ordinal) && l.Contains("source=10.99.0.9", StringComparison.Ordinal));
+        Assert.Null(_agent.Snapshots["web"].OtherMaster);
+    }
+
+    [Fact]
     public async Task SameSettingsAgain_IsNoOp_OtherChange_RestartsGracefully()
     {
         _agent.AddInstance(Settings("web", 51));
