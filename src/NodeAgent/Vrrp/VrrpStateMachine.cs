@@ -6,7 +6,8 @@ namespace KeepOperator.NodeAgent.Vrrp;
 /// The pure VRRP state machine: (state, event, now) -> (state', actions). RFC 5798 section 6.4 semantics
 /// (RFC 3768 timers for v2), with keepalived's behaviours where the RFCs leave room:
 /// <list type="bullet">
-/// <item>a Master that hears a lower-priority advertisement re-advertises and re-announces its addresses at once;</item>
+/// <item>a Master that hears a lower-priority advertisement re-advertises and re-announces its addresses at once;
+/// one that hears a higher one advertises once more as it yields, so that the winner hears it and does so;</item>
 /// <item>PreemptDelay: for that long after Startup/InterfaceUp a Backup does not preempt a lower-priority master;</item>
 /// <item>Fault: interface down; the instance holds nothing and runs no timer until the interface is back;</item>
 /// <item>the effective (tracked) priority is clamped to 1-254, and the owner's 255 never changes.</item>
@@ -239,8 +240,12 @@ public static class VrrpStateMachine
             MasterAddress = adv.Source,
             MasterPriority = adv.Priority,
         };
+        // One last advertisement before yielding: if the split ends with us hearing the winner first, it has not heard
+        // us, and the neighbours that followed our gratuitous ARPs would keep sending to us; hearing a lower-priority
+        // master makes it re-announce (above) and win them back.
+        var yielding = new SendAdvertisement(s.EffectivePriority, s.Config.AdvertInterval);
         s = s with { AdverTimer = null, MasterDownTimer = Arm(now, s.MasterDownInterval) };
-        return Transition(s, VrrpState.Backup, reason, heard, new ReleaseAddresses());
+        return Transition(s, VrrpState.Backup, reason, heard, yielding, new ReleaseAddresses());
     }
 
     private static VrrpStep OnTimer(VrrpInstanceState s, DateTimeOffset now)

@@ -25,15 +25,20 @@ public sealed class PingProbe
     /// <summary>The last lines ping printed, for assertion messages.</summary>
     public string Tail => string.Join('\n', _process.AllLines.TakeLast(5));
 
-    /// <summary>Stops pinging; the longest time between consecutive replies, their count, and when that gap ended (UTC).</summary>
+    /// <summary>
+    /// Stops pinging; the longest time between consecutive replies, their count, and when that gap ended (UTC). Silence
+    /// from the last reply until now counts as a gap too: a client left talking to a node that no longer holds the
+    /// address is an outage even if the test ends before it would have healed.
+    /// </summary>
     public (TimeSpan Gap, int Replies, DateTime EndedAt) Stop()
     {
+        var (stoppedAt, ran) = (DateTime.UtcNow, _process.Started.Elapsed);
         _process.Signal(Native.SIGINT);
         _process.WaitForExit(TimeSpan.FromSeconds(5));
-        return LongestGap(_process.Lines);
+        return LongestGap(_process.Lines, ran, stoppedAt);
     }
 
-    private static (TimeSpan Gap, int Replies, DateTime EndedAt) LongestGap(IReadOnlyList<string> lines)
+    private static (TimeSpan Gap, int Replies, DateTime EndedAt) LongestGap(IReadOnlyList<string> lines, TimeSpan ran, DateTime stoppedAt)
     {
         // "[1764853682.123456] 64 bytes from 10.77.0.230: icmp_seq=5 ttl=64 time=0.052 ms"
         var times = lines.Where(l => l.StartsWith('[') && l.Contains(" bytes from ", StringComparison.Ordinal))
@@ -46,6 +51,12 @@ public sealed class PingProbe
             {
                 (gap, at) = (times[i] - times[i - 1], times[i]);
             }
+        }
+
+        var lastHeard = times.Count > 0 ? times[^1] : stoppedAt - ran;
+        if (stoppedAt - lastHeard > gap)
+        {
+            (gap, at) = (stoppedAt - lastHeard, stoppedAt);
         }
 
         return (gap, times.Count, at);

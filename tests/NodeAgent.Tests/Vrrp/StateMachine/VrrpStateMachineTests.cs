@@ -277,6 +277,7 @@ public class VrrpStateMachineTests
                 new TakeAddresses(),
                 new StateChanged(VrrpState.Backup, VrrpState.Master, VrrpTransitionReason.MasterDown, 100),
                 new HeardOtherMaster(Advert(200).Source, 200),
+                new SendAdvertisement(100, OneSecond),
                 new ReleaseAddresses(),
                 new StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionReason.HigherPriorityMaster, 100),
             },
@@ -357,6 +358,7 @@ public class VrrpStateMachineTests
             new VrrpAction[]
             {
                 new HeardOtherMaster(LowerPeer, 101),
+                new SendAdvertisement(100, OneSecond),
                 new ReleaseAddresses(),
                 new StateChanged(VrrpState.Master, VrrpState.Backup, VrrpTransitionReason.HigherPriorityMaster, 100),
             },
@@ -365,6 +367,23 @@ public class VrrpStateMachineTests
         Assert.Equal(now + VrrpTimers.MasterDownInterval(VrrpVersion.V3, 100, TimeSpan.FromMilliseconds(500)), step.State.MasterDownTimer);
         Assert.Null(step.State.AdverTimer);
         Assert.Equal(LowerPeer, step.State.MasterAddress);
+    }
+
+    [Fact]
+    public void AYieldingMasterAdvertisesOnceSoTheWinnerHearsItAndReannounces()
+    {
+        // A split heals and the loser hears the winner first: its last advertisement is what tells the winner that
+        // neighbours may still point at the loser.
+        VrrpInstanceState loser = Master(RouterConfig(priority: 90));
+        VrrpInstanceState winner = Master(RouterConfig(priority: 110));
+        DateTimeOffset now = loser.AdverTimer!.Value - TimeSpan.FromMilliseconds(1);
+        VrrpStep yielded = Step(loser, Received(Advert(110, source: HigherPeer)), now);
+        var last = Assert.Single(yielded.Actions.OfType<SendAdvertisement>());
+        Assert.Equal(VrrpState.Backup, yielded.State.State);
+
+        VrrpStep heard = Step(winner, Received(Advert(last.Priority, source: LowerPeer)), now);
+        Assert.Equal(VrrpState.Master, heard.State.State);
+        Assert.Contains(new AnnounceAddresses(), heard.Actions);
     }
 
     [Fact]
