@@ -182,8 +182,13 @@ public sealed class VrrpInstanceRunner
             return;
         }
 
-        _log.Warn("address-claimed", ("instance", Name), ("address", claim.Address), ("by", string.Join(':', claim.Mac.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))),
-            ("effect", at > now ? "announcing again shortly" : "announced again"));
+        // A claim comes as a burst of gratuitous ARPs: one line per answer, not per packet.
+        if (_reassertDue is null)
+        {
+            _log.Warn("address-claimed", ("instance", Name), ("address", claim.Address), ("by", string.Join(':', claim.Mac.GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)))),
+                ("effect", at > now ? "announcing again shortly" : "announced again"));
+        }
+
         _reassertDue = _reassertDue is { } due && due < at ? due : at;
         ReassertIfDue(now);
     }

@@ -191,26 +191,6 @@ public sealed partial class LabNetwork : IDisposable
         Log($"{node.Name}: {name} {state}");
     }
 
-    /// <summary>
-    /// Makes the switch drop multicast VRRP (to 224.0.0.18 and ff02::12, counted), as a network that filters multicast
-    /// would: only unicast VRRP crosses it.
-    /// </summary>
-    public void DropMulticastVrrp()
-    {
-        Sh.Check("ip", "netns", "exec", SwitchNamespace, "nft", "add table bridge vrrpdrop");
-        Sh.Check("ip", "netns", "exec", SwitchNamespace, "nft", "add chain bridge vrrpdrop drops { type filter hook forward priority 0 ; }");
-        Sh.Check("ip", "netns", "exec", SwitchNamespace, "nft", "add rule bridge vrrpdrop drops ip daddr 224.0.0.18 counter drop");
-        Sh.Check("ip", "netns", "exec", SwitchNamespace, "nft", "add rule bridge vrrpdrop drops ip6 daddr ff02::12 counter drop");
-        Log("switch drops multicast VRRP (224.0.0.18, ff02::12)");
-    }
-
-    /// <summary>Packets <see cref="DropMulticastVrrp"/>'s rules dropped so far.</summary>
-    public long MulticastVrrpDropped()
-    {
-        var listing = Sh.Check("ip", "netns", "exec", SwitchNamespace, "nft", "list table bridge vrrpdrop");
-        return CounterRegex().Matches(listing).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-    }
-
     public string WriteFile(string name, string content)
     {
         var path = Path.Combine(TempDir, name);
@@ -387,9 +367,6 @@ public sealed partial class LabNetwork : IDisposable
 
     [GeneratedRegex(@"link/ether ([0-9a-f:]+)")]
     private static partial Regex EtherRegex();
-
-    [GeneratedRegex(@"counter packets (\d+)")]
-    private static partial Regex CounterRegex();
 
     [GeneratedRegex(@"^kol(\d+)x\d+-")]
     private static partial Regex StaleRegex();

@@ -126,7 +126,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
             case Fault.PacketLoss:
                 var percent = random.Next(10, 60);
                 lab.Log($"fault: {percent}% loss on {node.Name}'s port for {length.TotalMilliseconds:0} ms");
-                using (new SwitchLoss(lab, node, percent))
+                using (SwitchFilter.Loss(lab, node, percent))
                 {
                     Thread.Sleep(length);
                 }

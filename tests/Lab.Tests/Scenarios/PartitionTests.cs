@@ -42,7 +42,7 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
         TimeSpan? both, one;
         var cutAt = DateTimeOffset.UtcNow;
-        var cut = new SwitchPartition(lab, n1, n2);
+        var cut = SwitchFilter.Partition(lab, n1, n2);
         try
         {
             var sw = Stopwatch.StartNew();

@@ -113,10 +113,10 @@ public sealed class Scenario(ITestOutputHelper output)
                 [n2.Name] = spec.IsIPv6 ? n2.IPv6 : n2.IPv4,
             },
         };
-        lab.DropMulticastVrrp();
+        using var multicastDrop = SwitchFilter.MulticastVrrp(lab);
         var group = spec.IsIPv6 ? "ff02::12" : "224.0.0.18";
         Sh.Run("ip", "netns", "exec", n1.Namespace, "ping", spec.IsIPv6 ? "-6" : "-4", "-c", "1", "-W", "1", "-I", "eth0", group);
-        Assert.True(lab.MulticastVrrpDropped() >= 1, $"the switch did not drop a probe to {group}: multicast VRRP would get through");
+        Assert.True(multicastDrop.Dropped() >= 1, $"the switch did not drop a probe to {group}: multicast VRRP would get through");
 
         var m = StartFirstMaster(lab, master, n1, spec);
         var b = StartBackup(lab, backup, n2, spec, m);
@@ -129,7 +129,7 @@ public sealed class Scenario(ITestOutputHelper output)
         var killed = DateTime.UtcNow;
         m.Kill9();
         var took = watch.AddedAfter(killed, spec.Vip, mdi + Margin(spec) + TimeSpan.FromSeconds(5));
-        Log(lab, $"unicast {variant}: kill -9 {m} -> VIP on n2 ({b}) after {Ms(took)} (Master_Down_Interval {Ms(mdi)}); multicast VRRP dropped by the switch: {lab.MulticastVrrpDropped()} packets");
+        Log(lab, $"unicast {variant}: kill -9 {m} -> VIP on n2 ({b}) after {Ms(took)} (Master_Down_Interval {Ms(mdi)}); multicast VRRP dropped by the switch: {multicastDrop.Dropped()} packets");
         Assert.True(took is not null, $"{b} did not take the VIP after kill -9 of {m}\n{Describe(m, b)}");
         var bound = mdi + Margin(spec);
         Assert.True(took <= bound, $"{b} took the VIP after {Ms(took)}; Master_Down_Interval is {Ms(mdi)} (bound {Ms(bound)})\n{Describe(m, b)}");
