@@ -10,7 +10,14 @@
 # pool gives both priority 100); kill -9 of the master's agent, timed to the address on the backup. Beside it
 # keepalived at the same settings (v3, 50 ms, both 100). Ends with one line: both medians and their ratio.
 #
-# usage: sudo bench/failover.sh [--keepalived-only | --service] [--runs N]
+# --interval D (e.g. 10ms): VRRPv3 at that advert interval only, instead of the two defaults. --pairs same: only
+# keepalived->keepalived and agent->agent. With --runs 50 this is issue 15's "50 failovers at 10 ms" (p50 and p99 printed).
+#
+# Timer precision: a tcpdump on n2 records every VRRP packet in and out around each kill; "advert gap" is the backup's
+# first advert minus the killed master's last one (kernel timestamps on n2's eth0), and "timer error" is that gap minus
+# RFC 5798's Master_Down_Interval: how late the backup's Master_Down_Timer fired, plus its takeover's first send.
+#
+# usage: sudo bench/failover.sh [--keepalived-only | --service] [--runs N] [--interval D] [--pairs all|same]
 #   AGENT=path  the agent to run: a keepoperator-agent.dll (run with dotnet) or an executable (e.g. NativeAOT);
 #               default: dotnet build -c Release of src/NodeAgent. --service also takes OPERATOR and LOCALCLUSTER alike
 #               (default: builds of src/Operator and tools/LocalCluster) and needs kubectl.
@@ -27,12 +34,16 @@ source "$here/../tools/lab/lib.sh"
 RUNS=${RUNS:-5}
 ONLY_KA=0
 SERVICE=0
+INTERVAL=
+PAIR_SET=all
 while [[ $# -gt 0 ]]; do
   case $1 in
     --keepalived-only) ONLY_KA=1 ;;
     --service) SERVICE=1 ;;
     --runs) RUNS=$2; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --interval) INTERVAL=$2; shift ;;
+    --pairs) PAIR_SET=$2; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -52,6 +63,10 @@ N2=$(lab_ns n2)
 
 # version, agent advertInterval, keepalived advert_int, label
 VARIANTS=("2 1s 1 v2-1s" "3 50ms 0.05 v3-50ms")
+if [[ -n $INTERVAL ]]; then
+  [[ $INTERVAL =~ ^([0-9]+)ms$ ]] && ((BASH_REMATCH[1] % 10 == 0 && BASH_REMATCH[1] >= 10)) || { echo "--interval: a multiple of 10ms, e.g. 10ms" >&2; exit 2; }
+  VARIANTS=("3 $INTERVAL $(awk -v m="${BASH_REMATCH[1]}" 'BEGIN { printf "%g", m / 1000 }') v3-$INTERVAL")
+fi
 BACKUP_PRIO=90
 if [[ $ONLY_KA == 1 ]]; then
   PAIRS=(keepalived:keepalived)
@@ -59,12 +74,14 @@ elif [[ $SERVICE == 1 ]]; then
   PAIRS=(keepalived:keepalived service:service)
   VARIANTS=("3 50ms 0.05 v3-50ms")
   BACKUP_PRIO=100 # what the pool's VirtualIp gives every node
+elif [[ $PAIR_SET == same ]]; then
+  PAIRS=(keepalived:keepalived agent:agent)
 else
   PAIRS=(keepalived:keepalived agent:keepalived keepalived:agent agent:agent)
 fi
 
 declare -A PEER_PID PEER_CONF PEER_KIND
-declare -A RESULTS ADVERT_RESULTS
+declare -A RESULTS ADVERT_RESULTS GAP_RESULTS
 ANY_FAIL=0
 
 start_peer() { # KIND NODE PRIO VERSION ADV_YAML ADV_KA
@@ -132,6 +149,9 @@ one_run() {
   if ! kill -0 "${PEER_PID[n2]}" 2>/dev/null; then echo "  $bk on n2 died" >&2; tail -5 "$LAB_TMP/n2-$bk.log" >&2; return 1; fi
 
   coproc MON { exec ip -n "$N2" monitor address dev eth0; }
+  local wire=$LAB_TMP/wire.txt
+  [[ $SYNC == 1 ]] && { ip netns exec "$N2" tcpdump --immediate-mode -tt -n -l -i eth0 'ip proto 112' >"$wire" 2>/dev/null & }
+  local wire_pid=$!
   sleep 0.2
   local ta=
   if [[ $SYNC == 1 ]]; then
@@ -149,13 +169,30 @@ one_run() {
   RUN_MS=$((($(us "$t1") - $(us "$t0")) / 1000))
   RUN_ADV_MS=-
   [[ $ta =~ ^[0-9]+\.[0-9]{6}$ ]] && RUN_ADV_MS=$((($(us "$t1") - $(us "$ta")) / 1000))
+  RUN_GAP_US=-
+  if [[ $SYNC == 1 ]]; then
+    sleep "$(awk -v a="$advk" 'BEGIN { print 2 * a + 0.05 }')" # the new master's first advert is on the wire
+    kill "$wire_pid" 2>/dev/null || true
+    { wait "$wire_pid"; } 2>/dev/null || true
+    RUN_GAP_US=$(advert_gap_us "$wire" 10.77.0.11 10.77.0.12)
+  fi
 }
 
-mdi_ms() { # VERSION ADVERT_S PRIO
+# advert_gap_us FILE OLD NEW: the first advert from NEW after the last one from OLD, in µs (tcpdump -tt lines), or -
+advert_gap_us() {
+  awk -v old="$2" -v new="$3" '
+    $3 == old { last = $1; next }
+    $3 == new && last != "" { printf "%d\n", ($1 - last) * 1000000; found = 1; exit }
+    END { if (!found) print "-" }' "$1"
+}
+
+mdi_us() { # VERSION ADVERT_S PRIO: RFC 5798's Master_Down_Interval (v3's Skew_Time in whole centiseconds, as sent)
   awk -v v="$1" -v a="$2" -v p="$3" 'BEGIN {
     if (v == 2) skew = (256 - p) / 256; else skew = (256 - p) * (a * 100) / 256 / 100
-    printf "%d\n", (3 * a + skew) * 1000 }'
+    printf "%d\n", (3 * a + skew) * 1000000 }'
 }
+
+mdi_ms() { echo $(($(mdi_us "$@") / 1000)); }
 
 # service_up: the cluster, the pool, the Service and its EndpointSlice (--service)
 service_up() {
@@ -207,18 +244,20 @@ for v in "${VARIANTS[@]}"; do
     mk=${pair%%:*}; bk=${pair##*:}
     times=()
     advs=()
+    gaps=()
     for ((r = 1; r <= RUNS; r++)); do
-      if one_run "$mk" "$bk" "$v"; then times+=("$RUN_MS"); advs+=("$RUN_ADV_MS"); else times+=(FAIL); ANY_FAIL=1; fi
+      if one_run "$mk" "$bk" "$v"; then times+=("$RUN_MS"); advs+=("$RUN_ADV_MS"); gaps+=("$RUN_GAP_US"); else times+=(FAIL); ANY_FAIL=1; fi
     done
     RESULTS["$label|$pair"]="${times[*]}"
     ADVERT_RESULTS["$label|$pair"]="${advs[*]}"
-    printf '  %-8s %-24s kill->VIP %s   last advert->VIP %s\n' "$label" "$mk -> $bk" "${times[*]}" "${advs[*]}"
+    GAP_RESULTS["$label|$pair"]="${gaps[*]}"
+    printf '  %-8s %-24s kill->VIP %s   last advert->VIP %s   advert gap (us) %s\n' "$label" "$mk -> $bk" "${times[*]}" "${advs[*]}" "${gaps[*]}"
   done
 done
 stop_peers
 
 echo
-printf '%-8s %-26s %5s %8s %6s %6s %12s %9s %8s\n' advert "failover (killed -> new)" ok median min max "from advert" "RFC MDI" "ratio"
+printf '%-8s %-26s %5s %8s %6s %6s %6s %12s %9s %8s %16s\n' advert "failover (killed -> new)" ok median p99 min max "from advert" "RFC MDI" "ratio" "timer error p50/p99"
 for v in "${VARIANTS[@]}"; do
   read -r version _ advk label <<<"$v"
   bound=$(mdi_ms "$version" "$advk" "$BACKUP_PRIO")
@@ -232,6 +271,7 @@ for v in "${VARIANTS[@]}"; do
       continue
     fi
     med=$(median "${ok[@]}")
+    p99=$(percentile 99 "${ok[@]}")
     min=$(printf '%s\n' "${ok[@]}" | sort -n | head -1)
     max=$(printf '%s\n' "${ok[@]}" | sort -n | tail -1)
     [[ $pair == keepalived:keepalived ]] && base=$med
@@ -240,13 +280,19 @@ for v in "${VARIANTS[@]}"; do
     advok=()
     for x in "${advs[@]}"; do [[ $x == - ]] || advok+=("$x"); done
     advmed=$(median "${advok[@]}")
-    printf '%-8s %-26s %5s %8s %6s %6s %12s %9s %8s\n' "$label" "${pair/:/ -> }" "${#ok[@]}/${#all[@]}" "$med" "$min" "$max" "$advmed" "$bound" "$ratio"
+    read -r -a gaps <<<"${GAP_RESULTS[$label|$pair]}"
+    errs=()
+    for x in "${gaps[@]}"; do [[ $x == - ]] || errs+=("$((x - $(mdi_us "$version" "$advk" "$BACKUP_PRIO")))"); done
+    err="-"
+    ((${#errs[@]} > 0)) && err=$(awk -v a="$(median "${errs[@]}")" -v b="$(percentile 99 "${errs[@]}")" 'BEGIN { printf "%.2f/%.2f ms", a / 1000, b / 1000 }')
+    printf '%-8s %-26s %5s %8s %6s %6s %6s %12s %9s %8s %16s\n' "$label" "${pair/:/ -> }" "${#ok[@]}/${#all[@]}" "$med" "$p99" "$min" "$max" "$advmed" "$bound" "$ratio" "$err"
   done
 done
 echo "(ms. median/min/max: kill -9 of the master -> VIP on the backup; the kill follows one of the master's adverts by the"
 echo " few ms tcpdump takes to exit. from advert: median time from that last advert (tcpdump's packet timestamp) to the VIP,"
 echo " to compare with RFC MDI = 3*Advert_Interval + Skew_Time for the backup's priority $BACKUP_PRIO. ratio = median / keepalived->keepalived"
-echo " median at the same advert interval.)"
+echo " median at the same advert interval. p99: nearest rank. timer error: the backup's first advert - the master's last"
+echo " advert - RFC MDI, from tcpdump on n2, p50/p99 over the runs.)"
 if [[ $SERVICE == 1 ]]; then
   read -r -a ka <<<"${RESULTS[v3-50ms|keepalived:keepalived]//FAIL/}"
   read -r -a sv <<<"${RESULTS[v3-50ms|service:service]//FAIL/}"

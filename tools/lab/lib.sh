@@ -314,6 +314,12 @@ proc_cpu_ticks() {
   echo "$sum"
 }
 
+percentile() { # P numbers... -> the P-th percentile, nearest rank (integer)
+  local p=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v p="$p" '{a[NR]=$1} END {if (NR==0) {print "-"} else {r = int((p * NR + 99) / 100); if (r < 1) r = 1; print a[r]}}'
+}
+
 median() { # numbers... -> median (integer)
   printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {printf "%d\n", (a[NR/2]+a[NR/2+1])/2}}'
 }

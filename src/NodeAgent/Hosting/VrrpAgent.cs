@@ -25,6 +25,7 @@ public sealed class VrrpAgent : IAsyncDisposable
 {
     private readonly ConcurrentQueue<AgentEvent> _events = new();
     private readonly AutoResetEvent _wake = new(false);
+    private DateTimeOffset _lastPass = DateTimeOffset.MinValue;
     private readonly IVrrpInstanceFactory _factory;
     private readonly TimeProvider _time;
     private readonly StructuredLog _log;
@@ -115,6 +116,7 @@ public sealed class VrrpAgent : IAsyncDisposable
                 }
             }
             var now = _time.GetUtcNow();
+            _lastPass = now;
             DateTimeOffset? next = null;
             foreach (var entry in _entries.Values)
             {
@@ -124,7 +126,7 @@ public sealed class VrrpAgent : IAsyncDisposable
                     next = due;
                 }
             }
-            _wake.WaitOne(next is { } at ? WholeMillisecondsUntil(at) : Timeout.InfiniteTimeSpan);
+            DeadlineWait.For(_wake, next - _time.GetUtcNow());
         }
     }
 
@@ -134,7 +136,9 @@ public sealed class VrrpAgent : IAsyncDisposable
         switch (e)
         {
             case AgentEvent.Packet p when IsCurrent(p.Instance):
-                p.Instance.Receive(p.Value, p.Source, now);
+                // As of its arrival (a busy host may get to it late), but never before the loop's last pass: what that
+                // pass did, e.g. a timer it fired, cannot be undone.
+                p.Instance.Receive(p.Value, p.Source, p.ArrivedAt is { } at && at < now ? (at > _lastPass ? at : _lastPass) : now);
                 return true;
             case AgentEvent.Dropped d when IsCurrent(d.Instance):
                 d.Instance.CountDrop(d.Reason, d.Source, now);
@@ -324,10 +328,6 @@ public sealed class VrrpAgent : IAsyncDisposable
         InstanceTransitioned?.Invoke(runner.Settings, changed);
     }
 
-    /// <summary>Rounded up: a wait that ends a fraction of a millisecond early would find nothing due and spin.</summary>
-    private TimeSpan WholeMillisecondsUntil(DateTimeOffset due) =>
-        TimeSpan.FromMilliseconds(Math.Max(0, Math.Ceiling((due - _time.GetUtcNow()).TotalMilliseconds)));
-
     private void Post(AgentEvent e)
     {
         _events.Enqueue(e);
@@ -378,7 +378,7 @@ public sealed class VrrpAgent : IAsyncDisposable
             }
             if (VrrpPacketCodec.TryDecode(message, datagram.Source, datagram.Destination, datagram.TtlOrHopLimit, out var packet, out var reason))
             {
-                Post(new AgentEvent.Packet(instance, packet, datagram.Source));
+                Post(new AgentEvent.Packet(instance, packet, datagram.Source, datagram.ArrivedAt));
             }
             else
             {
@@ -454,7 +454,7 @@ public sealed class VrrpAgent : IAsyncDisposable
 
         public sealed record Remove(string Name) : AgentEvent;
 
-        public sealed record Packet(VrrpInstanceRunner Instance, VrrpPacket Value, IPAddress Source) : AgentEvent;
+        public sealed record Packet(VrrpInstanceRunner Instance, VrrpPacket Value, IPAddress Source, DateTimeOffset? ArrivedAt) : AgentEvent;
 
         public sealed record Dropped(VrrpInstanceRunner Instance, VrrpDropReason Reason, IPAddress Source) : AgentEvent;
 

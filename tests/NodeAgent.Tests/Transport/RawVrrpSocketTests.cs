@@ -126,6 +126,24 @@ public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
     }
 
     [RootFact]
+    public async Task A_datagram_read_late_carries_the_kernels_arrival_time()
+    {
+        var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
+        var sent = DateTimeOffset.UtcNow;
+        a.Send([0x31, 7, 100, 0, 0x00, 0x64, 0, 0]);
+        // Read 300 ms later, as a busy host might: the Master_Down_Timer must restart from the arrival, not from now.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var datagram = await b.ReceiveAsync(new byte[1500], timeout.Token);
+        var read = DateTimeOffset.UtcNow;
+
+        var arrived = Assert.NotNull(datagram.ArrivedAt);
+        Assert.InRange(arrived, sent - TimeSpan.FromMilliseconds(5), sent + TimeSpan.FromMilliseconds(100));
+        Assert.True(read - arrived >= TimeSpan.FromMilliseconds(250), $"arrived {arrived:HH:mm:ss.ffffff}, read {read:HH:mm:ss.ffffff}");
+    }
+
+    [RootFact]
     public async Task Queued_datagrams_are_received_in_order_and_the_sender_does_not_hear_itself()
     {
         var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetwork, Ipv4A);

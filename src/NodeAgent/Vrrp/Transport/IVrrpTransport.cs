@@ -35,6 +35,7 @@ public interface IVrrpTransport : IDisposable
 
 /// <summary>
 /// One received VRRP datagram: <paramref name="Length"/> bytes of VRRP message at the start of the caller's buffer,
-/// and what the IP layer said about it (the TTL / hop limit must be 255 for VRRP to accept it).
+/// and what the IP layer said about it (the TTL / hop limit must be 255 for VRRP to accept it), with the kernel's
+/// arrival time when the socket gives it.
 /// </summary>
-public readonly record struct VrrpDatagram(int Length, IPAddress Source, IPAddress Destination, int TtlOrHopLimit, int InterfaceIndex);
+public readonly record struct VrrpDatagram(int Length, IPAddress Source, IPAddress Destination, int TtlOrHopLimit, int InterfaceIndex, DateTimeOffset? ArrivedAt = null);

@@ -94,6 +94,11 @@ public sealed class RawVrrpSocket : IVrrpTransport
         {
             byte[] device = Encoding.ASCII.GetBytes(link.Name + "\0");
             LinuxSocket.SetOption(handle, SOL_SOCKET, SO_BINDTODEVICE, device, "SO_BINDTODEVICE");
+            if (receive)
+            {
+                // The kernel's arrival time: the Master_Down_Timer restarts from it, not from when a busy host got to the packet.
+                LinuxSocket.SetOption(handle, SOL_SOCKET, SCM_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
+            }
             if (family == AddressFamily.InterNetwork)
             {
                 LinuxSocket.SetOption(handle, IPPROTO_IP, IP_MULTICAST_TTL, 255, "IP_MULTICAST_TTL");
@@ -220,7 +225,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
     private bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram)
     {
         Span<byte> name = stackalloc byte[LinuxSocket.SizeOfSockaddrIn6];
-        Span<byte> control = stackalloc byte[MessageHeaders.ControlSpace(20) + MessageHeaders.ControlSpace(4) + 64];
+        Span<byte> control = stackalloc byte[MessageHeaders.ControlSpace(20) + MessageHeaders.ControlSpace(4) + MessageHeaders.ControlSpace(16) + 64];
         while (true)
         {
             if (_handle.IsClosed || !MessageHeaders.TryReceive(_handle, _receiveBuffer, name, control, MSG_DONTWAIT, out var received))
@@ -236,6 +241,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
             int interfaceIndex = Link.Index;
             int hopLimit = -1;
             IPAddress? destination = null;
+            DateTimeOffset? arrived = null;
             var cmsg = new MessageHeaders.ControlMessageReader(control[..received.ControlLength]);
             while (cmsg.MoveNext())
             {
@@ -251,6 +257,11 @@ public sealed class RawVrrpSocket : IVrrpTransport
                 else if (cmsg.Level == IPPROTO_IPV6 && cmsg.Type == IPV6_HOPLIMIT && cmsg.Data.Length >= 4)
                 {
                     hopLimit = BinaryPrimitives.ReadInt32LittleEndian(cmsg.Data);
+                }
+                else if (cmsg.Level == SOL_SOCKET && cmsg.Type == SCM_TIMESTAMPNS && cmsg.Data.Length >= 16)
+                {
+                    arrived = DateTimeOffset.UnixEpoch.AddTicks(
+                        (BinaryPrimitives.ReadInt64LittleEndian(cmsg.Data) * TimeSpan.TicksPerSecond) + (BinaryPrimitives.ReadInt64LittleEndian(cmsg.Data[8..]) / 100));
                 }
             }
 
@@ -281,7 +292,7 @@ public sealed class RawVrrpSocket : IVrrpTransport
             }
             int length = Math.Min(message.Length, buffer.Length);
             message[..length].CopyTo(buffer);
-            datagram = new VrrpDatagram(length, source, destination, hopLimit, interfaceIndex);
+            datagram = new VrrpDatagram(length, source, destination, hopLimit, interfaceIndex, arrived);
             return true;
         }
     }
