@@ -96,7 +96,8 @@ public sealed class HealthCheckScheduler
     private void Run(CancellationToken cancellationToken)
     {
         var deadlines = new PriorityQueue<(int Slot, long Started), long>();
-        var finished = new List<(int Token, int Error)>();
+        // Sized for one epoll batch, so that a burst of finished connects does not grow it on the hot path.
+        var finished = new List<(int Token, int Error)>(EpollTcpConnector.MaxEvents);
         using var connector = new EpollTcpConnector();
         lock (wakeGate)
         {
