@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
+using KeepOperator.Bench.HealthBench;
 using KeepOperator.NodeAgent.Health.Checker;
 
 // The agent's real-server checker on a target list, for bench/healthcheck.sh: one line per verdict on stdout,
-// "UP|DOWN VIRTUALSERVER ADDRESS:PORT LATENCY_MS MESSAGE", until SIGTERM or SIGINT.
+// "UP|DOWN VIRTUALSERVER ADDRESS:PORT LATENCY_MS MESSAGE", until SIGTERM or SIGINT; then the achieved check interval
+// (CheckIntervals.Summary) on stderr.
 // usage: healthbench TARGETS_FILE DELAY_LOOP_MS CONNECT_TIMEOUT_MS RETRY DELAY_BEFORE_RETRY_MS
 //   TARGETS_FILE: one real server per line, "VIRTUALSERVER ADDRESS PORT" (TCP_CHECK on ADDRESS:PORT)
 if (args.Length != 5)
@@ -31,7 +33,10 @@ var scheduler = new HealthCheckScheduler(checks);
 scheduler.HealthChanged += change => Console.Out.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
     $"{(change.Healthy ? "UP" : "DOWN")} {change.VirtualServer} {change.RealServer} {change.Latency.TotalMilliseconds:F1} {change.Message}"));
+var intervals = new CheckIntervals();
+scheduler.CheckCompleted += intervals.Observe;
 await scheduler.RunAsync(stop.Token);
+await Console.Error.WriteLineAsync(intervals.Summary());
 return 0;
 
 void Stop(PosixSignalContext context)

@@ -21,6 +21,9 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// </summary>
 public sealed class VrrpInstanceRunner
 {
+    /// <summary>One for every tick: a master's advert timer fires 20 times a second at 50 ms.</summary>
+    private static readonly VrrpEvent TimerExpired = new VrrpEvent.TimerExpired();
+
     private VrrpInstanceSettings _settings;
     private readonly IVrrpTransport _transport;
     private readonly IInterfaceAddresses _addresses;
@@ -257,7 +260,7 @@ public sealed class VrrpInstanceRunner
     {
         if (_state.NextDeadline is { } deadline && deadline <= now)
         {
-            Apply(new VrrpEvent.TimerExpired(), now);
+            Apply(TimerExpired, now);
         }
         ReassertIfDue(now);
         AnnounceIfDue(now);

@@ -176,24 +176,28 @@ public static class VrrpStateMachine
     /// <summary>RFC 5798 6.4.2, with keepalived's preempt_delay.</summary>
     private static VrrpStep BackupReceives(VrrpInstanceState s, VrrpAdvertisement adv, DateTimeOffset now)
     {
-        s = s with { MasterAddress = adv.Source, MasterPriority = adv.Priority };
+        // One copy of the state per advert (a backup's hot path): the timers are computed from the values it will hold.
         if (adv.Priority == ReleasePriority)
         {
-            return new VrrpStep(s with { MasterDownTimer = Arm(now, s.SkewTime) }, NoActions);
+            return new VrrpStep(s with { MasterAddress = adv.Source, MasterPriority = adv.Priority, MasterDownTimer = Arm(now, s.SkewTime) }, NoActions);
         }
 
         if (adv.Priority >= s.EffectivePriority || !MayPreempt(s, now))
         {
-            s = s with
-            {
-                MasterAdvertInterval = VrrpTimers.AdoptMasterAdvertInterval(
-                    s.Config.Version, s.Config.AdvertInterval, s.MasterAdvertInterval, adv.MaxAdvertInterval),
-            };
-            return new VrrpStep(s with { MasterDownTimer = Arm(now, s.MasterDownInterval) }, NoActions);
+            var interval = VrrpTimers.AdoptMasterAdvertInterval(s.Config.Version, s.Config.AdvertInterval, s.MasterAdvertInterval, adv.MaxAdvertInterval);
+            return new VrrpStep(
+                s with
+                {
+                    MasterAddress = adv.Source,
+                    MasterPriority = adv.Priority,
+                    MasterAdvertInterval = interval,
+                    MasterDownTimer = Arm(now, VrrpTimers.MasterDownInterval(s.Config.Version, s.EffectivePriority, interval)),
+                },
+                NoActions);
         }
 
         // Lower priority and we may preempt: discard; the Master_Down_Timer runs out and we take over.
-        return new VrrpStep(s, NoActions);
+        return new VrrpStep(s with { MasterAddress = adv.Source, MasterPriority = adv.Priority }, NoActions);
     }
 
     /// <summary>RFC 5798 6.4.3, with keepalived's immediate re-advertisement (and gratuitous ARPs) to a lower-priority master.</summary>

@@ -24,7 +24,8 @@ namespace KeepOperator.NodeAgent.Health.Checker;
 internal sealed unsafe class EpollTcpConnector : IDisposable
 {
     private const ulong WakeToken = ulong.MaxValue;
-    private const int MaxEvents = 256;
+    /// <summary>Finished connects one <see cref="Wait"/> reports at most.</summary>
+    public const int MaxEvents = 256;
 
     private readonly int epoll;
     private readonly int wakeFd;

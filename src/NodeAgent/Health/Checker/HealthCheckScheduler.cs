@@ -11,7 +11,9 @@ namespace KeepOperator.NodeAgent.Health.Checker;
 /// other checks run their probe and post the result back. The thread sleeps in epoll_wait until the earliest due
 /// check or deadline, a finished connect, a posted result or a new list of checks (<see cref="UpdateChecks"/>).
 /// Verdicts and attempts are raised on the loop at once (<see cref="HealthChanged"/>, <see cref="CheckCompleted"/>);
-/// <see cref="Snapshot"/> reads the latest state from any thread.
+/// <see cref="Snapshot"/> reads the latest state from any thread. A finished check allocates nothing (its state is
+/// written in place under a lock, its status record built only by <see cref="Snapshot"/>): with thousands of checks a
+/// second, a record per check grew the heap to the GC's gen0 budget between collections, most of the checker's RSS.
 /// </summary>
 public sealed class HealthCheckScheduler
 {
@@ -21,7 +23,9 @@ public sealed class HealthCheckScheduler
     private readonly Lock wakeGate = new();
     private readonly List<Task> cancelledProbes = [];
     private RealServerCheck[]? pendingChecks;
-    private RealServerHealthStatus[] statuses;
+    private readonly Lock statusGate = new();
+    private RealServerCheck[] statusChecks;
+    private Latest[] statuses;
     private EpollTcpConnector? running;
     private int started;
 
@@ -36,13 +40,14 @@ public sealed class HealthCheckScheduler
         this.time = time ?? TimeProvider.System;
         timeline = new HealthCheckTimeline(random ?? Random.Shared);
         pendingChecks = [.. checks];
-        statuses = [.. pendingChecks.Select(InitialStatus)];
+        statusChecks = pendingChecks;
+        statuses = [.. pendingChecks.Select(Latest.Initial)];
     }
 
     /// <summary>Raised on the loop for each verdict (a change, or the first result's decision); keep handlers short.</summary>
     public event Action<RealServerHealthChange>? HealthChanged;
 
-    /// <summary>Raised on the loop for every finished check attempt of a current check; keep handlers short.</summary>
+    /// <summary>Raised on the loop for every finished check attempt of a current check; keep handlers short (and allocation-free: one runs per check).</summary>
     public event Action<RealServerCheckCompletion>? CheckCompleted;
 
     /// <summary>
@@ -51,14 +56,17 @@ public sealed class HealthCheckScheduler
     /// </summary>
     public IReadOnlyList<RealServerHealthStatus> Snapshot()
     {
-        var current = Volatile.Read(ref statuses);
-        var copy = new RealServerHealthStatus[current.Length];
-        for (var i = 0; i < copy.Length; i++)
+        lock (statusGate)
         {
-            copy[i] = Volatile.Read(ref current[i]);
-        }
+            var copy = new RealServerHealthStatus[statuses.Length];
+            for (var i = 0; i < copy.Length; i++)
+            {
+                var (check, latest) = (statusChecks[i], statuses[i]);
+                copy[i] = new RealServerHealthStatus(check.VirtualServer, check.RealServer, latest.Healthy, latest.LastResult, latest.LastCheck);
+            }
 
-        return copy;
+            return copy;
+        }
     }
 
     /// <summary>
@@ -85,13 +93,11 @@ public sealed class HealthCheckScheduler
         return Task.Factory.StartNew(() => Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private static RealServerHealthStatus InitialStatus(RealServerCheck check) =>
-        new(check.VirtualServer, check.RealServer, !check.Policy.Alpha, null, null);
-
     private void Run(CancellationToken cancellationToken)
     {
         var deadlines = new PriorityQueue<(int Slot, long Started), long>();
-        var finished = new List<(int Token, int Error)>();
+        // Sized for one epoll batch, so that a burst of finished connects does not grow it on the hot path.
+        var finished = new List<(int Token, int Error)>(EpollTcpConnector.MaxEvents);
         using var connector = new EpollTcpConnector();
         lock (wakeGate)
         {
@@ -218,7 +224,7 @@ public sealed class HealthCheckScheduler
 
         cancelledProbes.RemoveAll(t => t.IsCompleted);
         var nextSlots = new int[next.Length];
-        var nextStatuses = new RealServerHealthStatus[next.Length];
+        var nextStatuses = new Latest[next.Length];
         for (var i = 0; i < next.Length; i++)
         {
             if (matching.Previous[i] is var previous and >= 0)
@@ -242,7 +248,7 @@ public sealed class HealthCheckScheduler
                     Generation = slots[slot].Generation + 1,
                     ProbeCancel = next[i].Probe is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken),
                 };
-                nextStatuses[i] = InitialStatus(next[i]);
+                nextStatuses[i] = Latest.Initial(next[i]);
             }
 
             slots[nextSlots[i]].Position = i;
@@ -250,14 +256,21 @@ public sealed class HealthCheckScheduler
 
         active = next;
         activeSlots = nextSlots;
-        Volatile.Write(ref statuses, nextStatuses);
+        lock (statusGate)
+        {
+            (statusChecks, statuses) = (next, nextStatuses);
+        }
     }
 
     private void Complete(int slot, ProbeResult result, DateTimeOffset now)
     {
         var check = slots[slot].Check!;
         var step = timeline.Complete(slot, result.Success, now);
-        Volatile.Write(ref statuses[slots[slot].Position], new RealServerHealthStatus(check.VirtualServer, check.RealServer, step.State.IsUp, result, now));
+        lock (statusGate)
+        {
+            statuses[slots[slot].Position] = new Latest(step.State.IsUp, result, now);
+        }
+
         CheckCompleted?.Invoke(new RealServerCheckCompletion(check, result.Success, result.Duration, now));
         if (step.Verdict is { } verdict)
         {
@@ -314,6 +327,12 @@ public sealed class HealthCheckScheduler
         }
 
         return double.IsPositiveInfinity(wait) ? -1 : (int)Math.Clamp(Math.Ceiling(wait), 0, int.MaxValue);
+    }
+
+    /// <summary>A real server's health and latest result, as <see cref="Snapshot"/> reports them.</summary>
+    private readonly record struct Latest(bool Healthy, ProbeResult? LastResult, DateTimeOffset? LastCheck)
+    {
+        public static Latest Initial(RealServerCheck check) => new(!check.Policy.Alpha, null, null);
     }
 
     /// <summary>One timeline slot's check and what is in flight for it.</summary>

@@ -61,6 +61,57 @@ public sealed class HealthCheckSchedulerTests
     }
 
     [Fact]
+    public async Task A_finished_tcp_check_allocates_nothing_on_the_loop_and_still_reaches_the_snapshot()
+    {
+        using var live = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        live.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        live.Listen(4096);
+        var port = ((IPEndPoint)live.LocalEndPoint!).Port;
+        var every20ms = new RealServerCheckPolicy(TimeSpan.FromMilliseconds(20), 0, TimeSpan.FromMilliseconds(20));
+        var scheduler = new HealthCheckScheduler([.. Enumerable.Range(0, 20).Select(i => RealServerCheck.TcpConnect($"vs{i}", new IPEndPoint(IPAddress.Loopback, port), ConnectTimeout, every20ms))]);
+        var (completed, failed, allocatedAt100, allocatedAt400) = (0, 0, 0L, 0L);
+        var counted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        scheduler.CheckCompleted += completion =>
+        {
+            failed += completion.Success ? 0 : 1;
+            switch (++completed)
+            {
+                case 100:
+                    allocatedAt100 = GC.GetAllocatedBytesForCurrentThread();
+                    break;
+                case 400:
+                    allocatedAt400 = GC.GetAllocatedBytesForCurrentThread();
+                    counted.TrySetResult();
+                    break;
+            }
+        };
+        using var stop = new CancellationTokenSource();
+        var run = scheduler.RunAsync(stop.Token);
+        using var accepting = new CancellationTokenSource();
+        var acceptor = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await live.AcceptAsync(accepting.Token);
+            }
+        });
+        try
+        {
+            await counted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(0, failed);
+            Assert.Equal(0, allocatedAt400 - allocatedAt100);
+            Assert.All(scheduler.Snapshot(), s => Assert.True(s.Healthy && s.LastResult is { Success: true } && s.LastCheck is not null));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(5));
+            await accepting.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => acceptor);
+        }
+    }
+
+    [Fact]
     public async Task Tcp_checks_reach_ipv6_servers()
     {
         using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
