@@ -36,8 +36,11 @@ public sealed class MalformedVrrpTests(ITestOutputHelper output)
         var a1 = AgentPeer.Start(lab, n1, web);
         Assert.True(Wait.Until(() => lab.HasAddress(n1, web.Vip), TimeSpan.FromSeconds(5)) is not null, $"n1 never held the VIP\n{a1.Describe()}");
         var a2 = AgentPeer.Start(lab, n2, web);
+        // n2 must be running its instance before anything is sent; a start-up blip on a loaded host is not what is tested here.
+        Assert.True(Wait.Until(() => a2.Transitions.Any(t => t.GetValueOrDefault("to") == "Backup"), TimeSpan.FromSeconds(10)) is not null, $"n2 never ran its instance\n{a2.Describe()}");
         Assert.True(Wait.HoldsFor(() => lab.Holders(web.Vip).SequenceEqual([n1]), TimeSpan.FromSeconds(1)), $"n1 was not the steady master\n{Scenario.Describe(a1, a2)}");
         var agents = new[] { a1, a2 };
+        var transitionsBefore = agents.Select(a => a.Transitions.Count).ToArray();
         var unmatchedBefore = agents.Select(a => a.Metric(Unmatched) ?? 0).ToArray();
 
         // Bounded: one ping every 20 ms for at most 30 s.
@@ -105,7 +108,7 @@ public sealed class MalformedVrrpTests(ITestOutputHelper output)
             Assert.All(agent.EventsOf("drop"), e => Assert.Equal(lab.Client.IPv4, e.GetValueOrDefault("source")));
         }
 
-        Assert.True((a1.MasterEntries, a1.MasterExits, a2.MasterEntries) == (1, 0, 0), $"a transition happened\n{Scenario.Describe(a1, a2)}");
+        Assert.True(agents.Select(a => a.Transitions.Count).SequenceEqual(transitionsBefore), $"a transition happened\n{Scenario.Describe(a1, a2)}");
         Assert.True(replies > 20, $"the client's ping got only {replies} replies: {prober.Tail}");
         Assert.True(gap < TimeSpan.FromMilliseconds(500), $"the client went {gap.TotalMilliseconds:0} ms without a reply from the VIP");
     }
