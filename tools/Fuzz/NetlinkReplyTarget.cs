@@ -9,7 +9,8 @@ namespace KeepOperator.Fuzz;
 /// splits it, then each message goes to its reader (<see cref="RtnetlinkLinkCodec.TryParseChange"/>,
 /// <see cref="RtnetlinkAddressCodec.TryParse(NetlinkMessage, Func{int, string?}?, out InterfaceAddress?)"/>, or for
 /// NLMSG_ERROR <see cref="NetlinkExtendedAck.Message"/>). These readers promise to return false (or null) on
-/// anything malformed, never to throw. The outcome names what the messages were read as, e.g. <c>Link+Done</c>.
+/// anything malformed, never to throw. The outcome is Accepted when every message was read, else the rejections,
+/// e.g. <c>BadLink+Truncated</c>.
 /// </summary>
 public sealed class NetlinkReplyTarget : IFuzzTarget
 {
@@ -30,22 +31,22 @@ public sealed class NetlinkReplyTarget : IFuzzTarget
         FuzzOutcome.Require(
             messages.Sum(m => (long)NetlinkMessageWriter.Align(NetlinkMessageWriter.HeaderLength + m.Payload.Length)) <= NetlinkMessageWriter.Align(input.Length),
             "the messages fit in the datagram");
-        var read = messages.Select(Read).Distinct().ToList();
+        var rejected = messages.Select(Read).OfType<string>().Distinct().ToList();
         if (!whole)
         {
-            read.Add("Truncated");
+            rejected.Add("Truncated");
         }
-        return read.Count == 0 ? "Empty" : string.Join('+', read);
+        return messages.Count == 0 && whole ? "Empty" : rejected.Count == 0 ? FuzzOutcome.Accepted : string.Join('+', rejected);
     }
 
-    private static string Read(NetlinkMessage message)
+    /// <summary>Null when the message was read, else why not.</summary>
+    private static string? Read(NetlinkMessage message)
     {
         switch (message.Type)
         {
             case NetlinkConstants.NlmsgError:
-                return NetlinkExtendedAck.Message(message) is null ? "Error" : "ErrorWithMessage";
-            case NetlinkConstants.NlmsgDone:
-                return "Done";
+                NetlinkExtendedAck.Message(message);
+                return null;
             case RtnetlinkConstants.RtmNewLink or RtnetlinkConstants.RtmDelLink:
                 if (!RtnetlinkLinkCodec.TryParseChange(message, out var link))
                 {
@@ -53,7 +54,7 @@ public sealed class NetlinkReplyTarget : IFuzzTarget
                 }
                 FuzzOutcome.Require(link.Index == BinaryPrimitives.ReadInt32LittleEndian(message.Payload.AsSpan(4)), "a link has ifi_index as its index");
                 FuzzOutcome.Require(message.Type == RtnetlinkConstants.RtmNewLink || !link.IsUp, "a deleted link is not up");
-                return "Link";
+                return null;
             case RtnetlinkConstants.RtmNewAddr:
                 if (!RtnetlinkAddressCodec.TryParse(message, null, out var address))
                 {
@@ -63,9 +64,9 @@ public sealed class NetlinkReplyTarget : IFuzzTarget
                     address.Address.AddressFamily == (message.Payload[0] == 2 ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6),
                     "an address is of the ifa_family the message names");
                 FuzzOutcome.Require(address.InterfaceIndex == BinaryPrimitives.ReadInt32LittleEndian(message.Payload.AsSpan(4)), "an address has ifa_index as its interface");
-                return "Address";
+                return null;
             default:
-                return "OtherType";
+                return null; // acks, NLMSG_DONE and types the agent does not read
         }
     }
 }
