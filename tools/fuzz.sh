@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A bounded afl-fuzz campaign (Debian's afl++, .NET code instrumented by SharpFuzz) on each fuzz target of tools/Fuzz:
-# vrrp-packet (IP header, VRRP decoder, receive checks) and keepalived-conf (`keepoperator convert` end to end).
-# Seeds: the keepalived golden captures, examples/keepalived and tests/TestData/seeds. Fails when any input crashed or hung;
+# vrrp-packet (IP header, VRRP decoder, receive checks), keepalived-conf (`keepoperator convert` end to end),
+# netlink-reply (rtnetlink link/address/error replies), ipvs-message (the IPVS generic netlink codec) and api-json
+# (VirtualIp/VirtualServer JSON through the source-gen contexts and the validators).
+# Seeds: the keepalived golden captures, examples/keepalived, tests/TestData/seeds, the ipvsadm golden requests and examples/*.yaml. Fails when any input crashed or hung;
 # prints afl-fuzz's counts (execs, paths, crashes, hangs) and, replaying the queue, the outcomes by rejection reason.
 #
 #   tools/fuzz.sh [TARGET...]        FUZZ_SECONDS per target (60), FUZZ_TIMEOUT_MS per input (5000),
@@ -15,7 +17,7 @@ out=${FUZZ_OUT:-}
 keep=${FUZZ_OUT:+yes}
 [ -n "$out" ] || out=$(mktemp -d /tmp/keepoperator-fuzz.XXXXXX)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(vrrp-packet keepalived-conf)
+[ ${#targets[@]} -gt 0 ] || targets=(vrrp-packet keepalived-conf netlink-reply ipvs-message api-json)
 sharpfuzz_version=2.3.0 # the SharpFuzz package tools/Fuzz/Fuzz.csproj references
 
 if ! command -v afl-fuzz >/dev/null; then
@@ -34,7 +36,8 @@ dotnet publish tools/Fuzz -c Release -o "$bin" -nologo -clp:ErrorsOnly >/dev/nul
 # Instrumented code needs afl-fuzz's shared memory; seeds and replays run a copy without instrumentation.
 cp -r "$bin" "$plain"
 # Only the code under test reports coverage to afl-fuzz; the rest of each assembly (and the runtime) stays as built.
-"$tools/sharpfuzz" "$bin/keepoperator-agent.dll" KeepOperator.NodeAgent.Vrrp
+# The agent is instrumented once, by its root namespace (Vrrp, Netlink, Ipvs); code no target calls reports nothing.
+"$tools/sharpfuzz" "$bin/keepoperator-agent.dll" KeepOperator.NodeAgent
 "$tools/sharpfuzz" "$bin/keepoperator.dll" KeepOperator.Operator.Convert
 "$tools/sharpfuzz" "$bin/KeepOperator.Api.dll"
 fuzz=(dotnet "$plain/keepoperator-fuzz.dll")
@@ -44,6 +47,9 @@ for target in "${targets[@]}"; do
   case $target in
     vrrp-packet) samples=("$root"/tests/NodeAgent.Tests/Vrrp/Codec/Golden/*.hex) ;;
     keepalived-conf) samples=("$root"/examples/keepalived/*.conf "$root"/tests/TestData/seeds/*.conf) ;;
+    netlink-reply) samples=("$root"/tests/TestData/seeds/netlink-reply/*.hex) ;;
+    ipvs-message) samples=("$root"/tests/TestData/ipvs-golden/*golden.txt) ;;
+    api-json) samples=("$root"/examples/*.yaml) ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
   esac
   work=$out/$target

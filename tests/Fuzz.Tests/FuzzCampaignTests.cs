@@ -41,6 +41,43 @@ public sealed class FuzzCampaignTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NetlinkReplyCampaignCountsEveryInputAndNothingCrashes()
+    {
+        var result = RunShort("netlink-reply");
+        // Mutations reach each reader's rejections.
+        Assert.Subset(result.Outcomes.Keys.ToHashSet(), new HashSet<string> { "BadLink", "BadAddress", "Truncated" });
+    }
+
+    [Fact]
+    public void IpvsMessageCampaignCountsEveryInputAndNothingCrashes()
+    {
+        var result = RunShort("ipvs-message");
+        Assert.Contains("Not a well-formed generic netlink message.", result.Outcomes.Keys);
+        Assert.True(result.Outcomes.Count > 8, $"only {result.Outcomes.Count} outcomes: the mutations stay shallow");
+    }
+
+    [Fact]
+    public void ApiJsonCampaignCountsEveryInputAndNothingCrashes()
+    {
+        var result = RunShort("api-json");
+        Assert.Contains("JsonException", result.Outcomes.Keys);
+        // Mutations that still parse reach the validators of both kinds.
+        Assert.Contains(result.Outcomes.Keys, o => o.StartsWith("Invalid spec.", StringComparison.Ordinal));
+    }
+
+    /// <summary>A campaign of a few seconds on a target's seeds, which must pass and count every input.</summary>
+    private FuzzCampaignResult RunShort(string name)
+    {
+        var target = FuzzTargets.Find(name)!;
+        var result = FuzzCampaign.Run(target, Seeds.For(target), Short with { MaxInputs = 5_000, Duration = TimeSpan.FromSeconds(8) });
+        output.WriteLine(result.Summary());
+        Assert.True(result.Passed, result.Summary());
+        Assert.Equal(result.Executions, result.Accepted + result.Rejected);
+        Assert.True(result.Accepted > 0, "some mutated inputs are still accepted");
+        return result;
+    }
+
+    [Fact]
     public void TheSameRandomSeedReplaysTheSameCampaign()
     {
         var target = FuzzTargets.Find("keepalived-conf")!;

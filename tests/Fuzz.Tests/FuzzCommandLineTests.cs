@@ -27,7 +27,7 @@ public sealed class FuzzCommandLineTests
     [Theory]
     [InlineData("--seed: must be an integer, got \"abc\"", "campaign", "vrrp-packet", "--seed", "abc", "a.hex")]
     [InlineData("--timeout-ms: must be an integer, got \"1s\"", "replay", "vrrp-packet", "--timeout-ms", "1s", "dir")]
-    [InlineData("TARGET: vrrp-packet or keepalived-conf, got \"nope\"", "replay", "nope", "dir")]
+    [InlineData("TARGET: vrrp-packet or keepalived-conf or netlink-reply or ipvs-message or api-json, got \"nope\"", "replay", "nope", "dir")]
     [InlineData("Unrecognized command or argument '--frobnicate'", "afl", "vrrp-packet", "--frobnicate")]
     [InlineData("Required argument 'FILE' missing", "dict", "vrrp-packet")]
     [InlineData("Unrecognized command or argument 'fuzz'", "fuzz", "vrrp-packet")]

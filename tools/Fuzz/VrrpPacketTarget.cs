@@ -45,9 +45,8 @@ public sealed class VrrpPacketTarget : IFuzzTarget
 
     public IEnumerable<byte[]> SeedsFrom(string path)
     {
-        foreach (var line in File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        foreach (var datagram in HexLines.Read(path))
         {
-            var datagram = Convert.FromHexString(line);
             yield return [0, .. datagram];
             yield return [RepairIpHeader | RepairVrrpChecksum, .. datagram];
         }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text;
 using KeepOperator.NodeAgent.Interop;
 using static Tmds.Linux.LibC;
 
@@ -104,7 +103,7 @@ public sealed unsafe class NetlinkSocket : IDisposable
                             int error = reply.Payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(reply.Payload) : 0;
                             if (error < 0)
                             {
-                                throw new NetlinkException(type, -error, ExtendedAckMessage(reply));
+                                throw new NetlinkException(type, -error, NetlinkExtendedAck.Message(reply));
                             }
                             return replies; // the ack
                         case NetlinkConstants.NlmsgDone:
@@ -174,32 +173,6 @@ public sealed unsafe class NetlinkSocket : IDisposable
             }
             throw new LinuxErrorException("recv(netlink)", error);
         }
-    }
-
-    private static string? ExtendedAckMessage(NetlinkMessage error)
-    {
-        if ((error.Flags & NetlinkConstants.NlmFAckTlvs) == 0 || error.Payload.Length < 4 + NetlinkMessageWriter.HeaderLength)
-        {
-            return null;
-        }
-        int offset = 4 + NetlinkMessageWriter.HeaderLength;
-        if ((error.Flags & NetlinkConstants.NlmFCapped) == 0)
-        {
-            offset = 4 + (int)BinaryPrimitives.ReadUInt32LittleEndian(error.Payload.AsSpan(4));
-        }
-        if (offset > error.Payload.Length)
-        {
-            return null;
-        }
-        var reader = new NetlinkAttributeReader(error.Payload.AsSpan(NetlinkMessageWriter.Align(offset)..));
-        while (reader.MoveNext())
-        {
-            if (reader.Type == NetlinkConstants.NlmsgerrAttrMsg)
-            {
-                return Encoding.UTF8.GetString(reader.Value).TrimEnd('\0');
-            }
-        }
-        return null;
     }
 
     private static void TrySetOption(SafeSocketHandle handle, int level, int name, int value)
