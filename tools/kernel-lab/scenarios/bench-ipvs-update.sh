@@ -8,6 +8,7 @@ set -euo pipefail
 source "$klab_repo/../bench.env"
 ns=kl-ipvsbench
 ip netns add "$ns"
+ip -n "$ns" link set lo up # without a local route table the kernel takes every real server for broadcast (EINVAL)
 trap 'ip netns del "$ns"' EXIT
 in_ns() { ip netns exec "$ns" "$@"; }
 now_ns() { date +%s%N; }
