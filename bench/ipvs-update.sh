@@ -25,8 +25,8 @@ dotnet build -c Release -v quiet -nologo "$here/IpvsUpdate/IpvsUpdate.csproj" >/
 out=$(mktemp -d /var/tmp/ipvs-update.XXXXXX)
 printf 'SERVICES=%s\nREALS=%s\nROUNDS=%s\nUPDATES=%s\n' "$services" "$reals" "$rounds" "$updates" >"$out/bench.env"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-KERNEL_LAB_OUT=$out AGENT=$here/IpvsUpdate/bin/Release/net10.0/ipvsupdate.dll KERNEL_LAB_SCENARIO_TIMEOUT=${KERNEL_LAB_SCENARIO_TIMEOUT:-1500} \
-  KERNEL_LAB_TIMEOUT=${KERNEL_LAB_SCENARIO_TIMEOUT:-1500} bash "$root/tools/kernel-lab/run.sh" bench-ipvs-update | grep -v '^RESULT' || true
+KERNEL_LAB_OUT=$out AGENT=$here/IpvsUpdate/bin/Release/net10.0/ipvsupdate.dll KERNEL_LAB_SCENARIO_TIMEOUT=${KERNEL_LAB_SCENARIO_TIMEOUT:-3000} \
+  KERNEL_LAB_TIMEOUT=${KERNEL_LAB_SCENARIO_TIMEOUT:-3000} bash "$root/tools/kernel-lab/run.sh" bench-ipvs-update | grep -v '^RESULT' || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 results=$out/bench-ipvs-update.log
 grep -q '^RESULT' "$results" 2>/dev/null || { echo "no results (log: $results)"; exit 1; }
