@@ -2,10 +2,11 @@
 # The kernel lab: boots Debian's kernel (prepare.sh) under qemu with this machine's root as the VM's root, and runs
 # the scenarios (scenarios/NN-name.sh) inside it against real IPVS. Prints the console's KLAB lines and each failing
 # scenario's log; exits 0 when every scenario passed.
-#   usage: sudo bash tools/kernel-lab/run.sh [scenario-name...]        (default: all of scenarios/)
+#   usage: sudo bash tools/kernel-lab/run.sh [scenario-name...]        (default: scenarios/NN-*, not the bench-* ones)
 #   KERNEL_LAB_ACCEL   auto (default: KVM with -cpu host, then KVM with qemu64, then TCG), kvm or tcg
 #   KERNEL_LAB_BOOT_TIMEOUT  seconds an accelerator gets to reach the VM's init (default 20) before the next is tried
 #   KERNEL_LAB_TIMEOUT  seconds for the whole run once booted (default 1200)
+#   KERNEL_LAB_SCENARIO_TIMEOUT  seconds each scenario gets (default 240)
 #   KERNEL_LAB_OUT     where results.tsv, run.tsv, console.txt and the logs go (default: a new dir under /var/tmp)
 #   AGENT              a keepoperator-agent executable or .dll (default: a NativeAOT publish of src/NodeAgent)
 set -euo pipefail
@@ -31,7 +32,7 @@ AGENT=$(readlink -f "$AGENT")
 [[ -f $AGENT ]] || { echo "kernel-lab: no agent at $AGENT" >&2; exit 1; }
 
 if [[ $# -gt 0 ]]; then scenarios=("$@"); else
-  mapfile -t scenarios < <(cd "$here/scenarios" && ls -- *.sh | sed 's/\.sh$//')
+  mapfile -t scenarios < <(cd "$here/scenarios" && ls -- [0-9]*.sh | sed 's/\.sh$//')
 fi
 out=${KERNEL_LAB_OUT:-$(mktemp -d /var/tmp/kernel-lab.XXXXXX)}
 mkdir -p "$out"
@@ -42,6 +43,7 @@ if [[ $AGENT == *.dll ]]; then cp -r "$(dirname "$AGENT")/." "$out/agent/"; else
 boot_timeout=${KERNEL_LAB_BOOT_TIMEOUT:-20}
 run_timeout=${KERNEL_LAB_TIMEOUT:-1200}
 append="console=ttyS0 quiet panic=-1 klab_modules=$kernel/root"
+append+=" klab_scenario_timeout=${KERNEL_LAB_SCENARIO_TIMEOUT:-240}"
 append+=" klab_scenarios=$(IFS=,; echo "${scenarios[*]}") klab_agent=/run/klab-out/agent/$(basename "$AGENT")"
 
 qemu_pid=

@@ -17,12 +17,14 @@ public sealed class LoadBalancingHost : IDisposable
     private readonly GenericNetlinkTransport _netlink;
     private readonly GenericNetlinkTransport? _syncNetlink;
     private readonly HealthCheckScheduler _scheduler;
+    private readonly LibNftablesRunner? _libNftables;
 
-    private LoadBalancingHost(GenericNetlinkTransport netlink, GenericNetlinkTransport? syncNetlink, HealthCheckScheduler scheduler, LoadBalancingContext context,
-        ConnectionSyncController connectionSync)
+    private LoadBalancingHost(GenericNetlinkTransport netlink, GenericNetlinkTransport? syncNetlink, LibNftablesRunner? libNftables, HealthCheckScheduler scheduler,
+        LoadBalancingContext context, ConnectionSyncController connectionSync)
     {
         _netlink = netlink;
         _syncNetlink = syncNetlink;
+        _libNftables = libNftables;
         _scheduler = scheduler;
         Context = context;
         ConnectionSync = connectionSync;
@@ -67,9 +69,27 @@ public sealed class LoadBalancingHost : IDisposable
             log.Warn("kube-proxy-ipvs", ("message", kubeProxyWarning));
         }
 
-        ILoadBalancingDataplane dataplane = kind == DataplaneKind.Ipvs
-            ? new IpvsDataplane(netlink, probe.FamilyId!.Value)
-            : new NftablesLoadBalancingDataplane(new NftProcessRunner());
+        LibNftablesRunner? libNftables = null;
+        ILoadBalancingDataplane dataplane;
+        if (kind == DataplaneKind.Ipvs)
+        {
+            dataplane = new IpvsDataplane(netlink, probe.FamilyId!.Value);
+        }
+        else
+        {
+            libNftables = LibNftablesRunner.TryCreate(out var how);
+            if (libNftables is null)
+            {
+                log.Warn("nftables-runner", ("runner", "nft -f, one process per transaction (slower)"), ("reason", how));
+            }
+            else
+            {
+                log.Info("nftables-runner", ("runner", how));
+            }
+
+            dataplane = new NftablesLoadBalancingDataplane(libNftables is null ? new NftProcessRunner() : libNftables);
+        }
+
         var scheduler = new HealthCheckScheduler([], time);
         var balancer = new LoadBalancer(dataplane, new HealthCheckSchedulerChecker(scheduler), servers => IpForwardingCheck.Check(servers), time, log);
         var series = new RealServerSeries(metrics);
@@ -78,7 +98,7 @@ public sealed class LoadBalancingHost : IDisposable
         // Its own socket: the transitions come on the VRRP loop, the virtual servers on the balancer's.
         var syncNetlink = kind == DataplaneKind.Ipvs ? new GenericNetlinkTransport() : null;
         var connectionSync = new ConnectionSyncController(syncNetlink, probe.FamilyId ?? 0, log);
-        return new LoadBalancingHost(netlink, syncNetlink, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning), connectionSync);
+        return new LoadBalancingHost(netlink, syncNetlink, libNftables, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning), connectionSync);
     }
 
     /// <summary>Checks and balances until <paramref name="stop"/>; then the virtual servers are removed from the kernel.</summary>
@@ -88,5 +108,6 @@ public sealed class LoadBalancingHost : IDisposable
     {
         _netlink.Dispose();
         _syncNetlink?.Dispose();
+        _libNftables?.Dispose();
     }
 }

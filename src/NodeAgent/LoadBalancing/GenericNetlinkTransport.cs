@@ -13,6 +13,9 @@ public sealed class GenericNetlinkTransport : IGenericNetlinkTransport, IDisposa
     public IReadOnlyList<byte[]> Request(byte[] message) =>
         _socket.Request(message).Select(Whole).ToList();
 
+    /// <summary>Several requests per datagram (<see cref="NetlinkSocket.RequestAcked"/>): one round trip per batch.</summary>
+    public void RequestAcked(IReadOnlyList<byte[]> messages) => _socket.RequestAcked(messages);
+
     public void Dispose() => _socket.Dispose();
 
     /// <summary>The codecs read whole messages: put the parsed nlmsghdr back in front of the payload.</summary>

@@ -9,4 +9,18 @@ public interface IGenericNetlinkTransport
     /// <summary>Sends one request and returns its replies, each a whole message (nlmsghdr included); acks are not returned.</summary>
     /// <exception cref="Netlink.NetlinkException">The kernel answered with an error.</exception>
     IReadOnlyList<byte[]> Request(byte[] message);
+
+    /// <summary>
+    /// Sends requests answered by an ack only, in order; throws the first error. A transport may send several at once
+    /// (then, after an error, requests after the failed one may still have taken effect).
+    /// </summary>
+    /// <exception cref="Netlink.NetlinkException">The kernel answered one of them with an error.</exception>
+    void RequestAcked(IReadOnlyList<byte[]> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            Request(message);
+        }
+    }
 }

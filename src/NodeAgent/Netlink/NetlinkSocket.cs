@@ -12,6 +12,12 @@ namespace KeepOperator.NodeAgent.Netlink;
 /// </summary>
 public sealed unsafe class NetlinkSocket : IDisposable
 {
+    /// <summary>
+    /// Requests per datagram in <see cref="RequestAcked"/>: each ack waits in our receive buffer (1 MiB) until read,
+    /// taking about a kilobyte there, so a batch must stay well under a thousand or acks are dropped (ENOBUFS).
+    /// </summary>
+    public const int BatchSize = 128;
+
     private readonly SafeSocketHandle _handle;
     private readonly Lock _gate = new();
     private readonly int _protocol;
@@ -125,6 +131,64 @@ public sealed unsafe class NetlinkSocket : IDisposable
                             }
                             continue;
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends requests that the kernel answers with an ack only (NLM_F_ACK, no dumps), up to <see cref="BatchSize"/>
+    /// in one datagram, and waits for every ack of a datagram before the next: one round trip per batch instead of
+    /// per request. The kernel handles a datagram's requests in order and goes on after a failed one, so after an
+    /// error the rest of that batch may have taken effect; no further batch is sent, and the first error throws
+    /// <see cref="NetlinkException"/>.
+    /// </summary>
+    public void RequestAcked(IReadOnlyList<byte[]> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var pending = new Dictionary<uint, ushort>(); // sequence -> request type, until acked
+        var replies = new List<NetlinkMessage>();
+        lock (_gate)
+        {
+            for (int start = 0; start < messages.Count; start += BatchSize)
+            {
+                var batch = messages.Skip(start).Take(BatchSize).ToArray();
+                var datagram = new byte[batch.Sum(m => NetlinkMessageWriter.Align(m.Length))];
+                int offset = 0;
+                foreach (var message in batch)
+                {
+                    if (message.Length < NetlinkMessageWriter.HeaderLength
+                        || (BinaryPrimitives.ReadUInt16LittleEndian(message.AsSpan(6)) & NetlinkConstants.NlmFAck) == 0)
+                    {
+                        throw new ArgumentException("Every message must be a netlink request with NLM_F_ACK.", nameof(messages));
+                    }
+                    pending[BinaryPrimitives.ReadUInt32LittleEndian(message.AsSpan(8))] = BinaryPrimitives.ReadUInt16LittleEndian(message.AsSpan(4));
+                    message.CopyTo(datagram, offset);
+                    offset += NetlinkMessageWriter.Align(message.Length);
+                }
+
+                LinuxSocket.SendTo(_handle, datagram, LinuxSocket.SockaddrNl(0, 0), "netlink");
+                NetlinkException? failed = null;
+                while (pending.Count > 0)
+                {
+                    replies.Clear();
+                    NetlinkMessage.TryParseAll(_receiveBuffer.AsSpan(0, ReceiveDatagram()), replies);
+                    foreach (var reply in replies)
+                    {
+                        if (reply.Type != NetlinkConstants.NlmsgError || !pending.Remove(reply.Sequence, out ushort type))
+                        {
+                            continue; // not an ack of ours: a late reply to an earlier, abandoned request
+                        }
+                        int error = reply.Payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(reply.Payload) : 0;
+                        if (error < 0)
+                        {
+                            failed ??= new NetlinkException(type, -error, NetlinkExtendedAck.Message(reply));
+                        }
+                    }
+                }
+                if (failed is not null)
+                {
+                    throw failed;
                 }
             }
         }
