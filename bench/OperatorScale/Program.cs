@@ -1,7 +1,7 @@
 // Operator at scale against LocalCluster: N Nodes, M VirtualIps (each on a pool of nodes), fake agents reporting.
 // Measures apply -> Ready latency (burst of M, then single VirtualIps one at a time), the operator's RSS and CPU, and
 // the operator's API requests per VirtualIp change by verb and resource (LocalCluster counts them by User-Agent).
-// usage: OperatorScale --operator PATH [--nodes 50] [--vips 500] [--pool 2] [--singles 20] [--timeout 600] [--pid-file F]
+// usage: OperatorScale --operator PATH [--nodes 50] [--vips 500] [--pool 2] [--singles 20] [--timeout 600] [--workers 2] [--pid-file F]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -22,6 +22,7 @@ var poolSize = int.Parse(Arg("--pool", "2"), CultureInfo.InvariantCulture);
 var singles = int.Parse(Arg("--singles", "20"), CultureInfo.InvariantCulture);
 var burstTimeout = TimeSpan.FromSeconds(int.Parse(Arg("--timeout", "600"), CultureInfo.InvariantCulture));
 var pidFile = Arg("--pid-file", "");
+var workers = Arg("--workers", "2");
 if (!File.Exists(operatorPath))
 {
     Console.Error.WriteLine("usage: OperatorScale --operator PATH-TO-keepoperator [--nodes N] [--vips N] [--pool N] [--singles N]");
@@ -49,7 +50,7 @@ for (var n = 0; n < nodeCount; n++)
 
 // Free ports, not the defaults (:8080, :8081): another operator on this machine must not fail the run, nor this one another.
 var metricsAddress = $"127.0.0.1:{FreePort()}";
-using var op = Process.Start(new ProcessStartInfo(operatorPath, ["run", "--kubeconfig", kubeconfig, "--identity", "bench", "--workers", "2",
+using var op = Process.Start(new ProcessStartInfo(operatorPath, ["run", "--kubeconfig", kubeconfig, "--identity", "bench", "--workers", workers,
     "--metrics-address", metricsAddress, "--health-address", $"127.0.0.1:{FreePort()}"])
 {
     RedirectStandardOutput = true,
@@ -126,6 +127,7 @@ try
     Console.WriteLine($"burst: {vipCount} VirtualIps on {nodeCount} nodes (pools of {poolSize}) applied in {applied.TotalSeconds:F1} s, all Ready after {burstAll.TotalSeconds:F1} s");
     Console.WriteLine($"  apply->Ready latency: p50 {Ms(Pct(burstLatencies, 0.5))} p95 {Ms(Pct(burstLatencies, 0.95))} p99 {Ms(Pct(burstLatencies, 0.99))} max {Ms(burstLatencies[^1])}");
     Console.WriteLine($"  operator CPU during burst: {cpuBurst:F1} s ({100 * cpuBurst / burstWall.TotalSeconds:F0}% of a core over {burstWall.TotalSeconds:F0} s); bench+LocalCluster {CpuSeconds(Environment.ProcessId) - benchCpuBefore:F1} s; RSS {Rss(op.Id, "VmRSS")} (peak {Rss(op.Id, "VmHWM")}); agent status writes {agents.StatusWrites}");
+    Console.WriteLine($"  reconciles (count, seconds): {await Reconciles()}");
     var afterBurst = OperatorRequests();
     PrintRequests($"  operator API requests per VirtualIp created (burst of {vipCount})", beforeBurst, afterBurst, vipCount);
 
@@ -197,6 +199,13 @@ static void PrintRequests(string what, Dictionary<string, long> before, Dictiona
 
 static string NotReady(IEnumerable<string> names, ReadyWatcher watcher) => string.Join(", ", names.Where(k => !watcher.ReadyAt.ContainsKey(k))
     .GroupBy(k => watcher.ReadyReason.GetValueOrDefault(k) ?? "no status").OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
+
+async Task<string> Reconciles()
+{
+    var lines = (await metrics.GetStringAsync("/metrics")).Split('\n');
+    string Sum(string kind, string suffix) => lines.FirstOrDefault(l => l.StartsWith($"{KeepOperator.Api.Vocabulary.MetricNames.ReconcileDuration}_{suffix}{{kind=\"{kind}\"}}", StringComparison.Ordinal))?.Split(' ')[1] ?? "0";
+    return string.Join(", ", new[] { "Plan", "NodeAgentConfig", "VirtualIpStatus" }.Select(k => $"{k} {Sum(k, "count")} {double.Parse(Sum(k, "sum"), CultureInfo.InvariantCulture):F1}"));
+}
 
 async Task<string> QueueDepth()
 {
