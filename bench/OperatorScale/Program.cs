@@ -204,7 +204,7 @@ async Task<string> Reconciles()
 {
     var lines = (await metrics.GetStringAsync("/metrics")).Split('\n');
     string Sum(string kind, string suffix) => lines.FirstOrDefault(l => l.StartsWith($"{KeepOperator.Api.Vocabulary.MetricNames.ReconcileDuration}_{suffix}{{kind=\"{kind}\"}}", StringComparison.Ordinal))?.Split(' ')[1] ?? "0";
-    return string.Join(", ", new[] { "Plan", "NodeAgentConfig", "VirtualIpStatus" }.Select(k => $"{k} {Sum(k, "count")} {double.Parse(Sum(k, "sum"), CultureInfo.InvariantCulture):F1}"));
+    return string.Join(", ", new[] { "plan", "node_agent_config", "virtual_ip_status" }.Select(k => $"{k} {Sum(k, "count")} {double.Parse(Sum(k, "sum"), CultureInfo.InvariantCulture):F1}"));
 }
 
 async Task<string> QueueDepth()
