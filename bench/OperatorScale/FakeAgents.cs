@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
@@ -8,15 +9,24 @@ using KeepOperator.Api.Vocabulary;
 namespace KeepOperator.Bench.OperatorScale;
 
 /// <summary>
-/// Plays every node's agent: reads the NodeAgentConfigs and reports, per instance, Master on the node with the highest
-/// priority (ties: lowest name) and Backup elsewhere, as VRRP would settle; re-reports when that changes and as heartbeat.
+/// Plays every node's agent as the real one reports (NodeStatusReporter, NodeStatusBuilder): per instance, Master on the
+/// node with the highest priority (ties: lowest name) and Backup elsewhere, as VRRP would settle; a node's status is
+/// patched when what it reports changed and as a heartbeat every <c>heartbeat</c>, and an instance's lastTransitionTime
+/// moves only when its state does. One watch over all NodeAgentConfigs stands in for the agents' per-node watches,
+/// and up to <see cref="Parallel"/> patches are in flight at once, as independent agents' would be.
 /// </summary>
 internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan heartbeat)
 {
-    public long StatusWrites { get; private set; }
+    private const int Parallel = 16;
+    private readonly ConcurrentDictionary<string, NodeAgentConfig> configs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reported> reported = new(StringComparer.Ordinal);
+    private long statusWrites;
+
+    public long StatusWrites => Interlocked.Read(ref statusWrites);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var watching = WatchAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -26,32 +36,74 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
             }
             catch (OperationCanceledException)
             {
+                break;
+            }
+        }
+
+        await watching;
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, cancellationToken: cancellationToken);
+                foreach (var item in list.GetProperty("items").EnumerateArray())
+                {
+                    Note(item.Deserialize(ApiJsonContext.Default.NodeAgentConfig)!);
+                }
+
+                var events = client.CustomObjects.WatchListClusterCustomObjectAsync(
+                    VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, resourceVersion: list.GetProperty("metadata").GetProperty("resourceVersion").GetString(),
+                    timeoutSeconds: 600, cancellationToken: cancellationToken);
+                await foreach (var (type, obj) in events)
+                {
+                    var config = ((JsonElement)obj).Deserialize(ApiJsonContext.Default.NodeAgentConfig)!;
+                    if (type == WatchEventType.Deleted)
+                    {
+                        configs.TryRemove(config.Metadata.Name!, out _);
+                    }
+                    else
+                    {
+                        Note(config);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
                 return;
             }
         }
     }
 
+    private void Note(NodeAgentConfig config) => configs[config.Metadata.Name!] = config;
+
     private async Task ReportOnceAsync(CancellationToken cancellationToken)
     {
-        var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, cancellationToken: cancellationToken);
-        var configs = list.GetProperty("items").EnumerateArray().Select(i => i.Deserialize(ApiJsonContext.Default.NodeAgentConfig)!).ToList();
-        var masters = configs
-            .SelectMany(c => c.Spec.Instances.Select(i => (Vip: i.Name, Node: c.Metadata.Name!, Priority: i.Priority)))
+        var snapshot = configs.Values.ToList();
+        var masters = snapshot
+            .SelectMany(c => c.Spec.Instances.Select(i => (Vip: i.Name, Node: c.Metadata.Name!, i.Priority)))
             .GroupBy(x => x.Vip)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(x => x.Priority).ThenBy(x => x.Node, StringComparer.Ordinal).First().Node);
 
         var now = DateTimeOffset.UtcNow;
-        foreach (var config in configs)
+        var due = new List<(string Node, NodeAgentConfigStatus Status, Reported Next)>();
+        foreach (var config in snapshot)
         {
             var node = config.Metadata.Name!;
-            var desired = config.Spec.Instances.Select(i => (i.Name, State: masters[i.Name] == node ? VrrpStateNames.Master : VrrpStateNames.Backup)).ToList();
-            var reported = config.Status?.Instances?.Select(i => (i.Name, i.State)).ToList() ?? [];
-            var fresh = config.Status?.LastHeartbeatTime is { } beat && now - beat < heartbeat;
-            if (fresh && desired.SequenceEqual(reported))
+            var states = config.Spec.Instances.Select(i => (i.Name, State: masters[i.Name] == node ? VrrpStateNames.Master : VrrpStateNames.Backup)).ToList();
+            var last = reported.GetValueOrDefault(node);
+            if (last is not null && last.Generation == config.Metadata.Generation && now - last.At < heartbeat && last.States.SequenceEqual(states))
             {
                 continue;
             }
 
+            var transitions = states.ToDictionary(
+                s => s.Name,
+                s => last?.States.Contains(s) == true ? last.Transitions[s.Name] : now,
+                StringComparer.Ordinal);
             var status = new NodeAgentConfigStatus
             {
                 ObservedGeneration = config.Metadata.Generation,
@@ -59,16 +111,29 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
                 Instances = config.Spec.Instances.Select((i, n) => new NodeInstanceStatus
                 {
                     Name = i.Name,
-                    State = desired[n].State,
+                    State = states[n].State,
                     Priority = i.Priority,
                     EffectivePriority = i.Priority,
-                    LastTransitionTime = now,
+                    LastTransitionTime = transitions[i.Name],
                 }).ToList(),
+                ForeignRouters = [],
             };
-            var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(status, ApiJsonContext.Default.NodeAgentConfigStatus) };
+            due.Add((node, status, new Reported(config.Metadata.Generation, now, states, transitions)));
+        }
+
+        await System.Threading.Tasks.Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = cancellationToken }, async (d, token) =>
+        {
+            var patch = new JsonObject { ["status"] = JsonSerializer.SerializeToNode(d.Status, ApiJsonContext.Default.NodeAgentConfigStatus) };
             await client.CustomObjects.PatchClusterCustomObjectStatusAsync(
-                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, node, cancellationToken: cancellationToken);
-            StatusWrites++;
+                new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, d.Node, cancellationToken: token);
+            Interlocked.Increment(ref statusWrites);
+        });
+        foreach (var d in due)
+        {
+            reported[d.Node] = d.Next;
         }
     }
+
+    /// <summary>What a node last reported: for which spec generation, when, each instance's state and since when.</summary>
+    private sealed record Reported(long? Generation, DateTimeOffset At, List<(string Name, string State)> States, Dictionary<string, DateTimeOffset> Transitions);
 }

@@ -6,10 +6,12 @@ using KeepOperator.Api;
 
 namespace KeepOperator.Bench.OperatorScale;
 
-/// <summary>Watches VirtualIps and notes when each first shows Ready=True (on a Stopwatch timeline).</summary>
+/// <summary>Watches VirtualIps and notes when each first shows Ready=True (on a Stopwatch timeline), and each one's latest Ready reason.</summary>
 internal sealed class ReadyWatcher(IKubernetes client, Stopwatch clock)
 {
     public ConcurrentDictionary<string, TimeSpan> ReadyAt { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, string> ReadyReason { get; } = new(StringComparer.Ordinal);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +42,13 @@ internal sealed class ReadyWatcher(IKubernetes client, Stopwatch clock)
 
     private void Note(VirtualIp vip)
     {
-        if (vip.Metadata.Name is { } name && vip.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true)
+        if (vip.Metadata.Name is not { } name || vip.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready") is not { } ready)
+        {
+            return;
+        }
+
+        ReadyReason[name] = ready.Reason ?? "";
+        if (ready.Status == "True")
         {
             ReadyAt.TryAdd(name, clock.Elapsed);
         }

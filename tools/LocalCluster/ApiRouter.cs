@@ -17,9 +17,11 @@ public sealed class ApiRouter
     private readonly Discovery discovery;
     private readonly OpenApi openApi;
     private readonly TextWriter? log;
+    private readonly RequestCounts? counts;
 
-    public ApiRouter(ResourceRegistry registry, ResourceHandlers handlers, ObjectStore store, Discovery discovery, OpenApi openApi, TextWriter? log)
+    public ApiRouter(ResourceRegistry registry, ResourceHandlers handlers, ObjectStore store, Discovery discovery, OpenApi openApi, TextWriter? log, RequestCounts? counts = null)
     {
+        this.counts = counts;
         this.registry = registry;
         this.handlers = handlers;
         this.store = store;
@@ -225,6 +227,10 @@ public sealed class ApiRouter
         };
         var scopeNs = type.Namespaced && !allNamespaces ? ns : null;
         var objNs = type.Namespaced ? ns : string.Empty;
+        counts?.Record(new RequestKind(
+            RequestCounts.Client(ctx.Request.Headers.UserAgent),
+            RequestCounts.Verb(method, name != null, legacyWatch || q["watch"].FirstOrDefault() is "true" or "1"),
+            status ? type.Plural + "/status" : type.Plural));
 
         switch (method)
         {

@@ -23,6 +23,9 @@ public sealed class LocalClusterOptions
 
     /// <summary>Where to log one line per request (null: no request log).</summary>
     public TextWriter? RequestLog { get; set; }
+
+    /// <summary>Where to count resource requests by client, verb and resource (null: not counted).</summary>
+    public RequestCounts? RequestCounts { get; set; }
 }
 
 /// <summary>The running server: Kestrel on plain HTTP with the API router as its only handler.</summary>
@@ -83,7 +86,7 @@ public sealed class LocalClusterServer : IAsyncDisposable
         // The bound address is only known once Kestrel listens; /api reports it, so discovery reads it lazily.
         var serverAddress = $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
         var discovery = new Discovery(registry, () => serverAddress);
-        var router = new ApiRouter(registry, handlers, store, discovery, new OpenApi(registry), options.RequestLog);
+        var router = new ApiRouter(registry, handlers, store, discovery, new OpenApi(registry), options.RequestLog, options.RequestCounts);
         app.Run(router.HandleAsync);
         await app.StartAsync(cancellationToken);
 

@@ -31,6 +31,7 @@ public sealed class VirtualIpController
     private readonly LoadBalancerInformers loadBalancers;
     private readonly LoadBalancerReconciler loadBalancerReconciler;
     private readonly OperatorMetrics metrics;
+    private readonly QueuedEventSink events;
     private long reconciles;
 
     public VirtualIpController(IKubernetes client, OperatorOptions options, TimeProvider time, StructuredLog log, OperatorMetrics metrics)
@@ -48,7 +49,7 @@ public sealed class VirtualIpController
         view = new InformerClusterView(virtualIps, nodes, secrets, nodeConfigs, pods, virtualServers);
         loadBalancers = new LoadBalancerInformers(client, virtualServers.Services, virtualServers.EndpointSlices, virtualIps, virtualServers.VirtualServers, log, time, options.WatchTimeout);
         queue = new WorkQueue<ReconcileKey>(time);
-        var events = new EventRecorder(client, options.Namespace, options.Identity, time, log);
+        events = new QueuedEventSink(new EventRecorder(client, options.Namespace, options.Identity, time, log), EventQueueCapacity, log);
         loadBalancerReconciler = new LoadBalancerReconciler(
             loadBalancers, new LoadBalancerWriter(client, virtualIps, virtualServers.VirtualServers, virtualServers.Services, loadBalancers.Pools), events, time, options.DefaultLoadBalancerClass);
         reconciler = new Reconciler(
@@ -117,6 +118,9 @@ public sealed class VirtualIpController
         loadBalancers.Changed += () => queue.Add(ReconcileKey.LoadBalancers);
     }
 
+    /// <summary>Events waiting to be sent, at most; client-go's broadcaster keeps as many.</summary>
+    public const int EventQueueCapacity = 1000;
+
     public long Reconciles => Interlocked.Read(ref reconciles);
 
     /// <summary>Keys waiting to be reconciled.</summary>
@@ -148,6 +152,7 @@ public sealed class VirtualIpController
         using var resync = time.CreateTimer(_ => EnqueueStatuses(), null, options.ResyncPeriod, options.ResyncPeriod);
         using var grace = new CancellationTokenSource();
         var workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(() => WorkAsync(grace.Token), CancellationToken.None)).ToArray();
+        var sending = Task.Run(() => events.RunAsync(grace.Token), CancellationToken.None);
 
         await Task.Delay(Timeout.Infinite, stop).ContinueWith(_ => { }, TaskScheduler.Default);
 
@@ -156,6 +161,8 @@ public sealed class VirtualIpController
         queue.ShutDown();
         grace.CancelAfter(options.ShutdownGrace);
         await Task.WhenAll(workers);
+        events.Complete(); // the Events of the last reconciles still go out, within the same grace
+        await sending;
         await Task.WhenAll(informers);
         queue.Dispose();
         log.Info("controller_stopped", ("reconciles", Reconciles));
