@@ -258,11 +258,11 @@ public sealed class Scenario(ITestOutputHelper output)
             var drops = agent.EventsOf("drop").Where(e => e.GetValueOrDefault("reason") == "AuthMismatch").ToList();
             var totals = agent.DropTotals("AuthMismatch");
             Log(lab, $"{agent} AuthMismatch totals: {string.Join(",", totals)}");
-            Assert.True(totals.Count >= 2, $"{agent} logged {totals.Count} AuthMismatch drop lines; expected the first drop and then about once a second while the total grows\n{agent.Describe()}");
+            Assert.True(totals.Count >= 1, $"{agent} logged no AuthMismatch drop line\n{agent.Describe()}");
             Assert.True(totals.Zip(totals.Skip(1)).All(t => t.Second > t.First), $"{agent}'s AuthMismatch total= does not grow: {string.Join(",", totals)}");
             // keepalived re-arms its advert timer whenever a packet arrives, even one it rejects, so a keepalived
-            // master facing our adverts sends irregularly: only "counted and still growing" is certain.
-            Assert.True(totals[^1] >= 2, $"{agent}'s AuthMismatch total= reached only {totals[^1]} over {observe.TotalSeconds} s of 1 s adverts");
+            // master facing our adverts, every 1.000 s on the wire now that our timer is precise, may not send another
+            // for as long as ours keep coming: only the first drop is certain (DropCounterTests pin the once-a-second rule).
             Assert.True(totals.Count <= (int)observe.TotalSeconds + 6, $"{agent} logged {totals.Count} drop lines: more than once a second");
             Assert.All(drops, d => Assert.Equal(other.IPv4, d.GetValueOrDefault("source")));
         }
