@@ -96,6 +96,11 @@ public static class RtnetlinkAddressCodec
         uint flags = payload[2];
         byte scope = payload[3];
         int ifindex = BinaryPrimitives.ReadInt32LittleEndian(payload[4..]);
+        if (ifindex <= 0)
+        {
+            // The kernel numbers links from 1; anything else is not a reply we can act on (and is no scope id).
+            return false;
+        }
         ReadOnlySpan<byte> local = default, peer = default;
         string? label = null;
         var reader = new NetlinkAttributeReader(payload[IfAddrMsgLength..]);

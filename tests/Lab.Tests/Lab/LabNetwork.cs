@@ -19,6 +19,7 @@ public sealed partial class LabNetwork : IDisposable
     private readonly List<LabProcess> _processes = [];
     private readonly List<int> _extraPids = [];
     private readonly List<string> _namespaces = [];
+    private readonly List<(DateTime At, string Line)> _logLines = [];
     private readonly HashSet<string> _names = [];
     private readonly ITestOutputHelper? _output;
     private bool _disposed;
@@ -198,7 +199,39 @@ public sealed partial class LabNetwork : IDisposable
         return path;
     }
 
-    public void Log(string message) => Output(FormattableString.Invariant($"[lab {DateTime.UtcNow:HH:mm:ss.fff}] {message}"));
+    public void Log(string message)
+    {
+        var at = DateTime.UtcNow;
+        lock (_logLines)
+        {
+            _logLines.Add((at, message));
+        }
+
+        Output(FormattableString.Invariant($"[lab {at:HH:mm:ss.fff}] {message}"));
+    }
+
+    /// <summary>
+    /// For assertion messages: what the lab logged and every process but <paramref name="except"/> printed between
+    /// <paramref name="from"/> and <paramref name="to"/> (UTC), merged in time order, each line stamped and named.
+    /// </summary>
+    public string Timeline(DateTime from, DateTime to, params LabProcess[] except)
+    {
+        List<(DateTime At, string Line)> lines;
+        lock (_logLines)
+        {
+            lines = [.. _logLines.Where(l => l.At >= from && l.At <= to).Select(l => (l.At, "lab: " + l.Line))];
+        }
+
+        lock (_processes)
+        {
+            foreach (var p in _processes.Except(except))
+            {
+                lines.AddRange(p.LinesBetween(from, to).Select(l => (l.At, $"{p.Name}: {l.Line}")));
+            }
+        }
+
+        return string.Join('\n', lines.OrderBy(l => l.At).Select(l => FormattableString.Invariant($"  {l.At:HH:mm:ss.fff} {l.Line}")));
+    }
 
     public void Dispose()
     {

@@ -12,6 +12,7 @@ public sealed class LabProcess : IDisposable
     private readonly List<string> _lines = [];
     private readonly List<string> _errorLines = [];
     private readonly List<string> _allLines = [];
+    private readonly List<DateTime> _arrivals = [];
     private readonly StreamWriter _log;
     private readonly object _gate = new();
     private bool _disposed;
@@ -84,6 +85,15 @@ public sealed class LabProcess : IDisposable
         }
     }
 
+    /// <summary>Standard output and error lines that arrived between <paramref name="from"/> and <paramref name="to"/> (UTC), with their arrival times.</summary>
+    public IReadOnlyList<(DateTime At, string Line)> LinesBetween(DateTime from, DateTime to)
+    {
+        lock (_gate)
+        {
+            return [.. _arrivals.Select((at, i) => (at, _allLines[i])).Where(l => l.at >= from && l.at <= to)];
+        }
+    }
+
     /// <summary>Standard error lines so far.</summary>
     public IReadOnlyList<string> ErrorLines
     {
@@ -149,6 +159,7 @@ public sealed class LabProcess : IDisposable
         {
             into.Add(line);
             _allLines.Add(line);
+            _arrivals.Add(DateTime.UtcNow);
             try
             {
                 _log.WriteLine(prefix + line);

@@ -24,6 +24,9 @@ public sealed class PingProbe
             ["-D", "-n", "-i", "0.02", "-W", "1", "-c", pings.ToString(CultureInfo.InvariantCulture), address]));
     }
 
+    /// <summary>The ping process (to leave its lines out of <see cref="LabNetwork.Timeline"/>).</summary>
+    public LabProcess Process => _process;
+
     /// <summary>The last lines ping printed, for assertion messages.</summary>
     public string Tail => string.Join('\n', _process.AllLines.TakeLast(5));
 

@@ -99,7 +99,8 @@ public sealed class ChaosSoakTests(ITestOutputHelper output)
         var summary = string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
         output.WriteLine(FormattableString.Invariant($"SOAK: {clock.Elapsed.TotalSeconds:0} s, seed {seed}, faults: {summary}; {replies} ping replies, longest gap {gap.TotalMilliseconds:0} ms (ending {at:HH:mm:ss.fff}); holders after quiet: at most {worstHolders}"));
         Assert.True(replies > duration.TotalSeconds, $"the client's ping got only {replies} replies: {prober.Tail}");
-        Assert.True(gap <= LongestGapAllowed, $"the client went {gap.TotalMilliseconds:0} ms without a reply from {Vip} (ending {at:HH:mm:ss.fff} UTC; allowed {LongestGapAllowed.TotalMilliseconds:0} ms)");
+        Assert.True(gap <= LongestGapAllowed, $"the client went {gap.TotalMilliseconds:0} ms without a reply from {Vip} (ending {at:HH:mm:ss.fff} UTC; allowed {LongestGapAllowed.TotalMilliseconds:0} ms; seed {seed}). "
+            + $"What the lab and its processes logged from 5 s before the gap to 1 s after it:\n{lab.Timeline(at - gap - TimeSpan.FromSeconds(5), at + TimeSpan.FromSeconds(1), prober.Process)}");
 
         // Nothing left behind: every agent stopped by SIGTERM takes its VIP with it.
         foreach (var n in lab.Nodes)

@@ -131,6 +131,9 @@ public class RtnetlinkAddressCodecTests
         Assert.False(RtnetlinkAddressCodec.TryParse(Hex("02 18 80 00"), out _));
         Assert.False(RtnetlinkAddressCodec.TryParse(Hex("02 18 80 00 07000000"), out _)); // no address attribute
         Assert.False(RtnetlinkAddressCodec.TryParse(Hex("11 18 80 00 07000000 0800 0100 0a4d0801"), out _)); // AF_PACKET
+        // Found by fuzzing (netlink-reply): a link-local address on a negative ifindex threw from IPAddress.ScopeId.
+        Assert.False(RtnetlinkAddressCodec.TryParse(Hex("0a 40 80 fd 030000e1 1400 0100 fe800000000000000000000000000001"), out _));
+        Assert.False(RtnetlinkAddressCodec.TryParse(Hex("02 18 80 00 00000000 0800 0100 0a4d0801"), out _));
     }
 
     internal static byte[] Hex(string text) => Convert.FromHexString(text.Replace(" ", ""));
