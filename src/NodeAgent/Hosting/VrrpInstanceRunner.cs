@@ -204,7 +204,7 @@ public sealed class VrrpInstanceRunner
             if (_state.State == VrrpState.Master)
             {
                 _lastReassert = now;
-                BeginAnnouncements(now);
+                BeginAnnouncements(AnnouncementSchedule.Contest(_settings.GratuitousArp, now), now);
             }
         }
     }
@@ -356,10 +356,11 @@ public sealed class VrrpInstanceRunner
                 {
                     _addresses.Add(_holder.Index, vip.Address, vip.PrefixLength);
                 }
-                BeginAnnouncements(now);
+                BeginAnnouncements(AnnouncementSchedule.Begin(_settings.GratuitousArp, now), now);
                 break;
             case AnnounceAddresses:
-                BeginAnnouncements(now);
+                // A lower-priority master was heard: it has pointed the neighbours at itself.
+                BeginAnnouncements(AnnouncementSchedule.Contest(_settings.GratuitousArp, now), now);
                 break;
             case HeardOtherMaster other:
                 _metrics?.OtherMasterAdvert();
@@ -433,9 +434,9 @@ public sealed class VrrpInstanceRunner
         }
     }
 
-    private void BeginAnnouncements(DateTimeOffset now)
+    private void BeginAnnouncements(AnnouncementSchedule schedule, DateTimeOffset now)
     {
-        _announcements = AnnouncementSchedule.Begin(_settings.GratuitousArp, now);
+        _announcements = schedule;
         AnnounceIfDue(now);
     }
 

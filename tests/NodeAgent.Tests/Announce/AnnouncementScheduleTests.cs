@@ -39,4 +39,24 @@ public sealed class AnnouncementScheduleTests
         Assert.Null(schedule.NextDue);
         Assert.False(AnnouncementSchedule.Idle(GratuitousArpSettings.Default).IsDue(T0));
     }
+
+    [Fact]
+    public void AContestedAnnouncementFollowsUpBeforeTheDelayedBurst()
+    {
+        var schedule = AnnouncementSchedule.Contest(GratuitousArpSettings.Default, T0);
+        Assert.True(schedule.IsDue(T0));
+        var at = T0;
+        foreach (var wait in AnnouncementSchedule.ContestFollowUps)
+        {
+            schedule = schedule.Advance(at);
+            at += wait;
+            Assert.Equal(at, schedule.NextDue);
+        }
+
+        schedule = schedule.Advance(at);
+        Assert.Equal(at.AddSeconds(5), schedule.NextDue);
+        Assert.Null(schedule.Advance(at.AddSeconds(5)).NextDue);
+        Assert.Null(AnnouncementSchedule.Contest(new GratuitousArpSettings(1, TimeSpan.Zero, TimeSpan.Zero), T0)
+            .Advance(T0).Advance(T0.AddSeconds(1)).Advance(T0.AddSeconds(2)).NextDue);
+    }
 }

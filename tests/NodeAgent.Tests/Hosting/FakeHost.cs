@@ -48,7 +48,14 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
     public IReadOnlyList<InterfaceAddress> List() =>
         [.. TestInstances.Host, .. _addresses.Select(a => new InterfaceAddress(a.Key.Item1, "eth", a.Key.Item2, a.Value))];
 
-    public int Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses) => 0;
+    /// <summary>Rounds of announcements sent (one gratuitous ARP or NA per address each).</summary>
+    public int Announcements { get; private set; }
+
+    public int Announce(NetworkLink link, IReadOnlyList<IPAddress> addresses)
+    {
+        Announcements++;
+        return 0;
+    }
 }
 
 /// <summary>Records every advert (VRID, priority); receives nothing.</summary>
