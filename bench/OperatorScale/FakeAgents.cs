@@ -43,42 +43,20 @@ internal sealed class FakeAgents(IKubernetes client, TimeSpan poll, TimeSpan hea
         await watching;
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, cancellationToken: cancellationToken);
-                foreach (var item in list.GetProperty("items").EnumerateArray())
-                {
-                    Note(item.Deserialize(ApiJsonContext.Default.NodeAgentConfig)!);
-                }
+    private Task WatchAsync(CancellationToken cancellationToken) =>
+        ListThenWatch.RunAsync(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, Note, cancellationToken);
 
-                var events = client.CustomObjects.WatchListClusterCustomObjectAsync(
-                    VirtualIp.Group, VirtualIp.Version, NodeAgentConfig.Plural, resourceVersion: list.GetProperty("metadata").GetProperty("resourceVersion").GetString(),
-                    timeoutSeconds: 600, cancellationToken: cancellationToken);
-                await foreach (var (type, obj) in events)
-                {
-                    var config = ((JsonElement)obj).Deserialize(ApiJsonContext.Default.NodeAgentConfig)!;
-                    if (type == WatchEventType.Deleted)
-                    {
-                        configs.TryRemove(config.Metadata.Name!, out _);
-                    }
-                    else
-                    {
-                        Note(config);
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+    private void Note(WatchEventType type, NodeAgentConfig config)
+    {
+        if (type == WatchEventType.Deleted)
+        {
+            configs.TryRemove(config.Metadata.Name!, out _);
+        }
+        else
+        {
+            configs[config.Metadata.Name!] = config;
         }
     }
-
-    private void Note(NodeAgentConfig config) => configs[config.Metadata.Name!] = config;
 
     private async Task ReportOnceAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using k8s;
 using KeepOperator.Api;
 
@@ -13,32 +12,8 @@ internal sealed class ReadyWatcher(IKubernetes client, Stopwatch clock)
 
     public ConcurrentDictionary<string, string> ReadyReason { get; } = new(StringComparer.Ordinal);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var list = (JsonElement)await client.CustomObjects.ListClusterCustomObjectAsync(VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, cancellationToken: cancellationToken);
-                foreach (var item in list.GetProperty("items").EnumerateArray())
-                {
-                    Note(item.Deserialize(ApiJsonContext.Default.VirtualIp)!);
-                }
-
-                var rv = list.GetProperty("metadata").GetProperty("resourceVersion").GetString();
-                var events = client.CustomObjects.WatchListClusterCustomObjectAsync(
-                    VirtualIp.Group, VirtualIp.Version, VirtualIp.Plural, resourceVersion: rv, timeoutSeconds: 600, cancellationToken: cancellationToken);
-                await foreach (var (_, obj) in events)
-                {
-                    Note(((JsonElement)obj).Deserialize(ApiJsonContext.Default.VirtualIp)!);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        ListThenWatch.RunAsync(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, (_, vip) => Note(vip), cancellationToken);
 
     private void Note(VirtualIp vip)
     {

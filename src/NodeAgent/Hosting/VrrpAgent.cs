@@ -215,9 +215,12 @@ public sealed class VrrpAgent : IAsyncDisposable
                     return;
                 default:
                     _log.Info("instance-restart", ("instance", settings.Name));
-                    // The socket stays open across the restart when the instance keeps its interface.
-                    Remove(settings.Name, now, closeEmptySocket: false);
+                    // The socket stays open across the restart when the instance keeps its interface, and the stopped
+                    // runner keeps its VRID there until the new one takes it: a peer's advert in between is not a foreign
+                    // router's (it reaches the stopped runner, which no longer counts, and is dropped).
+                    Remove(settings.Name, now, restarting: true);
                     Add(settings);
+                    entry.Group.Instances.TryRemove(KeyValuePair.Create(entry.Runner.Settings.Router.VirtualRouterId, entry.Runner));
                     CloseIfEmpty(entry.Group, entry.Key);
                     return;
             }
@@ -241,10 +244,10 @@ public sealed class VrrpAgent : IAsyncDisposable
                 return;
             }
             group = new SocketGroup(settings.InterfaceName, transport);
-            group.Receiver = Task.Run(() => ReceiveLoopAsync(group, group.Stop.Token));
             _groups.Add(key, group);
         }
-        if (group.Instances.TryGetValue(settings.Router.VirtualRouterId, out var other))
+        // A stopped runner still holds its VRID while its instance restarts (see AddOrUpdate): it gives way.
+        if (group.Instances.TryGetValue(settings.Router.VirtualRouterId, out var other) && IsCurrent(other))
         {
             _log.Error("instance-failed", ("instance", settings.Name), ("error", $"VRID {settings.Router.VirtualRouterId} on {settings.InterfaceName} is already used by {other.Name}"));
             return;
@@ -268,6 +271,9 @@ public sealed class VrrpAgent : IAsyncDisposable
         runner.Transitioned += OnRunnerTransitioned;
         group.Instances[settings.Router.VirtualRouterId] = runner;
         _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
+        // Read only once the socket's first VRID has its runner: the peers' adverts are on the socket from the moment
+        // it opens, and one read while the runner was still being made (a VMAC, a cold JIT) was called a foreign router's.
+        group.StartReceiving(ReceiveLoopAsync);
         // Timed from now, not from when the event was taken: opening a socket can take a while, and a backup's first
         // Master_Down_Interval must run while it can hear the master (at 50 ms adverts it is only 182 ms long).
         runner.Start(_time.GetUtcNow());
@@ -281,7 +287,8 @@ public sealed class VrrpAgent : IAsyncDisposable
     private IDisposable? StartTracking(VrrpInstanceRunner runner) =>
         _factory.StartTracking(runner.Settings, (priority, fault) => Post(new AgentEvent.Tracking(runner, priority, fault)));
 
-    private void Remove(string name, DateTimeOffset now, bool closeEmptySocket = true)
+    /// <param name="restarting">Leave the runner's VRID and the socket to the caller, which starts the instance again.</param>
+    private void Remove(string name, DateTimeOffset now, bool restarting = false)
     {
         if (!_entries.Remove(name, out var entry))
         {
@@ -291,11 +298,11 @@ public sealed class VrrpAgent : IAsyncDisposable
         entry.Runner.Shutdown(now);
         entry.Runner.Changed -= OnRunnerChanged;
         entry.Runner.Transitioned -= OnRunnerTransitioned; // after Shutdown: its STOP transition still notifies
-        entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
         _snapshots.TryRemove(name, out _);
         UpdateVirtualAddresses();
-        if (closeEmptySocket)
+        if (!restarting)
         {
+            entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
             CloseIfEmpty(entry.Group, entry.Key);
         }
         InstancesChanged?.Invoke();
@@ -431,13 +438,17 @@ public sealed class VrrpAgent : IAsyncDisposable
 
         public CancellationTokenSource Stop { get; } = new();
 
-        public Task Receiver { get; set; } = Task.CompletedTask;
+        /// <summary>The receive task, once started.</summary>
+        private Task? _receiver;
+
+        public void StartReceiving(Func<SocketGroup, CancellationToken, Task> receiveLoop) =>
+            _receiver ??= Task.Run(() => receiveLoop(this, Stop.Token));
 
         /// <summary>Stops the receive task, then closes the socket (never under a pending receive).</summary>
         public async Task CloseAsync()
         {
             await Stop.CancelAsync().ConfigureAwait(false);
-            await Receiver.ConfigureAwait(false);
+            await (_receiver ?? Task.CompletedTask).ConfigureAwait(false);
             Transport.Dispose();
             Stop.Dispose();
         }

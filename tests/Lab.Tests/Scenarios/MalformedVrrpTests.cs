@@ -27,18 +27,17 @@ public sealed class MalformedVrrpTests(ITestOutputHelper output)
 
     private const byte ForeignVrid = 77;
 
+    private readonly Scenario _scenario = new(output);
+
     [LabFact]
     public void Malformed_adverts_from_a_foreign_router_are_counted_logged_once_and_change_nothing()
     {
         var web = Variants.Spec(Variants.V3FiftyMs);
         using var lab = LabNetwork.Create(2, output);
         var (n1, n2) = (lab.Node(1), lab.Node(2));
-        var a1 = AgentPeer.Start(lab, n1, web);
-        Assert.True(Wait.Until(() => lab.HasAddress(n1, web.Vip), TimeSpan.FromSeconds(5)) is not null, $"n1 never held the VIP\n{a1.Describe()}");
-        var a2 = AgentPeer.Start(lab, n2, web);
+        var a1 = (AgentPeer)_scenario.StartFirstMaster(lab, PeerKind.Agent, n1, web);
         // n2 must be running its instance before anything is sent; a start-up blip on a loaded host is not what is tested here.
-        Assert.True(Wait.Until(() => a2.Transitions.Any(t => t.GetValueOrDefault("to") == "Backup"), TimeSpan.FromSeconds(10)) is not null, $"n2 never ran its instance\n{a2.Describe()}");
-        Assert.True(Wait.HoldsFor(() => lab.Holders(web.Vip).SequenceEqual([n1]), TimeSpan.FromSeconds(1)), $"n1 was not the steady master\n{Scenario.Describe(a1, a2)}");
+        var a2 = (AgentPeer)_scenario.StartBackup(lab, PeerKind.Agent, n2, web, a1, settled: true);
         var agents = new[] { a1, a2 };
         var transitionsBefore = agents.Select(a => a.Transitions.Count).ToArray();
         var unmatchedBefore = agents.Select(a => a.Metric(Unmatched) ?? 0).ToArray();

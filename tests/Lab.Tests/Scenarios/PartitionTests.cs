@@ -24,16 +24,16 @@ public sealed class PartitionTests(ITestOutputHelper output)
 
     private const string OtherMasterAdverts = "keepoperator_vrrp_other_master_adverts_total";
 
+    private readonly Scenario _scenario = new(output);
+
     [LabFact]
     public void A_partition_makes_both_master_and_its_heal_leaves_one_within_three_adverts()
     {
         var web = Variants.Spec(Variants.V3FiftyMs);
         using var lab = LabNetwork.Create(2, output);
         var (n1, n2) = (lab.Node(1), lab.Node(2));
-        var a1 = AgentPeer.Start(lab, n1, web);
-        Assert.True(Wait.Until(() => lab.HasAddress(n1, web.Vip), TimeSpan.FromSeconds(5)) is not null, $"n1 never held the VIP\n{a1.Describe()}");
-        var a2 = AgentPeer.Start(lab, n2, web);
-        Assert.True(Wait.HoldsFor(() => lab.Holders(web.Vip).SequenceEqual([n1]), TimeSpan.FromSeconds(1)), $"n1 was not the steady master\n{Scenario.Describe(a1, a2)}");
+        var a1 = (AgentPeer)_scenario.StartFirstMaster(lab, PeerKind.Agent, n1, web);
+        var a2 = (AgentPeer)_scenario.StartBackup(lab, PeerKind.Agent, n2, web, a1, settled: true);
         Assert.Equal(0, a1.Metric(OtherMasterAdverts + Labels(web)));
 
         // Bounded: one ping every 20 ms for at most 30 s.

@@ -348,7 +348,8 @@ public sealed class Scenario(ITestOutputHelper output)
 
     internal static string Ms(TimeSpan? t) => t is null ? "never" : ((int)t.Value.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms";
 
-    private IVrrpPeer StartFirstMaster(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec)
+    /// <summary>Starts the peer alone and waits until it holds the VIP, having entered Master once.</summary>
+    public IVrrpPeer StartFirstMaster(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec)
     {
         var p = Start(kind, lab, node, spec);
         var mdi = spec.MasterDownInterval(spec.PriorityOf(node.Name));
@@ -367,10 +368,22 @@ public sealed class Scenario(ITestOutputHelper output)
         Assert.True(p.MasterEntries == count, $"{p} logged entering Master {p.MasterEntries} times, expected {count}\n{Describe([p, .. others])}");
     }
 
-    private IVrrpPeer StartBackup(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec, IVrrpPeer master)
+    /// <summary>Starts the peer beside <paramref name="master"/> and checks it is still running a moment later.</summary>
+    /// <param name="settled">
+    /// An agent: wait until it runs its instance (logged its transition to Backup), not a fixed moment, then until the
+    /// VIP has stayed on the master's node alone for a second: for a scenario that must not begin before both run
+    /// (dotnet start-up on a loaded host takes seconds) and that tolerates a start-up blip before it begins.
+    /// </param>
+    public IVrrpPeer StartBackup(LabNetwork lab, PeerKind kind, LabNode node, VipSpec spec, IVrrpPeer master, bool settled = false)
     {
         var b = Start(kind, lab, node, spec);
-        if (b is AgentPeer)
+        if (b is AgentPeer agent && settled)
+        {
+            var running = Wait.Until(() => agent.Transitions.Any(t => t.GetValueOrDefault("to") == "Backup") || agent.HasExited, TimeSpan.FromSeconds(10));
+            Assert.True(running is not null, $"{b} never ran its instance\n{Describe(master, b)}");
+            Assert.True(Wait.HoldsFor(() => lab.Holders(spec.Vip).SequenceEqual([master.Node]), TimeSpan.FromSeconds(1)), $"{master} was not the steady master\n{Describe(master, b)}");
+        }
+        else if (b is AgentPeer)
         {
             // dotnet start-up: give it time to open its sockets before judging it.
             Thread.Sleep(TimeSpan.FromMilliseconds(700));

@@ -34,9 +34,19 @@ public sealed class FakeHost : IVrrpInstanceFactory, IInterfaceAddresses, IAddre
     /// <summary>Instances whose creation the host refuses, as a read-only /proc/sys refuses a VMAC's sysctls.</summary>
     public ConcurrentDictionary<string, bool> Refused { get; } = new();
 
-    public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport) => Refused.ContainsKey(settings.Name)
-        ? throw new IOException("Read-only file system : '/proc/sys/net/ipv4/conf/eth0/arp_ignore'")
-        : new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log, isLinkUp: _ => true);
+    /// <summary>
+    /// Runs as a runner is being made, with its instance's transport: what a test delivers here reaches the socket
+    /// before the runner exists, as a peer's adverts do while a real host makes a VMAC or JIT-compiles the runner.
+    /// </summary>
+    public Action<FakeTransport>? Creating { get; set; }
+
+    public VrrpInstanceRunner CreateRunner(VrrpInstanceSettings settings, IVrrpTransport transport)
+    {
+        Creating?.Invoke((FakeTransport)transport);
+        return Refused.ContainsKey(settings.Name)
+            ? throw new IOException("Read-only file system : '/proc/sys/net/ipv4/conf/eth0/arp_ignore'")
+            : new(settings, new NetworkLink(settings.InterfaceIndex, settings.InterfaceName, PhysicalAddress.None, true), transport, this, this, _log.Log, isLinkUp: _ => true);
+    }
 
     public IDisposable? StartTracking(VrrpInstanceSettings settings, Action<byte, bool> verdict) => null;
 
@@ -81,10 +91,21 @@ public sealed class FakeTransport(string interfaceName, IPAddress source) : IVrr
         System.Threading.Channels.Channel.CreateUnbounded<(byte[], IPAddress)>();
 
     /// <summary>Hands the agent a received VRRP message (IP header already stripped, TTL 255, to the group address).</summary>
-    public void Deliver(byte[] vrrpMessage, IPAddress source) => _incoming.Writer.TryWrite((vrrpMessage, source));
+    public void Deliver(byte[] vrrpMessage, IPAddress source)
+    {
+        Interlocked.Increment(ref _delivered);
+        _incoming.Writer.TryWrite((vrrpMessage, source));
+    }
+
+    private int _delivered;
+    private int _receives;
+
+    /// <summary>The agent has taken every delivered message and come back for more: it has handled them all.</summary>
+    public bool Drained => Volatile.Read(ref _receives) > Volatile.Read(ref _delivered);
 
     public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _receives);
         var (message, source) = await _incoming.Reader.ReadAsync(cancellationToken);
         message.CopyTo(buffer);
         return new VrrpDatagram(message.Length, source, IPAddress.Parse("224.0.0.18"), 255, 0);

@@ -150,6 +150,49 @@ public sealed class VrrpAgentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_peers_advert_on_the_socket_before_the_instance_has_its_runner_is_not_a_foreign_routers()
+    {
+        _host.Creating = PeerAdvertArrives;
+        _agent.AddInstance(Settings("web", 51, priority: 90));
+        await Until(() => _agent.Snapshots.ContainsKey("web") && Transport("eth0").Drained, "the instance running and the advert handled");
+
+        AssertNoForeignRouter();
+    }
+
+    [Fact]
+    public async Task A_peers_advert_heard_while_the_instance_restarts_is_not_a_foreign_routers()
+    {
+        _agent.AddInstance(Settings("web", 51, priority: 90));
+        await Until(() => IsMaster("web"), "master");
+
+        _host.Creating = PeerAdvertArrives;
+        _agent.UpdateInstance(Settings("web", 51, priority: 90, vip: "10.99.0.251"));
+        await Until(() => _host.Holds("10.99.0.251") && Transport("eth0").Drained, "restarted with the new VIP and the advert handled");
+
+        AssertNoForeignRouter();
+    }
+
+    /// <summary>
+    /// The master of the instance's VRID is heard while the instance's runner is being made; a receive task already
+    /// reading the socket is given the time to handle the advert before the runner exists.
+    /// </summary>
+    private static void PeerAdvertArrives(FakeTransport transport)
+    {
+        var peer = IPAddress.Parse("10.99.0.9");
+        var buffer = new byte[64];
+        int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, 100, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, peer, VrrpProtocol.MulticastGroupV4, buffer);
+        transport.Deliver(buffer[..length], peer);
+        SpinWait.SpinUntil(() => transport.Drained, TimeSpan.FromMilliseconds(500));
+    }
+
+    private void AssertNoForeignRouter()
+    {
+        Assert.Empty(_agent.ForeignRouters());
+        Assert.False(_log.Has("foreign-router"), _log.ToString());
+        Assert.Null(Value(_metrics.Render(), "keepoperator_vrrp_packets_unmatched_total", ("interface", "eth0")));
+    }
+
+    [Fact]
     public async Task PriorityOnlyUpdate_NoRestart_AdvertsCarryTheNewPriority()
     {
         _agent.AddInstance(Settings("web", 51, priority: 100));
