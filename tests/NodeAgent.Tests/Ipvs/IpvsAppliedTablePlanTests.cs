@@ -12,10 +12,7 @@ namespace KeepOperator.NodeAgent.Tests.Ipvs;
 public sealed record AppliedEditsScenario(IReadOnlyList<LoadBalancedService> Applied, IReadOnlyList<IReadOnlyList<LoadBalancedService>> Edits)
 {
     public override string ToString() =>
-        $"Applied:\n{Describe(Applied)}" + string.Concat(Edits.Select((e, i) => $"\nEdit {i + 1}:\n{Describe(e)}"));
-
-    private static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
-        $"  {v.Service}\n" + string.Concat(v.Destinations.Select(d => $"    {d}\n"))));
+        $"Applied:\n{ReconcileScenario.Describe(Applied)}" + string.Concat(Edits.Select((e, i) => $"\nEdit {i + 1}:\n{ReconcileScenario.Describe(e)}"));
 }
 
 /// <summary>

@@ -20,7 +20,7 @@ public sealed record ReconcileScenario(
     public override string ToString() =>
         $"Desired:\n{Describe(Desired)}\nCurrent:\n{Describe(Current)}\nOwned: {string.Join(", ", Owned)}";
 
-    private static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
+    internal static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
         $"  {v.Service}\n" + string.Concat(v.Destinations.Select(d => $"    {d}\n"))));
 }
 
