@@ -30,7 +30,9 @@ bench=$here/IpvsUpdate/bin/Release/net10.0/ipvsupdate.dll
 # median_of FILE WHO WHAT COLUMN: the median of COLUMN over the lines `RESULT WHO WHAT P50 P99` (or `... MS`) in FILE
 median_of() { awk -v w="$2" -v m="$3" -v c="$4" '$2 == w && $3 == m { print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "n/a") }'; }
 host=$(mktemp /var/tmp/ipvs-plan.XXXXXX)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((run = 1; run <= 5; run++)); do dotnet "$bench" plan "$services" "$reals" 200 | grep '^RESULT' >>"$host"; done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '\nOn the host (no kernel: planned and encoded only), %s x %s, one real server changed, medians of 5 runs of 200 changes\n' "$services" "$reals"
 printf '%-58s %10s %10s\n' "" "p50 ms" "p99 ms"
 for clock in "" -cpu; do
