@@ -6,8 +6,9 @@ namespace KeepOperator.NodeAgent.LoadBalancing;
 
 /// <summary>
 /// The IPVS dataplane over generic netlink: the kernel's table is dumped when what it holds is unknown (at start, after
-/// a failed request), otherwise the last applied table stands for it; <see cref="IpvsReconciler"/> plans the difference
-/// and each command goes out as the request ipvsadm would send, many per datagram (one round trip per batch, not per
+/// a failed request), otherwise the last applied table stands for it, indexed by key, so that one changed real server
+/// among 10,000 services costs little more than a reference comparison per service; <see cref="IpvsReconciler"/> plans
+/// the difference and each command goes out as the request ipvsadm would send, many per datagram (one round trip per batch, not per
 /// request: 10,000 services from empty would otherwise wait for 50,000 acks one by one). Services this agent never
 /// programmed are left alone.
 /// </summary>
@@ -15,8 +16,10 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
 {
     private const int NoSuchEntry = 2; // ENOENT: the controller knows no such family
 
-    private readonly HashSet<ServiceKey> _owned = [];
-    private IReadOnlyList<LoadBalancedService>? _applied;
+    // While the kernel's table is unknown: the services that are ours if a dump finds them (applied before a failed
+    // request, or configured). Once the kernel is known, ours are exactly the applied table's.
+    private readonly HashSet<ServiceKey> _claimed = [];
+    private IpvsAppliedTable? _applied;
 
     public DataplaneKind Kind => DataplaneKind.Ipvs;
 
@@ -44,35 +47,63 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
     /// <summary>The requests that turn <paramref name="current"/> into <paramref name="desired"/>, as ipvsadm would send them.</summary>
     public static IReadOnlyList<(IpvsCommand Command, byte[] Request)> Requests(
         IReadOnlyList<LoadBalancedService> desired, IReadOnlyList<LoadBalancedService> current, Func<ServiceKey, bool> owned, ushort familyId, Func<uint> sequence) =>
-        IpvsReconciler.Plan(desired, current, owned).Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence()))).ToList();
+        Encode(IpvsReconciler.Plan(desired, current, owned), familyId, sequence);
 
     public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        var snapshot = desired.ToArray();
-        _owned.UnionWith(snapshot.Select(s => s.Key));
-        Send(snapshot);
+        Send(desired);
         return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
     public Task RemoveAsync(IReadOnlyCollection<ServiceKey> configured, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        _owned.UnionWith(configured);
+        _claimed.UnionWith(configured);
         Send([]);
         return Task.CompletedTask;
     }
 
+    private static List<(IpvsCommand Command, byte[] Request)> Encode(IEnumerable<IpvsCommand> commands, ushort familyId, Func<uint> sequence) =>
+        [.. commands.Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence())))];
+
     private void Send(IReadOnlyList<LoadBalancedService> desired)
     {
-        var current = _applied ?? Dump();
-        var requests = Requests(desired, current, _owned.Contains, familyId, transport.NextSequence);
-        // Until every request went through, the kernel's table is unknown: a failure leads to a fresh dump.
-        _applied = null;
-        transport.RequestAcked([.. requests.Select(r => r.Request)]);
+        var applied = _applied;
+        IReadOnlyList<IpvsCommand> commands;
+        IpvsAppliedTable after;
+        if (applied is null)
+        {
+            _claimed.UnionWith(desired.Select(s => s.Key));
+            commands = IpvsReconciler.Plan(desired, Dump(), _claimed.Contains);
+            after = IpvsAppliedTable.Of(desired);
+        }
+        else
+        {
+            // Only what differs from the applied table costs more than a reference comparison.
+            (commands, after) = IpvsReconciler.Plan(desired, applied);
+        }
 
-        _owned.IntersectWith(desired.Select(s => s.Key));
-        _applied = desired;
+        // Until every request went through, the kernel's table is unknown: a failure leads to a fresh dump, in which
+        // the services of the applied table and of the desired one are ours.
+        _applied = null;
+        try
+        {
+            transport.RequestAcked([.. Encode(commands, familyId, transport.NextSequence).Select(r => r.Request)]);
+        }
+        catch
+        {
+            if (applied is not null)
+            {
+                _claimed.UnionWith(applied.Services.Select(s => s.Key));
+                _claimed.UnionWith(desired.Select(s => s.Key));
+            }
+
+            throw;
+        }
+
+        _claimed.Clear();
+        _applied = after;
     }
 
     /// <summary>The kernel's table: every service, then each one's real servers.</summary>

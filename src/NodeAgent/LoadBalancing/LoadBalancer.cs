@@ -27,10 +27,12 @@ public sealed class LoadBalancer
     private readonly TimeProvider _time;
     private readonly StructuredLog _log;
     private readonly Dictionary<string, bool> _quorumUp = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _healthChanged = new(StringComparer.Ordinal); // virtual servers to decide again
     private IReadOnlyList<VirtualServerDefinition> _definitions = [];
     private Dictionary<(string VirtualServer, IPEndPoint Target), CheckState> _health = [];
-    private IReadOnlyList<VirtualServerDecision> _decisions = [];
+    private VirtualServerDecision[] _decisions = [];
     private IReadOnlyList<VirtualServerDefinition>? _decidedFor;
+    private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private IReadOnlyList<string> _forwardingProblems = [];
     private HashSet<string> _notes = [];
     private bool _dirty;
@@ -164,6 +166,7 @@ public sealed class LoadBalancer
                 }
 
                 LogHealth(v);
+                _healthChanged.Add(v.VirtualServer);
                 _dirty = true;
                 return true;
             case LoadBalancerEvent.Checked { Check: var check, At: var at } when _health.TryGetValue((check.VirtualServer, check.RealServer), out var state)
@@ -223,6 +226,7 @@ public sealed class LoadBalancer
         }
 
         _definitions = definitions;
+        _positions = definitions.Select((d, i) => (d.DisplayName, i)).ToDictionary(p => p.DisplayName, p => p.i, StringComparer.Ordinal);
         _health = health;
         _checker.UpdateChecks(checks);
         _dirty = true;
@@ -232,8 +236,25 @@ public sealed class LoadBalancer
     private async Task<bool> UpdateDataplaneAsync(CancellationToken stop)
     {
         _dirty = false;
-        _decisions = _definitions.Select(Decide).ToList();
-        _decidedFor = _definitions;
+        if (ReferenceEquals(_decidedFor, _definitions))
+        {
+            // Only the virtual servers whose health changed are decided again: the others keep their service objects,
+            // which the dataplane skips with a reference comparison.
+            foreach (var name in _healthChanged)
+            {
+                if (_positions.TryGetValue(name, out var v))
+                {
+                    _decisions[v] = Decide(_definitions[v]);
+                }
+            }
+        }
+        else
+        {
+            _decisions = [.. _definitions.Select(Decide)];
+            _decidedFor = _definitions;
+        }
+
+        _healthChanged.Clear();
         var desired = _decisions.Where((_, i) => Refusal(_definitions[i]) is null).Select(d => d.Server).ToList();
         if (desired.Count == 0 && !_programmed)
         {

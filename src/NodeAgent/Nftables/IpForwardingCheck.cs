@@ -32,8 +32,13 @@ public static class IpForwardingCheck
 
     private static void Add(List<string> messages, List<LoadBalancedService> forwarded, AddressFamily family, bool on, string name, string sysctl)
     {
+        if (on)
+        {
+            return; // before naming 10,000 services for nothing on every update
+        }
+
         var broken = forwarded.Where(v => v.Key.Family == family).Select(v => v.Key.ToString()).ToList();
-        if (!on && broken.Count > 0)
+        if (broken.Count > 0)
         {
             messages.Add($"{name} forwarding is off ({sysctl} is not 1), so the NAT virtual servers {string.Join(", ", broken)} cannot reach their real servers; set {sysctl}=1.");
         }

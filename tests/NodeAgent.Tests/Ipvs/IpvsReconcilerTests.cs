@@ -20,7 +20,7 @@ public sealed record ReconcileScenario(
     public override string ToString() =>
         $"Desired:\n{Describe(Desired)}\nCurrent:\n{Describe(Current)}\nOwned: {string.Join(", ", Owned)}";
 
-    private static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
+    internal static string Describe(IEnumerable<LoadBalancedService> table) => string.Join("\n", table.Select(v =>
         $"  {v.Service}\n" + string.Concat(v.Destinations.Select(d => $"    {d}\n"))));
 }
 
@@ -53,7 +53,7 @@ public static class ReconcileScenarioArbitrary
         from owned in Gen.SubListOf(Keys)
         select new ReconcileScenario(desired, current, owned.ToHashSet());
 
-    private static Gen<VirtualService> Service(ServiceKey key, bool hashed) =>
+    internal static Gen<VirtualService> Service(ServiceKey key, bool hashed) =>
         from scheduler in Gen.Elements("rr", "wlc")
         from persistent in Gen.Elements(false, true)
         from narrow in Gen.Elements(false, true)
@@ -73,13 +73,13 @@ public static class ReconcileScenarioArbitrary
         from upper in Gen.Elements(0u, 10u)
         select new ServiceDestination(address, port) { ForwardingMethod = method, Weight = weight, UpperThreshold = upper };
 
-    private static Gen<LoadBalancedService> VirtualServer(ServiceKey key, bool hashed) =>
+    internal static Gen<LoadBalancedService> VirtualServer(ServiceKey key, bool hashed) =>
         from service in Service(key, hashed)
         from addresses in Gen.SubListOf(key.Family == AddressFamily.InterNetworkV6 ? V6Servers : V4Servers)
         from destinations in Gen.CollectToList(addresses, Destination)
         select new LoadBalancedService(service, Distinct(destinations));
 
-    private static Gen<IReadOnlyList<LoadBalancedService>> Table(bool hashed) =>
+    internal static Gen<IReadOnlyList<LoadBalancedService>> Table(bool hashed) =>
         from keys in Gen.SubListOf(Keys)
         from shuffled in Gen.Shuffle(keys.ToArray())
         from servers in Gen.CollectToList(shuffled, k => VirtualServer(k, hashed))

@@ -86,4 +86,41 @@ public class IpvsDataplaneTests
         Assert.Equal(2, kernel.Dumps);
         Assert.Equal(Server(Web, ("10.77.0.11", 0)), Assert.Single(kernel.Table));
     }
+
+    [Fact]
+    public async Task After_a_failed_request_the_services_applied_before_and_those_desired_are_its_own_in_the_dump()
+    {
+        var kernel = new FakeIpvsKernel();
+        kernel.Table.Add(Server(Other, ("10.96.1.1", 1)));
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+        await dataplane.ApplyAsync([Server(Web, ("10.77.0.11", 1))], CancellationToken.None);
+
+        kernel.FailNextChange = 12; // ENOMEM
+        await Assert.ThrowsAsync<KeepOperator.NodeAgent.Netlink.NetlinkException>(() => dataplane.ApplyAsync([], CancellationToken.None));
+        await dataplane.ApplyAsync([], CancellationToken.None);
+
+        Assert.Equal(2, kernel.Dumps);
+        Assert.Equal([Server(Other, ("10.96.1.1", 1))], kernel.Table);
+    }
+
+    [Fact]
+    public async Task Services_added_removed_and_moved_in_a_large_table_cost_their_commands_only()
+    {
+        var kernel = new FakeIpvsKernel();
+        var dataplane = new IpvsDataplane(kernel, 0x25);
+        var table = Enumerable.Range(0, 300).Select(i => Server(ServiceKey.ForAddress(ServiceProtocol.Tcp, IPAddress.Parse($"10.78.{i / 256}.{i % 256}"), 80), ($"10.79.{i / 256}.{i % 256}", 1))).ToList();
+        await dataplane.ApplyAsync(table, CancellationToken.None);
+
+        var added = Server(Web, ("10.77.0.11", 1));
+        List<LoadBalancedService> changed = [added, .. table[150..], .. table[1..150]];
+        kernel.Changes.Clear();
+        await dataplane.ApplyAsync(changed, CancellationToken.None);
+        await dataplane.ApplyAsync(changed, CancellationToken.None);
+
+        Assert.Equal(
+            [new IpvsCommand.AddService(added.Service), new IpvsCommand.AddDestination(Web, added.Destinations[0]), new IpvsCommand.DeleteService(table[0].Key)],
+            kernel.Changes);
+        Assert.Equal(1, kernel.Dumps);
+        Assert.Equal(changed.ToHashSet(), kernel.Table.ToHashSet());
+    }
 }

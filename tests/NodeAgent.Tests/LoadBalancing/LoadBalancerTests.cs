@@ -108,6 +108,25 @@ public sealed class LoadBalancerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_verdict_decides_its_virtual_server_again_and_the_others_keep_their_service_objects()
+    {
+        // The IPVS dataplane skips a service it applied as the very same object with a reference comparison.
+        _balancer.SetVirtualServers([VirtualServerSamples.Definition(VirtualServerSamples.Web()), VirtualServerSamples.Definition(VirtualServerSamples.Web("tls", 443))]);
+        await Eventually(() => _dataplane.Applied.Count == 1, "the first apply");
+
+        Verdict(Rs12, healthy: false, vs: "default/tls");
+        await Eventually(() => _dataplane.Applied.Count == 2, "the update");
+        Verdict(Rs11, healthy: false, vs: "default/web");
+        await Eventually(() => _dataplane.Applied.Count == 3, "the second update");
+
+        var (first, second, third) = (_dataplane.Applied[0], _dataplane.Applied[1], _dataplane.Applied[2]);
+        Assert.Same(first[0], second[0]);
+        Assert.Equal(["10.77.0.11:80/1"], Destinations(second, 443));
+        Assert.Same(second[1], third[1]);
+        Assert.Equal(["10.77.0.12:80/2"], Destinations(third));
+    }
+
+    [Fact]
     public async Task A_refused_update_is_retried_and_forwarding_problems_reach_the_status()
     {
         _forwardingProblems = ["IPv4 forwarding is off"];
