@@ -14,6 +14,15 @@ public static class Wait
         return UntilFrom(sw, condition, timeout, poll);
     }
 
+    /// <summary>Polls <paramref name="read"/> until it gives a value, and returns that value, or null on timeout.</summary>
+    public static T? ForValue<T>(Func<T?> read, TimeSpan timeout)
+        where T : struct
+    {
+        T? seen = null;
+        Until(() => (seen = read()) is not null, timeout);
+        return seen;
+    }
+
     /// <summary>Like <see cref="Until"/> but measured from an already running stopwatch (e.g. started at the kill).</summary>
     public static TimeSpan? UntilFrom(Stopwatch sw, Func<bool> condition, TimeSpan timeout, TimeSpan? poll = null)
     {
