@@ -157,8 +157,8 @@ public sealed class Scenario(ITestOutputHelper output)
 
         var mdi = spec.MasterDownInterval(spec.PriorityOf(n2.Name));
         // Timed by the kernel's notifications from the moment the link went down: polling `ip addr` from before the command
-        // counted 0.9 s of this test host's own stalls as takeover time (CI's dry run, and 1 run in 3 here: the master's
-        // release and the backup's takeover were seen 3 ms apart, both 0.9 s late).
+        // counted 0.9 s of this test host's own stalls as takeover time (CI's dry run, and 2 runs in 3 here, either peer as
+        // the backup; once the master's release and the backup's takeover were seen 3 ms apart, both 0.9 s late).
         using var onMaster = IpMonitor.Start(lab, n1);
         using var onBackup = IpMonitor.Start(lab, n2);
         var since = DateTime.UtcNow;
