@@ -189,7 +189,8 @@ string Arg(string name, string fallback)
 
 Dictionary<string, long> OperatorRequests() => requests.Snapshot()
     .Where(r => r.Kind.Client != BenchUserAgent.Product)
-    .ToDictionary(r => $"{r.Kind.Verb} {r.Kind.Resource}", r => r.Count, StringComparer.Ordinal);
+    .GroupBy(r => $"{r.Kind.Verb} {r.Kind.Resource}", StringComparer.Ordinal)
+    .ToDictionary(g => g.Key, g => g.Sum(r => r.Count), StringComparer.Ordinal);
 
 static void PrintRequests(string what, Dictionary<string, long> before, Dictionary<string, long> after, int changes)
 {

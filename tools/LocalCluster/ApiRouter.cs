@@ -230,7 +230,9 @@ public sealed class ApiRouter
         counts?.Record(new RequestKind(
             RequestCounts.Client(ctx.Request.Headers.UserAgent),
             RequestCounts.Verb(method, name != null, legacyWatch || q["watch"].FirstOrDefault() is "true" or "1"),
-            status ? type.Plural + "/status" : type.Plural));
+            type.Group,
+            status ? type.Plural + "/status" : type.Plural,
+            scopeNs ?? ""));
 
         switch (method)
         {

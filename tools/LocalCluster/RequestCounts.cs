@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 
 namespace KeepOperator.LocalCluster;
 
-/// <summary>One kind of resource request: who asked (the User-Agent's first product), the Kubernetes verb, and the resource (with /status for the subresource).</summary>
-public readonly record struct RequestKind(string Client, string Verb, string Resource)
+/// <summary>
+/// One kind of resource request: who asked (the User-Agent's first product), the Kubernetes verb, the API group ("" for
+/// core), the resource (with /status for the subresource) and the namespace ("" for cluster scope or all namespaces):
+/// what an RBAC rule must grant for the request to pass.
+/// </summary>
+public readonly record struct RequestKind(string Client, string Verb, string Group, string Resource, string Namespace)
 {
     public override string ToString() => $"{Client} {Verb} {Resource}";
 }

@@ -14,9 +14,11 @@ public sealed record KubePermission(string ApiGroup, string Resource, IReadOnlyL
 
     public const string DiscoveryGroup = "discovery.k8s.io";
 
-    public static readonly IReadOnlyList<string> Read = ["get", "list", "watch"];
+    /// <summary>What an informer calls: it never gets one object, it lists and then watches.</summary>
+    public static readonly IReadOnlyList<string> ListWatch = ["list", "watch"];
 
-    public static readonly IReadOnlyList<string> StatusWrite = ["update", "patch"];
+    /// <summary>Status is written with merge patches only (never a PUT of the whole object).</summary>
+    public static readonly IReadOnlyList<string> StatusWrite = ["patch"];
 
     /// <summary>Events are create-then-patch (the client aggregates repeats into a count).</summary>
     public static readonly IReadOnlyList<string> EventWrite = ["create", "patch"];

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using k8s;
 using KeepOperator.Api.Logging;
 using KeepOperator.Operator.Convert;
+using KeepOperator.Operator.Kube;
 using Prometheus;
 
 namespace KeepOperator.Operator.Hosting;
@@ -51,7 +52,7 @@ public static class OperatorCli
             return 2;
         }
 
-        using var client = new Kubernetes(config);
+        using var client = OperatorClient.Create(config);
         using var shutdown = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

@@ -27,6 +27,8 @@ public static class OperatorCommandLine
             "API server and credentials (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)", defaults.Kubeconfig);
         var leaseNamespace = CommandLineParsing.Text("--leader-election-namespace", "NS",
             "namespace of the leader Lease, of Events and of passwordSecretRefs without one", defaults.Namespace);
+        var secretNamespaces = CommandLineParsing.Text("--secret-namespaces", "NS[,NS...]",
+            "the only namespaces whose Secrets the operator watches, to report a missing passwordSecretRef (default: the --leader-election-namespace)", null);
         var leaseName = CommandLineParsing.Text("--lease-name", "NAME", "the leader Lease", defaults.LeaseName);
         var identity = CommandLineParsing.Text("--identity", "ID", "this replica's name in the Lease (default: $POD_NAME, else HOST_PID)", defaults.Identity);
         var cordonedOffset = CommandLineParsing.Integer("--cordoned-priority-offset",
@@ -43,7 +45,7 @@ public static class OperatorCommandLine
         var logFormat = CommandLineParsing.LogFormatOption(defaults.LogFormat);
         var metricsAddress = CommandLineParsing.Address("--metrics-address", "serve Prometheus metrics on http://ADDRESS/metrics", defaults.MetricsAddress);
         var healthAddress = CommandLineParsing.Address("--health-address", "serve the probes on http://ADDRESS/healthz and /readyz", defaults.HealthAddress);
-        Option[] runOptions = [kubeconfig, leaseNamespace, leaseName, identity, cordonedOffset, heartbeatTimeout, workers, defaultClass, logFormat, metricsAddress, healthAddress];
+        Option[] runOptions = [kubeconfig, leaseNamespace, secretNamespaces, leaseName, identity, cordonedOffset, heartbeatTimeout, workers, defaultClass, logFormat, metricsAddress, healthAddress];
 
         var run = new Command("run", "run the operator (the default command)");
         var (convert, bindConvert) = KeepalivedConvertCommand.Define();
@@ -67,6 +69,7 @@ public static class OperatorCommandLine
             {
                 Kubeconfig = result.GetValue(kubeconfig),
                 Namespace = result.GetValue(leaseNamespace)!,
+                SecretNamespaces = result.GetValue(secretNamespaces)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 LeaseName = result.GetValue(leaseName)!,
                 Identity = result.GetValue(identity)!,
                 CordonedPriorityOffset = result.GetValue(cordonedOffset),

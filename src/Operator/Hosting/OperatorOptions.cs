@@ -11,6 +11,12 @@ public sealed record OperatorOptions
 
     public string LeaseName { get; init; } = "keepoperator-leader";
 
+    /// <summary>--secret-namespaces: where the operator watches Secrets (null: <see cref="Namespace"/> only).</summary>
+    public IReadOnlyList<string>? SecretNamespaces { get; init; }
+
+    /// <summary>The namespaces whose Secrets the operator watches, to report a missing passwordSecretRef.</summary>
+    public IReadOnlyList<string> WatchedSecretNamespaces => SecretNamespaces ?? [Namespace];
+
     public string Identity { get; init; } = DefaultIdentity(Environment.GetEnvironmentVariable("POD_NAME"));
 
     /// <summary>The pod's name (the chart passes POD_NAME from the downward API), else host_pid.</summary>

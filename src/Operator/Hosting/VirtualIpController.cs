@@ -21,7 +21,7 @@ public sealed class VirtualIpController
     private readonly StructuredLog log;
     private readonly Informer<VirtualIp> virtualIps;
     private readonly Informer<V1Node> nodes;
-    private readonly Informer<V1Secret> secrets;
+    private readonly IReadOnlyList<Informer<V1Secret>> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
     private readonly VirtualServerInformers virtualServers;
     private readonly Informer<V1Pod> pods;
@@ -42,7 +42,7 @@ public sealed class VirtualIpController
         this.log = log;
         virtualIps = new(new CustomObjectSource<VirtualIp>(client, VirtualIp.Plural, ApiJsonContext.Default.VirtualIp, v => v.Metadata), log, time, options.WatchTimeout);
         nodes = new(BuiltinSources.Nodes(client), log, time, options.WatchTimeout);
-        secrets = new(BuiltinSources.Secrets(client), log, time, options.WatchTimeout);
+        secrets = [.. options.WatchedSecretNamespaces.Select(ns => new Informer<V1Secret>(BuiltinSources.Secrets(client, ns), log, time, options.WatchTimeout))];
         nodeConfigs = new(new CustomObjectSource<NodeAgentConfig>(client, NodeAgentConfig.Plural, ApiJsonContext.Default.NodeAgentConfig, c => c.Metadata), log, time, options.WatchTimeout);
         pods = new(BuiltinSources.Pods(client), log, time, options.WatchTimeout);
         virtualServers = new VirtualServerInformers(client, log, time, options.WatchTimeout);
@@ -56,7 +56,7 @@ public sealed class VirtualIpController
             view,
             new ClusterWriter(client, virtualIps, nodeConfigs, virtualServers.VirtualServers),
             events,
-            new PlannerOptions(options.CordonedPriorityOffset, options.Namespace),
+            new PlannerOptions(options.CordonedPriorityOffset, options.Namespace, options.WatchedSecretNamespaces),
             time,
             options.HeartbeatTimeout,
             keys =>
@@ -84,13 +84,16 @@ public sealed class VirtualIpController
                 queue.Add(ReconcileKey.Plan); // cordon, preferred-master priorities and unicast peers are relative to the other nodes
             }
         };
-        secrets.Changed += (old, updated) =>
+        foreach (var informer in secrets)
         {
-            if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+            informer.Changed += (old, updated) =>
             {
-                queue.Add(ReconcileKey.Plan);
-            }
-        };
+                if (PlanRelevance.Of(old) != PlanRelevance.Of(updated))
+                {
+                    queue.Add(ReconcileKey.Plan);
+                }
+            };
+        }
         pods.Changed += (old, updated) =>
         {
             if (view.IsPlanInput(old, updated))
@@ -135,11 +138,12 @@ public sealed class VirtualIpController
     public async Task RunAsync(CancellationToken stop)
     {
         using var informersStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), secrets.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token), pods.RunAsync(informersStop.Token) }
+        var informers = new[] { virtualIps.RunAsync(informersStop.Token), nodes.RunAsync(informersStop.Token), nodeConfigs.RunAsync(informersStop.Token), pods.RunAsync(informersStop.Token) }
+            .Concat(secrets.Select(s => s.RunAsync(informersStop.Token)))
             .Concat(virtualServers.Run(informersStop.Token)).Concat(loadBalancers.Run(informersStop.Token)).ToArray();
         try
         {
-            await Task.WhenAll(virtualIps.Synced, nodes.Synced, secrets.Synced, nodeConfigs.Synced, pods.Synced, virtualServers.Synced, loadBalancers.Synced).WaitAsync(stop);
+            await Task.WhenAll(secrets.Select(s => s.Synced).Append(virtualIps.Synced).Append(nodes.Synced).Append(nodeConfigs.Synced).Append(pods.Synced).Append(virtualServers.Synced).Append(loadBalancers.Synced)).WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {

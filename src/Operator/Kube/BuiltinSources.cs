@@ -51,18 +51,19 @@ public static class BuiltinSources
         ns => new V1Namespace { Metadata = new V1ObjectMeta { Name = ns.Metadata?.Name, ResourceVersion = ns.Metadata?.ResourceVersion, Labels = ns.Metadata?.Labels } });
 
     /// <summary>
-    /// Secrets, reduced to namespace, name and key names: the operator only checks that a password Secret exists, and
-    /// passwords must not sit in its memory (or a heap dump).
+    /// The Secrets of one namespace, reduced to namespace, name and key names: the operator only checks that a password
+    /// Secret exists, and passwords must not sit in its memory (or a heap dump). One namespace, never all: the chart
+    /// grants Secrets only in the namespaces it lists.
     /// </summary>
-    public static KubeObjectSource<V1Secret> Secrets(IKubernetes client) => new(
-        "secrets",
+    public static KubeObjectSource<V1Secret> Secrets(IKubernetes client, string ns) => new(
+        "secrets in " + ns,
         async ct =>
         {
-            var list = await client.CoreV1.ListSecretForAllNamespacesAsync(cancellationToken: ct);
+            var list = await client.CoreV1.ListNamespacedSecretAsync(ns, cancellationToken: ct);
             return (list.Items.ToList(), list.Metadata.ResourceVersion);
         },
-        (resourceVersion, timeout, onError, ct) => client.CoreV1.WatchListSecretForAllNamespacesAsync(
-            allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct),
+        (resourceVersion, timeout, onError, ct) => client.CoreV1.WatchListNamespacedSecretAsync(
+            ns, allowWatchBookmarks: true, resourceVersion: resourceVersion, timeoutSeconds: (int)timeout.TotalSeconds, onError: onError, cancellationToken: ct),
         secret => new V1Secret
         {
             Metadata = new V1ObjectMeta { Name = secret.Metadata?.Name, NamespaceProperty = secret.Metadata?.NamespaceProperty, ResourceVersion = secret.Metadata?.ResourceVersion },

@@ -17,14 +17,14 @@ public sealed class InformerClusterView : IClusterView
 {
     private readonly Informer<VirtualIp> virtualIps;
     private readonly Informer<V1Node> nodes;
-    private readonly Informer<V1Secret> secrets;
+    private readonly IReadOnlyList<Informer<V1Secret>> secrets;
     private readonly Informer<NodeAgentConfig> nodeConfigs;
     private readonly Informer<V1Pod> pods;
     private readonly VirtualServerInformers virtualServers;
     private long planInputsVersion;
 
     public InformerClusterView(
-        Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, Informer<V1Secret> secrets, Informer<NodeAgentConfig> nodeConfigs,
+        Informer<VirtualIp> virtualIps, Informer<V1Node> nodes, IReadOnlyList<Informer<V1Secret>> secrets, Informer<NodeAgentConfig> nodeConfigs,
         Informer<V1Pod> pods, VirtualServerInformers virtualServers)
     {
         this.pods = pods;
@@ -35,7 +35,10 @@ public sealed class InformerClusterView : IClusterView
         this.nodeConfigs = nodeConfigs;
         virtualIps.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
         nodes.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
-        secrets.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
+        foreach (var informer in secrets)
+        {
+            informer.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
+        }
         pods.Changed += (old, updated) => Bump(IsPlanInput(old, updated));
         nodeConfigs.Changed += (old, updated) => Bump(PlanRelevance.Of(old) != PlanRelevance.Of(updated));
     }
@@ -45,7 +48,7 @@ public sealed class InformerClusterView : IClusterView
     public ClusterState State() => new(
         virtualIps.Items.ToList(),
         nodes.Items.Select(ToNodeInfo).ToList(),
-        secrets.Items.ToDictionary(
+        secrets.SelectMany(s => s.Items).ToDictionary(
             s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}",
             s => (IReadOnlySet<string>)(s.Data?.Keys.ToHashSet(StringComparer.Ordinal) ?? []),
             StringComparer.Ordinal))

@@ -86,7 +86,7 @@ public static class Planner
                 .ToList();
             if (secretRefs.Count > 0)
             {
-                var missing = secretRefs.Select(r => MissingSecret(r.Ref!, r.Path, options.SecretNamespace, state.SecretKeys)).OfType<string>().ToList();
+                var missing = secretRefs.Select(r => MissingSecret(r.Ref!, r.Path, options, state.SecretKeys)).OfType<string>().ToList();
                 conditions.Add(missing.Count == 0
                     ? new(ConditionTypes.SecretMissing, false, VirtualIpReasons.SecretFound, "the referenced Secrets and keys exist")
                     : new(ConditionTypes.SecretMissing, true, VirtualIpReasons.SecretNotFound, string.Join("; ", missing)));
@@ -176,9 +176,16 @@ public static class Planner
         }
     }
 
-    private static string? MissingSecret(SecretKeySelector secretRef, string path, string defaultNamespace, IReadOnlyDictionary<string, IReadOnlySet<string>> secretKeys)
+    private static string? MissingSecret(SecretKeySelector secretRef, string path, PlannerOptions options, IReadOnlyDictionary<string, IReadOnlySet<string>> secretKeys)
     {
-        var id = $"{secretRef.Namespace ?? defaultNamespace}/{secretRef.Name}";
+        var ns = secretRef.Namespace ?? options.SecretNamespace;
+        var id = $"{ns}/{secretRef.Name}";
+        var watched = options.WatchedSecretNamespaces ?? [options.SecretNamespace];
+        if (!watched.Contains(ns, StringComparer.Ordinal))
+        {
+            // Neither the operator nor the agents may read it: the chart grants Secrets only in these namespaces.
+            return $"Secret {id} ({path}) is outside the namespaces whose Secrets keepoperator may read ({string.Join(", ", watched)}; the chart's agent.secretNamespaces)";
+        }
         if (!secretKeys.TryGetValue(id, out var keys))
         {
             return $"Secret {id} ({path}) not found";

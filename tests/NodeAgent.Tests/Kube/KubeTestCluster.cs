@@ -19,12 +19,14 @@ public sealed class KubeTestCluster : IAsyncDisposable
     private LocalClusterServer? _server;
     private readonly int _watchHistory;
     private readonly TimeSpan _bookmarkInterval;
+    private readonly RequestCounts? _requests;
 
-    private KubeTestCluster(string directory, int watchHistory, TimeSpan bookmarkInterval)
+    private KubeTestCluster(string directory, int watchHistory, TimeSpan bookmarkInterval, RequestCounts? requests)
     {
         Directory = directory;
         _watchHistory = watchHistory;
         _bookmarkInterval = bookmarkInterval;
+        _requests = requests;
     }
 
     public string Directory { get; }
@@ -35,10 +37,11 @@ public sealed class KubeTestCluster : IAsyncDisposable
 
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<KubeTestCluster> StartAsync(int watchHistory = 10_000, TimeSpan? bookmarkInterval = null)
+    /// <param name="requests">Where LocalCluster counts every resource request, by client, verb, resource and namespace.</param>
+    public static async Task<KubeTestCluster> StartAsync(int watchHistory = 10_000, TimeSpan? bookmarkInterval = null, RequestCounts? requests = null)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("agentkube-").FullName;
-        var cluster = new KubeTestCluster(dir, watchHistory, bookmarkInterval ?? TimeSpan.FromMilliseconds(300));
+        var cluster = new KubeTestCluster(dir, watchHistory, bookmarkInterval ?? TimeSpan.FromMilliseconds(300), requests);
         await cluster.StartServerAsync("127.0.0.1:0");
         await cluster.SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
             File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kube", "nodeagentconfigs-crd.yaml")), "application/yaml");
@@ -107,6 +110,7 @@ public sealed class KubeTestCluster : IAsyncDisposable
             DataPath = Path.Combine(Directory, "data.json"),
             WatchHistory = _watchHistory,
             BookmarkInterval = _bookmarkInterval,
+            RequestCounts = _requests,
         });
         Url = _server.Url;
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(10) };

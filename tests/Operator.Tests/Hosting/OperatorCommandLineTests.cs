@@ -22,6 +22,13 @@ public sealed class OperatorCommandLineTests
     }
 
     [Fact]
+    public void Secret_namespaces_default_to_the_release_namespace_and_take_a_list()
+    {
+        Assert.Equal(["kube-system"], RunOptions("--leader-election-namespace", "kube-system").WatchedSecretNamespaces);
+        Assert.Equal(["a", "b"], RunOptions("--leader-election-namespace", "kube-system", "--secret-namespaces", "a, b").WatchedSecretNamespaces);
+    }
+
+    [Fact]
     public void Run_IsTheDefaultCommand_AndUnsetFlagsKeepTheDefaults()
     {
         var defaults = new OperatorOptions { Namespace = "from-service-account" };

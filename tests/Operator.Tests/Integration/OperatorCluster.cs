@@ -9,6 +9,7 @@ using KeepOperator.Api.Logging;
 using KeepOperator.LocalCluster;
 using KeepOperator.LocalCluster.Tests;
 using KeepOperator.Operator.Hosting;
+using KeepOperator.Operator.Kube;
 
 namespace KeepOperator.Operator.Tests.Integration;
 
@@ -51,7 +52,8 @@ public sealed class OperatorCluster : IAsyncDisposable
         ShutdownGrace = TimeSpan.FromSeconds(5),
     };
 
-    public static async Task<OperatorCluster> StartAsync(int watchHistory = 10_000, TimeSpan? bookmarkInterval = null)
+    /// <param name="requests">Where LocalCluster counts every resource request, by client, verb, resource and namespace.</param>
+    public static async Task<OperatorCluster> StartAsync(int watchHistory = 10_000, TimeSpan? bookmarkInterval = null, RequestCounts? requests = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "operator-tests-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(directory);
@@ -62,6 +64,7 @@ public sealed class OperatorCluster : IAsyncDisposable
             KubeconfigPath = kubeconfig,
             WatchHistory = watchHistory,
             BookmarkInterval = bookmarkInterval ?? TimeSpan.FromMilliseconds(300),
+            RequestCounts = requests,
         });
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         foreach (var crd in TestOnlyCrds.ClusterScoped)
@@ -79,7 +82,7 @@ public sealed class OperatorCluster : IAsyncDisposable
     /// <summary>Starts an operator process in-process (its own client, as a separate replica would have); stop it with <see cref="StopOperatorAsync"/>.</summary>
     public OperatorRunner StartOperator(OperatorOptions options)
     {
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
+        var client = OperatorClient.Create(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
         var runner = new OperatorRunner(client, options with { Kubeconfig = KubeconfigPath }, TimeProvider.System, new StructuredLog(TextWriter.Synchronized(Log), TimeProvider.System));
         var stop = new CancellationTokenSource();
         operators.Add((stop, runner.RunAsync(stop.Token), client));

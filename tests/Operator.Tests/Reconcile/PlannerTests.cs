@@ -123,6 +123,20 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void A_Secret_outside_the_watched_namespaces_is_reported_as_unreadable_not_as_missing()
+    {
+        var vip = Vip("web");
+        vip.Spec.Authentication = new VrrpAuthentication { PasswordSecretRef = new SecretKeySelector { Namespace = "elsewhere", Name = "vrrp", Key = "password" } };
+        var options = Options with { WatchedSecretNamespaces = ["keepoperator", "vrrp-secrets"] };
+        var plan = Planner.Build(State([vip], [Node("n1")], new() { ["elsewhere/vrrp"] = new HashSet<string> { "password" } }), options);
+
+        var condition = plan.VirtualIps["web"].Conditions.Single(c => c.Type == ConditionTypes.SecretMissing);
+        Assert.True(condition.Status);
+        Assert.Equal("Secret elsewhere/vrrp (spec.authentication.passwordSecretRef) is outside the namespaces whose Secrets keepoperator may read (keepoperator, vrrp-secrets; the chart's agent.secretNamespaces)", condition.Message);
+        Assert.Empty(plan.NodeConfigs["n1"].Instances);
+    }
+
+    [Fact]
     public void MissingPasswordSecret_IsReported_AndThePasswordIsNeverCopied()
     {
         var vip = Vip("web");
