@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Steady-state footprint: the agent vs keepalived, each running the same INSTANCES VRRP instances (default 10) at
 # VRRPv3 50 ms adverts (20 adverts/s each) on a master (n1, priority 100) and a backup (n2, priority 90).
-# RSS: VmRSS from /proc/PID/status at the end of the window. CPU: utime+stime from /proc/PID/stat over SECONDS
+# RSS: VmRSS from /proc/PID/status at the end of the window; PSS and anon: Pss and Anonymous of /proc/PID/smaps_rollup
+# then. CPU: utime+stime from /proc/PID/stat over SECONDS
 # (default 20) after a WARMUP (default 5 s). keepalived is its parent plus its VRRP child, summed.
 #
 # usage: sudo bench/footprint.sh [--keepalived-only] [--seconds N] [--instances N]
@@ -96,9 +97,9 @@ measure() { # KIND
   { c1m=$(proc_cpu_ticks ${pids[n1]}); c1b=$(proc_cpu_ticks ${pids[n2]}); }
   if ! all_vips_on n1 || ! no_vip_on n2; then echo "$kind: VIPs moved during the window" >&2; return 1; fi
   # shellcheck disable=SC2086
-  ROWS+=("$kind master ${pids[n1]// /+} $(proc_rss_kb ${pids[n1]}) $((c1m - c0m)) $rate")
+  ROWS+=("$kind master ${pids[n1]// /+} $(proc_rss_kb ${pids[n1]}) $(proc_smaps_kb Pss ${pids[n1]}) $(proc_smaps_kb Anonymous ${pids[n1]}) $((c1m - c0m)) $rate")
   # shellcheck disable=SC2086
-  ROWS+=("$kind backup ${pids[n2]// /+} $(proc_rss_kb ${pids[n2]}) $((c1b - c0b)) -")
+  ROWS+=("$kind backup ${pids[n2]// /+} $(proc_rss_kb ${pids[n2]}) $(proc_smaps_kb Pss ${pids[n2]}) $(proc_smaps_kb Anonymous ${pids[n2]}) $((c1b - c0b)) -")
   # stop: SIGKILL everything of this kind, drop the VIPs it left
   for node in n1 n2; do
     # shellcheck disable=SC2086
@@ -110,17 +111,19 @@ measure() { # KIND
 
 echo "footprint: $INSTANCES instances, VRRPv3, 50 ms adverts; warm-up ${WARMUP}s, window ${WINDOW}s; agent: ${AGENT_CMD[*]:-(not run)}"
 ANY_FAIL=0
-measure keepalived || { ROWS+=("keepalived FAILED - - - -"); ANY_FAIL=1; }
-if [[ $ONLY_KA == 0 ]]; then measure agent || { ROWS+=("agent FAILED - - - -"); ANY_FAIL=1; }; fi
+measure keepalived || { ROWS+=("keepalived FAILED - - - - - -"); ANY_FAIL=1; }
+if [[ $ONLY_KA == 0 ]]; then measure agent || { ROWS+=("agent FAILED - - - - - -"); ANY_FAIL=1; }; fi
 
 echo
-printf '%-11s %-7s %-13s %9s %9s %10s %12s\n' impl role pids "RSS MiB" "CPU %" "CPU ms/s" "adverts/s"
+printf '%-11s %-7s %-13s %9s %9s %9s %9s %10s %12s\n' impl role pids "RSS MiB" "PSS MiB" "anon MiB" "CPU %" "CPU ms/s" "adverts/s"
 for row in "${ROWS[@]}"; do
-  read -r impl role pids rss ticks rate <<<"$row"
+  read -r impl role pids rss pss anon ticks rate <<<"$row"
   if [[ $role == FAILED ]]; then printf '%-11s %s\n' "$impl" "FAILED (see above)"; continue; fi
-  awk -v i="$impl" -v r="$role" -v p="$pids" -v rss="$rss" -v t="$ticks" -v hz="$HZ" -v w="$WINDOW" -v a="$rate" 'BEGIN {
+  awk -v i="$impl" -v r="$role" -v p="$pids" -v rss="$rss" -v pss="$pss" -v anon="$anon" -v t="$ticks" -v hz="$HZ" -v w="$WINDOW" -v a="$rate" 'BEGIN {
     cpu = t / hz / w
-    printf "%-11s %-7s %-13s %9.1f %9.2f %10.2f %12s\n", i, r, p, rss / 1024, cpu * 100, cpu * 1000, a }'
+    printf "%-11s %-7s %-13s %9.1f %9.1f %9.1f %9.2f %10.2f %12s\n", i, r, p, rss / 1024, pss / 1024, anon / 1024, cpu * 100, cpu * 1000, a }'
 done
-echo "(CPU % of one core over the window; adverts/s: VRRP packets the client saw, all instances; a pid list a+b is keepalived's parent+VRRP child)"
+echo "(CPU % of one core over the window; adverts/s: VRRP packets the client saw, all instances; a pid list a+b is keepalived's parent+VRRP child."
+echo " RSS sums VmRSS, so keepalived's two processes count the shared libraries they share twice; PSS splits shared pages"
+echo " among their users; anon is memory no file backs: heaps, stacks, and for NativeAOT the runtime's rehydrated type data)"
 exit "$ANY_FAIL"

@@ -293,6 +293,17 @@ web_server_start() {
 
 # ---- measuring ----------------------------------------------------------------------------------------------
 
+# proc_smaps_kb FIELD PID... -> sum of FIELD (Pss, Anonymous, ...) of /proc/PID/smaps_rollup (kB)
+proc_smaps_kb() {
+  local field=$1 pid sum=0 v
+  shift
+  for pid in "$@"; do
+    v=$(awk -v f="$field:" '$1 == f {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
+
 # proc_rss_kb PID... -> sum of VmRSS (kB)
 proc_rss_kb() {
   local pid sum=0 v
