@@ -95,14 +95,14 @@ public sealed class LoadBalancingHost : IDisposable
         var series = new RealServerSeries(metrics);
         scheduler.CheckCompleted += completion => metrics.ObserveCheck(completion.Check.VirtualServer, completion.Latency);
         balancer.Changed += () => series.Update(balancer.Status);
-        // Its own socket: the transitions come on the VRRP loop, the virtual servers on the balancer's.
+        // Its own socket: the daemons are swapped on the controller's task, the virtual servers on the balancer's.
         var syncNetlink = kind == DataplaneKind.Ipvs ? new GenericNetlinkTransport() : null;
-        var connectionSync = new ConnectionSyncController(syncNetlink, probe.FamilyId ?? 0, log);
+        var connectionSync = new ConnectionSyncController(syncNetlink, probe.FamilyId ?? 0, log, time);
         return new LoadBalancingHost(netlink, syncNetlink, libNftables, scheduler, new LoadBalancingContext(balancer, choice, kubeProxyWarning), connectionSync);
     }
 
-    /// <summary>Checks and balances until <paramref name="stop"/>; then the virtual servers are removed from the kernel.</summary>
-    public Task RunAsync(CancellationToken stop) => Task.WhenAll(_scheduler.RunAsync(stop), Balancer.RunAsync(stop));
+    /// <summary>Checks, balances and swaps sync daemons until <paramref name="stop"/>; then the virtual servers are removed from the kernel and the daemons follow the stopped instances.</summary>
+    public Task RunAsync(CancellationToken stop) => Task.WhenAll(_scheduler.RunAsync(stop), Balancer.RunAsync(stop), ConnectionSync.RunAsync(stop));
 
     public void Dispose()
     {
