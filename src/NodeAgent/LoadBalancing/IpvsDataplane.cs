@@ -47,7 +47,7 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
     /// <summary>The requests that turn <paramref name="current"/> into <paramref name="desired"/>, as ipvsadm would send them.</summary>
     public static IReadOnlyList<(IpvsCommand Command, byte[] Request)> Requests(
         IReadOnlyList<LoadBalancedService> desired, IReadOnlyList<LoadBalancedService> current, Func<ServiceKey, bool> owned, ushort familyId, Func<uint> sequence) =>
-        Encode(IpvsReconciler.Plan(desired, current, owned), familyId, sequence);
+        [.. IpvsReconciler.Plan(desired, current, owned).Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence())))];
 
     public Task<IReadOnlyList<string>> ApplyAsync(IReadOnlyList<LoadBalancedService> desired, CancellationToken cancellationToken)
     {
@@ -63,9 +63,6 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
         Send([]);
         return Task.CompletedTask;
     }
-
-    private static List<(IpvsCommand Command, byte[] Request)> Encode(IEnumerable<IpvsCommand> commands, ushort familyId, Func<uint> sequence) =>
-        [.. commands.Select(c => (c, IpvsMessageCodec.Encode(c, familyId, sequence())))];
 
     private void Send(IReadOnlyList<LoadBalancedService> desired)
     {
@@ -89,7 +86,7 @@ public sealed class IpvsDataplane(IGenericNetlinkTransport transport, ushort fam
         _applied = null;
         try
         {
-            transport.RequestAcked([.. Encode(commands, familyId, transport.NextSequence).Select(r => r.Request)]);
+            transport.RequestAcked([.. commands.Select(c => IpvsMessageCodec.Encode(c, familyId, transport.NextSequence()))]);
         }
         catch
         {
