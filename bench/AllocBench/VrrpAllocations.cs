@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Net.NetworkInformation;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
@@ -116,7 +117,9 @@ internal static class VrrpAllocations
 
         public void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source) => Sent++;
 
-        public ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        public SafeHandle ReadinessHandle => throw new NotSupportedException("the bench feeds packets to the runner itself");
+
+        public bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram) =>
             throw new NotSupportedException("the bench feeds packets to the runner itself");
 
         public void Dispose()

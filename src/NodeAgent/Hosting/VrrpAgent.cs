@@ -16,15 +16,23 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// <summary>
 /// The agent's single event loop: every instance's timers, received packets, priority changes and configuration
 /// changes are handled on one dedicated thread, in order, so instances need no locks and a burst of packets cannot
-/// reorder a transition. The thread sleeps until the earliest deadline or a posted event: one wake-up per advert, as
-/// keepalived's own loop, where a timer thread plus a thread-pool hop cost twice the CPU. One raw socket per
-/// (interface, family) receives for all instances on it (packets are demultiplexed by VRID); it is opened with the
-/// first instance on it and closed with the last, so adding or removing one instance leaves the others untouched.
+/// reorder a transition. The thread waits in epoll (<see cref="LoopWaiter"/>) for the earliest deadline, a posted event
+/// or a readable VRRP socket, and reads the sockets itself: one wake-up per advert, as keepalived's own loop. Adverts
+/// are read before due timers fire, so a late pass cannot time out a master whose advert is already queued. One raw
+/// socket per (interface, family) receives for all instances on it (packets are demultiplexed by VRID); it is opened
+/// with the first instance on it and closed with the last, so adding or removing one instance leaves the others untouched.
 /// </summary>
 public sealed class VrrpAgent : IAsyncDisposable
 {
     private readonly ConcurrentQueue<AgentEvent> _events = new();
-    private readonly AutoResetEvent _wake = new(false);
+    private readonly LoopWaiter _waiter = new();
+    private readonly List<int> _ready = [];
+    private readonly byte[] _receiveBuffer = new byte[65536];
+    private readonly Dictionary<int, SocketGroup> _groupsByToken = [];
+    private int _lastToken;
+    // Reads per socket per pass of the loop.
+    private const int MaxReadsPerPass = 64;
+
     private DateTimeOffset _lastPass = DateTimeOffset.MinValue;
     private readonly IVrrpInstanceFactory _factory;
     private readonly TimeProvider _time;
@@ -32,7 +40,6 @@ public sealed class VrrpAgent : IAsyncDisposable
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Interface, AddressFamily Family), SocketGroup> _groups = [];
     private readonly ConcurrentDictionary<string, InstanceSnapshot> _snapshots = new(StringComparer.Ordinal);
-    private readonly List<Task> _closing = [];
     private readonly ForeignRouterTable _foreign = new();
 
     // Every instance's VIPs, replaced whole on the loop, read by the ARP monitor's thread to pass on only claims to them.
@@ -68,7 +75,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Raised on the loop after an instance changed state or priority, started or stopped (and, from a receive task, when a new foreign router is heard).</summary>
+    /// <summary>Raised on the loop after an instance changed state or priority, started or stopped, or a new foreign router was heard.</summary>
     public event Action? InstancesChanged;
 
     /// <summary>Raised on the loop on each state change of an instance, Initialize included when it stops.</summary>
@@ -108,12 +115,22 @@ public sealed class VrrpAgent : IAsyncDisposable
     {
         while (true)
         {
+            // Adverts before timers: a timer that came due while one was queued must not fire ahead of it.
+            DrainReady();
+            var handled = false;
             while (_events.TryDequeue(out var e))
             {
+                handled = true;
                 if (!Handle(e, _time.GetUtcNow()))
                 {
                     return;
                 }
+            }
+            if (handled)
+            {
+                // What arrived while the events ran (making a VMAC can take a while), without waiting.
+                _waiter.Wait(TimeSpan.Zero, _ready);
+                DrainReady();
             }
             var now = _time.GetUtcNow();
             _lastPass = now;
@@ -126,8 +143,20 @@ public sealed class VrrpAgent : IAsyncDisposable
                     next = due;
                 }
             }
-            DeadlineWait.For(_wake, next - _time.GetUtcNow());
+            _waiter.Wait(next - _time.GetUtcNow(), _ready);
         }
+    }
+
+    private void DrainReady()
+    {
+        foreach (var token in _ready)
+        {
+            if (_groupsByToken.TryGetValue(token, out var group))
+            {
+                Drain(group);
+            }
+        }
+        _ready.Clear();
     }
 
     /// <summary>Handles one posted event; false once the agent has shut down.</summary>
@@ -135,14 +164,6 @@ public sealed class VrrpAgent : IAsyncDisposable
     {
         switch (e)
         {
-            case AgentEvent.Packet p when IsCurrent(p.Instance):
-                // As of its arrival (a busy host may get to it late), but never before the loop's last pass: what that
-                // pass did, e.g. a timer it fired, cannot be undone.
-                p.Instance.Receive(p.Value, p.Source, p.ArrivedAt is { } at && at < now ? (at > _lastPass ? at : _lastPass) : now);
-                return true;
-            case AgentEvent.Dropped d when IsCurrent(d.Instance):
-                d.Instance.CountDrop(d.Reason, d.Source, now);
-                return true;
             case AgentEvent.Tracking t when IsCurrent(t.Instance):
                 t.Instance.ApplyTracking(t.EffectivePriority, t.Fault, now);
                 ApplySyncGroups(now);
@@ -220,7 +241,10 @@ public sealed class VrrpAgent : IAsyncDisposable
                     // router's (it reaches the stopped runner, which no longer counts, and is dropped).
                     Remove(settings.Name, now, restarting: true);
                     Add(settings);
-                    entry.Group.Instances.TryRemove(KeyValuePair.Create(entry.Runner.Settings.Router.VirtualRouterId, entry.Runner));
+                    if (entry.Group.Instances.TryGetValue(entry.Runner.Settings.Router.VirtualRouterId, out var held) && ReferenceEquals(held, entry.Runner))
+                    {
+                        entry.Group.Instances.Remove(entry.Runner.Settings.Router.VirtualRouterId);
+                    }
                     CloseIfEmpty(entry.Group, entry.Key);
                     return;
             }
@@ -243,8 +267,9 @@ public sealed class VrrpAgent : IAsyncDisposable
                 _log.Error("instance-failed", ("instance", settings.Name), ("interface", settings.InterfaceName), ("error", ex.Message));
                 return;
             }
-            group = new SocketGroup(settings.InterfaceName, transport);
+            group = new SocketGroup(settings.InterfaceName, transport, ++_lastToken);
             _groups.Add(key, group);
+            _groupsByToken.Add(group.Token, group);
         }
         // A stopped runner still holds its VRID while its instance restarts (see AddOrUpdate): it gives way.
         if (group.Instances.TryGetValue(settings.Router.VirtualRouterId, out var other) && IsCurrent(other))
@@ -273,7 +298,11 @@ public sealed class VrrpAgent : IAsyncDisposable
         _entries.Add(settings.Name, new Entry(runner, group, key, StartTracking(runner)));
         // Read only once the socket's first VRID has its runner: the peers' adverts are on the socket from the moment
         // it opens, and one read while the runner was still being made (a VMAC, a cold JIT) was called a foreign router's.
-        group.StartReceiving(ReceiveLoopAsync);
+        if (!group.Watched)
+        {
+            _waiter.Add(group.Transport.ReadinessHandle, group.Token);
+            group.Watched = true;
+        }
         // Timed from now, not from when the event was taken: opening a socket can take a while, and a backup's first
         // Master_Down_Interval must run while it can hear the master (at 50 ms adverts it is only 182 ms long).
         runner.Start(_time.GetUtcNow());
@@ -302,7 +331,7 @@ public sealed class VrrpAgent : IAsyncDisposable
         UpdateVirtualAddresses();
         if (!restarting)
         {
-            entry.Group.Instances.TryRemove(entry.Runner.Settings.Router.VirtualRouterId, out _);
+            entry.Group.Instances.Remove(entry.Runner.Settings.Router.VirtualRouterId);
             CloseIfEmpty(entry.Group, entry.Key);
         }
         InstancesChanged?.Invoke();
@@ -314,10 +343,10 @@ public sealed class VrrpAgent : IAsyncDisposable
 
     private void CloseIfEmpty(SocketGroup group, (int, AddressFamily) key)
     {
-        if (group.Instances.IsEmpty && _groups.TryGetValue(key, out var current) && ReferenceEquals(current, group))
+        if (group.Instances.Count == 0 && _groups.TryGetValue(key, out var current) && ReferenceEquals(current, group))
         {
             _groups.Remove(key);
-            _closing.Add(group.CloseAsync());
+            Close(group);
         }
     }
 
@@ -338,37 +367,42 @@ public sealed class VrrpAgent : IAsyncDisposable
     private void Post(AgentEvent e)
     {
         _events.Enqueue(e);
-        _wake.Set();
+        _waiter.Wake();
     }
 
-    private async Task ReceiveLoopAsync(SocketGroup group, CancellationToken cancel)
+    private void Close(SocketGroup group)
     {
-        var buffer = new byte[65536];
-        while (!cancel.IsCancellationRequested)
+        if (group.Watched)
+        {
+            _waiter.Remove(group.Transport.ReadinessHandle);
+        }
+        _groupsByToken.Remove(group.Token);
+        group.Transport.Dispose();
+    }
+
+    /// <summary>
+    /// Handles what the socket holds, up to <see cref="MaxReadsPerPass"/> datagrams: a flood must not keep the loop from
+    /// its timers (the socket stays readable, so the next wait returns at once).
+    /// </summary>
+    private void Drain(SocketGroup group)
+    {
+        for (int i = 0; i < MaxReadsPerPass; i++)
         {
             VrrpDatagram datagram;
             try
             {
-                datagram = await group.Transport.ReceiveAsync(buffer, cancel).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                _log.Error("receive-failed", ("interface", group.InterfaceName), ("error", ex.Message));
-                try
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancel).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!group.Transport.TryReceive(_receiveBuffer, out datagram))
                 {
                     return;
                 }
-                continue;
             }
-            var message = buffer.AsSpan(0, datagram.Length);
+            catch (Interop.LinuxErrorException ex)
+            {
+                _log.Error("receive-failed", ("interface", group.InterfaceName), ("error", ex.Message));
+                return;
+            }
+            var now = _time.GetUtcNow();
+            var message = _receiveBuffer.AsSpan(0, datagram.Length);
             // The VRID sits at byte 1 in both versions: it tells which instance a bad packet was meant for.
             if (message.Length < 2 || !group.Instances.TryGetValue(message[1], out var instance))
             {
@@ -383,13 +417,19 @@ public sealed class VrrpAgent : IAsyncDisposable
                 }
                 continue;
             }
+            if (!IsCurrent(instance))
+            {
+                continue; // the stopped runner of an instance restarting: it keeps the VRID, not the packets
+            }
             if (VrrpPacketCodec.TryDecode(message, datagram.Source, datagram.Destination, datagram.TtlOrHopLimit, out var packet, out var reason))
             {
-                Post(new AgentEvent.Packet(instance, packet, datagram.Source, datagram.ArrivedAt));
+                // As of its arrival (the loop may get to it late), but never before the loop's last pass: what that
+                // pass did, e.g. a timer it fired, cannot be undone.
+                instance.Receive(packet, datagram.Source, datagram.ArrivedAt is { } at && at < now ? (at > _lastPass ? at : _lastPass) : now);
             }
             else
             {
-                Post(new AgentEvent.Dropped(instance, reason, datagram.Source));
+                instance.CountDrop(reason, datagram.Source, now);
             }
         }
     }
@@ -408,50 +448,39 @@ public sealed class VrrpAgent : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>After the loop has returned (or never ran): closes what a shutdown left open.</summary>
+    public ValueTask DisposeAsync()
     {
-        // After a shutdown every group is closing already; this covers a loop that never ran.
         foreach (var entry in _entries.Values)
         {
             entry.Tracking?.Dispose();
         }
         foreach (var group in _groups.Values)
         {
-            _closing.Add(group.CloseAsync());
+            Close(group);
         }
         _groups.Clear();
-        await Task.WhenAll(_closing).ConfigureAwait(false);
-        _wake.Dispose();
+        _waiter.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private sealed record Entry(VrrpInstanceRunner Runner, SocketGroup Group, (int, AddressFamily) Key, IDisposable? Tracking);
 
     /// <summary>The instances sharing one raw socket: same interface and address family, keyed by VRID.</summary>
-    private sealed class SocketGroup(string interfaceName, IVrrpTransport transport)
+    private sealed class SocketGroup(string interfaceName, IVrrpTransport transport, int token)
     {
         public string InterfaceName { get; } = interfaceName;
 
         public IVrrpTransport Transport { get; } = transport;
 
-        /// <summary>Written on the loop, read by the receive task.</summary>
-        public ConcurrentDictionary<byte, VrrpInstanceRunner> Instances { get; } = new();
+        /// <summary>What the waiter reports when the socket is readable.</summary>
+        public int Token { get; } = token;
 
-        public CancellationTokenSource Stop { get; } = new();
+        /// <summary>Watched by the waiter: from when its first VRID has a runner (read before, a peer's advert was called a foreign router's).</summary>
+        public bool Watched { get; set; }
 
-        /// <summary>The receive task, once started.</summary>
-        private Task? _receiver;
-
-        public void StartReceiving(Func<SocketGroup, CancellationToken, Task> receiveLoop) =>
-            _receiver ??= Task.Run(() => receiveLoop(this, Stop.Token));
-
-        /// <summary>Stops the receive task, then closes the socket (never under a pending receive).</summary>
-        public async Task CloseAsync()
-        {
-            await Stop.CancelAsync().ConfigureAwait(false);
-            await (_receiver ?? Task.CompletedTask).ConfigureAwait(false);
-            Transport.Dispose();
-            Stop.Dispose();
-        }
+        /// <summary>Written on the loop; read on the loop.</summary>
+        public Dictionary<byte, VrrpInstanceRunner> Instances { get; } = [];
     }
 
     private abstract record AgentEvent
@@ -464,10 +493,6 @@ public sealed class VrrpAgent : IAsyncDisposable
         public sealed record Add(VrrpInstanceSettings Settings) : AgentEvent;
 
         public sealed record Remove(string Name) : AgentEvent;
-
-        public sealed record Packet(VrrpInstanceRunner Instance, VrrpPacket Value, IPAddress Source, DateTimeOffset? ArrivedAt) : AgentEvent;
-
-        public sealed record Dropped(VrrpInstanceRunner Instance, VrrpDropReason Reason, IPAddress Source) : AgentEvent;
 
         public sealed record Tracking(VrrpInstanceRunner Instance, byte EffectivePriority, bool Fault) : AgentEvent;
 

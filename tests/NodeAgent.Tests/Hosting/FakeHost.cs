@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Hosting;
@@ -87,29 +89,70 @@ public sealed class FakeTransport(string interfaceName, IPAddress source) : IVrr
 
     public void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source) => SentUnicast.Enqueue((vrrpMessage[1], vrrpMessage[2], peer, source));
 
-    private readonly System.Threading.Channels.Channel<(byte[] Message, IPAddress Source)> _incoming =
-        System.Threading.Channels.Channel.CreateUnbounded<(byte[], IPAddress)>();
+    private readonly ConcurrentQueue<(byte[] Message, IPAddress Source, DateTimeOffset ArrivedAt)> _incoming = new();
 
-    /// <summary>Hands the agent a received VRRP message (IP header already stripped, TTL 255, to the group address).</summary>
+    // Readable while a message waits, as the raw socket is: the agent's epoll watches it.
+    private readonly SafeFileHandle _readable = OpenEventFd();
+
+    /// <summary>
+    /// Hands the agent a received VRRP message (IP header already stripped, TTL 255, to the group address), stamped
+    /// with the time it arrived, as the kernel stamps it (SO_TIMESTAMPNS).
+    /// </summary>
     public void Deliver(byte[] vrrpMessage, IPAddress source)
     {
         Interlocked.Increment(ref _delivered);
-        _incoming.Writer.TryWrite((vrrpMessage, source));
+        _incoming.Enqueue((vrrpMessage, source, DateTimeOffset.UtcNow));
+        Signal(1);
     }
 
     private int _delivered;
-    private int _receives;
+    private int _takenWhenFoundEmpty = -1;
+    private int _taken;
 
     /// <summary>The agent has taken every delivered message and come back for more: it has handled them all.</summary>
-    public bool Drained => Volatile.Read(ref _receives) > Volatile.Read(ref _delivered);
+    public bool Drained => Volatile.Read(ref _takenWhenFoundEmpty) == Volatile.Read(ref _delivered);
 
-    public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public SafeHandle ReadinessHandle => _readable;
+
+    public bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram)
     {
-        Interlocked.Increment(ref _receives);
-        var (message, source) = await _incoming.Reader.ReadAsync(cancellationToken);
-        message.CopyTo(buffer);
-        return new VrrpDatagram(message.Length, source, IPAddress.Parse("224.0.0.18"), 255, 0);
+        if (!_incoming.TryDequeue(out var item))
+        {
+            Signal(0); // clears it; then a message delivered meanwhile is still seen
+            if (!_incoming.TryDequeue(out item))
+            {
+                Volatile.Write(ref _takenWhenFoundEmpty, _taken);
+                datagram = default;
+                return false;
+            }
+        }
+        _taken++;
+        item.Message.CopyTo(buffer);
+        datagram = new VrrpDatagram(item.Message.Length, item.Source, IPAddress.Parse("224.0.0.18"), 255, 0, item.ArrivedAt);
+        return true;
     }
 
-    public void Dispose() => Disposed = true;
+    private static unsafe SafeFileHandle OpenEventFd()
+    {
+        int fd = Tmds.Linux.LibC.eventfd(0, Tmds.Linux.LibC.EFD_CLOEXEC | Tmds.Linux.LibC.EFD_NONBLOCK);
+        if (fd < 0)
+        {
+            throw new InvalidOperationException("eventfd failed");
+        }
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>1: makes the descriptor readable; 0: reads it, which makes it unreadable.</summary>
+    private unsafe void Signal(int set)
+    {
+        ulong value = 1;
+        int fd = (int)_readable.DangerousGetHandle();
+        _ = set == 1 ? Tmds.Linux.LibC.write(fd, &value, sizeof(ulong)) : Tmds.Linux.LibC.read(fd, &value, sizeof(ulong));
+    }
+
+    public void Dispose()
+    {
+        Disposed = true;
+        _readable.Dispose();
+    }
 }

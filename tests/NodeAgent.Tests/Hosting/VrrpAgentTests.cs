@@ -172,9 +172,43 @@ public sealed class VrrpAgentTests : IAsyncDisposable
         AssertNoForeignRouter();
     }
 
+    [Fact]
+    public async Task Adverts_queued_while_the_loop_was_busy_are_read_before_its_timers_fire()
+    {
+        var peer = IPAddress.Parse("10.99.0.9");
+        var advert = new byte[64];
+        int length = VrrpPacketCodec.Encode(VrrpVersion.V3, 51, 100, TimeSpan.FromMilliseconds(10), [IPAddress.Parse("10.99.0.250")], null, peer, VrrpProtocol.MulticastGroupV4, advert);
+        using var stop = new CancellationTokenSource();
+        _agent.AddInstance(Settings("web", 51, priority: 90));
+        await Until(() => _host.Opened.Count > 0, "web's socket");
+        var eth0 = Transport("eth0");
+        // A thread of its own: the master must not stall with the test's thread pool.
+        var master = Task.Factory.StartNew(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                eth0.Deliver(advert[..length], peer);
+                Thread.Sleep(5);
+            }
+        }, TaskCreationOptions.LongRunning);
+        await Until(() => _agent.Snapshots.TryGetValue("web", out var s) && s.State == VrrpState.Backup, "web backup to the 10 ms master");
+        var before = Transitions("web");
+
+        // Making the next instance holds the loop for 150 ms, four Master_Down_Intervals (36 ms) of web's: the master's
+        // adverts queue meanwhile, and must restart web's timer before the loop's next pass fires it.
+        _host.Creating = _ => Thread.Sleep(150);
+        _agent.AddInstance(Settings("other", 52, vip: "10.99.0.252", change: s => s.Interface = "eth1"));
+        await Until(() => _agent.Snapshots.ContainsKey("other"), "the slow instance made");
+        await Task.Delay(100);
+        await stop.CancelAsync();
+        await master;
+
+        Assert.True(before == Transitions("web") && !IsMaster("web"), _log.ToString());
+    }
+
     /// <summary>
-    /// The master of the instance's VRID is heard while the instance's runner is being made; a receive task already
-    /// reading the socket is given the time to handle the advert before the runner exists.
+    /// The master of the instance's VRID is heard while the instance's runner is being made; a reader already on the
+    /// socket would get to the advert before the runner exists (the loop watches the socket only from then on).
     /// </summary>
     private static void PeerAdvertArrives(FakeTransport transport)
     {

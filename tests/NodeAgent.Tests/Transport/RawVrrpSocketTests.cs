@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Tests.Infrastructure;
 using KeepOperator.NodeAgent.Vrrp;
@@ -161,49 +162,67 @@ public sealed class RawVrrpSocketTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(vrid, buffer[1]);
         }
 
-        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await a.ReceiveAsync(buffer, shortWait.Token));
+        await Task.Delay(300);
+        Assert.False(a.TryReceive(buffer, out _));
     }
 
     [RootFact]
-    public async Task Cancellation_ends_a_pending_receive_promptly()
+    public void The_loop_waiter_wakes_for_a_datagram_and_for_Wake_and_keeps_its_deadline()
     {
-        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.B, LinkB));
-        using var cancel = new CancellationTokenSource();
-        var pending = b.ReceiveAsync(new byte[1500], cancel.Token).AsTask();
-        await Task.Delay(50);
-        Assert.False(pending.IsCompleted);
-
-        // Timed at the task's own completion (not at the test's continuation, which xunit may schedule late).
-        var clock = new Stopwatch();
-        var ended = pending.ContinueWith(_ => clock.Elapsed, TaskContinuationOptions.ExecuteSynchronously);
-        clock.Start();
-        cancel.Cancel();
-        var elapsed = await ended;
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
-        output.WriteLine($"pending receive ended {elapsed.TotalMilliseconds:F2} ms after Cancel()");
-        // Typically well under 1 ms; the bound leaves room for a loaded 2-core CI machine.
-        Assert.True(elapsed < TimeSpan.FromMilliseconds(100), $"cancellation took {elapsed.TotalMilliseconds} ms");
-
-        // The socket stays usable after a cancelled receive.
         var a = Open(_ns.ThreadA, LinkA, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.A, LinkA));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var receive = b.ReceiveAsync(new byte[1500], timeout.Token);
+        var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetworkV6, LinkLocalOf(_ns.B, LinkB));
+        using var waiter = new LoopWaiter();
+        waiter.Add(b.ReadinessHandle, 7);
+        var ready = new List<int>();
+        var clock = Stopwatch.StartNew();
+
+        waiter.Wait(TimeSpan.FromMilliseconds(150), ready);
+        var idle = clock.Elapsed;
+        Assert.Empty(ready);
+        Assert.InRange(idle, TimeSpan.FromMilliseconds(149), TimeSpan.FromMilliseconds(400));
+
         a.Send(Advertisement);
-        Assert.Equal(Advertisement.Length, (await receive).Length);
+        clock.Restart();
+        waiter.Wait(TimeSpan.FromSeconds(5), ready);
+        Assert.Equal([7], ready);
+        Assert.True(b.TryReceive(new byte[1500], out var datagram));
+        Assert.Equal(Advertisement.Length, datagram.Length);
+        Assert.False(b.TryReceive(new byte[1500], out _));
+        output.WriteLine($"datagram woke the waiter after {clock.Elapsed.TotalMilliseconds:F2} ms");
+
+        var waking = Task.Run(async () =>
+        {
+            await Task.Delay(50);
+            waiter.Wake();
+        });
+        clock.Restart();
+        waiter.Wait(TimeSpan.FromSeconds(5), ready);
+        Assert.Empty(ready);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"Wake took {clock.Elapsed.TotalMilliseconds} ms");
+        waking.Wait();
+
+        // Under a millisecond left: slept, not rounded up to a whole one.
+        clock.Restart();
+        waiter.Wait(TimeSpan.FromMicroseconds(400), ready);
+        var fraction = clock.Elapsed;
+        output.WriteLine($"a 0.4 ms deadline returned after {fraction.TotalMilliseconds:F3} ms");
+        Assert.InRange(fraction, TimeSpan.FromMicroseconds(390), TimeSpan.FromMilliseconds(50));
+
+        waiter.Remove(b.ReadinessHandle);
+        a.Send(Advertisement);
+        waiter.Wait(TimeSpan.FromMilliseconds(100), ready);
+        Assert.Empty(ready);
     }
 
     [RootFact]
-    public async Task Dispose_ends_a_pending_receive()
+    public void Dispose_closes_both_sockets()
     {
         var b = Open(_ns.ThreadB, LinkB, AddressFamily.InterNetwork, Ipv4B);
-        var pending = b.ReceiveAsync(new byte[1500], CancellationToken.None).AsTask();
-        await Task.Delay(50);
 
         b.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => pending);
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await b.ReceiveAsync(new byte[1500], CancellationToken.None));
+        Assert.True(b.ReadinessHandle.IsClosed);
+        Assert.False(b.TryReceive(new byte[1500], out _));
         Assert.ThrowsAny<ObjectDisposedException>(() => b.Send(Advertisement));
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 
 namespace KeepOperator.NodeAgent.Vrrp.Transport;
 
@@ -25,12 +26,16 @@ public interface IVrrpTransport : IDisposable
     void SendUnicast(ReadOnlySpan<byte> vrrpMessage, IPAddress peer, IPAddress source);
 
     /// <summary>
-    /// Waits for the next VRRP datagram and copies its VRRP message (IP header stripped) to the start of
-    /// <paramref name="buffer"/> (truncated to the buffer's size: give at least 1500 bytes). One receive at a time.
-    /// Cancelling <paramref name="cancellationToken"/> ends the wait at once with <see cref="OperationCanceledException"/>;
-    /// disposing the transport ends it with <see cref="ObjectDisposedException"/>.
+    /// A descriptor that polls readable (epoll, poll) while <see cref="TryReceive"/> has a datagram to give: the agent's
+    /// loop waits on it together with its timers.
     /// </summary>
-    ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+    SafeHandle ReadinessHandle { get; }
+
+    /// <summary>
+    /// Takes the next queued VRRP datagram without waiting, its VRRP message (IP header stripped) copied to the start of
+    /// <paramref name="buffer"/> (truncated to the buffer's size: give at least 1500 bytes); false when none is queued.
+    /// </summary>
+    bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram);
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using KeepOperator.NodeAgent.Interop;
 using KeepOperator.NodeAgent.Netlink;
@@ -10,10 +11,9 @@ namespace KeepOperator.NodeAgent.Vrrp.Transport;
 
 /// <summary>
 /// <see cref="IVrrpTransport"/> over a raw IP socket for protocol 112, opened with libc (the .NET Socket
-/// constructor refuses protocol 112) and bound to one interface with SO_BINDTODEVICE. Receiving waits for
-/// readability through .NET's socket engine (a zero-byte MSG_PEEK receive on a Socket wrapping the descriptor:
-/// no thread per socket, cancellation at once), then reads with recvmsg(MSG_DONTWAIT) to get the TTL / hop limit
-/// and destination. Unicast advertisements go from the send socket with their source pinned per message (IP_PKTINFO /
+/// constructor refuses protocol 112) and bound to one interface with SO_BINDTODEVICE. The agent's loop waits for the
+/// receiving descriptor itself (epoll) and reads with recvmsg(MSG_DONTWAIT), which gives the TTL / hop limit, the
+/// destination and the kernel's arrival time. Unicast advertisements go from the send socket with their source pinned per message (IP_PKTINFO /
 /// IPV6_PKTINFO), so instances with different unicast sources share it. The socket lives in the network namespace of
 /// the thread that called <see cref="Open"/>.
 /// </summary>
@@ -24,16 +24,13 @@ public sealed class RawVrrpSocket : IVrrpTransport
 
     private readonly SafeSocketHandle _handle;
     private readonly SafeSocketHandle _sendHandle;
-    private readonly Socket _readiness;
     private readonly byte[] _destination;
     private readonly byte[] _receiveBuffer = GC.AllocateUninitializedArray<byte>(65536, pinned: true);
-    private int _receiving;
 
     private RawVrrpSocket(SafeSocketHandle handle, SafeSocketHandle sendHandle, NetworkLink link, AddressFamily family, IPAddress source, byte[] destination)
     {
         _handle = handle;
         _sendHandle = sendHandle;
-        _readiness = new Socket(handle);
         Link = link;
         Family = family;
         SourceAddress = source;
@@ -53,8 +50,8 @@ public sealed class RawVrrpSocket : IVrrpTransport
     /// longer handed datagrams sent to 224.0.0.18. IPv6: <paramref name="source"/> is the link-local address, which
     /// the send socket binds (scope id = link index); it must not be tentative (DAD still running) or bind fails with
     /// EADDRNOTAVAIL. The receiving socket stays unbound: bound, it would miss unicast advertisements to a global address.
-    /// Sending uses a second socket that joins no group, as keepalived does: the receiving one is registered with the
-    /// runtime's epoll loop, and every send on it would wake that loop (and a pool thread) when the send buffer frees.
+    /// Sending uses a second socket that joins no group, as keepalived does: the receiving one is watched by the agent's
+    /// epoll, and a send on it could wake the loop when the send buffer frees.
     /// </summary>
     public static RawVrrpSocket Open(NetworkLink link, AddressFamily family, IPAddress source)
     {
@@ -180,49 +177,18 @@ public sealed class RawVrrpSocket : IVrrpTransport
         MessageHeaders.Send(_sendHandle, vrrpMessage, name, control[..used], $"VRRP to {peer} on {Link.Name}");
     }
 
-    public async ValueTask<VrrpDatagram> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (Interlocked.Exchange(ref _receiving, 1) != 0)
-        {
-            throw new InvalidOperationException("Another receive is already pending on this VRRP socket.");
-        }
-        try
-        {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (TryReceive(buffer.Span, out var datagram))
-                {
-                    return datagram;
-                }
-                try
-                {
-                    // Completes (with 0) once a datagram is queued, without consuming it.
-                    await _readiness.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
-                }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.OperationAborted && _handle.IsClosed)
-                {
-                    throw new ObjectDisposedException(ToString(), e);
-                }
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _receiving, 0);
-        }
-    }
+    public SafeHandle ReadinessHandle => _handle;
 
     public void Dispose()
     {
-        _readiness.Dispose();
+        _handle.Dispose();
         _sendHandle.Dispose();
     }
 
     public override string ToString() => $"VRRP {Family} socket on {Link.Name} ({Link.Index}) from {SourceAddress}";
 
     /// <summary>Reads queued datagrams until one is a usable VRRP datagram; false when the queue is empty.</summary>
-    private bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram)
+    public bool TryReceive(Span<byte> buffer, out VrrpDatagram datagram)
     {
         Span<byte> name = stackalloc byte[LinuxSocket.SizeOfSockaddrIn6];
         Span<byte> control = stackalloc byte[MessageHeaders.ControlSpace(20) + MessageHeaders.ControlSpace(4) + MessageHeaders.ControlSpace(16) + 64];
