@@ -1,6 +1,6 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Net.NetworkInformation;
+using System.Runtime.InteropServices;
 using KeepOperator.Api;
 using KeepOperator.Api.Instances;
 using KeepOperator.Api.Logging;

@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using KeepOperator.NodeAgent.Announce;
 using KeepOperator.NodeAgent.Config;
 using KeepOperator.NodeAgent.Hosting;
 using KeepOperator.NodeAgent.Netlink;
 using KeepOperator.NodeAgent.Vrrp.Transport;
+using Microsoft.Win32.SafeHandles;
 
 namespace KeepOperator.NodeAgent.Tests.Hosting;
 
