@@ -54,9 +54,18 @@ internal sealed unsafe partial class LoopWaiter : IDisposable
 
     /// <summary>
     /// Returns once a watched descriptor is readable (its token added to <paramref name="ready"/>), <see cref="Wake"/>
-    /// was called, or <paramref name="remaining"/> has passed (null: no deadline).
+    /// was called (the wake is consumed), or <paramref name="remaining"/> has passed (null: no deadline).
     /// </summary>
-    public void Wait(TimeSpan? remaining, List<int> ready)
+    public void Wait(TimeSpan? remaining, List<int> ready) => Wait(remaining, ready, consumeWake: true);
+
+    /// <summary>
+    /// The watched descriptors readable now, without waiting. A pending wake is left for the next <see cref="Wait(TimeSpan?, List{int})"/>:
+    /// the loop polls after its events, and an event posted between its last look at the queue and this poll must still
+    /// end the wait that follows.
+    /// </summary>
+    public void Poll(List<int> ready) => Wait(TimeSpan.Zero, ready, consumeWake: false);
+
+    private void Wait(TimeSpan? remaining, List<int> ready, bool consumeWake)
     {
         ready.Clear();
         int timeout = -1;
@@ -89,8 +98,11 @@ internal sealed unsafe partial class LoopWaiter : IDisposable
             var token = events[i].data.u64;
             if (token == WakeToken)
             {
-                ulong value;
-                _ = read(_wake, &value, sizeof(ulong));
+                if (consumeWake)
+                {
+                    ulong value;
+                    _ = read(_wake, &value, sizeof(ulong));
+                }
             }
             else
             {

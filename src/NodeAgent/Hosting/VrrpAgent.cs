@@ -129,7 +129,7 @@ public sealed class VrrpAgent : IAsyncDisposable
             if (handled)
             {
                 // What arrived while the events ran (making a VMAC can take a while), without waiting.
-                _waiter.Wait(TimeSpan.Zero, _ready);
+                _waiter.Poll(_ready);
                 DrainReady();
             }
             var now = _time.GetUtcNow();
