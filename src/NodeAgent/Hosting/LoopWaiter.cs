@@ -100,17 +100,14 @@ internal sealed unsafe partial class LoopWaiter : IDisposable
         for (int i = 0; i < count; i++)
         {
             var token = events[i].data.u64;
-            if (token == WakeToken)
-            {
-                if (consumeWake)
-                {
-                    ulong value;
-                    _ = read(_wake, &value, sizeof(ulong));
-                }
-            }
-            else
+            if (token != WakeToken)
             {
                 ready.Add((int)token);
+            }
+            else if (consumeWake)
+            {
+                ulong value;
+                _ = read(_wake, &value, sizeof(ulong));
             }
         }
     }

@@ -24,15 +24,15 @@ namespace KeepOperator.NodeAgent.Hosting;
 /// </summary>
 public sealed class VrrpAgent : IAsyncDisposable
 {
+    // Reads per socket per pass of the loop.
+    private const int MaxReadsPerPass = 64;
+
     private readonly ConcurrentQueue<AgentEvent> _events = new();
     private readonly LoopWaiter _waiter = new();
     private readonly List<int> _ready = [];
     private readonly byte[] _receiveBuffer = new byte[65536];
     private readonly Dictionary<int, SocketGroup> _groupsByToken = [];
     private int _lastToken;
-    // Reads per socket per pass of the loop.
-    private const int MaxReadsPerPass = 64;
-
     private DateTimeOffset _lastPass = DateTimeOffset.MinValue;
     private readonly IVrrpInstanceFactory _factory;
     private readonly TimeProvider _time;
